@@ -1,0 +1,86 @@
+//! Errors of reading and writing journey files.
+
+use std::io;
+use std::path::PathBuf;
+
+use crate::model::ValidationError;
+
+/// A journey could not be loaded.
+///
+/// # Example
+///
+/// ```
+/// use journey_map::{Journey, LoadError};
+///
+/// let error = Journey::from_ron_str("(name: \"x\", stages: [], colour: Red)").unwrap_err();
+/// match &error {
+///     LoadError::Syntax { line, column, .. } => assert_eq!((*line, *column), (1, 28)),
+///     other => panic!("unexpected {other}"),
+/// }
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// The file could not be read.
+    #[error("cannot read journey file {}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+    /// The text is not valid RON, is not UTF-8, nests too deep, or does not have the structure
+    /// of a journey document (a missing or unknown field, a value of the wrong type).
+    #[error("{origin}:{line}:{column}: {message}")]
+    Syntax {
+        /// The file's path, or `<string>` for text given in memory.
+        origin: String,
+        /// The line of the problem, from 1.
+        line: usize,
+        /// The column of the problem, from 1, in characters.
+        column: usize,
+        /// What was wrong and what was expected.
+        message: String,
+    },
+    /// The document is well formed but describes an invalid journey.
+    #[error("{origin} is not a valid journey")]
+    Invalid {
+        /// The file's path, or `<string>` for text given in memory.
+        origin: String,
+        /// Every problem found.
+        #[source]
+        source: ValidationError,
+    },
+}
+
+impl LoadError {
+    /// The validation problems, when the document was well formed but invalid.
+    pub fn validation(&self) -> Option<&ValidationError> {
+        match self {
+            LoadError::Invalid { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// A journey could not be saved.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SaveError {
+    /// The file could not be written.
+    #[error("cannot write journey file {}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+    /// The journey could not be written as RON.
+    #[error("cannot write the journey as RON: {message}")]
+    Serialize {
+        /// What went wrong.
+        message: String,
+    },
+}

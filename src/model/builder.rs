@@ -1,0 +1,317 @@
+//! Building a journey in code, with the same validation as a file.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use super::journey::Journey;
+use super::validation::{ItemKind, ItemRef, Problem, ValidationError, closest};
+use super::{Flow, Persona, Stage, Touchpoint};
+
+/// The tolerance on the sum of expected shares leaving one touchpoint, for rounding in files.
+const SHARE_SUM_TOLERANCE: f64 = 1e-9;
+
+/// How many unknown references get a "did you mean" suggestion. Each suggestion scans every id
+/// of its kind, so a file of a million bad references would otherwise take quadratic time.
+const MAX_SUGGESTIONS: usize = 100;
+
+/// Collects the parts of a journey and checks them all at once.
+///
+/// [`build`](JourneyBuilder::build) applies exactly the validation that loading a file applies
+/// (files are read into a builder), and reports every problem together.
+///
+/// # Example
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use journey_map::{Channel, Flow, JourneyBuilder, Persona, Stage, Touchpoint, TouchpointKind};
+///
+/// let journey = JourneyBuilder::new("Account opening")
+///     .persona(Persona::new("student", "Student").with_uses("app-form"))
+///     .stage(Stage::new("apply", "Apply"))
+///     .stage(Stage::new("onboard", "Onboard"))
+///     .touchpoint(Touchpoint::new("app-form", "Application form", "apply", Channel::MobileApp, TouchpointKind::DigitalProduct).entry())
+///     .touchpoint(Touchpoint::new("welcome", "Welcome call", "onboard", Channel::Phone, TouchpointKind::HumanService).goal())
+///     .flow(Flow::new("app-form", "app-form").with_label("retry"))
+///     .flow(Flow::new("app-form", "welcome").with_expected_share(0.7))
+///     .build()?;
+/// assert_eq!(journey.touchpoints().len(), 2);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JourneyBuilder {
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
+    pub(crate) personas: Vec<Persona>,
+    pub(crate) stages: Vec<Stage>,
+    pub(crate) touchpoints: Vec<Touchpoint>,
+    pub(crate) flows: Vec<Flow>,
+}
+
+impl JourneyBuilder {
+    /// Starts a journey with a name.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            ..Self::default()
+        }
+    }
+
+    /// Sets the journey's description.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Adds a persona.
+    pub fn persona(mut self, persona: Persona) -> Self {
+        self.personas.push(persona);
+        self
+    }
+
+    /// Adds personas.
+    pub fn personas(mut self, personas: impl IntoIterator<Item = Persona>) -> Self {
+        self.personas.extend(personas);
+        self
+    }
+
+    /// Adds a stage after those already added.
+    pub fn stage(mut self, stage: Stage) -> Self {
+        self.stages.push(stage);
+        self
+    }
+
+    /// Adds stages, in order, after those already added.
+    pub fn stages(mut self, stages: impl IntoIterator<Item = Stage>) -> Self {
+        self.stages.extend(stages);
+        self
+    }
+
+    /// Adds a touchpoint.
+    pub fn touchpoint(mut self, touchpoint: Touchpoint) -> Self {
+        self.touchpoints.push(touchpoint);
+        self
+    }
+
+    /// Adds touchpoints.
+    pub fn touchpoints(mut self, touchpoints: impl IntoIterator<Item = Touchpoint>) -> Self {
+        self.touchpoints.extend(touchpoints);
+        self
+    }
+
+    /// Adds a flow.
+    pub fn flow(mut self, flow: Flow) -> Self {
+        self.flows.push(flow);
+        self
+    }
+
+    /// Adds flows.
+    pub fn flows(mut self, flows: impl IntoIterator<Item = Flow>) -> Self {
+        self.flows.extend(flows);
+        self
+    }
+
+    /// Checks every part and builds the journey.
+    ///
+    /// # Errors
+    ///
+    /// A [`ValidationError`] listing every [`Problem`]: empty or duplicate ids, references to
+    /// unknown stages, touchpoints or personas (with the closest valid id as a suggestion),
+    /// repeated flows or uses, expected shares that are NaN, outside `0..=1` or sum above 1 from
+    /// one touchpoint, and a journey without a stage, a touchpoint, an entry or a goal.
+    ///
+    /// # Complexity
+    ///
+    /// O(n) expected time in the number of items, plus O(k·m) for at most 100 suggestions, where
+    /// m is the number of ids of the kind a bad reference names.
+    pub fn build(self) -> Result<Journey, ValidationError> {
+        let problems = self.problems();
+        if problems.is_empty() {
+            Ok(Journey::from_valid_parts(self))
+        } else {
+            Err(ValidationError::new(problems))
+        }
+    }
+
+    /// Every problem of the parts collected so far, in item order; empty when they build.
+    fn problems(&self) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        for (kind, count) in [
+            (ItemKind::Persona, self.personas.len()),
+            (ItemKind::Stage, self.stages.len()),
+            (ItemKind::Touchpoint, self.touchpoints.len()),
+            (ItemKind::Flow, self.flows.len()),
+        ] {
+            if count >= u32::MAX as usize {
+                problems.push(Problem::TooManyItems { kind, count });
+            }
+        }
+
+        unique_ids(
+            ItemKind::Persona,
+            self.personas.iter().map(|p| p.id.as_str()),
+            &mut problems,
+        );
+        let stages = unique_ids(
+            ItemKind::Stage,
+            self.stages.iter().map(|s| s.id.as_str()),
+            &mut problems,
+        );
+        let touchpoints = unique_ids(
+            ItemKind::Touchpoint,
+            self.touchpoints.iter().map(|t| t.id.as_str()),
+            &mut problems,
+        );
+        let mut suggestions_left = MAX_SUGGESTIONS;
+        let mut unknown = |item: ItemRef, field: &str, target: ItemKind, id: &str| {
+            let suggestion = if suggestions_left == 0 {
+                None
+            } else {
+                suggestions_left -= 1;
+                match target {
+                    ItemKind::Persona => closest(id, self.personas.iter().map(|p| p.id.as_str())),
+                    ItemKind::Stage => closest(id, self.stages.iter().map(|s| s.id.as_str())),
+                    ItemKind::Touchpoint => {
+                        closest(id, self.touchpoints.iter().map(|t| t.id.as_str()))
+                    }
+                    ItemKind::Flow => None,
+                }
+            };
+            Problem::UnknownReference {
+                item,
+                field: field.to_owned(),
+                target,
+                id: id.to_owned(),
+                suggestion,
+            }
+        };
+
+        for (position, touchpoint) in self.touchpoints.iter().enumerate() {
+            if !stages.contains_key(touchpoint.stage.as_str()) {
+                let item = ItemRef::new(ItemKind::Touchpoint, position, touchpoint.id.as_str());
+                problems.push(unknown(
+                    item,
+                    "stage",
+                    ItemKind::Stage,
+                    touchpoint.stage.as_str(),
+                ));
+            }
+        }
+
+        for (position, persona) in self.personas.iter().enumerate() {
+            let mut seen = HashMap::with_capacity(persona.uses.len());
+            for used in &persona.uses {
+                let item = || ItemRef::new(ItemKind::Persona, position, persona.id.as_str());
+                if !touchpoints.contains_key(used.as_str()) {
+                    problems.push(unknown(item(), "uses", ItemKind::Touchpoint, used.as_str()));
+                } else if seen.insert(used.as_str(), ()).is_some() {
+                    problems.push(Problem::RepeatedUse {
+                        item: item(),
+                        touchpoint: used.as_str().to_owned(),
+                    });
+                }
+            }
+        }
+
+        let mut pairs: HashMap<(usize, usize), usize> = HashMap::with_capacity(self.flows.len());
+        let mut share_sums: Vec<f64> = vec![0.0; self.touchpoints.len()];
+        for (position, flow) in self.flows.iter().enumerate() {
+            let item = || {
+                ItemRef::new(
+                    ItemKind::Flow,
+                    position,
+                    format!("{} -> {}", flow.from, flow.to),
+                )
+            };
+            let from = touchpoints.get(flow.from.as_str()).copied();
+            let to = touchpoints.get(flow.to.as_str()).copied();
+            if from.is_none() {
+                problems.push(unknown(
+                    item(),
+                    "from",
+                    ItemKind::Touchpoint,
+                    flow.from.as_str(),
+                ));
+            }
+            if to.is_none() {
+                problems.push(unknown(
+                    item(),
+                    "to",
+                    ItemKind::Touchpoint,
+                    flow.to.as_str(),
+                ));
+            }
+            if let (Some(from), Some(to)) = (from, to) {
+                match pairs.entry((from, to)) {
+                    Entry::Occupied(first) => problems.push(Problem::DuplicateFlow {
+                        item: item(),
+                        first_position: *first.get(),
+                    }),
+                    Entry::Vacant(slot) => {
+                        slot.insert(position);
+                    }
+                }
+            }
+            if let Some(share) = flow.expected_share {
+                if !(0.0..=1.0).contains(&share) {
+                    problems.push(Problem::ShareOutOfRange {
+                        item: item(),
+                        share,
+                    });
+                } else if let Some(from) = from {
+                    share_sums[from] += share;
+                }
+            }
+        }
+        for (touchpoint, total) in self.touchpoints.iter().zip(&share_sums) {
+            if *total > 1.0 + SHARE_SUM_TOLERANCE {
+                problems.push(Problem::SharesAboveOne {
+                    touchpoint: touchpoint.id.as_str().to_owned(),
+                    total: *total,
+                });
+            }
+        }
+
+        if self.stages.is_empty() {
+            problems.push(Problem::NoStage);
+        }
+        if self.touchpoints.is_empty() {
+            problems.push(Problem::NoTouchpoint);
+        } else {
+            if !self.touchpoints.iter().any(|t| t.is_entry) {
+                problems.push(Problem::NoEntry);
+            }
+            if !self.touchpoints.iter().any(|t| t.is_goal) {
+                problems.push(Problem::NoGoal);
+            }
+        }
+        problems
+    }
+}
+
+/// Maps each valid id to the position of its first item, reporting empty and duplicate ids.
+fn unique_ids<'a>(
+    kind: ItemKind,
+    ids: impl ExactSizeIterator<Item = &'a str>,
+    problems: &mut Vec<Problem>,
+) -> HashMap<&'a str, usize> {
+    let mut map = HashMap::with_capacity(ids.len());
+    for (position, id) in ids.enumerate() {
+        if id.trim().is_empty() {
+            problems.push(Problem::EmptyId {
+                item: ItemRef::new(kind, position, id),
+            });
+            continue;
+        }
+        match map.entry(id) {
+            Entry::Occupied(first) => problems.push(Problem::DuplicateId {
+                item: ItemRef::new(kind, position, id),
+                first_position: *first.get(),
+            }),
+            Entry::Vacant(slot) => {
+                slot.insert(position);
+            }
+        }
+    }
+    map
+}

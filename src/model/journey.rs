@@ -1,0 +1,472 @@
+//! The journey: every persona, stage, touchpoint and flow held together in one graph.
+
+use std::borrow::Borrow;
+use std::collections::HashMap;
+use std::fmt;
+use std::hash::Hash;
+
+use petgraph::graph::{DiGraph, EdgeReference, NodeIndex};
+use petgraph::visit::EdgeFiltered;
+
+use super::builder::JourneyBuilder;
+use super::validation::{ItemKind, UnknownIdError, closest};
+use super::{
+    Flow, FlowIndex, Persona, PersonaId, PersonaIndex, Stage, StageId, StageIndex, Touchpoint,
+    TouchpointId, TouchpointIndex,
+};
+
+/// A node of the journey graph: the index of the item it stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Node {
+    Persona(PersonaIndex),
+    Stage(StageIndex),
+    Touchpoint(TouchpointIndex),
+}
+
+/// An edge of the journey graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Edge {
+    /// From a stage to the stage after it.
+    NextStage,
+    /// From a stage to one of its touchpoints.
+    Contains,
+    /// A designed flow between two touchpoints.
+    Flow(FlowIndex),
+    /// From a persona to a touchpoint it is expected to use.
+    Uses,
+}
+
+pub(crate) type Graph = DiGraph<Node, Edge, u32>;
+
+/// The view of the graph that keeps only the flows between touchpoints.
+pub(crate) type FlowView<'a> = EdgeFiltered<&'a Graph, fn(EdgeReference<'_, Edge>) -> bool>;
+
+fn is_flow(edge: EdgeReference<'_, Edge>) -> bool {
+    matches!(edge.weight(), Edge::Flow(_))
+}
+
+/// A validated customer journey map: personas, ordered stages, touchpoints and the flows between
+/// them, held together in one petgraph graph.
+///
+/// A `Journey` is immutable and always valid: it is made only by [`JourneyBuilder::build`] or by
+/// loading a file, which check every part. To change one, call [`Journey::to_builder`], change
+/// the parts, and build again.
+///
+/// Items are looked up by their id in O(1) ([`touchpoint`](Journey::touchpoint)) or by their
+/// dense index ([`touchpoint_at`](Journey::touchpoint_at)); the slices
+/// ([`touchpoints`](Journey::touchpoints)) are in file order, so the item at position `i` has
+/// index `i`.
+///
+/// # Example
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use journey_map::Journey;
+///
+/// let journey: Journey = r#"(
+///     name: "Coffee subscription",
+///     stages: [(id: "discover", name: "Discover"), (id: "subscribe", name: "Subscribe")],
+///     touchpoints: [
+///         (id: "ad", name: "Social advert", stage: "discover", channel: Social, kind: Marketing, entry: true),
+///         (id: "checkout", name: "Checkout", stage: "subscribe", channel: Web, kind: DigitalProduct, goal: true),
+///     ],
+///     flows: [(from: "ad", to: "checkout")],
+/// )"#.parse()?;
+/// assert_eq!(journey.stage_of("checkout")?.name, "Subscribe");
+/// assert_eq!(journey.next_touchpoints("ad")?[0].id, "checkout");
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Journey {
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
+    pub(crate) personas: Vec<Persona>,
+    pub(crate) stages: Vec<Stage>,
+    pub(crate) touchpoints: Vec<Touchpoint>,
+    pub(crate) flows: Vec<Flow>,
+    persona_ids: HashMap<PersonaId, PersonaIndex>,
+    stage_ids: HashMap<StageId, StageIndex>,
+    touchpoint_ids: HashMap<TouchpointId, TouchpointIndex>,
+    /// The stage of each touchpoint, by touchpoint index.
+    touchpoint_stage: Vec<StageIndex>,
+    pub(crate) graph: Graph,
+    pub(crate) persona_nodes: Vec<NodeIndex>,
+    pub(crate) stage_nodes: Vec<NodeIndex>,
+    pub(crate) touchpoint_nodes: Vec<NodeIndex>,
+}
+
+impl Journey {
+    /// Builds the graph of parts that [`JourneyBuilder`] has checked.
+    pub(crate) fn from_valid_parts(parts: JourneyBuilder) -> Self {
+        let JourneyBuilder {
+            name,
+            description,
+            personas,
+            stages,
+            touchpoints,
+            flows,
+        } = parts;
+        let node_count = personas.len() + stages.len() + touchpoints.len();
+        let edge_count = stages.len()
+            + touchpoints.len()
+            + flows.len()
+            + personas.iter().map(|p| p.uses.len()).sum::<usize>();
+        let mut graph = Graph::with_capacity(node_count, edge_count);
+
+        let persona_nodes: Vec<NodeIndex> = (0..personas.len())
+            .map(|i| graph.add_node(Node::Persona(PersonaIndex::from_usize(i))))
+            .collect();
+        let stage_nodes: Vec<NodeIndex> = (0..stages.len())
+            .map(|i| graph.add_node(Node::Stage(StageIndex::from_usize(i))))
+            .collect();
+        let touchpoint_nodes: Vec<NodeIndex> = (0..touchpoints.len())
+            .map(|i| graph.add_node(Node::Touchpoint(TouchpointIndex::from_usize(i))))
+            .collect();
+
+        let persona_ids: HashMap<PersonaId, PersonaIndex> = personas
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), PersonaIndex::from_usize(i)))
+            .collect();
+        let stage_ids: HashMap<StageId, StageIndex> = stages
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), StageIndex::from_usize(i)))
+            .collect();
+        let touchpoint_ids: HashMap<TouchpointId, TouchpointIndex> = touchpoints
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.clone(), TouchpointIndex::from_usize(i)))
+            .collect();
+
+        for pair in stage_nodes.windows(2) {
+            graph.add_edge(pair[0], pair[1], Edge::NextStage);
+        }
+        // Validation guarantees every reference resolves.
+        let touchpoint_stage: Vec<StageIndex> =
+            touchpoints.iter().map(|t| stage_ids[&t.stage]).collect();
+        for (tp, stage) in touchpoint_stage.iter().enumerate() {
+            graph.add_edge(
+                stage_nodes[stage.index()],
+                touchpoint_nodes[tp],
+                Edge::Contains,
+            );
+        }
+        for (i, flow) in flows.iter().enumerate() {
+            let from = touchpoint_ids[&flow.from].index();
+            let to = touchpoint_ids[&flow.to].index();
+            graph.add_edge(
+                touchpoint_nodes[from],
+                touchpoint_nodes[to],
+                Edge::Flow(FlowIndex::from_usize(i)),
+            );
+        }
+        for (p, persona) in personas.iter().enumerate() {
+            for used in &persona.uses {
+                let tp = touchpoint_ids[used].index();
+                graph.add_edge(persona_nodes[p], touchpoint_nodes[tp], Edge::Uses);
+            }
+        }
+
+        Self {
+            name,
+            description,
+            personas,
+            stages,
+            touchpoints,
+            flows,
+            persona_ids,
+            stage_ids,
+            touchpoint_ids,
+            touchpoint_stage,
+            graph,
+            persona_nodes,
+            stage_nodes,
+            touchpoint_nodes,
+        }
+    }
+
+    /// A builder holding a copy of this journey's parts, to change and build again.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let journey = journey_map::Journey::from_ron_str(include_str!("../../examples/data/retail_bank.ron"))?;
+    /// use journey_map::Stage;
+    ///
+    /// let bigger = journey.to_builder().stage(Stage::new("farewell", "Farewell")).build()?;
+    /// assert_eq!(bigger.stages().len(), journey.stages().len() + 1);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn to_builder(&self) -> JourneyBuilder {
+        JourneyBuilder {
+            name: self.name.clone(),
+            description: self.description.clone(),
+            personas: self.personas.clone(),
+            stages: self.stages.clone(),
+            touchpoints: self.touchpoints.clone(),
+            flows: self.flows.clone(),
+        }
+    }
+
+    /// Consumes the journey and returns a builder holding its parts.
+    pub fn into_builder(self) -> JourneyBuilder {
+        JourneyBuilder {
+            name: self.name,
+            description: self.description,
+            personas: self.personas,
+            stages: self.stages,
+            touchpoints: self.touchpoints,
+            flows: self.flows,
+        }
+    }
+
+    /// The journey's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The journey's description.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// All personas, in file order: the persona at position `i` has index `i`.
+    pub fn personas(&self) -> &[Persona] {
+        &self.personas
+    }
+
+    /// All stages, in journey order: the stage at position `i` has index `i`.
+    pub fn stages(&self) -> &[Stage] {
+        &self.stages
+    }
+
+    /// All touchpoints, in file order: the touchpoint at position `i` has index `i`.
+    pub fn touchpoints(&self) -> &[Touchpoint] {
+        &self.touchpoints
+    }
+
+    /// All flows, in file order: the flow at position `i` has index `i`.
+    pub fn flows(&self) -> &[Flow] {
+        &self.flows
+    }
+
+    /// The entry touchpoints, in file order.
+    pub fn entries(&self) -> impl Iterator<Item = &Touchpoint> + '_ {
+        self.touchpoints.iter().filter(|t| t.is_entry)
+    }
+
+    /// The goal touchpoints, in file order.
+    pub fn goals(&self) -> impl Iterator<Item = &Touchpoint> + '_ {
+        self.touchpoints.iter().filter(|t| t.is_goal)
+    }
+
+    /// The persona with this id, in O(1).
+    pub fn persona<Q>(&self, id: &Q) -> Option<&Persona>
+    where
+        PersonaId: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.persona_ids.get(id).map(|i| &self.personas[i.index()])
+    }
+
+    /// The stage with this id, in O(1).
+    pub fn stage<Q>(&self, id: &Q) -> Option<&Stage>
+    where
+        StageId: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.stage_ids.get(id).map(|i| &self.stages[i.index()])
+    }
+
+    /// The touchpoint with this id, in O(1).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let journey = journey_map::Journey::from_ron_str(include_str!("../../examples/data/retail_bank.ron"))?;
+    /// let branch = journey.touchpoint("branch-appointment").ok_or("missing")?;
+    /// assert_eq!(branch.channel, journey_map::Channel::Store);
+    /// assert!(journey.touchpoint("no-such-touchpoint").is_none());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn touchpoint<Q>(&self, id: &Q) -> Option<&Touchpoint>
+    where
+        TouchpointId: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.touchpoint_ids
+            .get(id)
+            .map(|i| &self.touchpoints[i.index()])
+    }
+
+    /// The index of the persona with this id, in O(1).
+    pub fn persona_index<Q>(&self, id: &Q) -> Option<PersonaIndex>
+    where
+        PersonaId: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.persona_ids.get(id).copied()
+    }
+
+    /// The index of the stage with this id, in O(1): its position in journey order.
+    pub fn stage_index<Q>(&self, id: &Q) -> Option<StageIndex>
+    where
+        StageId: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.stage_ids.get(id).copied()
+    }
+
+    /// The index of the touchpoint with this id, in O(1).
+    ///
+    /// Indices are dense from zero, so a program can keep one slot per touchpoint in a vector.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let journey = journey_map::Journey::from_ron_str(include_str!("../../examples/data/retail_bank.ron"))?;
+    /// let mut visits = vec![0_u64; journey.touchpoints().len()];
+    /// let ix = journey.touchpoint_index("online-application").ok_or("missing")?;
+    /// visits[ix.index()] += 1;
+    /// assert_eq!(journey.touchpoint_at(ix).map(|t| t.id.as_str()), Some("online-application"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn touchpoint_index<Q>(&self, id: &Q) -> Option<TouchpointIndex>
+    where
+        TouchpointId: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.touchpoint_ids.get(id).copied()
+    }
+
+    /// The persona at this index, or `None` for an index this journey does not have.
+    pub fn persona_at(&self, index: PersonaIndex) -> Option<&Persona> {
+        self.personas.get(index.index())
+    }
+
+    /// The stage at this index, or `None` for an index this journey does not have.
+    pub fn stage_at(&self, index: StageIndex) -> Option<&Stage> {
+        self.stages.get(index.index())
+    }
+
+    /// The touchpoint at this index, or `None` for an index this journey does not have.
+    pub fn touchpoint_at(&self, index: TouchpointIndex) -> Option<&Touchpoint> {
+        self.touchpoints.get(index.index())
+    }
+
+    /// The flow at this index, or `None` for an index this journey does not have.
+    pub fn flow_at(&self, index: FlowIndex) -> Option<&Flow> {
+        self.flows.get(index.index())
+    }
+
+    /// The index of the stage of the touchpoint at this index, in O(1).
+    pub fn stage_index_of(&self, touchpoint: TouchpointIndex) -> Option<StageIndex> {
+        self.touchpoint_stage.get(touchpoint.index()).copied()
+    }
+
+    /// Resolves a persona id or explains, with a suggestion, why it cannot.
+    pub(crate) fn resolve_persona<Q>(&self, id: &Q) -> Result<PersonaIndex, UnknownIdError>
+    where
+        PersonaId: Borrow<Q>,
+        Q: Hash + Eq + fmt::Display + ?Sized,
+    {
+        self.persona_index(id).ok_or_else(|| {
+            unknown(
+                ItemKind::Persona,
+                id,
+                self.personas.iter().map(|p| p.id.as_str()),
+            )
+        })
+    }
+
+    /// Resolves a stage id or explains, with a suggestion, why it cannot.
+    pub(crate) fn resolve_stage<Q>(&self, id: &Q) -> Result<StageIndex, UnknownIdError>
+    where
+        StageId: Borrow<Q>,
+        Q: Hash + Eq + fmt::Display + ?Sized,
+    {
+        self.stage_index(id).ok_or_else(|| {
+            unknown(
+                ItemKind::Stage,
+                id,
+                self.stages.iter().map(|s| s.id.as_str()),
+            )
+        })
+    }
+
+    /// Resolves a touchpoint id or explains, with a suggestion, why it cannot.
+    pub(crate) fn resolve_touchpoint<Q>(&self, id: &Q) -> Result<TouchpointIndex, UnknownIdError>
+    where
+        TouchpointId: Borrow<Q>,
+        Q: Hash + Eq + fmt::Display + ?Sized,
+    {
+        self.touchpoint_index(id).ok_or_else(|| {
+            unknown(
+                ItemKind::Touchpoint,
+                id,
+                self.touchpoints.iter().map(|t| t.id.as_str()),
+            )
+        })
+    }
+
+    /// The graph with only its flow edges: the touchpoint network customers move through.
+    pub(crate) fn flow_view(&self) -> FlowView<'_> {
+        EdgeFiltered(&self.graph, is_flow as fn(EdgeReference<'_, Edge>) -> bool)
+    }
+
+    /// The touchpoint a graph node stands for, if it stands for one.
+    pub(crate) fn touchpoint_of_node(&self, node: NodeIndex) -> Option<TouchpointIndex> {
+        match self.graph.node_weight(node) {
+            Some(Node::Touchpoint(ix)) => Some(*ix),
+            _ => None,
+        }
+    }
+}
+
+fn unknown<'a, Q: fmt::Display + ?Sized>(
+    kind: ItemKind,
+    id: &Q,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> UnknownIdError {
+    let id = id.to_string();
+    let suggestion = closest(&id, candidates);
+    UnknownIdError {
+        kind,
+        id,
+        suggestion,
+    }
+}
+
+/// Two journeys are equal when their parts are equal: name, description, and every persona,
+/// stage, touchpoint and flow in order. The graph is derived from the parts.
+impl PartialEq for Journey {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+            && self.description == other.description
+            && self.personas == other.personas
+            && self.stages == other.stages
+            && self.touchpoints == other.touchpoints
+            && self.flows == other.flows
+    }
+}
+
+impl fmt::Debug for Journey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Journey")
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("personas", &self.personas)
+            .field("stages", &self.stages)
+            .field("touchpoints", &self.touchpoints)
+            .field("flows", &self.flows)
+            .finish()
+    }
+}

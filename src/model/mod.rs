@@ -1,0 +1,27 @@
+//! The journey model: personas, ordered stages, touchpoints and flows in one graph.
+//!
+//! The model knows nothing of interactions or analyses; they read it.
+
+mod builder;
+mod checks;
+mod flow;
+mod ids;
+mod journey;
+mod persona;
+mod queries;
+mod stage;
+mod touchpoint;
+mod validation;
+
+pub use builder::JourneyBuilder;
+pub use checks::StructuralWarning;
+pub use flow::Flow;
+pub use ids::{
+    FlowIndex, PersonaId, PersonaIndex, StageId, StageIndex, TouchpointId, TouchpointIndex,
+};
+pub use journey::Journey;
+pub use persona::Persona;
+pub use queries::{GoalPaths, PathLimits};
+pub use stage::Stage;
+pub use touchpoint::{Channel, Touchpoint, TouchpointKind};
+pub use validation::{ItemKind, ItemRef, Problem, UnknownIdError, ValidationError};

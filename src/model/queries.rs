@@ -1,0 +1,661 @@
+//! Questions a journey answers about its own structure.
+//!
+//! Every query works on the journey graph through petgraph: edges of one kind are selected with
+//! a filtered view, reachability uses petgraph's breadth-first search (on a reversed view for
+//! "can reach"), and paths use [`petgraph::algo::all_simple_paths`]. Each query is linear in the
+//! size of the graph except [`Journey::paths_to_goals`], which is bounded by its limits.
+
+use std::borrow::Borrow;
+use std::collections::VecDeque;
+use std::fmt;
+use std::hash::Hash;
+
+use petgraph::Direction;
+use petgraph::graph::NodeIndex;
+use petgraph::visit::{Bfs, EdgeRef, Reversed, VisitMap, Visitable};
+use serde::{Deserialize, Serialize};
+
+use super::journey::{Edge, Journey, Node};
+use super::validation::UnknownIdError;
+use super::{
+    Channel, Flow, Persona, PersonaId, Stage, StageId, Touchpoint, TouchpointId, TouchpointIndex,
+};
+
+/// Bounds on [`Journey::paths_to_goals`], whose answer can grow exponentially with the journey.
+///
+/// # Example
+///
+/// ```
+/// use journey_map::PathLimits;
+///
+/// let limits = PathLimits::default().max_touchpoints(6).max_paths(50);
+/// assert_eq!(limits.touchpoints(), 6);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PathLimits {
+    max_touchpoints: usize,
+    max_paths: usize,
+}
+
+impl Default for PathLimits {
+    /// At most 12 touchpoints a path and 1,000 paths.
+    fn default() -> Self {
+        Self {
+            max_touchpoints: 12,
+            max_paths: 1_000,
+        }
+    }
+}
+
+impl PathLimits {
+    /// Keeps paths of at most this many touchpoints, both ends included.
+    pub fn max_touchpoints(mut self, max: usize) -> Self {
+        self.max_touchpoints = max;
+        self
+    }
+
+    /// Stops after this many paths.
+    pub fn max_paths(mut self, max: usize) -> Self {
+        self.max_paths = max;
+        self
+    }
+
+    /// The longest path kept, in touchpoints.
+    pub fn touchpoints(&self) -> usize {
+        self.max_touchpoints
+    }
+
+    /// The most paths returned.
+    pub fn paths(&self) -> usize {
+        self.max_paths
+    }
+}
+
+/// The simple paths from entries to goals found by [`Journey::paths_to_goals`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GoalPaths {
+    /// Each path, entry first and goal last, no touchpoint twice.
+    pub paths: Vec<Vec<TouchpointId>>,
+    /// `false` when `max_paths` stopped the search, so more paths within the length limit exist.
+    pub complete: bool,
+}
+
+impl Journey {
+    /// The touchpoints of a stage, in file order.
+    ///
+    /// # Errors
+    ///
+    /// [`UnknownIdError`] when the journey has no such stage, with the closest stage id.
+    ///
+    /// # Complexity
+    ///
+    /// O(k log k) for a stage of k touchpoints.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let journey = journey_map::Journey::from_ron_str(include_str!("../../examples/data/retail_bank.ron"))?;
+    /// let apply: Vec<&str> = journey.touchpoints_in_stage("apply")?.iter().map(|t| t.id.as_str()).collect();
+    /// assert!(apply.contains(&"online-application"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn touchpoints_in_stage<Q>(&self, stage: &Q) -> Result<Vec<&Touchpoint>, UnknownIdError>
+    where
+        StageId: Borrow<Q>,
+        Q: Hash + Eq + fmt::Display + ?Sized,
+    {
+        let stage = self.resolve_stage(stage)?;
+        let node = self.stage_nodes[stage.index()];
+        Ok(self.touchpoints_by_edge(node, Direction::Outgoing, |e| matches!(e, Edge::Contains)))
+    }
+
+    /// The stage a touchpoint belongs to.
+    ///
+    /// # Errors
+    ///
+    /// [`UnknownIdError`] when the journey has no such touchpoint.
+    ///
+    /// # Complexity
+    ///
+    /// O(1).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let journey = journey_map::Journey::from_ron_str(include_str!("../../examples/data/retail_bank.ron"))?;
+    /// assert_eq!(journey.stage_of("welcome-pack")?.id, "onboarding");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn stage_of<Q>(&self, touchpoint: &Q) -> Result<&Stage, UnknownIdError>
+    where
+        TouchpointId: Borrow<Q>,
+        Q: Hash + Eq + fmt::Display + ?Sized,
+    {
+        let touchpoint = self.resolve_touchpoint(touchpoint)?;
+        let stage = self
+            .stage_index_of(touchpoint)
+            .unwrap_or_else(|| unreachable!("resolved"));
+        Ok(&self.stages[stage.index()])
+    }
+
+    /// The distinct channels used by the touchpoints of a stage, in order of first use.
+    ///
+    /// # Errors
+    ///
+    /// [`UnknownIdError`] when the journey has no such stage.
+    ///
+    /// # Complexity
+    ///
+    /// O(k log k + k·c) for a stage of k touchpoints on c channels.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use journey_map::Channel;
+    /// let journey = journey_map::Journey::from_ron_str(include_str!("../../examples/data/retail_bank.ron"))?;
+    /// let channels = journey.channels_in_stage("apply")?;
+    /// assert!(channels.contains(&&Channel::Web));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn channels_in_stage<Q>(&self, stage: &Q) -> Result<Vec<&Channel>, UnknownIdError>
+    where
+        StageId: Borrow<Q>,
+        Q: Hash + Eq + fmt::Display + ?Sized,
+    {
+        let mut channels: Vec<&Channel> = Vec::new();
+        for touchpoint in self.touchpoints_in_stage(stage)? {
+            if !channels.contains(&&touchpoint.channel) {
+                channels.push(&touchpoint.channel);
+            }
+        }
+        Ok(channels)
+    }
+
+    /// The touchpoints a designed flow leads to from this one, in file order. A touchpoint with a
+    /// retry flow is among its own next touchpoints.
+    ///
+    /// # Errors
+    ///
+    /// [`UnknownIdError`] when the journey has no such touchpoint.
+    ///
+    /// # Complexity
+    ///
+    /// O(d log d) for a touchpoint with d edges.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let journey = journey_map::Journey::from_ron_str(include_str!("../../examples/data/retail_bank.ron"))?;
+    /// let next = journey.next_touchpoints("chatbot")?;
+    /// assert!(next.iter().any(|t| t.id == "live-chat-agent"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn next_touchpoints<Q>(&self, touchpoint: &Q) -> Result<Vec<&Touchpoint>, UnknownIdError>
+    where
+        TouchpointId: Borrow<Q>,
+        Q: Hash + Eq + fmt::Display + ?Sized,
+    {
+        let node = self.touchpoint_nodes[self.resolve_touchpoint(touchpoint)?.index()];
+        Ok(self.touchpoints_by_edge(node, Direction::Outgoing, |e| matches!(e, Edge::Flow(_))))
+    }
+
+    /// The touchpoints from which a designed flow leads to this one, in file order.
+    ///
+    /// # Errors
+    ///
+    /// [`UnknownIdError`] when the journey has no such touchpoint.
+    ///
+    /// # Complexity
+    ///
+    /// O(d log d) for a touchpoint with d edges.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let journey = journey_map::Journey::from_ron_str(include_str!("../../examples/data/retail_bank.ron"))?;
+    /// let before = journey.previous_touchpoints("account-opened")?;
+    /// assert!(!before.is_empty());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn previous_touchpoints<Q>(
+        &self,
+        touchpoint: &Q,
+    ) -> Result<Vec<&Touchpoint>, UnknownIdError>
+    where
+        TouchpointId: Borrow<Q>,
+        Q: Hash + Eq + fmt::Display + ?Sized,
+    {
+        let node = self.touchpoint_nodes[self.resolve_touchpoint(touchpoint)?.index()];
+        Ok(self.touchpoints_by_edge(node, Direction::Incoming, |e| matches!(e, Edge::Flow(_))))
+    }
+
+    /// The designed flows leaving a touchpoint, in file order.
+    ///
+    /// # Errors
+    ///
+    /// [`UnknownIdError`] when the journey has no such touchpoint.
+    ///
+    /// # Complexity
+    ///
+    /// O(d log d) for a touchpoint with d edges.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let journey = journey_map::Journey::from_ron_str(include_str!("../../examples/data/retail_bank.ron"))?;
+    /// let total: f64 = journey.flows_from("online-application")?.iter().filter_map(|f| f.expected_share).sum();
+    /// assert!(total <= 1.0);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn flows_from<Q>(&self, touchpoint: &Q) -> Result<Vec<&Flow>, UnknownIdError>
+    where
+        TouchpointId: Borrow<Q>,
+        Q: Hash + Eq + fmt::Display + ?Sized,
+    {
+        let node = self.touchpoint_nodes[self.resolve_touchpoint(touchpoint)?.index()];
+        Ok(self.flows_by_edge(node, Direction::Outgoing))
+    }
+
+    /// The designed flows entering a touchpoint, in file order.
+    ///
+    /// # Errors
+    ///
+    /// [`UnknownIdError`] when the journey has no such touchpoint.
+    ///
+    /// # Complexity
+    ///
+    /// O(d log d) for a touchpoint with d edges.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let journey = journey_map::Journey::from_ron_str(include_str!("../../examples/data/retail_bank.ron"))?;
+    /// assert!(journey.flows_into("online-application")?.iter().all(|f| f.to == "online-application"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn flows_into<Q>(&self, touchpoint: &Q) -> Result<Vec<&Flow>, UnknownIdError>
+    where
+        TouchpointId: Borrow<Q>,
+        Q: Hash + Eq + fmt::Display + ?Sized,
+    {
+        let node = self.touchpoint_nodes[self.resolve_touchpoint(touchpoint)?.index()];
+        Ok(self.flows_by_edge(node, Direction::Incoming))
+    }
+
+    /// The touchpoints a persona is expected to use, in file order of the touchpoints.
+    ///
+    /// # Errors
+    ///
+    /// [`UnknownIdError`] when the journey has no such persona.
+    ///
+    /// # Complexity
+    ///
+    /// O(u log u) for a persona expected to use u touchpoints.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let journey = journey_map::Journey::from_ron_str(include_str!("../../examples/data/retail_bank.ron"))?;
+    /// let used = journey.touchpoints_used_by("digital-native")?;
+    /// assert!(used.iter().any(|t| t.id == "mobile-app-signup"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn touchpoints_used_by<Q>(&self, persona: &Q) -> Result<Vec<&Touchpoint>, UnknownIdError>
+    where
+        PersonaId: Borrow<Q>,
+        Q: Hash + Eq + fmt::Display + ?Sized,
+    {
+        let node = self.persona_nodes[self.resolve_persona(persona)?.index()];
+        Ok(self.touchpoints_by_edge(node, Direction::Outgoing, |e| matches!(e, Edge::Uses)))
+    }
+
+    /// The personas expected to use a touchpoint, in file order.
+    ///
+    /// # Errors
+    ///
+    /// [`UnknownIdError`] when the journey has no such touchpoint.
+    ///
+    /// # Complexity
+    ///
+    /// O(d log d) for a touchpoint with d edges.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let journey = journey_map::Journey::from_ron_str(include_str!("../../examples/data/retail_bank.ron"))?;
+    /// let who = journey.personas_using("branch-appointment")?;
+    /// assert!(who.iter().any(|p| p.id == "branch-loyalist"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn personas_using<Q>(&self, touchpoint: &Q) -> Result<Vec<&Persona>, UnknownIdError>
+    where
+        TouchpointId: Borrow<Q>,
+        Q: Hash + Eq + fmt::Display + ?Sized,
+    {
+        let node = self.touchpoint_nodes[self.resolve_touchpoint(touchpoint)?.index()];
+        let mut personas: Vec<usize> = self
+            .graph
+            .edges_directed(node, Direction::Incoming)
+            .filter(|e| matches!(e.weight(), Edge::Uses))
+            .filter_map(|e| match self.graph[e.source()] {
+                Node::Persona(p) => Some(p.index()),
+                _ => None,
+            })
+            .collect();
+        personas.sort_unstable();
+        Ok(personas.into_iter().map(|p| &self.personas[p]).collect())
+    }
+
+    /// The simple paths (no touchpoint twice) along designed flows from each entry to each goal,
+    /// within `limits`.
+    ///
+    /// # Arguments
+    ///
+    /// * `limits`: the longest path kept, in touchpoints, and the most paths returned. The number
+    ///   of paths can grow exponentially with the length, so keep both small on large journeys.
+    ///
+    /// # Returns
+    ///
+    /// Paths grouped by entry (file order), then by goal (file order). An entry that is also a
+    /// goal is a path of one touchpoint. `complete` is `false` when `max_paths` cut the search.
+    ///
+    /// # Complexity
+    ///
+    /// Up to O(d^L) for L = `max_touchpoints` and d the largest out-degree, stopped after
+    /// `max_paths` paths.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use journey_map::PathLimits;
+    /// let journey = journey_map::Journey::from_ron_str(include_str!("../../examples/data/retail_bank.ron"))?;
+    /// let found = journey.paths_to_goals(PathLimits::default().max_touchpoints(8));
+    /// assert!(found.complete);
+    /// for path in &found.paths {
+    ///     assert!(journey.touchpoint(&path[0]).is_some_and(|t| t.is_entry));
+    ///     assert!(journey.touchpoint(&path[path.len() - 1]).is_some_and(|t| t.is_goal));
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn paths_to_goals(&self, limits: PathLimits) -> GoalPaths {
+        let mut paths = Vec::new();
+        let goals: Vec<NodeIndex> = self
+            .touchpoints
+            .iter()
+            .zip(&self.touchpoint_nodes)
+            .filter(|(t, _)| t.is_goal)
+            .map(|(_, node)| *node)
+            .collect();
+        let view = self.flow_view();
+        let to_ids = |nodes: Vec<NodeIndex>| -> Vec<TouchpointId> {
+            nodes
+                .into_iter()
+                .filter_map(|n| self.touchpoint_of_node(n))
+                .map(|t| self.touchpoints[t.index()].id.clone())
+                .collect()
+        };
+        if limits.max_touchpoints == 0 {
+            return GoalPaths {
+                paths,
+                complete: true,
+            };
+        }
+        for (entry, &start) in self.touchpoints.iter().zip(&self.touchpoint_nodes) {
+            if !entry.is_entry {
+                continue;
+            }
+            for &goal in &goals {
+                if paths.len() >= limits.max_paths {
+                    return GoalPaths {
+                        paths,
+                        complete: false,
+                    };
+                }
+                if goal == start {
+                    paths.push(vec![entry.id.clone()]);
+                    continue;
+                }
+                if limits.max_touchpoints < 2 {
+                    continue;
+                }
+                let found = petgraph::algo::all_simple_paths::<
+                    Vec<NodeIndex>,
+                    _,
+                    std::hash::RandomState,
+                >(
+                    &view, start, goal, 0, Some(limits.max_touchpoints - 2)
+                );
+                for path in found {
+                    if paths.len() >= limits.max_paths {
+                        return GoalPaths {
+                            paths,
+                            complete: false,
+                        };
+                    }
+                    paths.push(to_ids(path));
+                }
+            }
+        }
+        GoalPaths {
+            paths,
+            complete: true,
+        }
+    }
+
+    /// The touchpoints from which no goal can be reached along designed flows: customers there
+    /// cannot succeed. Goals are never dead ends.
+    ///
+    /// # Complexity
+    ///
+    /// O(V + E): one breadth-first search backwards from every goal at once.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let journey = journey_map::Journey::from_ron_str(include_str!("../../examples/data/retail_bank.ron"))?;
+    /// assert!(journey.dead_ends().is_empty());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn dead_ends(&self) -> Vec<&Touchpoint> {
+        let can_reach_goal = self.reach(self.goals_or_entries(true), true);
+        self.touchpoints_where(|i| !can_reach_goal[i])
+    }
+
+    /// The touchpoints no entry reaches along designed flows: no customer can get there by the
+    /// map. Entries are always reachable.
+    ///
+    /// # Complexity
+    ///
+    /// O(V + E): one breadth-first search forwards from every entry at once.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let journey = journey_map::Journey::from_ron_str(include_str!("../../examples/data/retail_bank.ron"))?;
+    /// assert!(journey.unreachable_touchpoints().is_empty());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn unreachable_touchpoints(&self) -> Vec<&Touchpoint> {
+        let reached = self.reach(self.goals_or_entries(false), false);
+        self.touchpoints_where(|i| !reached[i])
+    }
+
+    /// The flows that go back to an earlier stage, in file order: customers moving back.
+    ///
+    /// # Complexity
+    ///
+    /// O(F) for F flows.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let journey = journey_map::Journey::from_ron_str(include_str!("../../examples/data/retail_bank.ron"))?;
+    /// for flow in journey.backward_flows() {
+    ///     assert!(journey.stage_index(&journey.stage_of(&flow.to)?.id) < journey.stage_index(&journey.stage_of(&flow.from)?.id));
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn backward_flows(&self) -> Vec<&Flow> {
+        let mut backward: Vec<usize> = self
+            .graph
+            .edge_references()
+            .filter_map(|e| match e.weight() {
+                Edge::Flow(flow) => {
+                    let from = self.touchpoint_of_node(e.source())?;
+                    let to = self.touchpoint_of_node(e.target())?;
+                    (self.stage_index_of(to) < self.stage_index_of(from)).then_some(flow.index())
+                }
+                _ => None,
+            })
+            .collect();
+        backward.sort_unstable();
+        backward.into_iter().map(|f| &self.flows[f]).collect()
+    }
+
+    /// The stages that hold no touchpoint, in journey order.
+    ///
+    /// # Complexity
+    ///
+    /// O(S + T) for S stages and T touchpoints.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let journey = journey_map::Journey::from_ron_str(include_str!("../../examples/data/retail_bank.ron"))?;
+    /// assert!(journey.empty_stages().is_empty());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn empty_stages(&self) -> Vec<&Stage> {
+        self.stage_nodes
+            .iter()
+            .zip(&self.stages)
+            .filter(|(node, _)| {
+                !self
+                    .graph
+                    .edges_directed(**node, Direction::Outgoing)
+                    .any(|e| matches!(e.weight(), Edge::Contains))
+            })
+            .map(|(_, stage)| stage)
+            .collect()
+    }
+
+    /// The touchpoints joined to `node` by edges of one kind in one direction, in file order.
+    fn touchpoints_by_edge(
+        &self,
+        node: NodeIndex,
+        direction: Direction,
+        keep: fn(&Edge) -> bool,
+    ) -> Vec<&Touchpoint> {
+        let mut found: Vec<TouchpointIndex> = self
+            .graph
+            .edges_directed(node, direction)
+            .filter(|e| keep(e.weight()))
+            .filter_map(|e| {
+                let other = if direction == Direction::Outgoing {
+                    e.target()
+                } else {
+                    e.source()
+                };
+                self.touchpoint_of_node(other)
+            })
+            .collect();
+        found.sort_unstable();
+        found
+            .into_iter()
+            .map(|t| &self.touchpoints[t.index()])
+            .collect()
+    }
+
+    /// The flows leaving or entering a touchpoint node, in file order.
+    fn flows_by_edge(&self, node: NodeIndex, direction: Direction) -> Vec<&Flow> {
+        let mut found: Vec<usize> = self
+            .graph
+            .edges_directed(node, direction)
+            .filter_map(|e| match e.weight() {
+                Edge::Flow(flow) => Some(flow.index()),
+                _ => None,
+            })
+            .collect();
+        found.sort_unstable();
+        found.into_iter().map(|f| &self.flows[f]).collect()
+    }
+
+    /// The nodes of every goal (`true`) or every entry (`false`).
+    fn goals_or_entries(&self, goals: bool) -> Vec<NodeIndex> {
+        self.touchpoints
+            .iter()
+            .zip(&self.touchpoint_nodes)
+            .filter(|(t, _)| if goals { t.is_goal } else { t.is_entry })
+            .map(|(_, node)| *node)
+            .collect()
+    }
+
+    /// Which touchpoints a breadth-first search along flows reaches from `starts` (against the
+    /// flows when `backwards`), by touchpoint index.
+    fn reach(&self, starts: Vec<NodeIndex>, backwards: bool) -> Vec<bool> {
+        let view = self.flow_view();
+        let mut reached = vec![false; self.touchpoints.len()];
+        let mut mark = |node: NodeIndex| {
+            if let Some(t) = self.touchpoint_of_node(node) {
+                reached[t.index()] = true;
+            }
+        };
+        let mut discovered = self.graph.visit_map();
+        for &start in &starts {
+            discovered.visit(start);
+        }
+        let mut bfs = Bfs {
+            stack: VecDeque::from(starts),
+            discovered,
+        };
+        if backwards {
+            while let Some(node) = bfs.next(Reversed(&view)) {
+                mark(node);
+            }
+        } else {
+            while let Some(node) = bfs.next(&view) {
+                mark(node);
+            }
+        }
+        reached
+    }
+
+    fn touchpoints_where(&self, keep: impl Fn(usize) -> bool) -> Vec<&Touchpoint> {
+        self.touchpoints
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| keep(*i))
+            .map(|(_, t)| t)
+            .collect()
+    }
+}
