@@ -376,13 +376,17 @@ impl Journey {
     ///
     /// # Returns
     ///
-    /// Paths grouped by entry (file order), then by goal (file order). An entry that is also a
+    /// Paths grouped by entry (file order), each group in depth-first order along flows in file
+    /// order. A path may pass through one goal on its way to another; an entry that is also a
     /// goal is a path of one touchpoint. `complete` is `false` when `max_paths` cut the search.
     ///
     /// # Complexity
     ///
-    /// Up to O(d^L) for L = `max_touchpoints` and d the largest out-degree, stopped after
-    /// `max_paths` paths.
+    /// O(V + E) to prepare, then one depth-first search per entry that only extends a path while
+    /// the shortest way on from its last touchpoint to a goal still fits the length limit: at
+    /// worst O(d^L) steps for L = `max_touchpoints` and d the largest out-degree, and it stops
+    /// after `max_paths` paths. (petgraph's `all_simple_paths` would search once per pair of entry
+    /// and goal, without that pruning.)
     ///
     /// # Example
     ///
@@ -401,67 +405,120 @@ impl Journey {
     /// ```
     pub fn paths_to_goals(&self, limits: PathLimits) -> GoalPaths {
         let mut paths = Vec::new();
-        let goals: Vec<NodeIndex> = self
-            .touchpoints
-            .iter()
-            .zip(&self.touchpoint_nodes)
-            .filter(|(t, _)| t.is_goal)
-            .map(|(_, node)| *node)
-            .collect();
-        let view = self.flow_view();
-        let to_ids = |nodes: Vec<NodeIndex>| -> Vec<TouchpointId> {
-            nodes
-                .into_iter()
-                .filter_map(|n| self.touchpoint_of_node(n))
-                .map(|t| self.touchpoints[t.index()].id.clone())
-                .collect()
-        };
-        if limits.max_touchpoints == 0 {
-            return GoalPaths {
-                paths,
-                complete: true,
-            };
+        let max_len = limits.max_touchpoints;
+        if max_len == 0 || limits.max_paths == 0 {
+            let complete =
+                max_len == 0 || !self.touchpoints.iter().any(|t| t.is_entry && t.is_goal);
+            return GoalPaths { paths, complete };
         }
-        for (entry, &start) in self.touchpoints.iter().zip(&self.touchpoint_nodes) {
-            if !entry.is_entry {
+        let next = self.flow_adjacency(Direction::Outgoing);
+        let to_goal = self.hops_to_goal();
+        let fits = |t: usize, len: usize| to_goal[t] != usize::MAX && len + to_goal[t] <= max_len;
+
+        let mut on_path = vec![false; self.touchpoints.len()];
+        let mut path: Vec<usize> = Vec::with_capacity(max_len);
+        // (touchpoint, position of the next successor to try)
+        let mut stack: Vec<(usize, usize)> = Vec::with_capacity(max_len);
+        for entry in (0..self.touchpoints.len()).filter(|&t| self.touchpoints[t].is_entry) {
+            if !fits(entry, 1) {
                 continue;
             }
-            for &goal in &goals {
-                if paths.len() >= limits.max_paths {
-                    return GoalPaths {
-                        paths,
-                        complete: false,
-                    };
-                }
-                if goal == start {
-                    paths.push(vec![entry.id.clone()]);
-                    continue;
-                }
-                if limits.max_touchpoints < 2 {
-                    continue;
-                }
-                let found = petgraph::algo::all_simple_paths::<
-                    Vec<NodeIndex>,
-                    _,
-                    std::hash::RandomState,
-                >(
-                    &view, start, goal, 0, Some(limits.max_touchpoints - 2)
-                );
-                for path in found {
-                    if paths.len() >= limits.max_paths {
+            path.push(entry);
+            on_path[entry] = true;
+            stack.push((entry, 0));
+            let mut found_here = self.touchpoints[entry].is_goal;
+            loop {
+                if found_here {
+                    if paths.len() == limits.max_paths {
                         return GoalPaths {
                             paths,
                             complete: false,
                         };
                     }
-                    paths.push(to_ids(path));
+                    paths.push(
+                        path.iter()
+                            .map(|&t| self.touchpoints[t].id.clone())
+                            .collect(),
+                    );
+                    found_here = false;
                 }
+                let Some((node, cursor)) = stack.last_mut() else {
+                    break;
+                };
+                let Some(&child) = next[*node].get(*cursor) else {
+                    stack.pop();
+                    if let Some(left) = path.pop() {
+                        on_path[left] = false;
+                    }
+                    continue;
+                };
+                *cursor += 1;
+                if on_path[child] || !fits(child, path.len() + 1) {
+                    continue;
+                }
+                path.push(child);
+                on_path[child] = true;
+                stack.push((child, 0));
+                found_here = self.touchpoints[child].is_goal;
             }
         }
         GoalPaths {
             paths,
             complete: true,
         }
+    }
+
+    /// For each touchpoint, the neighbours along designed flows in one direction, by touchpoint
+    /// index, in file order of the flows.
+    fn flow_adjacency(&self, direction: Direction) -> Vec<Vec<usize>> {
+        let mut adjacency: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.touchpoints.len()];
+        for edge in self.graph.edge_references() {
+            let Edge::Flow(flow) = edge.weight() else {
+                continue;
+            };
+            let (Some(from), Some(to)) = (
+                self.touchpoint_of_node(edge.source()),
+                self.touchpoint_of_node(edge.target()),
+            ) else {
+                continue;
+            };
+            let (here, there) = if direction == Direction::Outgoing {
+                (from, to)
+            } else {
+                (to, from)
+            };
+            adjacency[here.index()].push((flow.index(), there.index()));
+        }
+        adjacency
+            .into_iter()
+            .map(|mut edges| {
+                edges.sort_unstable();
+                edges.into_iter().map(|(_, t)| t).collect()
+            })
+            .collect()
+    }
+
+    /// For each touchpoint, the fewest flows to a goal (0 for a goal), `usize::MAX` when no goal
+    /// can be reached: a breadth-first search backwards from every goal at once, O(V + E).
+    fn hops_to_goal(&self) -> Vec<usize> {
+        let previous = self.flow_adjacency(Direction::Incoming);
+        let mut hops = vec![usize::MAX; self.touchpoints.len()];
+        let mut queue: VecDeque<usize> = VecDeque::new();
+        for (t, touchpoint) in self.touchpoints.iter().enumerate() {
+            if touchpoint.is_goal {
+                hops[t] = 0;
+                queue.push_back(t);
+            }
+        }
+        while let Some(t) = queue.pop_front() {
+            for &before in &previous[t] {
+                if hops[before] == usize::MAX {
+                    hops[before] = hops[t] + 1;
+                    queue.push_back(before);
+                }
+            }
+        }
+        hops
     }
 
     /// The touchpoints from which no goal can be reached along designed flows: customers there

@@ -297,14 +297,14 @@ impl fmt::Display for UnknownIdError {
 }
 
 /// The candidate closest to `wanted` by Damerau-Levenshtein distance, when the distance is small
-/// enough (at most a third of the length, and at least 2 edits allowed) to look like a typo.
-/// Ties go to the earliest candidate.
+/// enough to look like a typo: at most a third of the length (at least one edit allowed), and
+/// fewer edits than either id has characters. Ties go to the earliest candidate.
 pub(crate) fn closest<'a>(
     wanted: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
     let wanted_len = wanted.chars().count();
-    let limit = (wanted_len / 3).max(2);
+    let limit = (wanted_len / 3).max(1);
     let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {
         let len = candidate.chars().count();
@@ -312,7 +312,10 @@ pub(crate) fn closest<'a>(
             continue;
         }
         let distance = strsim::damerau_levenshtein(wanted, candidate);
-        if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
+        if distance <= limit
+            && distance < wanted_len.min(len)
+            && best.is_none_or(|(d, _)| distance < d)
+        {
             best = Some((distance, candidate));
         }
     }
@@ -330,5 +333,7 @@ mod tests {
         assert_eq!(closest("purchse", ids).as_deref(), Some("purchase"));
         assert_eq!(closest("retention", ids), None);
         assert_eq!(closest("", ids), None);
+        assert_eq!(closest("x", ["s", "t"]), None);
+        assert_eq!(closest("by", ["buy"]).as_deref(), Some("buy"));
     }
 }

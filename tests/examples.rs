@@ -1,0 +1,142 @@
+//! The examples run against the bundled sample files and behave as documented.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+/// The path of an example binary that `cargo test` has built next to this test binary.
+fn example(name: &str) -> Command {
+    let mut path: PathBuf = std::env::current_exe().expect("test binary path");
+    path.pop();
+    if path.ends_with("deps") {
+        path.pop();
+    }
+    path.push("examples");
+    path.push(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    let mut command = Command::new(path);
+    command.current_dir(env!("CARGO_MANIFEST_DIR"));
+    command
+}
+
+fn run(mut command: Command) -> (Output, String, String) {
+    let output = command.output().expect("example runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (output, stdout, stderr)
+}
+
+#[test]
+fn quickstart_builds_and_queries_a_journey() {
+    let (output, stdout, stderr) = run(example("quickstart"));
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("Online shop: 6 touchpoints in 3 stages"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("after checkout: checkout, chatbot, delivered"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("social-ad -> app-basket -> checkout -> delivered"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("did you mean \"checkout\"?"), "{stdout}");
+    // The RON it prints is itself a valid journey.
+    let ron = &stdout[stdout.find("#![enable").expect("RON printed")..];
+    let journey = journey_map::Journey::from_ron_str(ron).expect("printed RON loads");
+    assert_eq!(journey.name(), "Online shop");
+}
+
+#[test]
+fn validate_summarises_a_valid_journey_with_warnings() {
+    let mut command = example("validate");
+    command.arg("examples/data/broadband.ron");
+    let (output, stdout, stderr) = run(command);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stdout.contains("valid journey \"Home broadband\""),
+        "{stdout}"
+    );
+    assert!(stdout.contains("27 touchpoints"), "{stdout}");
+    assert!(stdout.contains("touchpoints per channel"), "{stdout}");
+    assert!(stdout.contains("2 warning(s)"), "{stdout}");
+    assert!(
+        stdout.contains("\"fax-order-form\" is unreachable"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\"cancellation\" is a dead end"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn validate_accepts_the_bank_sample_without_warnings() {
+    let mut command = example("validate");
+    command.arg("examples/data/retail_bank.ron");
+    let (output, stdout, stderr) = run(command);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stdout.contains("0 warning(s)"), "{stdout}");
+}
+
+#[test]
+fn validate_lists_every_problem_and_exits_1() {
+    let dir = std::env::temp_dir().join(format!("journey-map-validate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("invalid.ron");
+    std::fs::write(
+        &path,
+        r#"(name: "Broken", stages: [(id: "buy", name: "Buy")],
+            touchpoints: [(id: "shop", name: "Shop", stage: "bye", channel: Web, kind: Billing, entry: true)],
+            flows: [(from: "shop", to: "shpo")])"#,
+    )
+    .unwrap();
+    let mut command = example("validate");
+    command.arg(&path);
+    let (output, _, stderr) = run(command);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains("3 problem(s)"), "{stderr}");
+    assert!(
+        stderr.contains("unknown stage \"bye\" in `stage` (did you mean \"buy\"?)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("unknown touchpoint \"shpo\" in `to` (did you mean \"shop\"?)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("no touchpoint is marked as a goal"),
+        "{stderr}"
+    );
+
+    std::fs::write(
+        &path,
+        "(name: \"Broken\",\n stages: [(id: \"a\" name: \"A\")])",
+    )
+    .unwrap();
+    let mut command = example("validate");
+    command.arg(&path);
+    let (output, _, stderr) = run(command);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr.contains("invalid.ron:2:20: expected comma"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn validate_exits_2_when_the_file_is_unreadable_or_missing() {
+    let mut command = example("validate");
+    command.arg("examples/data/no-such-file.ron");
+    let (output, _, stderr) = run(command);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr.contains("cannot read journey file examples/data/no-such-file.ron"),
+        "{stderr}"
+    );
+
+    let (output, _, stderr) = run(example("validate"));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr.contains("usage: validate JOURNEY.ron"), "{stderr}");
+}
