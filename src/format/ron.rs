@@ -81,15 +81,27 @@ impl Journey {
     /// assert!(error.to_string().starts_with("upload.ron:2:"));
     /// ```
     pub fn from_ron_bytes(bytes: &[u8], origin: &str) -> Result<Journey, LoadError> {
-        let document: DocumentIn =
-            options()
-                .from_bytes(bytes)
-                .map_err(|error| LoadError::Syntax {
-                    origin: origin.to_owned(),
-                    line: error.span.start.line,
-                    column: error.span.start.col,
-                    message: lowercase_first(&error.code.to_string()),
-                })?;
+        let text = std::str::from_utf8(bytes).map_err(|error| {
+            // Point at the first bad byte, by line and by character column.
+            let valid = &bytes[..error.valid_up_to()];
+            let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            LoadError::Syntax {
+                origin: origin.to_owned(),
+                line: 1 + valid.iter().filter(|&&b| b == b'\n').count(),
+                column: 1 + String::from_utf8_lossy(&valid[line_start..])
+                    .chars()
+                    .count(),
+                message: format!("invalid utf-8: {error}"),
+            }
+        })?;
+        let document: DocumentIn = options()
+            .from_str(text)
+            .map_err(|error| LoadError::Syntax {
+                origin: origin.to_owned(),
+                line: error.span.start.line,
+                column: error.span.start.col,
+                message: lowercase_first(&error.code.to_string()),
+            })?;
         JourneyBuilder::from(document)
             .build()
             .map_err(|source| LoadError::Invalid {
