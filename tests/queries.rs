@@ -397,3 +397,97 @@ fn a_journey_can_be_rebuilt_from_its_parts() {
     assert_ne!(bigger, journey);
     assert_eq!(bigger.empty_stages().len(), 2);
 }
+
+mod path_property {
+    use super::*;
+    use petgraph::graph::{DiGraph, NodeIndex};
+    use proptest::prelude::*;
+
+    /// The definition, straight from petgraph: every simple path from each entry to each goal,
+    /// one search per pair.
+    fn reference(
+        n: usize,
+        flows: &[(usize, usize)],
+        entries: &[bool],
+        goals: &[bool],
+        max_len: usize,
+    ) -> Vec<Vec<String>> {
+        let mut graph = DiGraph::<usize, ()>::new();
+        let nodes: Vec<NodeIndex> = (0..n).map(|i| graph.add_node(i)).collect();
+        for &(a, b) in flows {
+            graph.add_edge(nodes[a], nodes[b], ());
+        }
+        let mut paths = Vec::new();
+        for e in (0..n).filter(|&e| entries[e]) {
+            for g in (0..n).filter(|&g| goals[g]) {
+                if e == g {
+                    if max_len >= 1 {
+                        paths.push(vec![format!("t{e}")]);
+                    }
+                } else if max_len >= 2 {
+                    for path in petgraph::algo::all_simple_paths::<
+                        Vec<NodeIndex>,
+                        _,
+                        std::hash::RandomState,
+                    >(
+                        &graph, nodes[e], nodes[g], 0, Some(max_len - 2)
+                    ) {
+                        paths.push(path.iter().map(|n| format!("t{}", n.index())).collect());
+                    }
+                }
+            }
+        }
+        paths.sort();
+        paths
+    }
+
+    proptest! {
+        #[test]
+        fn paths_to_goals_match_the_definition(
+            n in 1..8_usize,
+            raw_flows in proptest::collection::vec((0..8_usize, 0..8_usize), 0..24),
+            flags in proptest::collection::vec((any::<bool>(), any::<bool>()), 8),
+            max_len in 0..7_usize,
+        ) {
+            let mut flows: Vec<(usize, usize)> = raw_flows.into_iter().map(|(a, b)| (a % n, b % n)).collect();
+            flows.sort_unstable();
+            flows.dedup();
+            let mut entries: Vec<bool> = flags.iter().take(n).map(|f| f.0).collect();
+            let mut goals: Vec<bool> = flags.iter().take(n).map(|f| f.1).collect();
+            entries[0] = true;
+            goals[n - 1] = true;
+            let journey = JourneyBuilder::new("Random")
+                .stage(Stage::new("s", "S"))
+                .touchpoints((0..n).map(|i| {
+                    let mut t = tp(&format!("t{i}"), "s", Channel::Web);
+                    t.is_entry = entries[i];
+                    t.is_goal = goals[i];
+                    t
+                }))
+                .flows(flows.iter().map(|&(a, b)| Flow::new(format!("t{a}"), format!("t{b}"))))
+                .build()
+                .unwrap();
+            let found = journey.paths_to_goals(PathLimits::default().max_touchpoints(max_len).max_paths(usize::MAX));
+            prop_assert!(found.complete);
+            let mut ours: Vec<Vec<String>> = found.paths.iter().map(|p| p.iter().map(|id| id.to_string()).collect()).collect();
+            ours.sort();
+            prop_assert_eq!(ours, reference(n, &flows, &entries, &goals, max_len));
+
+            // Reachability by the definition: grow the reached sets until nothing changes.
+            let mut reached = entries.clone();
+            let mut reaches_goal = goals.clone();
+            for _ in 0..n {
+                for &(a, b) in &flows {
+                    reached[b] |= reached[a];
+                    reaches_goal[a] |= reaches_goal[b];
+                }
+            }
+            let unreachable: Vec<String> = (0..n).filter(|&i| !reached[i]).map(|i| format!("t{i}")).collect();
+            let dead: Vec<String> = (0..n).filter(|&i| !reaches_goal[i]).map(|i| format!("t{i}")).collect();
+            let found_unreachable = journey.unreachable_touchpoints();
+            let found_dead = journey.dead_ends();
+            prop_assert_eq!(ids(&found_unreachable, |t| t.id.as_str()), unreachable);
+            prop_assert_eq!(ids(&found_dead, |t| t.id.as_str()), dead);
+        }
+    }
+}
