@@ -14,7 +14,7 @@ use crate::model::ValidationError;
 ///
 /// let error = Journey::from_ron_str("(name: \"x\", stages: [], colour: Red)").unwrap_err();
 /// match &error {
-///     LoadError::Syntax { line, column, .. } => assert_eq!((*line, *column), (1, 28)),
+///     LoadError::Syntax { line, column, .. } => assert_eq!((*line, *column), (1, 25)),
 ///     other => panic!("unexpected {other}"),
 /// }
 /// ```

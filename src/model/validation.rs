@@ -297,14 +297,14 @@ impl fmt::Display for UnknownIdError {
 }
 
 /// The candidate closest to `wanted` by Damerau-Levenshtein distance, when the distance is small
-/// enough to look like a typo: at most a third of the length (at least one edit allowed), and
+/// enough to look like a typo: at most a third of the length (at least two edits allowed), and
 /// fewer edits than either id has characters. Ties go to the earliest candidate.
 pub(crate) fn closest<'a>(
     wanted: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
     let wanted_len = wanted.chars().count();
-    let limit = (wanted_len / 3).max(1);
+    let limit = (wanted_len / 3).max(2);
     let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {
         let len = candidate.chars().count();

@@ -21,7 +21,12 @@ const CHANNELS: [Channel; 10] = [
 /// flows leaving each touchpoint (forward, to the next ones in a ring, so every touchpoint is
 /// reachable and reaches a goal), four personas and a description of `description_len` bytes on
 /// each touchpoint.
-pub fn generated(touchpoints: usize, flows_per_touchpoint: usize, stages: usize, description_len: usize) -> JourneyBuilder {
+pub fn generated(
+    touchpoints: usize,
+    flows_per_touchpoint: usize,
+    stages: usize,
+    description_len: usize,
+) -> JourneyBuilder {
     let kinds = [
         TouchpointKind::Marketing,
         TouchpointKind::DigitalProduct,
@@ -57,7 +62,11 @@ pub fn generated(touchpoints: usize, flows_per_touchpoint: usize, stages: usize,
     let share = 1.0 / (flows_per_touchpoint as f64 + 1.0);
     builder = builder.flows((0..touchpoints).flat_map(move |t| {
         (1..=flows_per_touchpoint).map(move |k| {
-            Flow::new(format!("tp-{t}"), format!("tp-{}", (t + k * k) % touchpoints)).with_expected_share(share)
+            Flow::new(
+                format!("tp-{t}"),
+                format!("tp-{}", (t + k * k) % touchpoints),
+            )
+            .with_expected_share(share)
         })
     }));
     builder.personas((0..4).map(|p| {
