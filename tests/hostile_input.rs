@@ -158,8 +158,8 @@ fn nesting_100000_deep_is_an_error_not_a_stack_overflow() {
 #[test]
 fn a_fifty_megabyte_valid_file_loads_in_bounded_memory() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    // 60,000 touchpoints with 200-byte descriptions and 240,000 flows.
-    let text = support::generated(60_000, 4, 200, 200)
+    // 60,000 touchpoints with 600-byte descriptions and 240,000 flows.
+    let text = support::generated(60_000, 4, 200, 600)
         .build()
         .unwrap()
         .to_ron_string()
@@ -181,7 +181,7 @@ fn a_fifty_megabyte_valid_file_loads_in_bounded_memory() {
 #[test]
 fn a_fifty_megabyte_invalid_file_reports_every_problem_in_bounded_memory() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let valid = support::generated(60_000, 4, 200, 200)
+    let valid = support::generated(60_000, 4, 200, 600)
         .build()
         .unwrap()
         .to_ron_string()

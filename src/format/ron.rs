@@ -160,6 +160,7 @@ impl Journey {
     pub fn to_ron_string(&self) -> Result<String, SaveError> {
         let config = PrettyConfig::new()
             .struct_names(false)
+            .depth_limit(2)
             .extensions(Extensions::IMPLICIT_SOME);
         let mut text = ron::Options::default()
             .to_string_pretty(&DocumentOut::from(self), config)

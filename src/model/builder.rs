@@ -1,11 +1,15 @@
 //! Building a journey in code, with the same validation as a file.
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::hash::Hash;
 
+use super::ids::DenseIndex;
 use super::journey::Journey;
 use super::validation::{ItemKind, ItemRef, Problem, ValidationError, closest};
-use super::{Flow, Persona, Stage, Touchpoint};
+use super::{
+    FastMap, Flow, Persona, PersonaId, PersonaIndex, Stage, StageId, StageIndex, Touchpoint,
+    TouchpointId, TouchpointIndex, fast_map,
+};
 
 /// The tolerance on the sum of expected shares leaving one touchpoint, for rounding in files.
 const SHARE_SUM_TOLERANCE: f64 = 1e-9;
@@ -125,16 +129,17 @@ impl JourneyBuilder {
     /// O(n) expected time in the number of items, plus O(k·m) for at most 100 suggestions, where
     /// m is the number of ids of the kind a bad reference names.
     pub fn build(self) -> Result<Journey, ValidationError> {
-        let problems = self.problems();
+        let (resolved, problems) = self.resolve();
         if problems.is_empty() {
-            Ok(Journey::from_valid_parts(self))
+            Ok(Journey::from_valid_parts(self, resolved))
         } else {
             Err(ValidationError::new(problems))
         }
     }
 
-    /// Every problem of the parts collected so far, in item order; empty when they build.
-    fn problems(&self) -> Vec<Problem> {
+    /// Resolves every reference to an index and collects every problem, in item order. The
+    /// resolution is complete only when there are no problems.
+    fn resolve(&self) -> (Resolved, Vec<Problem>) {
         let mut problems = Vec::new();
         for (kind, count) in [
             (ItemKind::Persona, self.personas.len()),
@@ -147,21 +152,22 @@ impl JourneyBuilder {
             }
         }
 
-        unique_ids(
+        let persona_ids = unique_ids(
             ItemKind::Persona,
-            self.personas.iter().map(|p| p.id.as_str()),
+            self.personas.iter().map(|p| &p.id),
             &mut problems,
         );
-        let stages = unique_ids(
+        let stage_ids = unique_ids(
             ItemKind::Stage,
-            self.stages.iter().map(|s| s.id.as_str()),
+            self.stages.iter().map(|s| &s.id),
             &mut problems,
         );
-        let touchpoints = unique_ids(
+        let touchpoint_ids = unique_ids(
             ItemKind::Touchpoint,
-            self.touchpoints.iter().map(|t| t.id.as_str()),
+            self.touchpoints.iter().map(|t| &t.id),
             &mut problems,
         );
+
         let mut suggestions_left = MAX_SUGGESTIONS;
         let mut unknown = |item: ItemRef, field: &str, target: ItemKind, id: &str| {
             let suggestion = if suggestions_left == 0 {
@@ -186,34 +192,47 @@ impl JourneyBuilder {
             }
         };
 
+        let mut touchpoint_stage = Vec::with_capacity(self.touchpoints.len());
         for (position, touchpoint) in self.touchpoints.iter().enumerate() {
-            if !stages.contains_key(touchpoint.stage.as_str()) {
-                let item = ItemRef::new(ItemKind::Touchpoint, position, touchpoint.id.as_str());
-                problems.push(unknown(
-                    item,
-                    "stage",
-                    ItemKind::Stage,
-                    touchpoint.stage.as_str(),
-                ));
-            }
-        }
-
-        for (position, persona) in self.personas.iter().enumerate() {
-            let mut seen = HashMap::with_capacity(persona.uses.len());
-            for used in &persona.uses {
-                let item = || ItemRef::new(ItemKind::Persona, position, persona.id.as_str());
-                if !touchpoints.contains_key(used.as_str()) {
-                    problems.push(unknown(item(), "uses", ItemKind::Touchpoint, used.as_str()));
-                } else if seen.insert(used.as_str(), ()).is_some() {
-                    problems.push(Problem::RepeatedUse {
-                        item: item(),
-                        touchpoint: used.as_str().to_owned(),
-                    });
+            match stage_ids.get(touchpoint.stage.as_str()) {
+                Some(&stage) => touchpoint_stage.push(stage),
+                None => {
+                    let item = ItemRef::new(ItemKind::Touchpoint, position, touchpoint.id.as_str());
+                    problems.push(unknown(
+                        item,
+                        "stage",
+                        ItemKind::Stage,
+                        touchpoint.stage.as_str(),
+                    ));
                 }
             }
         }
 
-        let mut pairs: HashMap<(usize, usize), usize> = HashMap::with_capacity(self.flows.len());
+        let mut uses = Vec::with_capacity(self.personas.len());
+        for (position, persona) in self.personas.iter().enumerate() {
+            let mut used: Vec<TouchpointIndex> = Vec::with_capacity(persona.uses.len());
+            for id in &persona.uses {
+                let item = || ItemRef::new(ItemKind::Persona, position, persona.id.as_str());
+                match touchpoint_ids.get(id.as_str()) {
+                    None => {
+                        problems.push(unknown(item(), "uses", ItemKind::Touchpoint, id.as_str()))
+                    }
+                    // Personas list a handful of touchpoints: a linear scan beats hashing.
+                    Some(touchpoint) if used.contains(touchpoint) => {
+                        problems.push(Problem::RepeatedUse {
+                            item: item(),
+                            touchpoint: id.as_str().to_owned(),
+                        })
+                    }
+                    Some(&touchpoint) => used.push(touchpoint),
+                }
+            }
+            uses.push(used);
+        }
+
+        let mut flow_ends = Vec::with_capacity(self.flows.len());
+        let mut pairs: FastMap<(TouchpointIndex, TouchpointIndex), usize> =
+            fast_map(self.flows.len());
         let mut share_sums: Vec<f64> = vec![0.0; self.touchpoints.len()];
         for (position, flow) in self.flows.iter().enumerate() {
             let item = || {
@@ -223,8 +242,8 @@ impl JourneyBuilder {
                     format!("{} -> {}", flow.from, flow.to),
                 )
             };
-            let from = touchpoints.get(flow.from.as_str()).copied();
-            let to = touchpoints.get(flow.to.as_str()).copied();
+            let from = touchpoint_ids.get(flow.from.as_str()).copied();
+            let to = touchpoint_ids.get(flow.to.as_str()).copied();
             if from.is_none() {
                 problems.push(unknown(
                     item(),
@@ -249,6 +268,7 @@ impl JourneyBuilder {
                     }),
                     Entry::Vacant(slot) => {
                         slot.insert(position);
+                        flow_ends.push((from, to));
                     }
                 }
             }
@@ -259,7 +279,7 @@ impl JourneyBuilder {
                         share,
                     });
                 } else if let Some(from) = from {
-                    share_sums[from] += share;
+                    share_sums[from.index()] += share;
                 }
             }
         }
@@ -285,31 +305,56 @@ impl JourneyBuilder {
                 problems.push(Problem::NoGoal);
             }
         }
-        problems
+        let resolved = Resolved {
+            persona_ids,
+            stage_ids,
+            touchpoint_ids,
+            touchpoint_stage,
+            uses,
+            flow_ends,
+        };
+        (resolved, problems)
     }
 }
 
-/// Maps each valid id to the position of its first item, reporting empty and duplicate ids.
-fn unique_ids<'a>(
+/// Every reference of a valid journey, resolved to indices, and the id maps that resolved them.
+pub(crate) struct Resolved {
+    pub(crate) persona_ids: FastMap<PersonaId, PersonaIndex>,
+    pub(crate) stage_ids: FastMap<StageId, StageIndex>,
+    pub(crate) touchpoint_ids: FastMap<TouchpointId, TouchpointIndex>,
+    /// The stage of each touchpoint, by touchpoint index.
+    pub(crate) touchpoint_stage: Vec<StageIndex>,
+    /// The touchpoints each persona uses, by persona index.
+    pub(crate) uses: Vec<Vec<TouchpointIndex>>,
+    /// The ends of each flow, by flow index.
+    pub(crate) flow_ends: Vec<(TouchpointIndex, TouchpointIndex)>,
+}
+
+/// Maps each valid id to the index of its first item, reporting empty and duplicate ids.
+fn unique_ids<'a, Id, Ix>(
     kind: ItemKind,
-    ids: impl ExactSizeIterator<Item = &'a str>,
+    ids: impl ExactSizeIterator<Item = &'a Id>,
     problems: &mut Vec<Problem>,
-) -> HashMap<&'a str, usize> {
-    let mut map = HashMap::with_capacity(ids.len());
+) -> FastMap<Id, Ix>
+where
+    Id: AsRef<str> + Clone + Eq + Hash + 'a,
+    Ix: DenseIndex,
+{
+    let mut map: FastMap<Id, Ix> = fast_map(ids.len());
     for (position, id) in ids.enumerate() {
-        if id.trim().is_empty() {
+        if id.as_ref().trim().is_empty() {
             problems.push(Problem::EmptyId {
-                item: ItemRef::new(kind, position, id),
+                item: ItemRef::new(kind, position, id.as_ref()),
             });
             continue;
         }
-        match map.entry(id) {
+        match map.entry(id.clone()) {
             Entry::Occupied(first) => problems.push(Problem::DuplicateId {
-                item: ItemRef::new(kind, position, id),
-                first_position: *first.get(),
+                item: ItemRef::new(kind, position, id.as_ref()),
+                first_position: first.get().position(),
             }),
             Entry::Vacant(slot) => {
-                slot.insert(position);
+                slot.insert(Ix::at(position));
             }
         }
     }

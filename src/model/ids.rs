@@ -117,6 +117,12 @@ string_id!(
     "a touchpoint"
 );
 
+/// The dense index types, for code generic over them.
+pub(crate) trait DenseIndex: Copy {
+    fn at(position: usize) -> Self;
+    fn position(self) -> usize;
+}
+
 macro_rules! dense_index {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -146,6 +152,16 @@ macro_rules! dense_index {
             pub(crate) fn from_usize(value: usize) -> Self {
                 // The builder refuses journeys with more than u32::MAX items of a kind.
                 Self(u32::try_from(value).unwrap_or(u32::MAX))
+            }
+        }
+
+        impl DenseIndex for $name {
+            fn at(position: usize) -> Self {
+                Self::from_usize(position)
+            }
+
+            fn position(self) -> usize {
+                self.index()
             }
         }
 

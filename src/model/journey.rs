@@ -1,14 +1,14 @@
 //! The journey: every persona, stage, touchpoint and flow held together in one graph.
 
 use std::borrow::Borrow;
-use std::collections::HashMap;
 use std::fmt;
 use std::hash::Hash;
 
 use petgraph::graph::{DiGraph, EdgeReference, NodeIndex};
 use petgraph::visit::EdgeFiltered;
 
-use super::builder::JourneyBuilder;
+use super::FastMap;
+use super::builder::{JourneyBuilder, Resolved};
 use super::validation::{ItemKind, UnknownIdError, closest};
 use super::{
     Flow, FlowIndex, Persona, PersonaId, PersonaIndex, Stage, StageId, StageIndex, Touchpoint,
@@ -85,9 +85,9 @@ pub struct Journey {
     pub(crate) stages: Vec<Stage>,
     pub(crate) touchpoints: Vec<Touchpoint>,
     pub(crate) flows: Vec<Flow>,
-    persona_ids: HashMap<PersonaId, PersonaIndex>,
-    stage_ids: HashMap<StageId, StageIndex>,
-    touchpoint_ids: HashMap<TouchpointId, TouchpointIndex>,
+    persona_ids: FastMap<PersonaId, PersonaIndex>,
+    stage_ids: FastMap<StageId, StageIndex>,
+    touchpoint_ids: FastMap<TouchpointId, TouchpointIndex>,
     /// The stage of each touchpoint, by touchpoint index.
     touchpoint_stage: Vec<StageIndex>,
     pub(crate) graph: Graph,
@@ -97,8 +97,8 @@ pub struct Journey {
 }
 
 impl Journey {
-    /// Builds the graph of parts that [`JourneyBuilder`] has checked.
-    pub(crate) fn from_valid_parts(parts: JourneyBuilder) -> Self {
+    /// Builds the graph of parts that [`JourneyBuilder`] has checked and resolved.
+    pub(crate) fn from_valid_parts(parts: JourneyBuilder, resolved: Resolved) -> Self {
         let JourneyBuilder {
             name,
             description,
@@ -107,11 +107,19 @@ impl Journey {
             touchpoints,
             flows,
         } = parts;
+        let Resolved {
+            persona_ids,
+            stage_ids,
+            touchpoint_ids,
+            touchpoint_stage,
+            uses,
+            flow_ends,
+        } = resolved;
         let node_count = personas.len() + stages.len() + touchpoints.len();
         let edge_count = stages.len()
             + touchpoints.len()
             + flows.len()
-            + personas.iter().map(|p| p.uses.len()).sum::<usize>();
+            + uses.iter().map(Vec::len).sum::<usize>();
         let mut graph = Graph::with_capacity(node_count, edge_count);
 
         let persona_nodes: Vec<NodeIndex> = (0..personas.len())
@@ -124,28 +132,9 @@ impl Journey {
             .map(|i| graph.add_node(Node::Touchpoint(TouchpointIndex::from_usize(i))))
             .collect();
 
-        let persona_ids: HashMap<PersonaId, PersonaIndex> = personas
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.id.clone(), PersonaIndex::from_usize(i)))
-            .collect();
-        let stage_ids: HashMap<StageId, StageIndex> = stages
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id.clone(), StageIndex::from_usize(i)))
-            .collect();
-        let touchpoint_ids: HashMap<TouchpointId, TouchpointIndex> = touchpoints
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.id.clone(), TouchpointIndex::from_usize(i)))
-            .collect();
-
         for pair in stage_nodes.windows(2) {
             graph.add_edge(pair[0], pair[1], Edge::NextStage);
         }
-        // Validation guarantees every reference resolves.
-        let touchpoint_stage: Vec<StageIndex> =
-            touchpoints.iter().map(|t| stage_ids[&t.stage]).collect();
         for (tp, stage) in touchpoint_stage.iter().enumerate() {
             graph.add_edge(
                 stage_nodes[stage.index()],
@@ -153,19 +142,16 @@ impl Journey {
                 Edge::Contains,
             );
         }
-        for (i, flow) in flows.iter().enumerate() {
-            let from = touchpoint_ids[&flow.from].index();
-            let to = touchpoint_ids[&flow.to].index();
+        for (i, (from, to)) in flow_ends.iter().enumerate() {
             graph.add_edge(
-                touchpoint_nodes[from],
-                touchpoint_nodes[to],
+                touchpoint_nodes[from.index()],
+                touchpoint_nodes[to.index()],
                 Edge::Flow(FlowIndex::from_usize(i)),
             );
         }
-        for (p, persona) in personas.iter().enumerate() {
-            for used in &persona.uses {
-                let tp = touchpoint_ids[used].index();
-                graph.add_edge(persona_nodes[p], touchpoint_nodes[tp], Edge::Uses);
+        for (p, used) in uses.iter().enumerate() {
+            for tp in used {
+                graph.add_edge(persona_nodes[p], touchpoint_nodes[tp.index()], Edge::Uses);
             }
         }
 

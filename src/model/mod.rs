@@ -13,6 +13,13 @@ mod stage;
 mod touchpoint;
 mod validation;
 
+/// A hash map with foldhash's fast, randomly seeded hasher: ids are hashed on every load.
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
+pub(crate) fn fast_map<K, V>(capacity: usize) -> FastMap<K, V> {
+    FastMap::with_capacity_and_hasher(capacity, foldhash::fast::RandomState::default())
+}
+
 pub use builder::JourneyBuilder;
 pub use checks::StructuralWarning;
 pub use flow::Flow;

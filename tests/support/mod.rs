@@ -19,8 +19,9 @@ const CHANNELS: [Channel; 10] = [
 
 /// A valid journey of `touchpoints` touchpoints in `stages` stages, with `flows_per_touchpoint`
 /// flows leaving each touchpoint (forward, to the next ones in a ring, so every touchpoint is
-/// reachable and reaches a goal), four personas and a description of `description_len` bytes on
-/// each touchpoint.
+/// reachable and reaches a goal) with expected shares of two decimals, four personas, and a
+/// description of `description_len` bytes on each touchpoint. Every 100th touchpoint is an
+/// entry, every 100th a goal.
 pub fn generated(
     touchpoints: usize,
     flows_per_touchpoint: usize,
@@ -59,7 +60,8 @@ pub fn generated(
         }
         tp
     }));
-    let share = 1.0 / (flows_per_touchpoint as f64 + 1.0);
+    // Two decimals, as people write shares (0.15, not 0.14285714285714285).
+    let share = (100.0 / (flows_per_touchpoint as f64 + 1.0)).floor() / 100.0;
     builder = builder.flows((0..touchpoints).flat_map(move |t| {
         (1..=flows_per_touchpoint).map(move |k| {
             Flow::new(
