@@ -1,4 +1,170 @@
 //! Customer journey maps that compute where customers struggle.
+//!
+//! A *customer journey map* is the typical customer's path from first need to purchase, use and
+//! beyond: the *personas* who walk it, the ordered *stages* of their lifecycle, the *touchpoints*
+//! where customer and company meet (each in a stage, on a channel, of a kind) and the designed
+//! *flows* between touchpoints. journey-map holds such a map as a validated, typed graph that a
+//! program can load from a RON file, build in code, query and save.
+//!
+//! # Contents
+//!
+//! - [Load a journey and ask it questions](#load-a-journey-and-ask-it-questions)
+//! - [Build a journey in code](#build-a-journey-in-code)
+//! - [Bad input](#bad-input)
+//! - [Ids and indices](#ids-and-indices)
+//! - [How the crate is laid out](#how-the-crate-is-laid-out)
+//!
+//! # Load a journey and ask it questions
+//!
+//! A journey file is RON. Stages are listed in journey order; touchpoints name their stage, a
+//! [`Channel`] and a [`TouchpointKind`], and may be marked as an `entry` (where customers start)
+//! or a `goal` (a success). Flows are the designed transitions, with an optional label and the
+//! share of customers expected to take them. The README has the complete format reference.
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use journey_map::{Channel, Journey, PathLimits};
+//!
+//! let journey = Journey::from_ron_str(r#"
+//! #![enable(implicit_some)]
+//! (
+//!     name: "Mobile phone contract",
+//!     personas: [
+//!         (id: "switcher", name: "Switcher", preferred_channels: [Web], uses: ["shop", "checkout"]),
+//!     ],
+//!     stages: [
+//!         (id: "choose", name: "Choose"),
+//!         (id: "buy", name: "Buy"),
+//!         (id: "activate", name: "Activate"),
+//!     ],
+//!     touchpoints: [
+//!         (id: "shop", name: "Online shop", stage: "choose", channel: Web, kind: DigitalProduct, entry: true),
+//!         (id: "checkout", name: "Checkout", stage: "buy", channel: Web, kind: DigitalProduct),
+//!         (id: "chatbot", name: "Sales assistant", stage: "buy", channel: Chatbot, kind: AutomatedService),
+//!         (id: "sales-agent", name: "Sales agent", stage: "buy", channel: Phone, kind: HumanService, owner: "Telesales"),
+//!         (id: "sim-arrives", name: "SIM card arrives", stage: "activate", channel: Post, kind: PhysicalProduct, goal: true),
+//!     ],
+//!     flows: [
+//!         (from: "shop", to: "checkout", expected_share: 0.6),
+//!         (from: "checkout", to: "checkout", label: "retry payment", expected_share: 0.1),
+//!         (from: "checkout", to: "chatbot", label: "payment failed", expected_share: 0.1),
+//!         (from: "chatbot", to: "sales-agent", label: "escalate to a human", expected_share: 0.5),
+//!         (from: "sales-agent", to: "sim-arrives", expected_share: 0.8),
+//!         (from: "checkout", to: "sim-arrives", expected_share: 0.75),
+//!     ],
+//! )"#)?;
+//!
+//! // What happens in a stage, and on which channels.
+//! let buy = journey.touchpoints_in_stage("buy")?;
+//! assert_eq!(buy.len(), 3);
+//! assert_eq!(journey.channels_in_stage("buy")?, [&Channel::Web, &Channel::Chatbot, &Channel::Phone]);
+//!
+//! // Where a customer can go next, and which stage a touchpoint is in.
+//! let next: Vec<&str> = journey.next_touchpoints("checkout")?.iter().map(|t| t.id.as_str()).collect();
+//! assert_eq!(next, ["checkout", "chatbot", "sim-arrives"]);
+//! assert_eq!(journey.stage_of("sales-agent")?.name, "Buy");
+//!
+//! // Every designed path from an entry to a goal, bounded.
+//! let paths = journey.paths_to_goals(PathLimits::default());
+//! assert_eq!(paths.paths.len(), 2);
+//!
+//! // Structural findings: touchpoints no entry reaches, dead ends, empty stages.
+//! assert!(journey.warnings().is_empty());
+//!
+//! // Saving and loading again gives an equal journey.
+//! assert_eq!(Journey::from_ron_str(&journey.to_ron_string()?)?, journey);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Files load with [`Journey::load`] and save with [`Journey::save`]; a journey is also
+//! [`serde::Serialize`] and [`serde::Deserialize`] in its document form, so it can be written
+//! as JSON or any other serde format, and is validated when read.
+//!
+//! # Build a journey in code
+//!
+//! [`JourneyBuilder`] collects personas, stages, touchpoints and flows and checks them all in
+//! [`JourneyBuilder::build`], exactly as a file is checked (files are read into a builder).
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use journey_map::{Channel, Flow, JourneyBuilder, Persona, Stage, Touchpoint, TouchpointKind};
+//!
+//! let journey = JourneyBuilder::new("Support")
+//!     .persona(Persona::new("owner", "Home owner").with_preferred_channel(Channel::Phone))
+//!     .stage(Stage::new("help", "Get help"))
+//!     .touchpoint(Touchpoint::new("faq", "FAQ", "help", Channel::Web, TouchpointKind::DigitalProduct).entry())
+//!     .touchpoint(Touchpoint::new("agent", "Agent", "help", Channel::Phone, TouchpointKind::HumanService).goal())
+//!     .flow(Flow::new("faq", "agent").with_label("call us"))
+//!     .build()?;
+//! assert_eq!(journey.previous_touchpoints("agent")?[0].id, "faq");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Bad input
+//!
+//! Nothing here panics on bad input, and nothing returns a half-built journey.
+//!
+//! - Malformed RON, unknown or missing fields and values of the wrong type are a
+//!   [`LoadError::Syntax`] naming the file, line and column and what was expected.
+//! - A well-formed file that describes an invalid journey is a [`LoadError::Invalid`] whose
+//!   [`ValidationError`] lists **every** [`Problem`] at once, each naming its item: duplicate or
+//!   empty ids, references to unknown stages, touchpoints or personas with the closest valid id
+//!   as a suggestion, repeated flows, expected shares outside `0..=1` or above 1 in total, and a
+//!   journey without a stage, a touchpoint, an entry or a goal.
+//! - Structural findings that are not errors come back from [`Journey::warnings`].
+//! - Lookups of an unknown id return an [`UnknownIdError`] with a suggestion.
+//!
+//! ```
+//! use journey_map::{Journey, LoadError};
+//!
+//! let error = Journey::from_ron_str(r#"(
+//!     name: "Typos",
+//!     stages: [(id: "buy", name: "Buy")],
+//!     touchpoints: [(id: "shop", name: "Shop", stage: "by", channel: Web, kind: DigitalProduct, entry: true, goal: true)],
+//!     flows: [(from: "shop", to: "shpo")],
+//! )"#).unwrap_err();
+//! let problems: Vec<String> = error.validation().unwrap().problems().iter().map(|p| p.to_string()).collect();
+//! assert_eq!(problems, [
+//!     "touchpoint \"shop\" names unknown stage \"by\" in `stage` (did you mean \"buy\"?)",
+//!     "flow #1 (\"shop -> shpo\") names unknown touchpoint \"shpo\" in `to` (did you mean \"shop\"?)",
+//! ]);
+//!
+//! let error = Journey::from_ron_str("(name: \"x\", stages: [(id: \"a\", nme: \"A\")])").unwrap_err();
+//! assert!(matches!(error, LoadError::Syntax { line: 1, column: 32, .. }));
+//! ```
+//!
+//! Hostile input is bounded: nesting deeper than 64 levels is an error, not a stack overflow,
+//! and memory grows linearly with the file (the tests load 50 MB files and 100,000-deep nesting).
+//!
+//! # Ids and indices
+//!
+//! Each persona, stage and touchpoint has a string id, typed by kind ([`PersonaId`],
+//! [`StageId`], [`TouchpointId`]), which is what files and people use; lookups by id are O(1).
+//! Each item also has a dense index ([`TouchpointIndex`] and friends): its position in file
+//! order, stable for the life of the immutable [`Journey`], for programs that keep one slot per
+//! touchpoint in a vector. petgraph's node indices never leave the crate.
+//!
+//! # How the crate is laid out
+//!
+//! Data flows one way. Today the crate holds the first step; the interaction log and the
+//! analyses that read it build on the same ids.
+//!
+//! ```text
+//! RON journey file ──> format (document structs, serde) ──> model checks ──> Journey
+//!                                                              (petgraph graph, typed ids)
+//! Journey ──> queries: stages, neighbours, personas, paths, dead ends, unreachable, warnings
+//!
+//! planned: interactions (CSV / RON / code) ──> InteractionLog (interned ids, time order)
+//!          Journey + InteractionLog ──> analyses (metrics, paths, friction) ──> reports
+//! ```
+//!
+//! - [`model`](mod@model): ids, personas, stages, touchpoints, flows, the [`Journey`] graph, the builder
+//!   and its validation, queries and structural checks. The model knows nothing of files'
+//!   syntax, interactions or analyses.
+//! - [`format`](mod@format): the RON document structure and its conversion to and from [`Journey`], with
+//!   [`LoadError`] and [`SaveError`].
 #![warn(missing_docs)]
 
 pub mod format;

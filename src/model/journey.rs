@@ -4,10 +4,10 @@ use std::borrow::Borrow;
 use std::fmt;
 use std::hash::Hash;
 
-use petgraph::graph::{DiGraph, EdgeReference, NodeIndex};
-use petgraph::visit::EdgeFiltered;
+use petgraph::graph::{DiGraph, NodeIndex};
 
 use super::FastMap;
+use super::adjacency::{FlowAdjacency, Way};
 use super::builder::{JourneyBuilder, Resolved};
 use super::validation::{ItemKind, UnknownIdError, closest};
 use super::{
@@ -37,13 +37,6 @@ pub(crate) enum Edge {
 }
 
 pub(crate) type Graph = DiGraph<Node, Edge, u32>;
-
-/// The view of the graph that keeps only the flows between touchpoints.
-pub(crate) type FlowView<'a> = EdgeFiltered<&'a Graph, fn(EdgeReference<'_, Edge>) -> bool>;
-
-fn is_flow(edge: EdgeReference<'_, Edge>) -> bool {
-    matches!(edge.weight(), Edge::Flow(_))
-}
 
 /// A validated customer journey map: personas, ordered stages, touchpoints and the flows between
 /// them, held together in one petgraph graph.
@@ -94,6 +87,10 @@ pub struct Journey {
     pub(crate) persona_nodes: Vec<NodeIndex>,
     pub(crate) stage_nodes: Vec<NodeIndex>,
     pub(crate) touchpoint_nodes: Vec<NodeIndex>,
+    /// The flows by the touchpoint they leave, for fast traversals.
+    pub(crate) flows_out: FlowAdjacency,
+    /// The flows by the touchpoint they enter, for fast traversals.
+    pub(crate) flows_in: FlowAdjacency,
 }
 
 impl Journey {
@@ -155,6 +152,9 @@ impl Journey {
             }
         }
 
+        let flows_out = FlowAdjacency::new(touchpoints.len(), &flow_ends, Way::Forward);
+        let flows_in = FlowAdjacency::new(touchpoints.len(), &flow_ends, Way::Backward);
+
         Self {
             name,
             description,
@@ -162,6 +162,8 @@ impl Journey {
             stages,
             touchpoints,
             flows,
+            flows_out,
+            flows_in,
             persona_ids,
             stage_ids,
             touchpoint_ids,
@@ -401,11 +403,6 @@ impl Journey {
                 self.touchpoints.iter().map(|t| t.id.as_str()),
             )
         })
-    }
-
-    /// The graph with only its flow edges: the touchpoint network customers move through.
-    pub(crate) fn flow_view(&self) -> FlowView<'_> {
-        EdgeFiltered(&self.graph, is_flow as fn(EdgeReference<'_, Edge>) -> bool)
     }
 
     /// The touchpoint a graph node stands for, if it stands for one.

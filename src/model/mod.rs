@@ -2,6 +2,7 @@
 //!
 //! The model knows nothing of interactions or analyses; they read it.
 
+mod adjacency;
 mod builder;
 mod checks;
 mod flow;

@@ -1,9 +1,10 @@
 //! Questions a journey answers about its own structure.
 //!
-//! Every query works on the journey graph through petgraph: edges of one kind are selected with
-//! a filtered view, reachability uses petgraph's breadth-first search (on a reversed view for
-//! "can reach"), and paths use [`petgraph::algo::all_simple_paths`]. Each query is linear in the
-//! size of the graph except [`Journey::paths_to_goals`], which is bounded by its limits.
+//! Lookups follow the edges of the journey graph (stage contains touchpoint, flow, persona uses
+//! touchpoint). Reachability runs petgraph's breadth-first search, from every entry or goal at
+//! once, over the flow network's compact adjacency lists (see `adjacency`), and path search is a
+//! pruned depth-first search over the same lists. Each query is linear in the size of the graph
+//! except [`Journey::paths_to_goals`], which is bounded by its limits.
 
 use std::borrow::Borrow;
 use std::collections::VecDeque;
@@ -12,7 +13,7 @@ use std::hash::Hash;
 
 use petgraph::Direction;
 use petgraph::graph::NodeIndex;
-use petgraph::visit::{Bfs, EdgeRef, Reversed, VisitMap, Visitable};
+use petgraph::visit::{Bfs, EdgeRef, VisitMap, Visitable};
 use serde::{Deserialize, Serialize};
 
 use super::journey::{Edge, Journey, Node};
@@ -411,7 +412,6 @@ impl Journey {
                 max_len == 0 || !self.touchpoints.iter().any(|t| t.is_entry && t.is_goal);
             return GoalPaths { paths, complete };
         }
-        let next = self.flow_adjacency(Direction::Outgoing);
         let to_goal = self.hops_to_goal();
         let fits = |t: usize, len: usize| to_goal[t] != usize::MAX && len + to_goal[t] <= max_len;
 
@@ -445,7 +445,8 @@ impl Journey {
                 let Some((node, cursor)) = stack.last_mut() else {
                     break;
                 };
-                let Some(&child) = next[*node].get(*cursor) else {
+                let next = self.flows_out.neighbors(TouchpointIndex::from_usize(*node));
+                let Some(child) = next.get(*cursor).map(|t| t.index()) else {
                     stack.pop();
                     if let Some(left) = path.pop() {
                         on_path[left] = false;
@@ -468,40 +469,9 @@ impl Journey {
         }
     }
 
-    /// For each touchpoint, the neighbours along designed flows in one direction, by touchpoint
-    /// index, in file order of the flows.
-    fn flow_adjacency(&self, direction: Direction) -> Vec<Vec<usize>> {
-        let mut adjacency: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.touchpoints.len()];
-        for edge in self.graph.edge_references() {
-            let Edge::Flow(flow) = edge.weight() else {
-                continue;
-            };
-            let (Some(from), Some(to)) = (
-                self.touchpoint_of_node(edge.source()),
-                self.touchpoint_of_node(edge.target()),
-            ) else {
-                continue;
-            };
-            let (here, there) = if direction == Direction::Outgoing {
-                (from, to)
-            } else {
-                (to, from)
-            };
-            adjacency[here.index()].push((flow.index(), there.index()));
-        }
-        adjacency
-            .into_iter()
-            .map(|mut edges| {
-                edges.sort_unstable();
-                edges.into_iter().map(|(_, t)| t).collect()
-            })
-            .collect()
-    }
-
     /// For each touchpoint, the fewest flows to a goal (0 for a goal), `usize::MAX` when no goal
     /// can be reached: a breadth-first search backwards from every goal at once, O(V + E).
     fn hops_to_goal(&self) -> Vec<usize> {
-        let previous = self.flow_adjacency(Direction::Incoming);
         let mut hops = vec![usize::MAX; self.touchpoints.len()];
         let mut queue: VecDeque<usize> = VecDeque::new();
         for (t, touchpoint) in self.touchpoints.iter().enumerate() {
@@ -511,7 +481,8 @@ impl Journey {
             }
         }
         while let Some(t) = queue.pop_front() {
-            for &before in &previous[t] {
+            for before in self.flows_in.neighbors(TouchpointIndex::from_usize(t)) {
+                let before = before.index();
                 if hops[before] == usize::MAX {
                     hops[before] = hops[t] + 1;
                     queue.push_back(before);
@@ -667,27 +638,29 @@ impl Journey {
         found.into_iter().map(|f| &self.flows[f]).collect()
     }
 
-    /// The nodes of every goal (`true`) or every entry (`false`).
-    fn goals_or_entries(&self, goals: bool) -> Vec<NodeIndex> {
-        self.touchpoints
-            .iter()
-            .zip(&self.touchpoint_nodes)
-            .filter(|(t, _)| if goals { t.is_goal } else { t.is_entry })
-            .map(|(_, node)| *node)
+    /// Every goal (`true`) or every entry (`false`).
+    fn goals_or_entries(&self, goals: bool) -> Vec<TouchpointIndex> {
+        (0..self.touchpoints.len())
+            .filter(|&t| {
+                if goals {
+                    self.touchpoints[t].is_goal
+                } else {
+                    self.touchpoints[t].is_entry
+                }
+            })
+            .map(TouchpointIndex::from_usize)
             .collect()
     }
 
-    /// Which touchpoints a breadth-first search along flows reaches from `starts` (against the
-    /// flows when `backwards`), by touchpoint index.
-    fn reach(&self, starts: Vec<NodeIndex>, backwards: bool) -> Vec<bool> {
-        let view = self.flow_view();
-        let mut reached = vec![false; self.touchpoints.len()];
-        let mut mark = |node: NodeIndex| {
-            if let Some(t) = self.touchpoint_of_node(node) {
-                reached[t.index()] = true;
-            }
+    /// Which touchpoints petgraph's breadth-first search reaches from `starts` along the flows
+    /// (against them when `backwards`), by touchpoint index.
+    fn reach(&self, starts: Vec<TouchpointIndex>, backwards: bool) -> Vec<bool> {
+        let network = if backwards {
+            &self.flows_in
+        } else {
+            &self.flows_out
         };
-        let mut discovered = self.graph.visit_map();
+        let mut discovered = network.visit_map();
         for &start in &starts {
             discovered.visit(start);
         }
@@ -695,16 +668,8 @@ impl Journey {
             stack: VecDeque::from(starts),
             discovered,
         };
-        if backwards {
-            while let Some(node) = bfs.next(Reversed(&view)) {
-                mark(node);
-            }
-        } else {
-            while let Some(node) = bfs.next(&view) {
-                mark(node);
-            }
-        }
-        reached
+        while bfs.next(network).is_some() {}
+        bfs.discovered.0
     }
 
     fn touchpoints_where(&self, keep: impl Fn(usize) -> bool) -> Vec<&Touchpoint> {
