@@ -172,3 +172,8 @@ pub mod model;
 
 pub use format::{LoadError, SaveError};
 pub use model::*;
+
+/// The README's Rust examples, compiled and run as doc tests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

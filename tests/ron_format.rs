@@ -245,3 +245,22 @@ fn journeys_serialize_with_serde_in_other_formats() {
         "{error}"
     );
 }
+
+#[test]
+fn the_annotated_journey_in_the_readme_is_valid() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme.find("```ron\n").expect("a RON block in the README") + "```ron\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let journey = Journey::from_ron_str(&readme[start..end]).unwrap();
+    assert_eq!(journey.name(), "Home insurance claim");
+    assert!(journey.warnings().is_empty(), "{:?}", journey.warnings());
+    let form = journey.touchpoint("claim-form").unwrap();
+    assert_eq!(form.owner.as_deref(), Some("Claims digital"));
+    assert!(form.is_entry);
+    assert_eq!(journey.personas()[0].attributes.len(), 2);
+    assert_eq!(
+        Journey::from_ron_str(&journey.to_ron_string().unwrap()).unwrap(),
+        journey
+    );
+}
