@@ -56,6 +56,15 @@ pub enum LoadError {
 
 impl LoadError {
     /// The validation problems, when the document was well formed but invalid.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use journey_map::{Journey, Problem};
+    /// let error = Journey::from_ron_str("(name: \"Empty\")").unwrap_err();
+    /// let problems = error.validation().map(|v| v.problems().to_vec());
+    /// assert_eq!(problems, Some(vec![Problem::NoStage, Problem::NoTouchpoint]));
+    /// ```
     pub fn validation(&self) -> Option<&ValidationError> {
         match self {
             LoadError::Invalid { source, .. } => Some(source),
@@ -65,6 +74,19 @@ impl LoadError {
 }
 
 /// A journey could not be saved.
+///
+/// # Example
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use journey_map::{Journey, SaveError};
+/// let journey = Journey::load("examples/data/retail_bank.ron")?;
+/// let error = journey.save("no/such/folder/journey.ron").unwrap_err();
+/// assert!(matches!(error, SaveError::Write { .. }));
+/// assert_eq!(error.to_string(), "cannot write journey file no/such/folder/journey.ron");
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SaveError {

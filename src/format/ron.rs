@@ -63,7 +63,7 @@ impl Journey {
     /// # }
     /// ```
     pub fn from_ron_str(text: &str) -> Result<Journey, LoadError> {
-        Self::from_ron_bytes(text.as_bytes(), IN_MEMORY)
+        Self::from_ron_text(text, IN_MEMORY)
     }
 
     /// Loads and validates a journey from RON bytes; `origin` names them in errors (a file name).
@@ -94,6 +94,11 @@ impl Journey {
                 message: format!("invalid utf-8: {error}"),
             }
         })?;
+        Self::from_ron_text(text, origin)
+    }
+
+    /// Parses and validates text already known to be UTF-8; `origin` names it in errors.
+    fn from_ron_text(text: &str, origin: &str) -> Result<Journey, LoadError> {
         let document: DocumentIn = options()
             .from_str(text)
             .map_err(|error| LoadError::Syntax {

@@ -82,7 +82,7 @@ pub struct Journey {
     stage_ids: FastMap<StageId, StageIndex>,
     touchpoint_ids: FastMap<TouchpointId, TouchpointIndex>,
     /// The stage of each touchpoint, by touchpoint index.
-    touchpoint_stage: Vec<StageIndex>,
+    pub(crate) touchpoint_stage: Vec<StageIndex>,
     pub(crate) graph: Graph,
     pub(crate) persona_nodes: Vec<NodeIndex>,
     pub(crate) stage_nodes: Vec<NodeIndex>,
@@ -201,6 +201,18 @@ impl Journey {
     }
 
     /// Consumes the journey and returns a builder holding its parts.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let journey = journey_map::Journey::load("examples/data/retail_bank.ron")?;
+    /// use journey_map::Stage;
+    /// let longer = journey.into_builder().stage(Stage::new("farewell", "Farewell")).build()?;
+    /// assert_eq!(longer.empty_stages().len(), 1);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn into_builder(self) -> JourneyBuilder {
         JourneyBuilder {
             name: self.name,
@@ -213,46 +225,142 @@ impl Journey {
     }
 
     /// The journey's name.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let journey = journey_map::Journey::load("examples/data/retail_bank.ron")?;
+    /// assert_eq!(journey.name(), "Retail bank current account");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }
 
     /// The journey's description.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let journey = journey_map::Journey::load("examples/data/retail_bank.ron")?;
+    /// assert!(journey.description().is_some_and(|d| d.contains("branch")));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
     /// All personas, in file order: the persona at position `i` has index `i`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let journey = journey_map::Journey::load("examples/data/retail_bank.ron")?;
+    /// assert_eq!(journey.personas()[1].id, "branch-loyalist");
+    /// assert_eq!(journey.persona_index("branch-loyalist").map(|p| p.index()), Some(1));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn personas(&self) -> &[Persona] {
         &self.personas
     }
 
     /// All stages, in journey order: the stage at position `i` has index `i`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let journey = journey_map::Journey::load("examples/data/retail_bank.ron")?;
+    /// let order: Vec<&str> = journey.stages().iter().map(|s| s.id.as_str()).collect();
+    /// assert_eq!(order[..3], ["awareness", "consideration", "apply"]);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn stages(&self) -> &[Stage] {
         &self.stages
     }
 
     /// All touchpoints, in file order: the touchpoint at position `i` has index `i`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let journey = journey_map::Journey::load("examples/data/retail_bank.ron")?;
+    /// let human = journey.touchpoints().iter().filter(|t| t.kind.is_human()).count();
+    /// assert!(human >= 5);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn touchpoints(&self) -> &[Touchpoint] {
         &self.touchpoints
     }
 
     /// All flows, in file order: the flow at position `i` has index `i`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let journey = journey_map::Journey::load("examples/data/retail_bank.ron")?;
+    /// let retries = journey.flows().iter().filter(|f| f.is_self_loop()).count();
+    /// assert!(retries >= 2);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn flows(&self) -> &[Flow] {
         &self.flows
     }
 
     /// The entry touchpoints, in file order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let journey = journey_map::Journey::load("examples/data/retail_bank.ron")?;
+    /// let entries: Vec<&str> = journey.entries().map(|t| t.id.as_str()).collect();
+    /// assert_eq!(entries, ["search-ad", "social-campaign", "branch-poster"]);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn entries(&self) -> impl Iterator<Item = &Touchpoint> + '_ {
         self.touchpoints.iter().filter(|t| t.is_entry)
     }
 
     /// The goal touchpoints, in file order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let journey = journey_map::Journey::load("examples/data/retail_bank.ron")?;
+    /// assert!(journey.goals().any(|t| t.id == "account-opened"));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn goals(&self) -> impl Iterator<Item = &Touchpoint> + '_ {
         self.touchpoints.iter().filter(|t| t.is_goal)
     }
 
     /// The persona with this id, in O(1).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let journey = journey_map::Journey::load("examples/data/retail_bank.ron")?;
+    /// let persona = journey.persona("digital-native").ok_or("missing")?;
+    /// assert_eq!(persona.attributes["age band"], "18-29");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn persona<Q>(&self, id: &Q) -> Option<&Persona>
     where
         PersonaId: Borrow<Q>,
@@ -262,6 +370,16 @@ impl Journey {
     }
 
     /// The stage with this id, in O(1).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let journey = journey_map::Journey::load("examples/data/retail_bank.ron")?;
+    /// assert_eq!(journey.stage("apply").map(|s| s.name.as_str()), Some("Apply"));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn stage<Q>(&self, id: &Q) -> Option<&Stage>
     where
         StageId: Borrow<Q>,
@@ -294,6 +412,17 @@ impl Journey {
     }
 
     /// The index of the persona with this id, in O(1).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let journey = journey_map::Journey::load("examples/data/retail_bank.ron")?;
+    /// let ix = journey.persona_index("small-business-owner").ok_or("missing")?;
+    /// assert_eq!(journey.persona_at(ix).map(|p| p.name.as_str()), Some("Small business owner"));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn persona_index<Q>(&self, id: &Q) -> Option<PersonaIndex>
     where
         PersonaId: Borrow<Q>,
@@ -303,6 +432,17 @@ impl Journey {
     }
 
     /// The index of the stage with this id, in O(1): its position in journey order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let journey = journey_map::Journey::load("examples/data/retail_bank.ron")?;
+    /// // Stage indices compare in journey order.
+    /// assert!(journey.stage_index("apply") < journey.stage_index("onboarding"));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn stage_index<Q>(&self, id: &Q) -> Option<StageIndex>
     where
         StageId: Borrow<Q>,
@@ -336,11 +476,34 @@ impl Journey {
     }
 
     /// The persona at this index, or `None` for an index this journey does not have.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let journey = journey_map::Journey::load("examples/data/retail_bank.ron")?;
+    /// use journey_map::PersonaIndex;
+    /// assert!(journey.persona_at(PersonaIndex::from_u32(0)).is_some());
+    /// assert!(journey.persona_at(PersonaIndex::from_u32(99)).is_none());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn persona_at(&self, index: PersonaIndex) -> Option<&Persona> {
         self.personas.get(index.index())
     }
 
     /// The stage at this index, or `None` for an index this journey does not have.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let journey = journey_map::Journey::load("examples/data/retail_bank.ron")?;
+    /// use journey_map::StageIndex;
+    /// assert_eq!(journey.stage_at(StageIndex::from_u32(0)).map(|s| s.id.as_str()), Some("awareness"));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn stage_at(&self, index: StageIndex) -> Option<&Stage> {
         self.stages.get(index.index())
     }
@@ -351,11 +514,33 @@ impl Journey {
     }
 
     /// The flow at this index, or `None` for an index this journey does not have.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let journey = journey_map::Journey::load("examples/data/retail_bank.ron")?;
+    /// use journey_map::FlowIndex;
+    /// assert_eq!(journey.flow_at(FlowIndex::from_u32(0)).map(|f| f.from.as_str()), Some("search-ad"));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn flow_at(&self, index: FlowIndex) -> Option<&Flow> {
         self.flows.get(index.index())
     }
 
     /// The index of the stage of the touchpoint at this index, in O(1).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let journey = journey_map::Journey::load("examples/data/retail_bank.ron")?;
+    /// let chatbot = journey.touchpoint_index("chatbot").ok_or("missing")?;
+    /// assert_eq!(journey.stage_index_of(chatbot), journey.stage_index("consideration"));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn stage_index_of(&self, touchpoint: TouchpointIndex) -> Option<StageIndex> {
         self.touchpoint_stage.get(touchpoint.index()).copied()
     }

@@ -74,6 +74,19 @@ impl PathLimits {
 }
 
 /// The simple paths from entries to goals found by [`Journey::paths_to_goals`].
+///
+/// # Example
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use journey_map::PathLimits;
+/// let journey = journey_map::Journey::load("examples/data/broadband.ron")?;
+/// let found = journey.paths_to_goals(PathLimits::default().max_touchpoints(5).max_paths(3));
+/// assert_eq!(found.paths.len(), 3);
+/// assert!(!found.complete, "more paths fit the length limit");
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GoalPaths {
@@ -139,9 +152,7 @@ impl Journey {
         Q: Hash + Eq + fmt::Display + ?Sized,
     {
         let touchpoint = self.resolve_touchpoint(touchpoint)?;
-        let stage = self
-            .stage_index_of(touchpoint)
-            .unwrap_or_else(|| unreachable!("resolved"));
+        let stage = self.touchpoint_stage[touchpoint.index()];
         Ok(&self.stages[stage.index()])
     }
 

@@ -5,6 +5,19 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 /// The kinds of item a journey holds, used to name items in problems and errors.
+///
+/// # Example
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use journey_map::ItemKind;
+/// let journey = journey_map::Journey::load("examples/data/retail_bank.ron")?;
+/// let error = journey.stage_of("web-form").unwrap_err();
+/// assert_eq!(error.kind, ItemKind::Touchpoint);
+/// assert_eq!(ItemKind::Touchpoint.to_string(), "touchpoint");
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum ItemKind {
@@ -31,6 +44,24 @@ impl fmt::Display for ItemKind {
 
 /// Names one item of a journey being validated: its kind, its position among the items of that
 /// kind (from zero, in file order) and its id (for a flow, `from -> to`).
+///
+/// # Example
+///
+/// ```
+/// use journey_map::{ItemKind, Journey, Problem};
+///
+/// let error = Journey::from_ron_str(r#"(
+///     name: "x",
+///     stages: [(id: "s", name: "S")],
+///     touchpoints: [(id: "t", name: "T", stage: "s", channel: Web, kind: Billing, entry: true, goal: true)],
+///     flows: [(from: "t", to: "u")],
+/// )"#).unwrap_err();
+/// let Some(Problem::UnknownReference { item, .. }) = error.validation().map(|v| &v.problems()[0]) else {
+///     panic!("expected an unknown reference");
+/// };
+/// assert_eq!((item.kind, item.position, item.id.as_str()), (ItemKind::Flow, 0, "t -> u"));
+/// assert_eq!(item.to_string(), "flow #1 (\"t -> u\")");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ItemRef {
@@ -65,7 +96,28 @@ impl fmt::Display for ItemRef {
 /// One reason a journey is invalid.
 ///
 /// The builder and the file loader collect every problem of a journey before they fail, so that
-/// an author can mend them all at once.
+/// an author can mend them all at once. Each problem's `Display` is one lowercase sentence that
+/// names the item.
+///
+/// # Example
+///
+/// ```
+/// use journey_map::{Channel, Flow, JourneyBuilder, Problem, Stage, Touchpoint, TouchpointKind};
+///
+/// let error = JourneyBuilder::new("Shares")
+///     .stage(Stage::new("s", "S"))
+///     .touchpoint(Touchpoint::new("a", "A", "s", Channel::Web, TouchpointKind::DigitalProduct).entry())
+///     .touchpoint(Touchpoint::new("b", "B", "s", Channel::Web, TouchpointKind::DigitalProduct).goal())
+///     .flow(Flow::new("a", "b").with_expected_share(1.2))
+///     .build()
+///     .unwrap_err();
+/// for problem in error.problems() {
+///     match problem {
+///         Problem::ShareOutOfRange { share, .. } => assert_eq!(*share, 1.2),
+///         other => panic!("unexpected {other}"),
+///     }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum Problem {
