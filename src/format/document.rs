@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::model::{Flow, Journey, JourneyBuilder, Persona, Stage, Touchpoint};
+use crate::model::{Flow, Journey, JourneyBuilder, Parts, Persona, Stage, Touchpoint};
 
 /// What a journey file holds, as read. Every list may be left out (it is then empty, and
 /// validation reports a journey without stages or touchpoints).
@@ -39,12 +39,14 @@ pub(crate) struct DocumentOut<'a> {
 impl From<DocumentIn> for JourneyBuilder {
     fn from(document: DocumentIn) -> Self {
         JourneyBuilder {
-            name: document.name,
-            description: document.description,
-            personas: document.personas,
-            stages: document.stages,
-            touchpoints: document.touchpoints,
-            flows: document.flows,
+            parts: Parts {
+                name: document.name,
+                description: document.description,
+                personas: document.personas,
+                stages: document.stages,
+                touchpoints: document.touchpoints,
+                flows: document.flows,
+            },
         }
     }
 }

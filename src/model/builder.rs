@@ -44,6 +44,12 @@ const MAX_SUGGESTIONS: usize = 100;
 /// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct JourneyBuilder {
+    pub(crate) parts: Parts,
+}
+
+/// The parts of a journey as written: what a builder collects and a journey keeps, in file order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Parts {
     pub(crate) name: String,
     pub(crate) description: Option<String>,
     pub(crate) personas: Vec<Persona>,
@@ -56,62 +62,64 @@ impl JourneyBuilder {
     /// Starts a journey with a name.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
-            name: name.into(),
-            ..Self::default()
+            parts: Parts {
+                name: name.into(),
+                ..Parts::default()
+            },
         }
     }
 
     /// Sets the journey's description.
     pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
+        self.parts.description = Some(description.into());
         self
     }
 
     /// Adds a persona.
     pub fn persona(mut self, persona: Persona) -> Self {
-        self.personas.push(persona);
+        self.parts.personas.push(persona);
         self
     }
 
     /// Adds personas.
     pub fn personas(mut self, personas: impl IntoIterator<Item = Persona>) -> Self {
-        self.personas.extend(personas);
+        self.parts.personas.extend(personas);
         self
     }
 
     /// Adds a stage after those already added.
     pub fn stage(mut self, stage: Stage) -> Self {
-        self.stages.push(stage);
+        self.parts.stages.push(stage);
         self
     }
 
     /// Adds stages, in order, after those already added.
     pub fn stages(mut self, stages: impl IntoIterator<Item = Stage>) -> Self {
-        self.stages.extend(stages);
+        self.parts.stages.extend(stages);
         self
     }
 
     /// Adds a touchpoint.
     pub fn touchpoint(mut self, touchpoint: Touchpoint) -> Self {
-        self.touchpoints.push(touchpoint);
+        self.parts.touchpoints.push(touchpoint);
         self
     }
 
     /// Adds touchpoints.
     pub fn touchpoints(mut self, touchpoints: impl IntoIterator<Item = Touchpoint>) -> Self {
-        self.touchpoints.extend(touchpoints);
+        self.parts.touchpoints.extend(touchpoints);
         self
     }
 
     /// Adds a flow.
     pub fn flow(mut self, flow: Flow) -> Self {
-        self.flows.push(flow);
+        self.parts.flows.push(flow);
         self
     }
 
     /// Adds flows.
     pub fn flows(mut self, flows: impl IntoIterator<Item = Flow>) -> Self {
-        self.flows.extend(flows);
+        self.parts.flows.extend(flows);
         self
     }
 
@@ -131,7 +139,7 @@ impl JourneyBuilder {
     pub fn build(self) -> Result<Journey, ValidationError> {
         let (resolved, problems) = self.resolve();
         if problems.is_empty() {
-            Ok(Journey::from_valid_parts(self, resolved))
+            Ok(Journey::from_valid_parts(self.parts, resolved))
         } else {
             Err(ValidationError::new(problems))
         }
@@ -142,10 +150,10 @@ impl JourneyBuilder {
     fn resolve(&self) -> (Resolved, Vec<Problem>) {
         let mut problems = Vec::new();
         for (kind, count) in [
-            (ItemKind::Persona, self.personas.len()),
-            (ItemKind::Stage, self.stages.len()),
-            (ItemKind::Touchpoint, self.touchpoints.len()),
-            (ItemKind::Flow, self.flows.len()),
+            (ItemKind::Persona, self.parts.personas.len()),
+            (ItemKind::Stage, self.parts.stages.len()),
+            (ItemKind::Touchpoint, self.parts.touchpoints.len()),
+            (ItemKind::Flow, self.parts.flows.len()),
         ] {
             if count >= u32::MAX as usize {
                 problems.push(Problem::TooManyItems { kind, count });
@@ -154,17 +162,17 @@ impl JourneyBuilder {
 
         let persona_ids = unique_ids(
             ItemKind::Persona,
-            self.personas.iter().map(|p| &p.id),
+            self.parts.personas.iter().map(|p| &p.id),
             &mut problems,
         );
         let stage_ids = unique_ids(
             ItemKind::Stage,
-            self.stages.iter().map(|s| &s.id),
+            self.parts.stages.iter().map(|s| &s.id),
             &mut problems,
         );
         let touchpoint_ids = unique_ids(
             ItemKind::Touchpoint,
-            self.touchpoints.iter().map(|t| &t.id),
+            self.parts.touchpoints.iter().map(|t| &t.id),
             &mut problems,
         );
 
@@ -175,10 +183,12 @@ impl JourneyBuilder {
             } else {
                 suggestions_left -= 1;
                 match target {
-                    ItemKind::Persona => closest(id, self.personas.iter().map(|p| p.id.as_str())),
-                    ItemKind::Stage => closest(id, self.stages.iter().map(|s| s.id.as_str())),
+                    ItemKind::Persona => {
+                        closest(id, self.parts.personas.iter().map(|p| p.id.as_str()))
+                    }
+                    ItemKind::Stage => closest(id, self.parts.stages.iter().map(|s| s.id.as_str())),
                     ItemKind::Touchpoint => {
-                        closest(id, self.touchpoints.iter().map(|t| t.id.as_str()))
+                        closest(id, self.parts.touchpoints.iter().map(|t| t.id.as_str()))
                     }
                     ItemKind::Flow => None,
                 }
@@ -192,8 +202,8 @@ impl JourneyBuilder {
             }
         };
 
-        let mut touchpoint_stage = Vec::with_capacity(self.touchpoints.len());
-        for (position, touchpoint) in self.touchpoints.iter().enumerate() {
+        let mut touchpoint_stage = Vec::with_capacity(self.parts.touchpoints.len());
+        for (position, touchpoint) in self.parts.touchpoints.iter().enumerate() {
             match stage_ids.get(touchpoint.stage.as_str()) {
                 Some(&stage) => touchpoint_stage.push(stage),
                 None => {
@@ -208,8 +218,8 @@ impl JourneyBuilder {
             }
         }
 
-        let mut uses = Vec::with_capacity(self.personas.len());
-        for (position, persona) in self.personas.iter().enumerate() {
+        let mut uses = Vec::with_capacity(self.parts.personas.len());
+        for (position, persona) in self.parts.personas.iter().enumerate() {
             let mut used: Vec<TouchpointIndex> = Vec::with_capacity(persona.uses.len());
             for id in &persona.uses {
                 let item = || ItemRef::new(ItemKind::Persona, position, persona.id.as_str());
@@ -230,11 +240,11 @@ impl JourneyBuilder {
             uses.push(used);
         }
 
-        let mut flow_ends = Vec::with_capacity(self.flows.len());
+        let mut flow_ends = Vec::with_capacity(self.parts.flows.len());
         let mut pairs: FastMap<(TouchpointIndex, TouchpointIndex), usize> =
-            fast_map(self.flows.len());
-        let mut share_sums: Vec<f64> = vec![0.0; self.touchpoints.len()];
-        for (position, flow) in self.flows.iter().enumerate() {
+            fast_map(self.parts.flows.len());
+        let mut share_sums: Vec<f64> = vec![0.0; self.parts.touchpoints.len()];
+        for (position, flow) in self.parts.flows.iter().enumerate() {
             let item = || {
                 ItemRef::new(
                     ItemKind::Flow,
@@ -283,7 +293,7 @@ impl JourneyBuilder {
                 }
             }
         }
-        for (touchpoint, total) in self.touchpoints.iter().zip(&share_sums) {
+        for (touchpoint, total) in self.parts.touchpoints.iter().zip(&share_sums) {
             if *total > 1.0 + SHARE_SUM_TOLERANCE {
                 problems.push(Problem::SharesAboveOne {
                     touchpoint: touchpoint.id.as_str().to_owned(),
@@ -292,16 +302,16 @@ impl JourneyBuilder {
             }
         }
 
-        if self.stages.is_empty() {
+        if self.parts.stages.is_empty() {
             problems.push(Problem::NoStage);
         }
-        if self.touchpoints.is_empty() {
+        if self.parts.touchpoints.is_empty() {
             problems.push(Problem::NoTouchpoint);
         } else {
-            if !self.touchpoints.iter().any(|t| t.is_entry) {
+            if !self.parts.touchpoints.iter().any(|t| t.is_entry) {
                 problems.push(Problem::NoEntry);
             }
-            if !self.touchpoints.iter().any(|t| t.is_goal) {
+            if !self.parts.touchpoints.iter().any(|t| t.is_goal) {
                 problems.push(Problem::NoGoal);
             }
         }

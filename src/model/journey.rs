@@ -8,7 +8,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 
 use super::FastMap;
 use super::adjacency::{FlowAdjacency, Way};
-use super::builder::{JourneyBuilder, Resolved};
+use super::builder::{JourneyBuilder, Parts, Resolved};
 use super::validation::{ItemKind, UnknownIdError, closest};
 use super::{
     Flow, FlowIndex, Persona, PersonaId, PersonaIndex, Stage, StageId, StageIndex, Touchpoint,
@@ -72,12 +72,8 @@ pub(crate) type Graph = DiGraph<Node, Edge, u32>;
 /// ```
 #[derive(Clone)]
 pub struct Journey {
-    pub(crate) name: String,
-    pub(crate) description: Option<String>,
-    pub(crate) personas: Vec<Persona>,
-    pub(crate) stages: Vec<Stage>,
-    pub(crate) touchpoints: Vec<Touchpoint>,
-    pub(crate) flows: Vec<Flow>,
+    /// Everything as written; the rest is derived from it.
+    pub(crate) parts: Parts,
     persona_ids: FastMap<PersonaId, PersonaIndex>,
     stage_ids: FastMap<StageId, StageIndex>,
     touchpoint_ids: FastMap<TouchpointId, TouchpointIndex>,
@@ -95,15 +91,14 @@ pub struct Journey {
 
 impl Journey {
     /// Builds the graph of parts that [`JourneyBuilder`] has checked and resolved.
-    pub(crate) fn from_valid_parts(parts: JourneyBuilder, resolved: Resolved) -> Self {
-        let JourneyBuilder {
-            name,
-            description,
+    pub(crate) fn from_valid_parts(parts: Parts, resolved: Resolved) -> Self {
+        let Parts {
             personas,
             stages,
             touchpoints,
             flows,
-        } = parts;
+            ..
+        } = &parts;
         let Resolved {
             persona_ids,
             stage_ids,
@@ -156,12 +151,7 @@ impl Journey {
         let flows_in = FlowAdjacency::new(touchpoints.len(), &flow_ends, Way::Backward);
 
         Self {
-            name,
-            description,
-            personas,
-            stages,
-            touchpoints,
-            flows,
+            parts,
             flows_out,
             flows_in,
             persona_ids,
@@ -191,12 +181,7 @@ impl Journey {
     /// ```
     pub fn to_builder(&self) -> JourneyBuilder {
         JourneyBuilder {
-            name: self.name.clone(),
-            description: self.description.clone(),
-            personas: self.personas.clone(),
-            stages: self.stages.clone(),
-            touchpoints: self.touchpoints.clone(),
-            flows: self.flows.clone(),
+            parts: self.parts.clone(),
         }
     }
 
@@ -214,14 +199,7 @@ impl Journey {
     /// # }
     /// ```
     pub fn into_builder(self) -> JourneyBuilder {
-        JourneyBuilder {
-            name: self.name,
-            description: self.description,
-            personas: self.personas,
-            stages: self.stages,
-            touchpoints: self.touchpoints,
-            flows: self.flows,
-        }
+        JourneyBuilder { parts: self.parts }
     }
 
     /// The journey's name.
@@ -236,7 +214,7 @@ impl Journey {
     /// # }
     /// ```
     pub fn name(&self) -> &str {
-        &self.name
+        &self.parts.name
     }
 
     /// The journey's description.
@@ -251,7 +229,7 @@ impl Journey {
     /// # }
     /// ```
     pub fn description(&self) -> Option<&str> {
-        self.description.as_deref()
+        self.parts.description.as_deref()
     }
 
     /// All personas, in file order: the persona at position `i` has index `i`.
@@ -267,7 +245,7 @@ impl Journey {
     /// # }
     /// ```
     pub fn personas(&self) -> &[Persona] {
-        &self.personas
+        &self.parts.personas
     }
 
     /// All stages, in journey order: the stage at position `i` has index `i`.
@@ -283,7 +261,7 @@ impl Journey {
     /// # }
     /// ```
     pub fn stages(&self) -> &[Stage] {
-        &self.stages
+        &self.parts.stages
     }
 
     /// All touchpoints, in file order: the touchpoint at position `i` has index `i`.
@@ -299,7 +277,7 @@ impl Journey {
     /// # }
     /// ```
     pub fn touchpoints(&self) -> &[Touchpoint] {
-        &self.touchpoints
+        &self.parts.touchpoints
     }
 
     /// All flows, in file order: the flow at position `i` has index `i`.
@@ -315,7 +293,7 @@ impl Journey {
     /// # }
     /// ```
     pub fn flows(&self) -> &[Flow] {
-        &self.flows
+        &self.parts.flows
     }
 
     /// The entry touchpoints, in file order.
@@ -331,7 +309,7 @@ impl Journey {
     /// # }
     /// ```
     pub fn entries(&self) -> impl Iterator<Item = &Touchpoint> + '_ {
-        self.touchpoints.iter().filter(|t| t.is_entry)
+        self.parts.touchpoints.iter().filter(|t| t.is_entry)
     }
 
     /// The goal touchpoints, in file order.
@@ -346,7 +324,7 @@ impl Journey {
     /// # }
     /// ```
     pub fn goals(&self) -> impl Iterator<Item = &Touchpoint> + '_ {
-        self.touchpoints.iter().filter(|t| t.is_goal)
+        self.parts.touchpoints.iter().filter(|t| t.is_goal)
     }
 
     /// The persona with this id, in O(1).
@@ -366,7 +344,9 @@ impl Journey {
         PersonaId: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        self.persona_ids.get(id).map(|i| &self.personas[i.index()])
+        self.persona_ids
+            .get(id)
+            .map(|i| &self.parts.personas[i.index()])
     }
 
     /// The stage with this id, in O(1).
@@ -385,7 +365,9 @@ impl Journey {
         StageId: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        self.stage_ids.get(id).map(|i| &self.stages[i.index()])
+        self.stage_ids
+            .get(id)
+            .map(|i| &self.parts.stages[i.index()])
     }
 
     /// The touchpoint with this id, in O(1).
@@ -408,7 +390,7 @@ impl Journey {
     {
         self.touchpoint_ids
             .get(id)
-            .map(|i| &self.touchpoints[i.index()])
+            .map(|i| &self.parts.touchpoints[i.index()])
     }
 
     /// The index of the persona with this id, in O(1).
@@ -489,7 +471,7 @@ impl Journey {
     /// # }
     /// ```
     pub fn persona_at(&self, index: PersonaIndex) -> Option<&Persona> {
-        self.personas.get(index.index())
+        self.parts.personas.get(index.index())
     }
 
     /// The stage at this index, or `None` for an index this journey does not have.
@@ -505,12 +487,12 @@ impl Journey {
     /// # }
     /// ```
     pub fn stage_at(&self, index: StageIndex) -> Option<&Stage> {
-        self.stages.get(index.index())
+        self.parts.stages.get(index.index())
     }
 
     /// The touchpoint at this index, or `None` for an index this journey does not have.
     pub fn touchpoint_at(&self, index: TouchpointIndex) -> Option<&Touchpoint> {
-        self.touchpoints.get(index.index())
+        self.parts.touchpoints.get(index.index())
     }
 
     /// The flow at this index, or `None` for an index this journey does not have.
@@ -526,7 +508,7 @@ impl Journey {
     /// # }
     /// ```
     pub fn flow_at(&self, index: FlowIndex) -> Option<&Flow> {
-        self.flows.get(index.index())
+        self.parts.flows.get(index.index())
     }
 
     /// The index of the stage of the touchpoint at this index, in O(1).
@@ -555,7 +537,7 @@ impl Journey {
             unknown(
                 ItemKind::Persona,
                 id,
-                self.personas.iter().map(|p| p.id.as_str()),
+                self.parts.personas.iter().map(|p| p.id.as_str()),
             )
         })
     }
@@ -570,7 +552,7 @@ impl Journey {
             unknown(
                 ItemKind::Stage,
                 id,
-                self.stages.iter().map(|s| s.id.as_str()),
+                self.parts.stages.iter().map(|s| s.id.as_str()),
             )
         })
     }
@@ -585,7 +567,7 @@ impl Journey {
             unknown(
                 ItemKind::Touchpoint,
                 id,
-                self.touchpoints.iter().map(|t| t.id.as_str()),
+                self.parts.touchpoints.iter().map(|t| t.id.as_str()),
             )
         })
     }
@@ -617,24 +599,19 @@ fn unknown<'a, Q: fmt::Display + ?Sized>(
 /// stage, touchpoint and flow in order. The graph is derived from the parts.
 impl PartialEq for Journey {
     fn eq(&self, other: &Self) -> bool {
-        self.name == other.name
-            && self.description == other.description
-            && self.personas == other.personas
-            && self.stages == other.stages
-            && self.touchpoints == other.touchpoints
-            && self.flows == other.flows
+        self.parts == other.parts
     }
 }
 
 impl fmt::Debug for Journey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Journey")
-            .field("name", &self.name)
-            .field("description", &self.description)
-            .field("personas", &self.personas)
-            .field("stages", &self.stages)
-            .field("touchpoints", &self.touchpoints)
-            .field("flows", &self.flows)
+            .field("name", &self.parts.name)
+            .field("description", &self.parts.description)
+            .field("personas", &self.parts.personas)
+            .field("stages", &self.parts.stages)
+            .field("touchpoints", &self.parts.touchpoints)
+            .field("flows", &self.parts.flows)
             .finish()
     }
 }

@@ -22,6 +22,7 @@ pub(crate) fn fast_map<K, V>(capacity: usize) -> FastMap<K, V> {
 }
 
 pub use builder::JourneyBuilder;
+pub(crate) use builder::Parts;
 pub use checks::StructuralWarning;
 pub use flow::Flow;
 pub use ids::{

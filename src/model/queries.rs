@@ -153,7 +153,7 @@ impl Journey {
     {
         let touchpoint = self.resolve_touchpoint(touchpoint)?;
         let stage = self.touchpoint_stage[touchpoint.index()];
-        Ok(&self.stages[stage.index()])
+        Ok(&self.parts.stages[stage.index()])
     }
 
     /// The distinct channels used by the touchpoints of a stage, in order of first use.
@@ -375,7 +375,10 @@ impl Journey {
             })
             .collect();
         personas.sort_unstable();
-        Ok(personas.into_iter().map(|p| &self.personas[p]).collect())
+        Ok(personas
+            .into_iter()
+            .map(|p| &self.parts.personas[p])
+            .collect())
     }
 
     /// The simple paths (no touchpoint twice) along designed flows from each entry to each goal,
@@ -419,25 +422,31 @@ impl Journey {
         let mut paths = Vec::new();
         let max_len = limits.max_touchpoints;
         if max_len == 0 || limits.max_paths == 0 {
-            let complete =
-                max_len == 0 || !self.touchpoints.iter().any(|t| t.is_entry && t.is_goal);
+            let complete = max_len == 0
+                || !self
+                    .parts
+                    .touchpoints
+                    .iter()
+                    .any(|t| t.is_entry && t.is_goal);
             return GoalPaths { paths, complete };
         }
         let to_goal = self.hops_to_goal();
         let fits = |t: usize, len: usize| to_goal[t] != usize::MAX && len + to_goal[t] <= max_len;
 
-        let mut on_path = vec![false; self.touchpoints.len()];
+        let mut on_path = vec![false; self.parts.touchpoints.len()];
         let mut path: Vec<usize> = Vec::with_capacity(max_len);
         // (touchpoint, position of the next successor to try)
         let mut stack: Vec<(usize, usize)> = Vec::with_capacity(max_len);
-        for entry in (0..self.touchpoints.len()).filter(|&t| self.touchpoints[t].is_entry) {
+        for entry in
+            (0..self.parts.touchpoints.len()).filter(|&t| self.parts.touchpoints[t].is_entry)
+        {
             if !fits(entry, 1) {
                 continue;
             }
             path.push(entry);
             on_path[entry] = true;
             stack.push((entry, 0));
-            let mut found_here = self.touchpoints[entry].is_goal;
+            let mut found_here = self.parts.touchpoints[entry].is_goal;
             loop {
                 if found_here {
                     if paths.len() == limits.max_paths {
@@ -448,7 +457,7 @@ impl Journey {
                     }
                     paths.push(
                         path.iter()
-                            .map(|&t| self.touchpoints[t].id.clone())
+                            .map(|&t| self.parts.touchpoints[t].id.clone())
                             .collect(),
                     );
                     found_here = false;
@@ -471,7 +480,7 @@ impl Journey {
                 path.push(child);
                 on_path[child] = true;
                 stack.push((child, 0));
-                found_here = self.touchpoints[child].is_goal;
+                found_here = self.parts.touchpoints[child].is_goal;
             }
         }
         GoalPaths {
@@ -483,9 +492,9 @@ impl Journey {
     /// For each touchpoint, the fewest flows to a goal (0 for a goal), `usize::MAX` when no goal
     /// can be reached: a breadth-first search backwards from every goal at once, O(V + E).
     fn hops_to_goal(&self) -> Vec<usize> {
-        let mut hops = vec![usize::MAX; self.touchpoints.len()];
+        let mut hops = vec![usize::MAX; self.parts.touchpoints.len()];
         let mut queue: VecDeque<usize> = VecDeque::new();
-        for (t, touchpoint) in self.touchpoints.iter().enumerate() {
+        for (t, touchpoint) in self.parts.touchpoints.iter().enumerate() {
             if touchpoint.is_goal {
                 hops[t] = 0;
                 queue.push_back(t);
@@ -576,7 +585,7 @@ impl Journey {
             })
             .collect();
         backward.sort_unstable();
-        backward.into_iter().map(|f| &self.flows[f]).collect()
+        backward.into_iter().map(|f| &self.parts.flows[f]).collect()
     }
 
     /// The stages that hold no touchpoint, in journey order.
@@ -597,7 +606,7 @@ impl Journey {
     pub fn empty_stages(&self) -> Vec<&Stage> {
         self.stage_nodes
             .iter()
-            .zip(&self.stages)
+            .zip(&self.parts.stages)
             .filter(|(node, _)| {
                 !self
                     .graph
@@ -631,7 +640,7 @@ impl Journey {
         found.sort_unstable();
         found
             .into_iter()
-            .map(|t| &self.touchpoints[t.index()])
+            .map(|t| &self.parts.touchpoints[t.index()])
             .collect()
     }
 
@@ -646,17 +655,17 @@ impl Journey {
             })
             .collect();
         found.sort_unstable();
-        found.into_iter().map(|f| &self.flows[f]).collect()
+        found.into_iter().map(|f| &self.parts.flows[f]).collect()
     }
 
     /// Every goal (`true`) or every entry (`false`).
     fn goals_or_entries(&self, goals: bool) -> Vec<TouchpointIndex> {
-        (0..self.touchpoints.len())
+        (0..self.parts.touchpoints.len())
             .filter(|&t| {
                 if goals {
-                    self.touchpoints[t].is_goal
+                    self.parts.touchpoints[t].is_goal
                 } else {
-                    self.touchpoints[t].is_entry
+                    self.parts.touchpoints[t].is_entry
                 }
             })
             .map(TouchpointIndex::from_usize)
@@ -684,7 +693,8 @@ impl Journey {
     }
 
     fn touchpoints_where(&self, keep: impl Fn(usize) -> bool) -> Vec<&Touchpoint> {
-        self.touchpoints
+        self.parts
+            .touchpoints
             .iter()
             .enumerate()
             .filter(|(i, _)| keep(*i))
