@@ -148,29 +148,49 @@
 //!
 //! # How the crate is laid out
 //!
-//! Data flows one way. Today the crate holds the first step; the interaction log and the
-//! analyses that read it build on the same ids.
+//! Data flows one way: model, then log, then analyses, then reports.
 //!
 //! ```text
 //! RON journey file ──> format (document structs, serde) ──> model checks ──> Journey
 //!                                                              (petgraph graph, typed ids)
 //! Journey ──> queries: stages, neighbours, personas, paths, dead ends, unreachable, warnings
+//! CSV / code ──> LogBuilder (checks against the Journey and the Scales, strict or lenient)
+//!            ──> InteractionLog (interned ids, each customer in time order) + IngestReport
 //!
-//! planned: interactions (CSV / RON / code) ──> InteractionLog (interned ids, time order)
-//!          Journey + InteractionLog ──> analyses (metrics, paths, friction) ──> reports
+//! planned: Journey + InteractionLog ──> analyses (metrics, paths, friction) ──> reports
 //! ```
 //!
-//! - [`model`](mod@model): ids, personas, stages, touchpoints, flows, the [`Journey`] graph, the builder
-//!   and its validation, queries and structural checks. The model knows nothing of files'
-//!   syntax, interactions or analyses.
-//! - [`format`](mod@format): the RON document structure and its conversion to and from [`Journey`], with
-//!   [`LoadError`] and [`SaveError`].
+//! - [`model`](mod@model): ids, personas, stages, touchpoints, flows, the [`Journey`] graph,
+//!   the builder and its validation, queries and structural checks. The model knows nothing of
+//!   files' syntax, interactions or analyses.
+//! - [`format`](mod@format): the RON document structure and its conversion to and from
+//!   [`Journey`], with [`LoadError`] and [`SaveError`].
+//! - [`interactions`](mod@interactions): interaction records, score scales, the log and its
+//!   builder, CSV reading, and what ingestion reports. The log knows the journey only through
+//!   the touchpoint and persona indices it resolved.
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use journey_map::{IngestOptions, Journey, LogBuilder, Mode};
+//!
+//! let journey = Journey::load("examples/data/retail_bank.ron")?;
+//! let mut builder = LogBuilder::new(&journey, IngestOptions::default().mode(Mode::Lenient));
+//! builder.read_csv("customer,touchpoint,timestamp,outcome,csat\n\
+//!                   c1,search-ad,2026-01-05T09:00:00Z,completed,\n\
+//!                   c1,online-application,2026-01-05T09:04:00Z,failed,2\n".as_bytes())?;
+//! let (log, report) = builder.finish();
+//! assert_eq!((log.len(), report.rejected_count()), (2, 0));
+//! # Ok(())
+//! # }
+//! ```
 #![warn(missing_docs)]
 
 pub mod format;
+pub mod interactions;
 pub mod model;
 
 pub use format::{LoadError, SaveError};
+pub use interactions::*;
 pub use model::*;
 
 /// The README's Rust examples, compiled and run as doc tests.

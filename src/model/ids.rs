@@ -12,22 +12,18 @@
 //!
 //! petgraph's `NodeIndex` is an implementation detail and never appears in the public API.
 
-use std::borrow::Borrow;
-use std::fmt;
-
-use serde::{Deserialize, Serialize};
-
 macro_rules! string_id {
     ($(#[$doc:meta])* $name:ident, $what:literal) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(transparent)]
         pub struct $name(String);
 
         impl $name {
             #[doc = concat!("Creates ", $what, " id from any string.")]
             ///
-            /// Ids are not checked here; the journey builder rejects empty and duplicate ids.
+            /// Ids are not checked here but where they are used: the journey builder and the
+            /// interaction log reject empty ids, and the builder duplicate ones.
             ///
             /// # Example
             ///
@@ -51,8 +47,8 @@ macro_rules! string_id {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(&self.0)
             }
         }
@@ -81,7 +77,7 @@ macro_rules! string_id {
             }
         }
 
-        impl Borrow<str> for $name {
+        impl ::std::borrow::Borrow<str> for $name {
             fn borrow(&self) -> &str {
                 &self.0
             }
@@ -100,6 +96,8 @@ macro_rules! string_id {
         }
     };
 }
+
+pub(crate) use string_id;
 
 string_id!(
     /// The id of a [`Persona`](crate::Persona), as written in journey files.
@@ -126,7 +124,7 @@ pub(crate) trait DenseIndex: Copy {
 macro_rules! dense_index {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(transparent)]
         pub struct $name(u32);
 
@@ -155,7 +153,7 @@ macro_rules! dense_index {
             }
         }
 
-        impl DenseIndex for $name {
+        impl $crate::model::ids::DenseIndex for $name {
             fn at(position: usize) -> Self {
                 Self::from_usize(position)
             }
@@ -165,13 +163,15 @@ macro_rules! dense_index {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 write!(f, "#{}", self.0)
             }
         }
     };
 }
+
+pub(crate) use dense_index;
 
 dense_index!(
     /// The position of a persona in its [`Journey`](crate::Journey), dense from zero.

@@ -6,13 +6,13 @@ mod adjacency;
 mod builder;
 mod checks;
 mod flow;
-mod ids;
+pub(crate) mod ids;
 mod journey;
 mod persona;
 mod queries;
 mod stage;
 mod touchpoint;
-mod validation;
+pub(crate) mod validation;
 
 /// A hash map with foldhash's fast, randomly seeded hasher: ids are hashed on every load.
 pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;

@@ -327,7 +327,7 @@ impl fmt::Display for ValidationError {
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[non_exhaustive]
 pub struct UnknownIdError {
     /// What kind of item was looked up.
@@ -336,6 +336,16 @@ pub struct UnknownIdError {
     pub id: String,
     /// The closest valid id, when one is close enough to be a likely typo.
     pub suggestion: Option<String>,
+}
+
+impl UnknownIdError {
+    pub(crate) fn new(kind: ItemKind, id: impl Into<String>, suggestion: Option<String>) -> Self {
+        Self {
+            kind,
+            id: id.into(),
+            suggestion,
+        }
+    }
 }
 
 impl fmt::Display for UnknownIdError {

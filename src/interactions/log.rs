@@ -1,0 +1,706 @@
+//! The interaction log: checked interactions on interned ids, each customer's in time order.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+use super::csv::UnixUnit;
+use super::problems::{Field, IngestError, IngestReport, Mode, RecordError, RecordProblem};
+use super::record::{CustomerId, Interaction, Outcome};
+use super::scores::Scales;
+use crate::model::ids::dense_index;
+use crate::model::{FastMap, fast_map};
+use crate::{ItemKind, Journey, PersonaIndex, TouchpointIndex, UnknownIdError};
+
+dense_index!(
+    /// The position of a customer in an [`InteractionLog`], dense from zero in order of first
+    /// appearance.
+    CustomerIndex
+);
+
+/// Marks an absent value in a compact field.
+const NONE: u32 = u32::MAX;
+/// Marks an absent score.
+const NO_SCORE: u8 = u8::MAX;
+/// The longest wait or handling time a log stores: `u32::MAX - 1` milliseconds, about 49 days.
+const MAX_DURATION_MS: f64 = (u32::MAX - 1) as f64;
+
+/// One checked interaction as the log stores it: 48 bytes, every id interned.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Stored {
+    pub(crate) timestamp_ms: i64,
+    pub(crate) customer: u32,
+    pub(crate) touchpoint: u32,
+    pub(crate) need: u32,
+    pub(crate) tags: u32,
+    pub(crate) wait_ms: u32,
+    pub(crate) handling_ms: u32,
+    pub(crate) sentiment: f32,
+    pub(crate) outcome: u8,
+    pub(crate) csat: u8,
+    pub(crate) ces: u8,
+    pub(crate) nps: u8,
+    /// 0 no, 1 yes, 2 unknown.
+    pub(crate) resolved: u8,
+}
+
+const _: () = assert!(std::mem::size_of::<Stored>() <= 64);
+
+/// A record's fields, borrowed: what [`LogBuilder`] checks, whether the record came from code,
+/// RON or a CSV row.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RecordView<'a> {
+    pub(crate) customer: &'a str,
+    pub(crate) touchpoint: &'a str,
+    pub(crate) timestamp_ms: i64,
+    pub(crate) persona: Option<&'a str>,
+    pub(crate) outcome: Option<Outcome>,
+    pub(crate) wait_seconds: Option<f64>,
+    pub(crate) handling_seconds: Option<f64>,
+    pub(crate) csat: Option<u8>,
+    pub(crate) ces: Option<u8>,
+    pub(crate) nps: Option<u8>,
+    pub(crate) sentiment: Option<f64>,
+    pub(crate) resolved: Option<bool>,
+    pub(crate) need: Option<&'a str>,
+    pub(crate) tags: Vec<&'a str>,
+}
+
+impl<'a> RecordView<'a> {
+    fn of(interaction: &'a Interaction) -> Self {
+        Self {
+            customer: interaction.customer.as_str(),
+            touchpoint: interaction.touchpoint.as_str(),
+            timestamp_ms: interaction.timestamp.as_millisecond(),
+            persona: interaction.persona.as_ref().map(|p| p.as_str()),
+            outcome: Some(interaction.outcome),
+            wait_seconds: interaction.wait_seconds,
+            handling_seconds: interaction.handling_seconds,
+            csat: interaction.csat,
+            ces: interaction.ces,
+            nps: interaction.nps,
+            sentiment: interaction.sentiment,
+            resolved: interaction.resolved,
+            need: interaction.need.as_deref(),
+            tags: interaction.tags.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// Options for building an [`InteractionLog`]: how bad records are handled and which scales
+/// scores are on.
+///
+/// # Example
+///
+/// ```
+/// use journey_map::{IngestOptions, Mode, Scales};
+///
+/// let options = IngestOptions::default().mode(Mode::Lenient).scales(Scales::default());
+/// assert_eq!(options.current_mode(), Mode::Lenient);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct IngestOptions {
+    mode: Mode,
+    scales: Scales,
+    unix_unit: UnixUnit,
+}
+
+impl IngestOptions {
+    /// Strict (the default: the first bad record is an error) or lenient (bad records are
+    /// skipped, counted and listed in the [`IngestReport`]).
+    pub fn mode(mut self, mode: Mode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// The scales scores are checked against.
+    pub fn scales(mut self, scales: Scales) -> Self {
+        self.scales = scales;
+        self
+    }
+
+    /// How plain numbers in a CSV `timestamp` column are read (RFC 3339 text always is).
+    pub fn unix_unit(mut self, unit: UnixUnit) -> Self {
+        self.unix_unit = unit;
+        self
+    }
+
+    /// The unit set for numeric timestamps.
+    pub fn current_unix_unit(&self) -> UnixUnit {
+        self.unix_unit
+    }
+
+    /// The mode set.
+    pub fn current_mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// The scales set.
+    pub fn current_scales(&self) -> Scales {
+        self.scales
+    }
+}
+
+/// Collects interactions for one journey, checks each against the journey and the scales, and
+/// finishes into an [`InteractionLog`].
+///
+/// Records may arrive in any order; the log orders each customer's records by time, keeping
+/// the arrival order of equal timestamps.
+///
+/// # Example
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use journey_map::{IngestOptions, Interaction, Journey, LogBuilder, Outcome};
+///
+/// let journey = Journey::load("examples/data/retail_bank.ron")?;
+/// let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+/// builder.push(Interaction::new("c1", "online-application", "2026-01-05T10:02:00Z".parse()?, Outcome::Completed))?;
+/// builder.push(Interaction::new("c1", "search-ad", "2026-01-05T10:00:00Z".parse()?, Outcome::Completed).with_persona("small-business-owner"))?;
+/// let (log, report) = builder.finish();
+/// assert_eq!(report.accepted, 2);
+/// let first = log.interactions().next().ok_or("empty")?;
+/// assert_eq!(journey.touchpoint_at(first.touchpoint()).map(|t| t.id.as_str()), Some("search-ad"));
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct LogBuilder<'j> {
+    journey: &'j Journey,
+    options: IngestOptions,
+    records: Vec<Stored>,
+    customer_ids: FastMap<CustomerId, u32>,
+    customers: Vec<CustomerId>,
+    customer_persona: Vec<u32>,
+    need_ids: FastMap<String, u32>,
+    needs: Vec<String>,
+    tag_set_ids: FastMap<Vec<u32>, u32>,
+    tag_sets: Vec<Vec<u32>>,
+    tag_ids: FastMap<String, u32>,
+    tags: Vec<String>,
+    report: IngestReport,
+    seen: usize,
+    unknown_ids: FastMap<String, UnknownIdError>,
+}
+
+impl<'j> LogBuilder<'j> {
+    /// Starts an empty log for `journey`.
+    pub fn new(journey: &'j Journey, options: IngestOptions) -> Self {
+        Self {
+            journey,
+            options,
+            records: Vec::new(),
+            customer_ids: fast_map(0),
+            customers: Vec::new(),
+            customer_persona: Vec::new(),
+            need_ids: fast_map(0),
+            needs: Vec::new(),
+            tag_set_ids: fast_map(0),
+            tag_sets: Vec::new(),
+            tag_ids: fast_map(0),
+            tags: Vec::new(),
+            report: IngestReport::default(),
+            seen: 0,
+            unknown_ids: fast_map(0),
+        }
+    }
+
+    /// The journey the log is for.
+    pub fn journey(&self) -> &'j Journey {
+        self.journey
+    }
+
+    /// Checks and attaches one interaction. Its row, in errors and in the report, is its
+    /// position among all records offered to this builder, from 1.
+    ///
+    /// # Errors
+    ///
+    /// In strict mode, an [`IngestError::Record`] naming the row, the field and the reason;
+    /// nothing is attached. In lenient mode the record is skipped and listed in the report, and
+    /// the call succeeds.
+    pub fn push(&mut self, interaction: Interaction) -> Result<(), IngestError> {
+        self.seen += 1;
+        let row = self.seen;
+        self.offer(row, &interaction)
+    }
+
+    /// Checks and attaches interactions in bulk, as [`push`](LogBuilder::push) each.
+    ///
+    /// # Errors
+    ///
+    /// As [`push`](LogBuilder::push): in strict mode the first bad record stops the call, and
+    /// the records before it stay attached.
+    pub fn extend(
+        &mut self,
+        interactions: impl IntoIterator<Item = Interaction>,
+    ) -> Result<(), IngestError> {
+        interactions
+            .into_iter()
+            .try_for_each(|interaction| self.push(interaction))
+    }
+
+    /// Checks a record at `row` and attaches it, or handles its problem by the mode.
+    pub(crate) fn offer(
+        &mut self,
+        row: usize,
+        interaction: &Interaction,
+    ) -> Result<(), IngestError> {
+        self.offer_view(row, &RecordView::of(interaction))
+    }
+
+    /// Checks a borrowed record at `row` and attaches it, or handles its problem by the mode.
+    pub(crate) fn offer_view(
+        &mut self,
+        row: usize,
+        interaction: &RecordView<'_>,
+    ) -> Result<(), IngestError> {
+        match self.check(interaction) {
+            Ok(stored) => {
+                self.records.push(stored);
+                self.report.accepted += 1;
+                Ok(())
+            }
+            Err((field, problem)) => self.reject(RecordError {
+                row,
+                field,
+                problem,
+            }),
+        }
+    }
+
+    /// Handles a bad record by the mode: an error in strict mode, a listed skip in lenient.
+    pub(crate) fn reject(&mut self, error: RecordError) -> Result<(), IngestError> {
+        match self.options.mode {
+            Mode::Strict => Err(IngestError::Record(error)),
+            Mode::Lenient => {
+                self.report.rejected.push(error);
+                Ok(())
+            }
+        }
+    }
+
+    /// Counts a row offered through a reader, so that later `push` rows keep counting on.
+    pub(crate) fn count_row(&mut self) {
+        self.seen += 1;
+    }
+
+    /// The options the builder was made with.
+    pub fn options(&self) -> IngestOptions {
+        self.options
+    }
+
+    /// The error for an unknown id, with its suggestion computed once per distinct id: a log
+    /// of a million rows naming one retired touchpoint scans the journey's ids once.
+    fn unknown_id(
+        &mut self,
+        id: &str,
+        explain: impl FnOnce(&str) -> Option<UnknownIdError>,
+    ) -> UnknownIdError {
+        if let Some(known) = self.unknown_ids.get(id) {
+            return known.clone();
+        }
+        let error =
+            explain(id).unwrap_or_else(|| UnknownIdError::new(ItemKind::Touchpoint, id, None));
+        self.unknown_ids.insert(id.to_owned(), error.clone());
+        error
+    }
+
+    fn check(
+        &mut self,
+        interaction: &RecordView<'_>,
+    ) -> Result<Stored, (Option<Field>, RecordProblem)> {
+        let journey = self.journey;
+        let scales = self.options.scales;
+        if interaction.customer.trim().is_empty() {
+            return Err((Some(Field::Customer), RecordProblem::EmptyCustomer));
+        }
+        let touchpoint = match journey.touchpoint_index(interaction.touchpoint) {
+            Some(touchpoint) => touchpoint,
+            None => {
+                let error = self.unknown_id(interaction.touchpoint, |id| {
+                    journey.resolve_touchpoint(id).err()
+                });
+                return Err((
+                    Some(Field::Touchpoint),
+                    RecordProblem::UnknownTouchpoint(error),
+                ));
+            }
+        };
+        let outcome = interaction
+            .outcome
+            .ok_or((Some(Field::Outcome), RecordProblem::Missing))?;
+        let persona = match interaction.persona {
+            None => None,
+            Some(id) => match journey.persona_index(id) {
+                Some(persona) => Some(persona),
+                None => {
+                    let error = self.unknown_id(id, |id| journey.resolve_persona(id).err());
+                    return Err((Some(Field::Persona), RecordProblem::UnknownPersona(error)));
+                }
+            },
+        };
+        let wait_ms = duration_ms(Field::WaitSeconds, interaction.wait_seconds)?;
+        let handling_ms = duration_ms(Field::HandlingSeconds, interaction.handling_seconds)?;
+        let csat = score(Field::Csat, interaction.csat, scales.csat())?;
+        let ces = score(Field::Ces, interaction.ces, scales.ces())?;
+        let nps = score(Field::Nps, interaction.nps, Scales::NPS)?;
+        let sentiment = match interaction.sentiment {
+            None => f32::NAN,
+            Some(value) => {
+                let (min, max) = scales.sentiment();
+                if value.is_nan() || !(min..=max).contains(&value) {
+                    return Err((
+                        Some(Field::Sentiment),
+                        RecordProblem::SentimentOutOfRange { value, min, max },
+                    ));
+                }
+                value as f32
+            }
+        };
+
+        // The customer: known or new, and a persona that agrees with what it was given before.
+        let customer = match self.customer_ids.get(interaction.customer) {
+            Some(&customer) => customer,
+            None => {
+                let customer = u32::try_from(self.customers.len())
+                    .map_err(|_| (None, RecordProblem::TooManyCustomers))?;
+                let id = CustomerId::new(interaction.customer);
+                self.customer_ids.insert(id.clone(), customer);
+                self.customers.push(id);
+                self.customer_persona.push(NONE);
+                customer
+            }
+        };
+        if let Some(persona) = persona {
+            let known = &mut self.customer_persona[customer as usize];
+            if *known == NONE {
+                *known = persona.as_u32();
+            } else if *known != persona.as_u32() {
+                let first = journey
+                    .persona_at(PersonaIndex::from_u32(*known))
+                    .map(|p| p.id.clone());
+                return Err((
+                    Some(Field::Persona),
+                    RecordProblem::PersonaConflict {
+                        customer: CustomerId::new(interaction.customer),
+                        first: first.unwrap_or_else(|| "?".into()),
+                        again: interaction.persona.unwrap_or("?").into(),
+                    },
+                ));
+            }
+        }
+
+        let need = match interaction.need {
+            None => NONE,
+            Some(need) => intern(&mut self.need_ids, &mut self.needs, need),
+        };
+        let tags = if interaction.tags.is_empty() {
+            NONE
+        } else {
+            let mut set: Vec<u32> = interaction
+                .tags
+                .iter()
+                .map(|tag| intern(&mut self.tag_ids, &mut self.tags, tag))
+                .collect();
+            set.sort_unstable();
+            set.dedup();
+            match self.tag_set_ids.get(&set) {
+                Some(&id) => id,
+                None => {
+                    let id = self.tag_sets.len() as u32;
+                    self.tag_set_ids.insert(set.clone(), id);
+                    self.tag_sets.push(set);
+                    id
+                }
+            }
+        };
+        Ok(Stored {
+            timestamp_ms: interaction.timestamp_ms,
+            customer,
+            touchpoint: touchpoint.as_u32(),
+            need,
+            tags,
+            wait_ms,
+            handling_ms,
+            sentiment,
+            outcome: outcome.code(),
+            csat,
+            ces,
+            nps,
+            resolved: match interaction.resolved {
+                Some(false) => 0,
+                Some(true) => 1,
+                None => 2,
+            },
+        })
+    }
+
+    /// Orders the records and returns the log with the report of what was accepted and what
+    /// was skipped.
+    ///
+    /// # Complexity
+    ///
+    /// O(n log n) for n records: a stable sort by customer and time.
+    pub fn finish(mut self) -> (InteractionLog, IngestReport) {
+        self.records.sort_by_key(|r| (r.customer, r.timestamp_ms));
+        let mut offsets = vec![0_u32; self.customers.len() + 1];
+        for record in &self.records {
+            offsets[record.customer as usize + 1] += 1;
+        }
+        for c in 0..self.customers.len() {
+            offsets[c + 1] += offsets[c];
+        }
+        let log = InteractionLog {
+            records: self.records,
+            offsets,
+            customers: self.customers,
+            customer_ids: self.customer_ids,
+            customer_persona: self.customer_persona,
+            needs: self.needs,
+            tag_sets: self.tag_sets,
+            tags: self.tags,
+            scales: self.options.scales,
+            touchpoint_count: self.journey.touchpoints().len(),
+        };
+        (log, self.report)
+    }
+}
+
+fn intern(ids: &mut FastMap<String, u32>, names: &mut Vec<String>, name: &str) -> u32 {
+    if let Some(&id) = ids.get(name) {
+        return id;
+    }
+    let id = names.len() as u32;
+    ids.insert(name.to_owned(), id);
+    names.push(name.to_owned());
+    id
+}
+
+fn duration_ms(field: Field, seconds: Option<f64>) -> Result<u32, (Option<Field>, RecordProblem)> {
+    let Some(seconds) = seconds else {
+        return Ok(NONE);
+    };
+    if !seconds.is_finite() {
+        return Err((Some(field), RecordProblem::NotFinite { value: seconds }));
+    }
+    if seconds < 0.0 {
+        return Err((Some(field), RecordProblem::NegativeDuration { seconds }));
+    }
+    let ms = (seconds * 1000.0).round();
+    if ms > MAX_DURATION_MS {
+        return Err((Some(field), RecordProblem::DurationTooLong { seconds }));
+    }
+    Ok(ms as u32)
+}
+
+fn score(
+    field: Field,
+    value: Option<u8>,
+    scale: super::ScoreScale,
+) -> Result<u8, (Option<Field>, RecordProblem)> {
+    match value {
+        None => Ok(NO_SCORE),
+        Some(value) if scale.contains(value) && value != NO_SCORE => Ok(value),
+        Some(value) => Err((Some(field), RecordProblem::ScoreOutOfRange { value, scale })),
+    }
+}
+
+/// Checked interactions for one journey, stored compactly on interned ids, each customer's
+/// records together and in time order (equal times in arrival order).
+///
+/// Build one with a [`LogBuilder`]. The log refers to touchpoints and personas by their index
+/// in the journey it was built for.
+///
+/// # Example
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use journey_map::{IngestOptions, Interaction, Journey, LogBuilder, Outcome};
+///
+/// let journey = Journey::load("examples/data/broadband.ron")?;
+/// let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+/// builder.push(Interaction::new("h1", "fault-line", "2026-02-01T08:00:00Z".parse()?, Outcome::Escalated).with_wait_seconds(600.0))?;
+/// builder.push(Interaction::new("h1", "engineer-callback", "2026-02-01T15:00:00Z".parse()?, Outcome::Completed))?;
+/// let (log, _) = builder.finish();
+/// let customer = log.customer_index("h1").ok_or("missing")?;
+/// let visits: Vec<_> = log.customer_interactions(customer).map(|i| i.outcome()).collect();
+/// assert_eq!(visits.len(), 2);
+/// assert_eq!(log.interactions().next().and_then(|i| i.wait()), Some(std::time::Duration::from_secs(600)));
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct InteractionLog {
+    records: Vec<Stored>,
+    /// `offsets[c]..offsets[c + 1]` are customer `c`'s records.
+    offsets: Vec<u32>,
+    customers: Vec<CustomerId>,
+    customer_ids: FastMap<CustomerId, u32>,
+    customer_persona: Vec<u32>,
+    needs: Vec<String>,
+    tag_sets: Vec<Vec<u32>>,
+    tags: Vec<String>,
+    scales: Scales,
+    touchpoint_count: usize,
+}
+
+impl InteractionLog {
+    /// How many interactions the log holds.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Whether the log holds no interaction.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// The customers, in order of first appearance: the customer at position `i` has index `i`.
+    pub fn customers(&self) -> &[CustomerId] {
+        &self.customers
+    }
+
+    /// The index of a customer, in O(1).
+    pub fn customer_index(&self, id: &str) -> Option<CustomerIndex> {
+        self.customer_ids
+            .get(id)
+            .map(|&c| CustomerIndex::from_u32(c))
+    }
+
+    /// The persona of a customer, when one was given on any of their interactions.
+    pub fn persona_of(&self, customer: CustomerIndex) -> Option<PersonaIndex> {
+        match self.customer_persona.get(customer.index()) {
+            Some(&p) if p != NONE => Some(PersonaIndex::from_u32(p)),
+            _ => None,
+        }
+    }
+
+    /// The scales the scores were checked against.
+    pub fn scales(&self) -> Scales {
+        self.scales
+    }
+
+    /// How many touchpoints the journey the log was built for has.
+    pub fn touchpoint_count(&self) -> usize {
+        self.touchpoint_count
+    }
+
+    /// Every interaction, customer by customer, each customer's in time order.
+    pub fn interactions(&self) -> impl ExactSizeIterator<Item = InteractionRef<'_>> + '_ {
+        self.records
+            .iter()
+            .map(move |record| InteractionRef { log: self, record })
+    }
+
+    /// One customer's interactions in time order; none for an index the log does not have.
+    pub fn customer_interactions(
+        &self,
+        customer: CustomerIndex,
+    ) -> impl ExactSizeIterator<Item = InteractionRef<'_>> + '_ {
+        let c = customer.index();
+        let range = match (self.offsets.get(c), self.offsets.get(c + 1)) {
+            (Some(&start), Some(&end)) => start as usize..end as usize,
+            _ => 0..0,
+        };
+        self.records[range]
+            .iter()
+            .map(move |record| InteractionRef { log: self, record })
+    }
+}
+
+/// One checked interaction in an [`InteractionLog`].
+#[derive(Debug, Clone, Copy)]
+pub struct InteractionRef<'a> {
+    log: &'a InteractionLog,
+    record: &'a Stored,
+}
+
+impl<'a> InteractionRef<'a> {
+    /// The customer.
+    pub fn customer(&self) -> CustomerIndex {
+        CustomerIndex::from_u32(self.record.customer)
+    }
+
+    /// The customer's id.
+    pub fn customer_id(&self) -> &'a CustomerId {
+        &self.log.customers[self.record.customer as usize]
+    }
+
+    /// The touchpoint, by its index in the journey.
+    pub fn touchpoint(&self) -> TouchpointIndex {
+        TouchpointIndex::from_u32(self.record.touchpoint)
+    }
+
+    /// The customer's persona, when known.
+    pub fn persona(&self) -> Option<PersonaIndex> {
+        self.log.persona_of(self.customer())
+    }
+
+    /// When it happened, to the millisecond.
+    pub fn timestamp(&self) -> Timestamp {
+        Timestamp::from_millisecond(self.record.timestamp_ms).unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+
+    /// How it ended.
+    pub fn outcome(&self) -> Outcome {
+        Outcome::from_code(self.record.outcome)
+    }
+
+    /// How long the customer waited, to the millisecond.
+    pub fn wait(&self) -> Option<Duration> {
+        (self.record.wait_ms != NONE).then(|| Duration::from_millis(u64::from(self.record.wait_ms)))
+    }
+
+    /// How long the interaction took, to the millisecond.
+    pub fn handling(&self) -> Option<Duration> {
+        (self.record.handling_ms != NONE)
+            .then(|| Duration::from_millis(u64::from(self.record.handling_ms)))
+    }
+
+    /// The CSAT answer, on the log's CSAT scale.
+    pub fn csat(&self) -> Option<u8> {
+        (self.record.csat != NO_SCORE).then_some(self.record.csat)
+    }
+
+    /// The CES answer, on the log's CES scale.
+    pub fn ces(&self) -> Option<u8> {
+        (self.record.ces != NO_SCORE).then_some(self.record.ces)
+    }
+
+    /// The NPS answer, 0 to 10.
+    pub fn nps(&self) -> Option<u8> {
+        (self.record.nps != NO_SCORE).then_some(self.record.nps)
+    }
+
+    /// The sentiment, stored as an `f32`.
+    pub fn sentiment(&self) -> Option<f32> {
+        (!self.record.sentiment.is_nan()).then_some(self.record.sentiment)
+    }
+
+    /// Whether the need was resolved here, when known.
+    pub fn resolved(&self) -> Option<bool> {
+        match self.record.resolved {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
+
+    /// The need or case key.
+    pub fn need(&self) -> Option<&'a str> {
+        self.log
+            .needs
+            .get(self.record.need as usize)
+            .map(String::as_str)
+    }
+
+    /// The tags, without repeats, in the order the log first saw each tag.
+    pub fn tags(&self) -> impl Iterator<Item = &'a str> + 'a {
+        let log = self.log;
+        log.tag_sets
+            .get(self.record.tags as usize)
+            .into_iter()
+            .flatten()
+            .map(move |&t| log.tags[t as usize].as_str())
+    }
+}

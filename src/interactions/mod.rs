@@ -1,0 +1,19 @@
+//! Interaction outcomes: what customers actually did at each touchpoint.
+//!
+//! An [`Interaction`] is one customer at one touchpoint at one time, with how it ended and what
+//! the customer said about it. A [`LogBuilder`] checks interactions against a journey and the
+//! score [`Scales`], in strict or lenient [`Mode`], and finishes into an [`InteractionLog`] that
+//! stores them compactly on interned ids, each customer's in time order. The log knows the
+//! journey only through the touchpoint and persona indices resolved when records are attached.
+
+mod csv;
+mod log;
+mod problems;
+mod record;
+mod scores;
+
+pub use csv::{HeaderProblem, UnixUnit};
+pub use log::{CustomerIndex, IngestOptions, InteractionLog, InteractionRef, LogBuilder};
+pub use problems::{Field, IngestError, IngestReport, Mode, RecordError, RecordProblem};
+pub use record::{CustomerId, Interaction, Outcome, ParseOutcomeError};
+pub use scores::{EffortDirection, Scales, ScoreScale};

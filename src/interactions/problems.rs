@@ -1,0 +1,249 @@
+//! What can be wrong with interaction records, and what ingestion reports.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::csv::HeaderProblem;
+use super::record::CustomerId;
+use super::scores::ScoreScale;
+use crate::{PersonaId, UnknownIdError};
+
+/// How a log treats a bad record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum Mode {
+    /// The first bad record is an error, naming its row, field and reason.
+    #[default]
+    Strict,
+    /// Bad records are skipped, counted and listed in the [`IngestReport`]; nothing is
+    /// dropped silently.
+    Lenient,
+}
+
+/// A field of an interaction record; in CSV, a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum Field {
+    /// `customer`
+    Customer,
+    /// `touchpoint`
+    Touchpoint,
+    /// `timestamp`
+    Timestamp,
+    /// `persona`
+    Persona,
+    /// `outcome`
+    Outcome,
+    /// `wait_seconds`
+    WaitSeconds,
+    /// `handling_seconds`
+    HandlingSeconds,
+    /// `csat`
+    Csat,
+    /// `ces`
+    Ces,
+    /// `nps`
+    Nps,
+    /// `sentiment`
+    Sentiment,
+    /// `resolved`
+    Resolved,
+    /// `need`
+    Need,
+    /// `tags`
+    Tags,
+}
+
+impl Field {
+    /// Every field, in the order of the CSV columns the crate writes.
+    pub const ALL: [Field; 14] = [
+        Field::Customer,
+        Field::Touchpoint,
+        Field::Timestamp,
+        Field::Persona,
+        Field::Outcome,
+        Field::WaitSeconds,
+        Field::HandlingSeconds,
+        Field::Csat,
+        Field::Ces,
+        Field::Nps,
+        Field::Sentiment,
+        Field::Resolved,
+        Field::Need,
+        Field::Tags,
+    ];
+
+    /// The field's name, as a CSV column header and a RON field.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Customer => "customer",
+            Field::Touchpoint => "touchpoint",
+            Field::Timestamp => "timestamp",
+            Field::Persona => "persona",
+            Field::Outcome => "outcome",
+            Field::WaitSeconds => "wait_seconds",
+            Field::HandlingSeconds => "handling_seconds",
+            Field::Csat => "csat",
+            Field::Ces => "ces",
+            Field::Nps => "nps",
+            Field::Sentiment => "sentiment",
+            Field::Resolved => "resolved",
+            Field::Need => "need",
+            Field::Tags => "tags",
+        }
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why one record was refused.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[non_exhaustive]
+pub enum RecordProblem {
+    /// The customer id is empty or blank.
+    #[error("the customer id is empty")]
+    EmptyCustomer,
+    /// The touchpoint is not in the journey.
+    #[error("{0}")]
+    UnknownTouchpoint(UnknownIdError),
+    /// The persona is not in the journey.
+    #[error("{0}")]
+    UnknownPersona(UnknownIdError),
+    /// The customer was given another persona on an earlier record.
+    #[error("customer {:?} was given persona {:?} before, not {:?}", customer.as_str(), first.as_str(), again.as_str())]
+    PersonaConflict {
+        /// The customer.
+        customer: CustomerId,
+        /// The persona given first.
+        first: PersonaId,
+        /// The persona given now.
+        again: PersonaId,
+    },
+    /// A score is outside its scale.
+    #[error("score {value} is outside the scale {scale}")]
+    ScoreOutOfRange {
+        /// The score.
+        value: u8,
+        /// The scale it should be on.
+        scale: ScoreScale,
+    },
+    /// The sentiment is NaN or outside the sentiment range.
+    #[error("sentiment {value} is outside {min}..={max}")]
+    SentimentOutOfRange {
+        /// The sentiment.
+        value: f64,
+        /// The lowest allowed.
+        min: f64,
+        /// The highest allowed.
+        max: f64,
+    },
+    /// A number is NaN or infinite.
+    #[error("{value} is not a finite number")]
+    NotFinite {
+        /// The number.
+        value: f64,
+    },
+    /// A wait or handling time is negative.
+    #[error("duration {seconds} s is negative")]
+    NegativeDuration {
+        /// The duration, in seconds.
+        seconds: f64,
+    },
+    /// A wait or handling time is longer than a log stores (about 49 days).
+    #[error("duration {seconds} s is longer than the 49 days a log stores")]
+    DurationTooLong {
+        /// The duration, in seconds.
+        seconds: f64,
+    },
+    /// A value could not be read as its field's type.
+    #[error("{0}")]
+    Unreadable(String),
+    /// A required field is missing or empty.
+    #[error("the field is required")]
+    Missing,
+    /// The log has as many customers as an index can count.
+    #[error("the log has more customers than an index can count")]
+    TooManyCustomers,
+}
+
+/// One refused record: where it is and why.
+///
+/// # Example
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use journey_map::{Field, IngestError, IngestOptions, Interaction, Journey, LogBuilder, Outcome};
+///
+/// let journey = Journey::load("examples/data/retail_bank.ron")?;
+/// let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+/// let bad = Interaction::new("c1", "chatbot", "2026-01-05T10:00:00Z".parse()?, Outcome::Completed).with_csat(9);
+/// let Err(IngestError::Record(error)) = builder.push(bad) else { panic!("expected an error") };
+/// assert_eq!((error.row, error.field), (1, Some(Field::Csat)));
+/// assert_eq!(error.to_string(), "row 1, column csat: score 9 is outside the scale 1..=5");
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[non_exhaustive]
+pub struct RecordError {
+    /// The record's row, from 1: its position among the records offered, or its line's record
+    /// number in a CSV file (the header is row 0).
+    pub row: usize,
+    /// The field at fault, when one is.
+    pub field: Option<Field>,
+    /// Why the record was refused.
+    #[source]
+    pub problem: RecordProblem,
+}
+
+impl fmt::Display for RecordError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.field {
+            Some(field) => write!(f, "row {}, column {field}: {}", self.row, self.problem),
+            None => write!(f, "row {}: {}", self.row, self.problem),
+        }
+    }
+}
+
+/// What ingestion accepted and what it skipped, in lenient mode.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct IngestReport {
+    /// How many records were attached.
+    pub accepted: usize,
+    /// Every record skipped, in input order, with its row and reason.
+    pub rejected: Vec<RecordError>,
+}
+
+impl IngestReport {
+    /// How many records were skipped.
+    pub fn rejected_count(&self) -> usize {
+        self.rejected.len()
+    }
+}
+
+/// Interactions could not be attached.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum IngestError {
+    /// A record is invalid (strict mode).
+    #[error(transparent)]
+    Record(RecordError),
+    /// A CSV header is unusable.
+    #[error("bad CSV header: {0}")]
+    Header(HeaderProblem),
+    /// The input could not be read.
+    #[error("cannot read interactions from {origin}")]
+    Read {
+        /// The file, or `<reader>` for a reader given in code.
+        origin: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+}

@@ -1,0 +1,216 @@
+//! Survey scores and their scales.
+//!
+//! The field measures the same things on different scales (CSAT 1-5 or 1-7; CES 2.0 1-7 where
+//! higher is easier, the older CES 1-5 where higher is harder), so the scales are an explicit
+//! setting of the log, [`Scales`], and every score is checked against them when it is attached.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// An inclusive range of whole-number answers, such as 1 to 5.
+///
+/// # Example
+///
+/// ```
+/// use journey_map::ScoreScale;
+///
+/// let scale = ScoreScale::new(1, 7).ok_or("empty scale")?;
+/// assert!(scale.contains(7));
+/// assert!(!scale.contains(0));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, try_from = "RawScale")]
+pub struct ScoreScale {
+    min: u8,
+    max: u8,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScale {
+    min: u8,
+    max: u8,
+}
+
+impl TryFrom<RawScale> for ScoreScale {
+    type Error = String;
+
+    fn try_from(raw: RawScale) -> Result<Self, Self::Error> {
+        ScoreScale::new(raw.min, raw.max)
+            .ok_or_else(|| format!("scale {}..={} is empty", raw.min, raw.max))
+    }
+}
+
+impl ScoreScale {
+    /// The scale from `min` to `max`, both included; `None` when `min > max`.
+    pub const fn new(min: u8, max: u8) -> Option<Self> {
+        if min <= max {
+            Some(Self { min, max })
+        } else {
+            None
+        }
+    }
+
+    /// The lowest answer.
+    pub const fn min(self) -> u8 {
+        self.min
+    }
+
+    /// The highest answer.
+    pub const fn max(self) -> u8 {
+        self.max
+    }
+
+    /// Whether `value` is an answer on this scale.
+    pub const fn contains(self, value: u8) -> bool {
+        self.min <= value && value <= self.max
+    }
+}
+
+impl fmt::Display for ScoreScale {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}..={}", self.min, self.max)
+    }
+}
+
+/// Which end of the customer effort scale means "easy".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum EffortDirection {
+    /// CES 2.0: "the company made it easy for me", agreement; a higher answer is easier.
+    #[default]
+    HigherIsEasier,
+    /// The older CES: how much effort it took; a higher answer is harder.
+    HigherIsHarder,
+}
+
+/// The scales survey scores are checked against, and how they read.
+///
+/// The defaults are the common ones: CSAT 1-5, CES 2.0 on 1-7 with higher meaning easier, NPS
+/// 0-10 (fixed by its definition) and sentiment from -1 to +1.
+///
+/// # Example
+///
+/// ```
+/// use journey_map::{EffortDirection, ScoreScale, Scales};
+///
+/// // A survey vendor that asks CSAT on 1-7 and the old CES on 1-5.
+/// let scales = Scales::default()
+///     .with_csat(ScoreScale::new(1, 7).ok_or("empty")?)
+///     .with_ces(ScoreScale::new(1, 5).ok_or("empty")?, EffortDirection::HigherIsHarder);
+/// assert_eq!(scales.csat().max(), 7);
+/// assert_eq!(scales.effort_direction(), EffortDirection::HigherIsHarder);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawScales")]
+pub struct Scales {
+    csat: ScoreScale,
+    ces: ScoreScale,
+    effort_direction: EffortDirection,
+    sentiment_min: f64,
+    sentiment_max: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawScales {
+    csat: ScoreScale,
+    ces: ScoreScale,
+    effort_direction: EffortDirection,
+    sentiment_min: f64,
+    sentiment_max: f64,
+}
+
+impl Default for RawScales {
+    fn default() -> Self {
+        let d = Scales::default();
+        Self {
+            csat: d.csat,
+            ces: d.ces,
+            effort_direction: d.effort_direction,
+            sentiment_min: d.sentiment_min,
+            sentiment_max: d.sentiment_max,
+        }
+    }
+}
+
+impl TryFrom<RawScales> for Scales {
+    type Error = String;
+
+    fn try_from(raw: RawScales) -> Result<Self, Self::Error> {
+        Scales::default()
+            .with_csat(raw.csat)
+            .with_ces(raw.ces, raw.effort_direction)
+            .with_sentiment(raw.sentiment_min, raw.sentiment_max)
+            .ok_or_else(|| {
+                format!(
+                    "sentiment range {}..={} is empty or not finite",
+                    raw.sentiment_min, raw.sentiment_max
+                )
+            })
+    }
+}
+
+impl Default for Scales {
+    fn default() -> Self {
+        Self {
+            csat: ScoreScale { min: 1, max: 5 },
+            ces: ScoreScale { min: 1, max: 7 },
+            effort_direction: EffortDirection::HigherIsEasier,
+            sentiment_min: -1.0,
+            sentiment_max: 1.0,
+        }
+    }
+}
+
+impl Scales {
+    /// The NPS scale, 0 to 10, fixed by the definition of the Net Promoter Score.
+    pub const NPS: ScoreScale = ScoreScale { min: 0, max: 10 };
+
+    /// Sets the CSAT scale.
+    pub fn with_csat(mut self, scale: ScoreScale) -> Self {
+        self.csat = scale;
+        self
+    }
+
+    /// Sets the CES scale and which end of it means easy.
+    pub fn with_ces(mut self, scale: ScoreScale, direction: EffortDirection) -> Self {
+        self.ces = scale;
+        self.effort_direction = direction;
+        self
+    }
+
+    /// Sets the sentiment range; `None` unless `min < max` and both are finite.
+    pub fn with_sentiment(mut self, min: f64, max: f64) -> Option<Self> {
+        if min.is_finite() && max.is_finite() && min < max {
+            self.sentiment_min = min;
+            self.sentiment_max = max;
+            Some(self)
+        } else {
+            None
+        }
+    }
+
+    /// The CSAT scale.
+    pub fn csat(&self) -> ScoreScale {
+        self.csat
+    }
+
+    /// The CES scale.
+    pub fn ces(&self) -> ScoreScale {
+        self.ces
+    }
+
+    /// Which end of the CES scale means easy.
+    pub fn effort_direction(&self) -> EffortDirection {
+        self.effort_direction
+    }
+
+    /// The sentiment range, both ends included.
+    pub fn sentiment(&self) -> (f64, f64) {
+        (self.sentiment_min, self.sentiment_max)
+    }
+}

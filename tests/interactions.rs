@@ -1,0 +1,488 @@
+//! Interaction records attached to a journey: checking, interning, ordering, strict and lenient
+//! modes, and CSV ingestion.
+
+use std::time::Duration;
+
+use journey_map::{
+    EffortDirection, Field, HeaderProblem, IngestError, IngestOptions, Interaction, Journey,
+    LogBuilder, Mode, Outcome, RecordError, RecordProblem, Scales, ScoreScale, UnixUnit,
+};
+
+fn bank() -> Journey {
+    Journey::load("examples/data/retail_bank.ron").unwrap()
+}
+
+fn at(text: &str) -> jiff::Timestamp {
+    text.parse().unwrap()
+}
+
+fn record(customer: &str, touchpoint: &str, time: &str) -> Interaction {
+    Interaction::new(customer, touchpoint, at(time), Outcome::Completed)
+}
+
+fn strict_error(journey: &Journey, interaction: Interaction) -> RecordError {
+    let mut builder = LogBuilder::new(journey, IngestOptions::default());
+    match builder.push(interaction) {
+        Err(IngestError::Record(error)) => error,
+        other => panic!("expected a record error, got {other:?}"),
+    }
+}
+
+#[test]
+fn records_are_interned_and_ordered_per_customer_by_time() {
+    let journey = bank();
+    let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+    builder
+        .extend([
+            record("b", "chatbot", "2026-01-01T10:05:00Z"),
+            record("a", "online-application", "2026-01-01T09:10:00Z"),
+            record("b", "search-ad", "2026-01-01T10:00:00Z").with_persona("digital-native"),
+            record("a", "search-ad", "2026-01-01T09:00:00Z"),
+            // Same time as the one before it for customer a: input order is kept.
+            record("a", "product-page", "2026-01-01T09:00:00Z"),
+        ])
+        .unwrap();
+    let (log, report) = builder.finish();
+    assert_eq!(
+        (log.len(), report.accepted, report.rejected_count()),
+        (5, 5, 0)
+    );
+    assert_eq!(
+        log.customers(),
+        ["b", "a"].map(journey_map::CustomerId::new)
+    );
+    let order: Vec<(&str, &str)> = log
+        .interactions()
+        .map(|i| {
+            (
+                i.customer_id().as_str(),
+                journey.touchpoint_at(i.touchpoint()).unwrap().id.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        order,
+        [
+            ("b", "search-ad"),
+            ("b", "chatbot"),
+            ("a", "search-ad"),
+            ("a", "product-page"),
+            ("a", "online-application"),
+        ]
+    );
+    let b = log.customer_index("b").unwrap();
+    assert_eq!(log.persona_of(b), journey.persona_index("digital-native"));
+    assert_eq!(log.customer_interactions(b).len(), 2);
+    assert!(
+        log.customer_interactions(b)
+            .all(|i| i.persona() == journey.persona_index("digital-native"))
+    );
+    assert_eq!(log.persona_of(log.customer_index("a").unwrap()), None);
+    assert_eq!(log.customer_index("zz"), None);
+    assert_eq!(log.touchpoint_count(), journey.touchpoints().len());
+}
+
+#[test]
+fn every_field_comes_back_as_attached() {
+    let journey = bank();
+    let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+    builder
+        .push(
+            Interaction::new(
+                "c",
+                "support-line",
+                at("2026-03-02T09:15:00.250Z"),
+                Outcome::Escalated,
+            )
+            .with_persona("branch-loyalist")
+            .with_wait_seconds(340.5)
+            .with_handling_seconds(0.0)
+            .with_csat(4)
+            .with_ces(7)
+            .with_nps(0)
+            .with_sentiment(-0.5)
+            .with_resolved(false)
+            .with_need("card")
+            .with_tag("vip")
+            .with_tag("angry")
+            .with_tag("vip"),
+        )
+        .unwrap();
+    builder
+        .push(record("c", "mobile-banking", "2026-03-03T00:00:00Z"))
+        .unwrap();
+    let (log, _) = builder.finish();
+    let first = log.interactions().next().unwrap();
+    assert_eq!(first.timestamp(), at("2026-03-02T09:15:00.250Z"));
+    assert_eq!(first.outcome(), Outcome::Escalated);
+    assert_eq!(first.wait(), Some(Duration::from_millis(340_500)));
+    assert_eq!(first.handling(), Some(Duration::ZERO));
+    assert_eq!(
+        (first.csat(), first.ces(), first.nps()),
+        (Some(4), Some(7), Some(0))
+    );
+    assert_eq!(first.sentiment(), Some(-0.5));
+    assert_eq!(first.resolved(), Some(false));
+    assert_eq!(first.need(), Some("card"));
+    assert_eq!(first.tags().collect::<Vec<_>>(), ["vip", "angry"]);
+    let second = log.interactions().nth(1).unwrap();
+    assert_eq!(
+        (
+            second.wait(),
+            second.csat(),
+            second.sentiment(),
+            second.resolved()
+        ),
+        (None, None, None, None)
+    );
+    assert_eq!((second.need(), second.tags().count()), (None, 0));
+}
+
+#[test]
+fn each_bad_field_is_an_error_naming_row_field_and_reason() {
+    let journey = bank();
+    let base = || record("c", "chatbot", "2026-01-01T00:00:00Z");
+    let cases: Vec<(Interaction, Option<Field>, &str)> = vec![
+        (
+            record(" ", "chatbot", "2026-01-01T00:00:00Z"),
+            Some(Field::Customer),
+            "the customer id is empty",
+        ),
+        (
+            record("c", "chatbto", "2026-01-01T00:00:00Z"),
+            Some(Field::Touchpoint),
+            "unknown touchpoint \"chatbto\" (did you mean \"chatbot\"?)",
+        ),
+        (
+            base().with_persona("digital-natve"),
+            Some(Field::Persona),
+            "unknown persona \"digital-natve\" (did you mean \"digital-native\"?)",
+        ),
+        (
+            base().with_csat(0),
+            Some(Field::Csat),
+            "score 0 is outside the scale 1..=5",
+        ),
+        (
+            base().with_ces(8),
+            Some(Field::Ces),
+            "score 8 is outside the scale 1..=7",
+        ),
+        (
+            base().with_nps(11),
+            Some(Field::Nps),
+            "score 11 is outside the scale 0..=10",
+        ),
+        (
+            base().with_sentiment(1.5),
+            Some(Field::Sentiment),
+            "sentiment 1.5 is outside -1..=1",
+        ),
+        (
+            base().with_sentiment(f64::NAN),
+            Some(Field::Sentiment),
+            "sentiment NaN is outside -1..=1",
+        ),
+        (
+            base().with_wait_seconds(-1.0),
+            Some(Field::WaitSeconds),
+            "duration -1 s is negative",
+        ),
+        (
+            base().with_handling_seconds(f64::INFINITY),
+            Some(Field::HandlingSeconds),
+            "inf is not a finite number",
+        ),
+        (
+            base().with_wait_seconds(f64::NAN),
+            Some(Field::WaitSeconds),
+            "NaN is not a finite number",
+        ),
+        (
+            base().with_wait_seconds(5.0e6),
+            Some(Field::WaitSeconds),
+            "duration 5000000 s is longer than the 49 days a log stores",
+        ),
+    ];
+    for (interaction, field, reason) in cases {
+        let error = strict_error(&journey, interaction);
+        assert_eq!(error.row, 1);
+        assert_eq!(error.field, field, "{reason}");
+        assert_eq!(error.problem.to_string(), reason);
+    }
+}
+
+#[test]
+fn a_customer_keeps_one_persona() {
+    let journey = bank();
+    let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+    builder
+        .push(record("c", "chatbot", "2026-01-01T00:00:00Z").with_persona("digital-native"))
+        .unwrap();
+    builder
+        .push(record("c", "chatbot", "2026-01-01T01:00:00Z"))
+        .unwrap();
+    let error = builder
+        .push(record("c", "chatbot", "2026-01-01T02:00:00Z").with_persona("branch-loyalist"))
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "row 3, column persona: customer \"c\" was given persona \"digital-native\" before, not \"branch-loyalist\""
+    );
+}
+
+#[test]
+fn strict_mode_stops_at_the_first_bad_record_and_lenient_mode_lists_them_all() {
+    let journey = bank();
+    let batch = || {
+        vec![
+            record("a", "chatbot", "2026-01-01T00:00:00Z"),
+            record("a", "nowhere", "2026-01-01T00:01:00Z"),
+            record("b", "chatbot", "2026-01-01T00:02:00Z").with_csat(6),
+            record("b", "chatbot", "2026-01-01T00:03:00Z"),
+        ]
+    };
+    let mut strict = LogBuilder::new(&journey, IngestOptions::default());
+    let error = strict.extend(batch()).unwrap_err();
+    assert!(
+        matches!(&error, IngestError::Record(RecordError { row: 2, .. })),
+        "{error}"
+    );
+    let (log, report) = strict.finish();
+    assert_eq!(
+        (log.len(), report.accepted),
+        (1, 1),
+        "the record before the error stays"
+    );
+
+    let mut lenient = LogBuilder::new(&journey, IngestOptions::default().mode(Mode::Lenient));
+    lenient.extend(batch()).unwrap();
+    let (log, report) = lenient.finish();
+    assert_eq!(
+        (log.len(), report.accepted, report.rejected_count()),
+        (2, 2, 2)
+    );
+    let rows: Vec<(usize, Option<Field>)> =
+        report.rejected.iter().map(|r| (r.row, r.field)).collect();
+    assert_eq!(rows, [(2, Some(Field::Touchpoint)), (3, Some(Field::Csat))]);
+}
+
+#[test]
+fn scales_are_explicit_settings() {
+    let journey = bank();
+    let scales = Scales::default()
+        .with_csat(ScoreScale::new(1, 7).unwrap())
+        .with_ces(
+            ScoreScale::new(1, 5).unwrap(),
+            EffortDirection::HigherIsHarder,
+        )
+        .with_sentiment(-2.0, 2.0)
+        .unwrap();
+    let mut builder = LogBuilder::new(&journey, IngestOptions::default().scales(scales));
+    builder
+        .push(
+            record("c", "chatbot", "2026-01-01T00:00:00Z")
+                .with_csat(7)
+                .with_ces(5)
+                .with_sentiment(-2.0),
+        )
+        .unwrap();
+    let error = builder
+        .push(record("c", "chatbot", "2026-01-01T00:00:00Z").with_ces(6))
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "row 2, column ces: score 6 is outside the scale 1..=5"
+    );
+    let (log, _) = builder.finish();
+    assert_eq!(
+        log.scales().effort_direction(),
+        EffortDirection::HigherIsHarder
+    );
+
+    assert!(ScoreScale::new(5, 1).is_none());
+    assert!(Scales::default().with_sentiment(1.0, -1.0).is_none());
+    assert!(Scales::default().with_sentiment(f64::NAN, 1.0).is_none());
+    let parsed: Scales =
+        ron::from_str("(csat: (min: 0, max: 10), effort_direction: HigherIsHarder)").unwrap();
+    assert_eq!(parsed.csat().max(), 10);
+    assert!(ron::from_str::<Scales>("(csat: (min: 5, max: 1))").is_err());
+    assert!(ron::from_str::<Scales>("(sentiment_min: 1.0, sentiment_max: 0.0)").is_err());
+    assert!(ron::from_str::<Scales>("(colour: 1)").is_err());
+}
+
+const HEADER: &str = "customer,touchpoint,timestamp,outcome,persona,wait_seconds,handling_seconds,csat,ces,nps,sentiment,resolved,need,tags";
+
+fn read(
+    csv: &str,
+    options: IngestOptions,
+) -> Result<(journey_map::InteractionLog, journey_map::IngestReport), IngestError> {
+    let journey = Box::leak(Box::new(bank()));
+    let mut builder = LogBuilder::new(journey, options);
+    builder.read_csv(csv.as_bytes())?;
+    Ok(builder.finish())
+}
+
+#[test]
+fn csv_reads_every_column_and_leaves_empty_cells_absent() {
+    let csv = format!(
+        "{HEADER}\n\
+         c1,chatbot,2026-01-05T10:00:00Z,escalated,digital-native,12.5,30,2,3,6,-0.25,no,need-1,bot|slow\n\
+         c1,live-chat-agent,2026-01-05T11:00:00+01:00,Completed,,,,,,,,yes,need-1,\n"
+    );
+    let (log, report) = read(&csv, IngestOptions::default()).unwrap();
+    assert_eq!((log.len(), report.accepted), (2, 2));
+    let rows: Vec<_> = log.interactions().collect();
+    // 11:00+01:00 is 10:00Z: the same time, so input order decides.
+    assert_eq!(rows[0].outcome(), Outcome::Escalated);
+    assert_eq!(rows[0].wait(), Some(Duration::from_millis(12_500)));
+    assert_eq!(
+        (rows[0].csat(), rows[0].ces(), rows[0].nps()),
+        (Some(2), Some(3), Some(6))
+    );
+    assert_eq!(rows[0].tags().collect::<Vec<_>>(), ["bot", "slow"]);
+    assert_eq!(rows[0].resolved(), Some(false));
+    assert_eq!(rows[1].timestamp(), at("2026-01-05T10:00:00Z"));
+    assert_eq!(
+        (rows[1].csat(), rows[1].wait(), rows[1].resolved()),
+        (None, None, Some(true))
+    );
+    assert_eq!(rows[1].persona(), rows[0].persona());
+}
+
+#[test]
+fn csv_columns_may_come_in_any_order_and_optional_ones_may_be_missing() {
+    let csv = "outcome,timestamp,touchpoint,customer\ncompleted,1767607200,chatbot,c1\n";
+    let (log, _) = read(csv, IngestOptions::default()).unwrap();
+    assert_eq!(
+        log.interactions().next().unwrap().timestamp(),
+        at("2026-01-05T10:00:00Z")
+    );
+    let csv = "outcome,timestamp,touchpoint,customer\ncompleted,1767607200000,chatbot,c1\n";
+    let (log, _) = read(
+        csv,
+        IngestOptions::default().unix_unit(UnixUnit::Milliseconds),
+    )
+    .unwrap();
+    assert_eq!(
+        log.interactions().next().unwrap().timestamp(),
+        at("2026-01-05T10:00:00Z")
+    );
+}
+
+#[test]
+fn csv_header_problems_are_errors() {
+    let error = read(
+        "customer,touchpoint,timestamp,outcome,cast\n",
+        IngestOptions::default(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&error, IngestError::Header(HeaderProblem::UnknownColumn { suggestion: Some(s), .. }) if s == "csat")
+    );
+    assert_eq!(
+        error.to_string(),
+        "bad CSV header: unknown column \"cast\" (did you mean \"csat\"?)"
+    );
+    let error = read("customer,touchpoint,timestamp\n", IngestOptions::default()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "bad CSV header: required column outcome is missing"
+    );
+    let error = read(
+        "customer,touchpoint,timestamp,outcome,csat,csat\n",
+        IngestOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "bad CSV header: column csat appears twice"
+    );
+}
+
+#[test]
+fn csv_bad_rows_name_line_column_and_reason() {
+    let csv = format!(
+        "{HEADER}\n\
+         c1,chatbot,yesterday,completed,,,,,,,,,,\n\
+         c1,chatbot,2026-01-05T10:00:00Z,finished,,,,,,,,,,\n\
+         c1,chatbot,2026-01-05T10:00:00Z,completed,,ten,,,,,,,,\n\
+         c1,chatbot,2026-01-05T10:00:00Z,completed,,,,4.5,,,,,,\n\
+         c1,chatbot,2026-01-05T10:00:00Z,completed,,,,,,,,maybe,,\n\
+         c1,chatbot,2026-01-05T10:00:00Z\n\
+         ,chatbot,2026-01-05T10:00:00Z,completed,,,,,,,,,,\n\
+         c1,chatbot,2026-01-05T10:00:00Z,,,,,,,,,,,\n\
+         c1,chatbot,2026-01-05T10:00:00Z,completed,,,,300,,,,,,\n\
+         c1,chatbot,2026-01-05T10:00:00Z,completed,,,,,,,,,,\n"
+    );
+    let error = read(&csv, IngestOptions::default()).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("row 2, column timestamp: \"yesterday\" is neither RFC 3339 nor a number"),
+        "{error}"
+    );
+
+    let (log, report) = read(&csv, IngestOptions::default().mode(Mode::Lenient)).unwrap();
+    assert_eq!(
+        (log.len(), report.accepted, report.rejected_count()),
+        (1, 1, 9)
+    );
+    let found: Vec<(usize, Option<Field>)> =
+        report.rejected.iter().map(|r| (r.row, r.field)).collect();
+    assert_eq!(
+        found,
+        [
+            (2, Some(Field::Timestamp)),
+            (3, Some(Field::Outcome)),
+            (4, Some(Field::WaitSeconds)),
+            (5, Some(Field::Csat)),
+            (6, Some(Field::Resolved)),
+            (7, None),
+            (8, Some(Field::Customer)),
+            (9, Some(Field::Outcome)),
+            (10, Some(Field::Csat)),
+        ]
+    );
+    assert!(
+        report.rejected[1]
+            .to_string()
+            .contains("unknown outcome \"finished\"")
+    );
+    assert!(
+        report.rejected[5]
+            .to_string()
+            .contains("found record with 3 fields"),
+        "{}",
+        report.rejected[5]
+    );
+    assert_eq!(report.rejected[6].problem, RecordProblem::Missing);
+}
+
+#[test]
+fn csv_files_that_cannot_be_read_are_errors_naming_the_file() {
+    let journey = bank();
+    let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+    let error = builder
+        .read_csv_path("examples/data/no-such-log.csv")
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "cannot read interactions from examples/data/no-such-log.csv"
+    );
+    assert!(std::error::Error::source(&error).is_some());
+}
+
+#[test]
+fn push_rows_count_on_after_csv_rows() {
+    let journey = bank();
+    let mut builder = LogBuilder::new(&journey, IngestOptions::default().mode(Mode::Lenient));
+    builder
+        .read_csv("customer,touchpoint,timestamp,outcome\nc,chatbot,0,completed\n".as_bytes())
+        .unwrap();
+    builder
+        .push(record("c", "nope", "2026-01-01T00:00:00Z"))
+        .unwrap();
+    let (_, report) = builder.finish();
+    assert_eq!(report.rejected[0].row, 2);
+}
