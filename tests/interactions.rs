@@ -486,3 +486,59 @@ fn push_rows_count_on_after_csv_rows() {
     let (_, report) = builder.finish();
     assert_eq!(report.rejected[0].row, 2);
 }
+
+#[test]
+fn ron_lists_of_interactions_load_like_code() {
+    let journey = bank();
+    let mut builder = LogBuilder::new(&journey, IngestOptions::default().mode(Mode::Lenient));
+    builder
+        .read_ron_str(
+            r#"[
+                (customer: "c1", touchpoint: "chatbot", timestamp: "2026-01-05T10:00:00Z", outcome: Escalated, csat: 2, tags: ["bot"]),
+                (customer: "c1", touchpoint: "nowhere", timestamp: "2026-01-05T10:01:00Z", outcome: Completed),
+                (customer: "c2", touchpoint: "live-chat-agent", timestamp: "2026-01-05T10:04:00+02:00", outcome: Completed, wait_seconds: Some(30.0), resolved: true),
+            ]"#,
+            "chat.ron",
+        )
+        .unwrap();
+    let (log, report) = builder.finish();
+    assert_eq!((log.len(), report.rejected_count()), (2, 1));
+    assert_eq!(report.rejected[0].row, 2);
+    let c2 = log.customer_index("c2").unwrap();
+    let first = log.customer_interactions(c2).next().unwrap();
+    assert_eq!(first.timestamp(), at("2026-01-05T08:04:00Z"));
+    assert_eq!(first.wait(), Some(Duration::from_secs(30)));
+}
+
+#[test]
+fn malformed_ron_is_an_error_with_line_and_column_and_attaches_nothing() {
+    let journey = bank();
+    let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+    let error = builder
+        .read_ron_str(
+            "[\n  (customer: \"c1\", touchpoint: \"chatbot\", timestamp: \"2026-01-05T10:00:00Z\", outcome: Done),\n]",
+            "bad.ron",
+        )
+        .unwrap_err();
+    assert!(
+        matches!(&error, IngestError::Syntax { line: 2, .. }),
+        "{error}"
+    );
+    assert!(error.to_string().starts_with("bad.ron:2:"), "{error}");
+    assert!(error.to_string().contains("Done"), "{error}");
+    let error = builder
+        .read_ron_str("[(customer: \"c1\", colour: 1)]", "x.ron")
+        .unwrap_err();
+    assert!(error.to_string().contains("colour"), "{error}");
+    let error = builder
+        .read_ron_path("examples/data/missing.ron")
+        .unwrap_err();
+    assert!(matches!(error, IngestError::Read { .. }));
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    assert!(matches!(
+        builder.read_ron_str(&deep, "deep.ron"),
+        Err(IngestError::Syntax { .. })
+    ));
+    let (log, _) = builder.finish();
+    assert!(log.is_empty());
+}

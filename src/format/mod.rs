@@ -11,6 +11,6 @@
 
 mod document;
 mod error;
-mod ron;
+pub(crate) mod ron;
 
 pub use error::{LoadError, SaveError};

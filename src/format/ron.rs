@@ -24,7 +24,7 @@ fn options() -> ron::Options {
 }
 
 /// Lower-cases the first letter of a message from ron, to match this crate's messages.
-fn lowercase_first(message: &str) -> String {
+pub(crate) fn lowercase_first(message: &str) -> String {
     let mut chars = message.chars();
     match chars.next() {
         Some(first) => first.to_lowercase().chain(chars).collect(),

@@ -10,6 +10,7 @@ mod csv;
 mod log;
 mod problems;
 mod record;
+mod ron;
 mod scores;
 
 pub use csv::{HeaderProblem, UnixUnit};

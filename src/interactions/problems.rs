@@ -237,6 +237,18 @@ pub enum IngestError {
     /// A CSV header is unusable.
     #[error("bad CSV header: {0}")]
     Header(HeaderProblem),
+    /// RON text is malformed or not a list of interactions.
+    #[error("{origin}:{line}:{column}: {message}")]
+    Syntax {
+        /// The file, or the name given for text in memory.
+        origin: String,
+        /// The line of the problem, from 1.
+        line: usize,
+        /// The column of the problem, from 1.
+        column: usize,
+        /// What was wrong and what was expected.
+        message: String,
+    },
     /// The input could not be read.
     #[error("cannot read interactions from {origin}")]
     Read {
