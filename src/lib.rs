@@ -188,6 +188,7 @@
 pub mod format;
 pub mod interactions;
 pub mod model;
+pub mod stats;
 
 pub use format::{LoadError, SaveError};
 pub use interactions::*;
