@@ -185,6 +185,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod analysis;
 pub mod format;
 pub mod interactions;
 pub mod model;

@@ -110,6 +110,7 @@ pub struct Scales {
     csat: ScoreScale,
     ces: ScoreScale,
     effort_direction: EffortDirection,
+    ces_easy: u8,
     sentiment_min: f64,
     sentiment_max: f64,
 }
@@ -120,6 +121,7 @@ struct RawScales {
     csat: ScoreScale,
     ces: ScoreScale,
     effort_direction: EffortDirection,
+    ces_easy: Option<u8>,
     sentiment_min: f64,
     sentiment_max: f64,
 }
@@ -131,6 +133,7 @@ impl Default for RawScales {
             csat: d.csat,
             ces: d.ces,
             effort_direction: d.effort_direction,
+            ces_easy: None,
             sentiment_min: d.sentiment_min,
             sentiment_max: d.sentiment_max,
         }
@@ -141,9 +144,18 @@ impl TryFrom<RawScales> for Scales {
     type Error = String;
 
     fn try_from(raw: RawScales) -> Result<Self, Self::Error> {
-        Scales::default()
+        let mut scales = Scales::default()
             .with_csat(raw.csat)
-            .with_ces(raw.ces, raw.effort_direction)
+            .with_ces(raw.ces, raw.effort_direction);
+        if let Some(easy) = raw.ces_easy {
+            scales = scales.with_ces_easy(easy).ok_or_else(|| {
+                format!(
+                    "easy CES answer {easy} is outside the CES scale {}",
+                    raw.ces
+                )
+            })?;
+        }
+        scales
             .with_sentiment(raw.sentiment_min, raw.sentiment_max)
             .ok_or_else(|| {
                 format!(
@@ -160,6 +172,7 @@ impl Default for Scales {
             csat: ScoreScale { min: 1, max: 5 },
             ces: ScoreScale { min: 1, max: 7 },
             effort_direction: EffortDirection::HigherIsEasier,
+            ces_easy: 5,
             sentiment_min: -1.0,
             sentiment_max: 1.0,
         }
@@ -176,11 +189,39 @@ impl Scales {
         self
     }
 
-    /// Sets the CES scale and which end of it means easy.
+    /// Sets the CES scale and which end of it means easy. The answers counted as easy become
+    /// the top three of the scale when higher is easier (5-7 on 1-7, as CES 2.0 is scored) and
+    /// the bottom two when higher is harder (1-2 on 1-5); see [`Scales::with_ces_easy`].
     pub fn with_ces(mut self, scale: ScoreScale, direction: EffortDirection) -> Self {
         self.ces = scale;
         self.effort_direction = direction;
+        self.ces_easy = match direction {
+            EffortDirection::HigherIsEasier => scale.max().saturating_sub(2).max(scale.min()),
+            EffortDirection::HigherIsHarder => scale.min().saturating_add(1).min(scale.max()),
+        };
         self
+    }
+
+    /// Sets the CES answer from which an answer counts as easy: it and every easier answer.
+    /// `None` when `answer` is not on the CES scale.
+    pub fn with_ces_easy(mut self, answer: u8) -> Option<Self> {
+        self.ces.contains(answer).then(|| {
+            self.ces_easy = answer;
+            self
+        })
+    }
+
+    /// Whether a CES answer counts as easy.
+    pub fn is_easy(&self, ces: u8) -> bool {
+        match self.effort_direction {
+            EffortDirection::HigherIsEasier => ces >= self.ces_easy,
+            EffortDirection::HigherIsHarder => ces <= self.ces_easy,
+        }
+    }
+
+    /// Whether a CSAT answer is in the top two boxes of the scale (4 or 5 on 1-5).
+    pub fn is_top_two(&self, csat: u8) -> bool {
+        csat >= self.csat.max().saturating_sub(1).max(self.csat.min())
     }
 
     /// Sets the sentiment range; `None` unless `min < max` and both are finite.

@@ -27,9 +27,23 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!(summary.p90, 46.0);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Distribution {
     values: Vec<f64>,
+}
+
+/// Two distributions are equal when they hold the same values, in any order.
+impl PartialEq for Distribution {
+    fn eq(&self, other: &Self) -> bool {
+        if self.values.len() != other.values.len() {
+            return false;
+        }
+        let mut mine = self.values.clone();
+        let mut theirs = other.values.clone();
+        mine.sort_unstable_by(f64::total_cmp);
+        theirs.sort_unstable_by(f64::total_cmp);
+        mine == theirs
+    }
 }
 
 /// Count, mean and percentiles of a [`Distribution`].

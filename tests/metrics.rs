@@ -1,0 +1,277 @@
+//! CX metrics by group, checked against hand-computed values, and merging partial results.
+
+use journey_map::analysis::{MetricsReport, ShapeMismatch, Tallies};
+use journey_map::{
+    Channel, EffortDirection, IngestOptions, Interaction, InteractionLog, Journey, LogBuilder,
+    Outcome, Scales, ScoreScale,
+};
+use proptest::prelude::*;
+
+fn bank() -> Journey {
+    Journey::load("examples/data/retail_bank.ron").unwrap()
+}
+
+fn at(minute: i64) -> jiff::Timestamp {
+    jiff::Timestamp::from_second(1_767_600_000 + minute * 60).unwrap()
+}
+
+fn log(journey: &Journey, scales: Scales, records: Vec<Interaction>) -> InteractionLog {
+    let mut builder = LogBuilder::new(journey, IngestOptions::default().scales(scales));
+    builder.extend(records).unwrap();
+    builder.finish().0
+}
+
+#[test]
+fn metrics_match_hand_computed_values() {
+    let journey = bank();
+    let i = |c: &str, tp: &str, m: i64, o: Outcome| Interaction::new(c, tp, at(m), o);
+    let records = vec![
+        i("a", "chatbot", 0, Outcome::Escalated)
+            .with_persona("digital-native")
+            .with_nps(10)
+            .with_csat(2)
+            .with_ces(2)
+            .with_wait_seconds(10.0),
+        i("a", "live-chat-agent", 5, Outcome::Completed)
+            .with_nps(9)
+            .with_csat(5)
+            .with_ces(6)
+            .with_wait_seconds(60.0)
+            .with_sentiment(0.5),
+        i("b", "chatbot", 1, Outcome::Completed)
+            .with_persona("digital-native")
+            .with_nps(8)
+            .with_csat(4)
+            .with_ces(7)
+            .with_wait_seconds(20.0),
+        i("c", "chatbot", 2, Outcome::Abandoned)
+            .with_nps(3)
+            .with_csat(1)
+            .with_wait_seconds(30.0)
+            .with_sentiment(-0.5),
+        i("c", "chatbot", 3, Outcome::Failed),
+    ];
+    let log = log(&journey, Scales::default(), records);
+    let report = MetricsReport::compute(&journey, &log).unwrap();
+
+    let chatbot = &report.by_touchpoint[journey.touchpoint_index("chatbot").unwrap().index()];
+    assert_eq!(chatbot.key, "chatbot");
+    let m = &chatbot.metrics;
+    assert_eq!((m.interactions, m.customers), (4, 3));
+    assert_eq!(m.completion.map(|r| (r.successes, r.trials)), Some((1, 4)));
+    assert_eq!(m.abandonment.map(|r| r.value), Some(0.25));
+    assert_eq!(m.failure.map(|r| r.value), Some(0.25));
+    assert_eq!(m.escalation.map(|r| r.value), Some(0.25));
+    let nps = m.nps.unwrap();
+    assert_eq!(
+        (nps.respondents, nps.promoters, nps.passives, nps.detractors),
+        (3, 1, 1, 1)
+    );
+    assert_eq!(nps.score, 0.0);
+    let csat = m.csat.unwrap();
+    assert_eq!(
+        (csat.respondents, csat.mean, csat.good.successes),
+        (3, 7.0 / 3.0, 1)
+    );
+    let ces = m.ces.unwrap();
+    assert_eq!(
+        (ces.respondents, ces.mean, ces.good.successes),
+        (2, 4.5, 1),
+        "CES 2.0: 5-7 is easy"
+    );
+    let wait = m.wait_seconds.unwrap();
+    assert_eq!(
+        (wait.count, wait.mean, wait.median, wait.min, wait.max),
+        (3, 20.0, 20.0, 10.0, 30.0)
+    );
+    assert!((wait.p90 - 28.0).abs() < 1e-9);
+    assert_eq!(m.sentiment.map(|s| (s.count, s.mean)), Some((1, -0.5)));
+    assert!(m.handling_seconds.is_none(), "no data is absent, not 0");
+
+    // A touchpoint nobody visited has counts of 0 and every metric absent.
+    let quiet =
+        &report.by_touchpoint[journey.touchpoint_index("search-ad").unwrap().index()].metrics;
+    assert_eq!((quiet.interactions, quiet.customers), (0, 0));
+    assert!(
+        quiet.completion.is_none()
+            && quiet.nps.is_none()
+            && quiet.csat.is_none()
+            && quiet.wait_seconds.is_none()
+    );
+
+    // Stage, channel and persona tables.
+    let consideration = report
+        .by_stage
+        .iter()
+        .find(|k| k.key == "consideration")
+        .unwrap();
+    assert_eq!(
+        (
+            consideration.metrics.interactions,
+            consideration.metrics.customers
+        ),
+        (5, 3)
+    );
+    assert_eq!(
+        consideration.metrics.sentiment.map(|s| s.mean),
+        Some(0.0),
+        "the emotion curve point"
+    );
+    let chat = report
+        .by_channel
+        .iter()
+        .find(|k| k.key == Channel::LiveChat)
+        .unwrap();
+    assert_eq!(chat.metrics.interactions, 1);
+    let native = report
+        .by_persona
+        .iter()
+        .find(|k| k.key.as_ref().is_some_and(|p| p == "digital-native"))
+        .unwrap();
+    assert_eq!(
+        (native.metrics.interactions, native.metrics.customers),
+        (3, 2)
+    );
+    let unknown = report.by_persona.last().unwrap();
+    assert_eq!(
+        (unknown.key.clone(), unknown.metrics.interactions),
+        (None, 2)
+    );
+    let native_chatbot = report
+        .by_persona_touchpoint
+        .iter()
+        .find(|k| k.key.0.as_ref().is_some_and(|p| p == "digital-native") && k.key.1 == "chatbot")
+        .unwrap();
+    assert_eq!(native_chatbot.metrics.interactions, 2);
+    assert_eq!(
+        report.by_persona_touchpoint.len(),
+        (journey.personas().len() + 1) * journey.touchpoints().len()
+    );
+    assert_eq!(
+        report.by_persona_stage.len(),
+        (journey.personas().len() + 1) * journey.stages().len()
+    );
+}
+
+#[test]
+fn score_scales_change_what_counts_as_good() {
+    let journey = bank();
+    let scales = Scales::default()
+        .with_csat(ScoreScale::new(1, 7).unwrap())
+        .with_ces(
+            ScoreScale::new(1, 5).unwrap(),
+            EffortDirection::HigherIsHarder,
+        );
+    let records = vec![
+        Interaction::new("a", "chatbot", at(0), Outcome::Completed)
+            .with_csat(6)
+            .with_ces(1),
+        Interaction::new("a", "chatbot", at(1), Outcome::Completed)
+            .with_csat(5)
+            .with_ces(2),
+        Interaction::new("a", "chatbot", at(2), Outcome::Completed)
+            .with_csat(7)
+            .with_ces(5),
+    ];
+    let report = MetricsReport::compute(&journey, &log(&journey, scales, records)).unwrap();
+    let m = &report.by_touchpoint[journey.touchpoint_index("chatbot").unwrap().index()].metrics;
+    assert_eq!(
+        m.csat.unwrap().good.successes,
+        2,
+        "top two of 1-7 are 6 and 7"
+    );
+    assert_eq!(
+        m.ces.unwrap().good.successes,
+        2,
+        "higher is harder: 1 and 2 are easy"
+    );
+    let strict = scales.with_ces_easy(1).unwrap();
+    let records = vec![Interaction::new("a", "chatbot", at(0), Outcome::Completed).with_ces(2)];
+    let report = MetricsReport::compute(&journey, &log(&journey, strict, records)).unwrap();
+    let m = &report.by_touchpoint[journey.touchpoint_index("chatbot").unwrap().index()].metrics;
+    assert_eq!(m.ces.unwrap().good.successes, 0);
+    assert!(scales.with_ces_easy(6).is_none());
+}
+
+#[test]
+fn tallies_refuse_other_journeys() {
+    let bank = bank();
+    let broadband = Journey::load("examples/data/broadband.ron").unwrap();
+    let log = log(
+        &bank,
+        Scales::default(),
+        vec![Interaction::new("a", "chatbot", at(0), Outcome::Completed)],
+    );
+    let error = MetricsReport::compute(&broadband, &log).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "the log was built for a journey of 24 touchpoints, not this one of 27"
+    );
+    let empty_broadband = LogBuilder::new(&broadband, IngestOptions::default())
+        .finish()
+        .0;
+    let mut ours = Tallies::of_customers(&bank, &log, 0..1).unwrap();
+    let theirs = Tallies::of_customers(&broadband, &empty_broadband, 0..0).unwrap();
+    assert_eq!(ours.merge(theirs), Err(ShapeMismatch));
+}
+
+type Raw = (
+    usize,
+    usize,
+    i64,
+    usize,
+    Option<u8>,
+    Option<u8>,
+    Option<u8>,
+    Option<u16>,
+    Option<i8>,
+);
+
+fn arbitrary_records() -> impl Strategy<Value = Vec<Raw>> {
+    proptest::collection::vec(
+        (
+            0..12_usize,
+            0..24_usize,
+            0..10_000_i64,
+            0..4_usize,
+            proptest::option::of(1..=5_u8),
+            proptest::option::of(1..=7_u8),
+            proptest::option::of(0..=10_u8),
+            proptest::option::of(0..3_600_u16),
+            proptest::option::of(-100..=100_i8),
+        ),
+        0..120,
+    )
+}
+
+proptest! {
+    /// Metrics of a log split by customers and merged equal one pass over the whole log.
+    #[test]
+    fn merged_halves_equal_one_pass(records in arbitrary_records(), split in 0..13_usize) {
+        let journey = bank();
+        let interactions: Vec<Interaction> = records
+            .into_iter()
+            .map(|(c, t, minute, o, csat, ces, nps, wait, sentiment)| {
+                let mut i = Interaction::new(format!("c{c}"), journey.touchpoints()[t].id.clone(), at(minute), Outcome::ALL[o]);
+                i.csat = csat;
+                i.ces = ces;
+                i.nps = nps;
+                i.wait_seconds = wait.map(f64::from);
+                i.sentiment = sentiment.map(|s| f64::from(s) / 100.0);
+                // A persona fixed per customer, on some customers only.
+                if c % 3 != 0 {
+                    i.persona = Some(journey.personas()[c % 3].id.clone());
+                }
+                i
+            })
+            .collect();
+        let log = log(&journey, Scales::default(), interactions);
+        let n = log.customers().len();
+        let split = split.min(n);
+        let mut merged = Tallies::of_customers(&journey, &log, 0..split).unwrap();
+        merged.merge(Tallies::of_customers(&journey, &log, split..n).unwrap()).unwrap();
+        let whole = Tallies::of_customers(&journey, &log, 0..n).unwrap();
+        prop_assert_eq!(&merged, &whole);
+        prop_assert_eq!(merged.metrics(&journey), MetricsReport::compute(&journey, &log).unwrap());
+    }
+}
