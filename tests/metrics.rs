@@ -1,6 +1,6 @@
 //! CX metrics by group, checked against hand-computed values, and merging partial results.
 
-use journey_map::analysis::{MetricsReport, ShapeMismatch, Tallies};
+use journey_map::analysis::{FcrRule, MetricsOptions, MetricsReport, ShapeMismatch, Tallies};
 use journey_map::{
     Channel, EffortDirection, IngestOptions, Interaction, InteractionLog, Journey, LogBuilder,
     Outcome, Scales, ScoreScale,
@@ -52,7 +52,7 @@ fn metrics_match_hand_computed_values() {
         i("c", "chatbot", 3, Outcome::Failed),
     ];
     let log = log(&journey, Scales::default(), records);
-    let report = MetricsReport::compute(&journey, &log).unwrap();
+    let report = MetricsReport::compute(&journey, &log, MetricsOptions::default()).unwrap();
 
     let chatbot = &report.by_touchpoint[journey.touchpoint_index("chatbot").unwrap().index()];
     assert_eq!(chatbot.key, "chatbot");
@@ -173,7 +173,12 @@ fn score_scales_change_what_counts_as_good() {
             .with_csat(7)
             .with_ces(5),
     ];
-    let report = MetricsReport::compute(&journey, &log(&journey, scales, records)).unwrap();
+    let report = MetricsReport::compute(
+        &journey,
+        &log(&journey, scales, records),
+        MetricsOptions::default(),
+    )
+    .unwrap();
     let m = &report.by_touchpoint[journey.touchpoint_index("chatbot").unwrap().index()].metrics;
     assert_eq!(
         m.csat.unwrap().good.successes,
@@ -187,7 +192,12 @@ fn score_scales_change_what_counts_as_good() {
     );
     let strict = scales.with_ces_easy(1).unwrap();
     let records = vec![Interaction::new("a", "chatbot", at(0), Outcome::Completed).with_ces(2)];
-    let report = MetricsReport::compute(&journey, &log(&journey, strict, records)).unwrap();
+    let report = MetricsReport::compute(
+        &journey,
+        &log(&journey, strict, records),
+        MetricsOptions::default(),
+    )
+    .unwrap();
     let m = &report.by_touchpoint[journey.touchpoint_index("chatbot").unwrap().index()].metrics;
     assert_eq!(m.ces.unwrap().good.successes, 0);
     assert!(scales.with_ces_easy(6).is_none());
@@ -202,7 +212,7 @@ fn tallies_refuse_other_journeys() {
         Scales::default(),
         vec![Interaction::new("a", "chatbot", at(0), Outcome::Completed)],
     );
-    let error = MetricsReport::compute(&broadband, &log).unwrap_err();
+    let error = MetricsReport::compute(&broadband, &log, MetricsOptions::default()).unwrap_err();
     assert_eq!(
         error.to_string(),
         "the log was built for a journey of 24 touchpoints, not this one of 27"
@@ -210,8 +220,14 @@ fn tallies_refuse_other_journeys() {
     let empty_broadband = LogBuilder::new(&broadband, IngestOptions::default())
         .finish()
         .0;
-    let mut ours = Tallies::of_customers(&bank, &log, 0..1).unwrap();
-    let theirs = Tallies::of_customers(&broadband, &empty_broadband, 0..0).unwrap();
+    let mut ours = Tallies::of_customers(&bank, &log, 0..1, MetricsOptions::default()).unwrap();
+    let theirs = Tallies::of_customers(
+        &broadband,
+        &empty_broadband,
+        0..0,
+        MetricsOptions::default(),
+    )
+    .unwrap();
     assert_eq!(ours.merge(theirs), Err(ShapeMismatch));
 }
 
@@ -225,6 +241,7 @@ type Raw = (
     Option<u8>,
     Option<u16>,
     Option<i8>,
+    (Option<u8>, Option<bool>),
 );
 
 fn arbitrary_records() -> impl Strategy<Value = Vec<Raw>> {
@@ -232,13 +249,17 @@ fn arbitrary_records() -> impl Strategy<Value = Vec<Raw>> {
         (
             0..12_usize,
             0..24_usize,
-            0..10_000_i64,
+            0..30_000_i64,
             0..4_usize,
             proptest::option::of(1..=5_u8),
             proptest::option::of(1..=7_u8),
             proptest::option::of(0..=10_u8),
             proptest::option::of(0..3_600_u16),
             proptest::option::of(-100..=100_i8),
+            (
+                proptest::option::of(0..3_u8),
+                proptest::option::of(any::<bool>()),
+            ),
         ),
         0..120,
     )
@@ -251,13 +272,15 @@ proptest! {
         let journey = bank();
         let interactions: Vec<Interaction> = records
             .into_iter()
-            .map(|(c, t, minute, o, csat, ces, nps, wait, sentiment)| {
+            .map(|(c, t, minute, o, csat, ces, nps, wait, sentiment, (need, resolved))| {
                 let mut i = Interaction::new(format!("c{c}"), journey.touchpoints()[t].id.clone(), at(minute), Outcome::ALL[o]);
                 i.csat = csat;
                 i.ces = ces;
                 i.nps = nps;
                 i.wait_seconds = wait.map(f64::from);
                 i.sentiment = sentiment.map(|s| f64::from(s) / 100.0);
+                i.need = need.map(|n| format!("need-{n}"));
+                i.resolved = resolved;
                 // A persona fixed per customer, on some customers only.
                 if c % 3 != 0 {
                     i.persona = Some(journey.personas()[c % 3].id.clone());
@@ -268,10 +291,180 @@ proptest! {
         let log = log(&journey, Scales::default(), interactions);
         let n = log.customers().len();
         let split = split.min(n);
-        let mut merged = Tallies::of_customers(&journey, &log, 0..split).unwrap();
-        merged.merge(Tallies::of_customers(&journey, &log, split..n).unwrap()).unwrap();
-        let whole = Tallies::of_customers(&journey, &log, 0..n).unwrap();
+        let mut merged = Tallies::of_customers(&journey, &log, 0..split, MetricsOptions::default()).unwrap();
+        merged.merge(Tallies::of_customers(&journey, &log, split..n, MetricsOptions::default()).unwrap()).unwrap();
+        let whole = Tallies::of_customers(&journey, &log, 0..n, MetricsOptions::default()).unwrap();
         prop_assert_eq!(&merged, &whole);
-        prop_assert_eq!(merged.metrics(&journey), MetricsReport::compute(&journey, &log).unwrap());
+        prop_assert_eq!(merged.metrics(&journey), MetricsReport::compute(&journey, &log, MetricsOptions::default()).unwrap());
     }
+}
+
+fn cases_log(journey: &Journey) -> InteractionLog {
+    let i = |c: &str, tp: &str, m: i64, o: Outcome| Interaction::new(c, tp, at(m), o);
+    let day = 24 * 60;
+    log(
+        journey,
+        Scales::default(),
+        vec![
+            i("a", "search-ad", 0, Outcome::Completed),
+            i("a", "chatbot", 10, Outcome::Escalated)
+                .with_need("q")
+                .with_resolved(false)
+                .with_sentiment(-0.5),
+            i("a", "live-chat-agent", 20, Outcome::Completed)
+                .with_need("q")
+                .with_resolved(true)
+                .with_handling_seconds(300.0)
+                .with_sentiment(0.5),
+            i("a", "online-application", 30, Outcome::Completed),
+            i("a", "account-opened", 40, Outcome::Completed).with_csat(5),
+            i("b", "chatbot", 0, Outcome::Completed).with_need("x"),
+            i("b", "chatbot", 8 * day, Outcome::Completed)
+                .with_need("x")
+                .with_resolved(true),
+            i("c", "search-ad", 0, Outcome::Completed),
+            i("c", "product-page", 1, Outcome::Abandoned).with_need("y"),
+        ],
+    )
+}
+
+#[test]
+fn repeat_contacts_fcr_and_time_to_resolution() {
+    let journey = bank();
+    let log = cases_log(&journey);
+    let report = MetricsReport::compute(&journey, &log, MetricsOptions::default()).unwrap();
+    let at_touchpoint = |id: &str| {
+        report.by_touchpoint[journey.touchpoint_index(id).unwrap().index()]
+            .metrics
+            .clone()
+    };
+
+    let chatbot = at_touchpoint("chatbot");
+    let repeat = chatbot.repeat_contact.unwrap();
+    assert_eq!(
+        (repeat.successes, repeat.trials),
+        (1, 3),
+        "a's chatbot contact was repeated within 7 days; b's was not"
+    );
+    let fcr = chatbot.first_contact_resolution.unwrap();
+    assert_eq!((fcr.successes, fcr.trials), (1, 2));
+    assert_eq!(chatbot.unresolved.map(|r| r.successes), Some(0));
+    let ttr = chatbot.ttr_seconds.unwrap();
+    assert_eq!(
+        (ttr.count, ttr.min, ttr.max),
+        (2, 900.0, 8.0 * 86_400.0),
+        "10 minutes plus 300 s of handling"
+    );
+
+    let live = at_touchpoint("live-chat-agent");
+    assert_eq!(
+        live.repeat_contact.map(|r| (r.successes, r.trials)),
+        Some((0, 1))
+    );
+    assert!(
+        live.first_contact_resolution.is_none(),
+        "no need started there"
+    );
+
+    let product = at_touchpoint("product-page");
+    assert_eq!(
+        product.unresolved.map(|r| (r.successes, r.trials)),
+        Some((1, 1))
+    );
+    assert!(product.ttr_seconds.is_none());
+
+    // With the resolved flag as the rule, b's need was not resolved at its first contact.
+    let flagged = MetricsReport::compute(
+        &journey,
+        &log,
+        MetricsOptions::default().fcr(FcrRule::ResolvedFlag),
+    )
+    .unwrap();
+    let chatbot =
+        &flagged.by_touchpoint[journey.touchpoint_index("chatbot").unwrap().index()].metrics;
+    assert_eq!(
+        chatbot.first_contact_resolution.map(|r| r.successes),
+        Some(0)
+    );
+    // With a 9-day window, b's second contact is a repeat too.
+    let wide = MetricsReport::compute(
+        &journey,
+        &log,
+        MetricsOptions::default().repeat_window(std::time::Duration::from_secs(9 * 86_400)),
+    )
+    .unwrap();
+    let chatbot = &wide.by_touchpoint[journey.touchpoint_index("chatbot").unwrap().index()].metrics;
+    assert_eq!(chatbot.repeat_contact.map(|r| r.successes), Some(2));
+    assert_eq!(
+        chatbot.first_contact_resolution.map(|r| r.successes),
+        Some(0)
+    );
+}
+
+#[test]
+fn funnel_conversion_time_to_convert_and_emotion_curve() {
+    let journey = bank();
+    let report =
+        MetricsReport::compute(&journey, &cases_log(&journey), MetricsOptions::default()).unwrap();
+    let level = &report.journey;
+    assert_eq!(level.customers, 3);
+    type Step<'a> = (&'a str, u64, Option<(u64, u64)>);
+    let steps: Vec<Step> = level
+        .funnel
+        .iter()
+        .map(|s| {
+            (
+                s.stage.as_str(),
+                s.customers,
+                s.from_previous.map(|r| (r.successes, r.trials)),
+            )
+        })
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("awareness", 2, None),
+            ("consideration", 3, Some((2, 2))),
+            ("apply", 1, Some((1, 3))),
+            ("verification", 0, Some((0, 1))),
+            ("onboarding", 1, None),
+            ("everyday-banking", 0, Some((0, 1))),
+        ]
+    );
+    assert_eq!(
+        level.goal_conversion.map(|r| (r.successes, r.trials)),
+        Some((1, 3))
+    );
+    let ttc = level.time_to_convert;
+    assert_eq!((ttc.customers, ttc.converted, ttc.censored), (3, 1, 2));
+    // Kaplan-Meier: c is censored at 60 s, then a converts at 2,400 s with 2 at risk: S = 1/2.
+    assert_eq!(ttc.median_seconds, Some(2_400.0));
+    assert_eq!(ttc.p90_seconds, None, "b may still convert");
+
+    let consideration = level
+        .emotion_curve
+        .iter()
+        .find(|p| p.stage == "consideration")
+        .unwrap();
+    assert_eq!(
+        (consideration.sentiment, consideration.sentiment_count),
+        (Some(0.0), 2)
+    );
+    let onboarding = level
+        .emotion_curve
+        .iter()
+        .find(|p| p.stage == "onboarding")
+        .unwrap();
+    assert_eq!((onboarding.csat, onboarding.csat_count), (Some(5.0), 1));
+    assert_eq!(level.emotion_curve.len(), journey.stages().len());
+    assert_eq!(
+        level.emotion_curve_by_persona.len(),
+        journey.personas().len() + 1
+    );
+    let nobody = level.emotion_curve_by_persona.last().unwrap();
+    assert_eq!(nobody.key, None);
+    assert_eq!(
+        nobody.curve.iter().map(|p| p.sentiment_count).sum::<u64>(),
+        2
+    );
 }

@@ -11,7 +11,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-use crate::stats::{Distribution, Rate, Summary};
+use crate::stats::{Distribution, Rate, Summary, TimeToEvent};
 use crate::{
     Channel, CustomerIndex, InteractionLog, Journey, Outcome, PersonaId, Scales, StageId,
     TouchpointId,
@@ -34,6 +34,18 @@ pub struct Tally {
     wait: Distribution,
     handling: Distribution,
     sentiment: Distribution,
+    /// Contacts with a need key.
+    need_contacts: u64,
+    /// Contacts followed by another contact about the same need within the repeat window.
+    repeat_contacts: u64,
+    /// Needs whose first contact was here.
+    cases: u64,
+    /// Of those, needs resolved at the first contact (by the FCR rule).
+    first_contact_resolved: u64,
+    /// Of those, needs never marked resolved.
+    unresolved_cases: u64,
+    /// Seconds from a need's first contact to the end of the contact that resolved it.
+    ttr: Distribution,
     /// The last customer counted in `customers` (+1; 0 for none), for unique counts in a pass
     /// over customer-ordered records.
     #[serde(skip)]
@@ -60,6 +72,12 @@ impl Tally {
         self.wait.merge(other.wait);
         self.handling.merge(other.handling);
         self.sentiment.merge(other.sentiment);
+        self.need_contacts += other.need_contacts;
+        self.repeat_contacts += other.repeat_contacts;
+        self.cases += other.cases;
+        self.first_contact_resolved += other.first_contact_resolved;
+        self.unresolved_cases += other.unresolved_cases;
+        self.ttr.merge(other.ttr);
     }
 
     fn add(
@@ -127,6 +145,10 @@ impl Tally {
             wait_seconds: self.wait.summary(),
             handling_seconds: self.handling.summary(),
             sentiment: self.sentiment.summary(),
+            repeat_contact: Rate::new(self.repeat_contacts, self.need_contacts),
+            first_contact_resolution: Rate::new(self.first_contact_resolved, self.cases),
+            unresolved: Rate::new(self.unresolved_cases, self.cases),
+            ttr_seconds: self.ttr.summary(),
         }
     }
 }
@@ -197,6 +219,81 @@ pub struct GroupMetrics {
     pub handling_seconds: Option<Summary>,
     /// Sentiment.
     pub sentiment: Option<Summary>,
+    /// Share of contacts about a need followed by another contact about the same need within
+    /// the repeat window, over contacts with a need key.
+    pub repeat_contact: Option<Rate>,
+    /// First contact resolution: needs resolved at their first contact (by the [`FcrRule`]),
+    /// over needs whose first contact was in this group.
+    pub first_contact_resolution: Option<Rate>,
+    /// Needs never marked resolved, over needs whose first contact was in this group.
+    pub unresolved: Option<Rate>,
+    /// Time to resolution, in seconds: from a need's first contact to the end of the contact
+    /// marked resolved (its timestamp plus its handling time, when known); resolved needs only.
+    pub ttr_seconds: Option<Summary>,
+}
+
+/// How first contact resolution is decided: the two rules the field uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum FcrRule {
+    /// The need had no other contact within the repeat window after its first contact (the
+    /// rule contact centres use when resolution is not recorded reliably).
+    #[default]
+    NoRepeatContact,
+    /// The first contact is marked `resolved: true`.
+    ResolvedFlag,
+}
+
+/// Settings of the metrics.
+///
+/// # Example
+///
+/// ```
+/// use std::time::Duration;
+/// use journey_map::analysis::{FcrRule, MetricsOptions};
+///
+/// let options = MetricsOptions::default().repeat_window(Duration::from_secs(3 * 24 * 3600)).fcr(FcrRule::ResolvedFlag);
+/// assert_eq!(options.current_repeat_window(), Duration::from_secs(259_200));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsOptions {
+    repeat_window_seconds: u64,
+    fcr: FcrRule,
+}
+
+impl Default for MetricsOptions {
+    /// A repeat window of 7 days and FCR by [`FcrRule::NoRepeatContact`].
+    fn default() -> Self {
+        Self {
+            repeat_window_seconds: 7 * 24 * 3600,
+            fcr: FcrRule::NoRepeatContact,
+        }
+    }
+}
+
+impl MetricsOptions {
+    /// A contact about the same need within this time after another is a repeat contact.
+    pub fn repeat_window(mut self, window: std::time::Duration) -> Self {
+        self.repeat_window_seconds = window.as_secs();
+        self
+    }
+
+    /// How first contact resolution is decided.
+    pub fn fcr(mut self, rule: FcrRule) -> Self {
+        self.fcr = rule;
+        self
+    }
+
+    /// The repeat window set.
+    pub fn current_repeat_window(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.repeat_window_seconds)
+    }
+
+    /// The FCR rule set.
+    pub fn current_fcr(&self) -> FcrRule {
+        self.fcr
+    }
 }
 
 /// The metrics are asked of a log built for another journey.
@@ -216,7 +313,7 @@ pub struct JourneyMismatch {
 ///
 /// ```
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// use journey_map::analysis::Tallies;
+/// use journey_map::analysis::{MetricsOptions, Tallies};
 /// use journey_map::{IngestOptions, Journey, LogBuilder};
 ///
 /// let journey = Journey::load("examples/data/retail_bank.ron")?;
@@ -228,9 +325,9 @@ pub struct JourneyMismatch {
 /// let (log, _) = builder.finish();
 ///
 /// // Two halves by customer, merged, equal one pass.
-/// let mut first = Tallies::of_customers(&journey, &log, 0..1)?;
-/// first.merge(Tallies::of_customers(&journey, &log, 1..2)?)?;
-/// let whole = Tallies::of_customers(&journey, &log, 0..2)?;
+/// let mut first = Tallies::of_customers(&journey, &log, 0..1, MetricsOptions::default())?;
+/// first.merge(Tallies::of_customers(&journey, &log, 1..2, MetricsOptions::default())?)?;
+/// let whole = Tallies::of_customers(&journey, &log, 0..2, MetricsOptions::default())?;
 /// assert_eq!(first, whole);
 ///
 /// let report = whole.metrics(&journey);
@@ -244,6 +341,7 @@ pub struct JourneyMismatch {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tallies {
     scales: Scales,
+    options: MetricsOptions,
     touchpoints: Vec<Tally>,
     stages: Vec<Tally>,
     channels: Vec<Tally>,
@@ -253,6 +351,39 @@ pub struct Tallies {
     persona_touchpoints: Vec<Tally>,
     /// Persona-major: `persona * stages + stage`, with the no-persona row last.
     persona_stages: Vec<Tally>,
+    /// Customers tallied.
+    journeys: u64,
+    /// Customers with an interaction in each stage.
+    reached: Vec<u64>,
+    /// Customers with an interaction in each stage and in the stage before it.
+    reached_after_previous: Vec<u64>,
+    /// Seconds from each customer's first interaction to their first goal, or to their last
+    /// interaction when they have not reached a goal (censored).
+    time_to_convert: TimeToEvent,
+}
+
+/// Which tallies one interaction counts in.
+#[derive(Debug, Clone, Copy)]
+struct Groups {
+    touchpoint: usize,
+    stage: usize,
+    channel: usize,
+    persona: usize,
+    persona_touchpoint: usize,
+    persona_stage: usize,
+}
+
+/// One need of one customer, while its contacts are walked in time order.
+#[derive(Debug, Clone, Copy)]
+struct Case {
+    need: u32,
+    first: usize,
+    first_ms: i64,
+    first_flagged_resolved: bool,
+    first_repeated: bool,
+    last: usize,
+    last_ms: i64,
+    resolved_end_ms: Option<i64>,
 }
 
 /// Tallies that cannot merge: they were made for journeys or scales that differ.
@@ -277,6 +408,7 @@ impl Tallies {
         journey: &Journey,
         log: &InteractionLog,
         customers: Range<usize>,
+        options: MetricsOptions,
     ) -> Result<Tallies, JourneyMismatch> {
         if log.touchpoint_count() != journey.touchpoints().len() {
             return Err(JourneyMismatch {
@@ -298,35 +430,134 @@ impl Tallies {
         );
         let mut tallies = Tallies {
             scales,
+            options,
             touchpoints: vec![Tally::default(); t],
             stages: vec![Tally::default(); s],
             channels: vec![Tally::default(); channels.len()],
             personas: vec![Tally::default(); p],
             persona_touchpoints: vec![Tally::default(); p * t],
             persona_stages: vec![Tally::default(); p * s],
+            journeys: 0,
+            reached: vec![0; s],
+            reached_after_previous: vec![0; s],
+            time_to_convert: TimeToEvent::default(),
         };
+        let window_ms =
+            i64::try_from(options.repeat_window_seconds.saturating_mul(1000)).unwrap_or(i64::MAX);
+        let mut groups: Vec<Groups> = Vec::new();
+        let mut cases: Vec<Case> = Vec::new();
+        let mut reached = vec![false; s];
         let end = customers.end.min(log.customers().len());
         for c in customers.start.min(end)..end {
             let customer = CustomerIndex::from_u32(c as u32);
             let persona = log.persona_of(customer).map_or(p - 1, |p| p.index());
-            for record in log.customer_interactions(customer) {
+            groups.clear();
+            cases.clear();
+            reached.iter_mut().for_each(|r| *r = false);
+            let (mut first_ms, mut last_ms, mut goal_ms) = (None, 0_i64, None);
+            for (position, record) in log.customer_interactions(customer).enumerate() {
                 let touchpoint = record.touchpoint().index();
                 let stage = journey
                     .stage_index_of(record.touchpoint())
                     .map_or(0, |s| s.index());
-                tallies.touchpoints[touchpoint].add(customer, &record, &scales);
-                tallies.stages[stage].add(customer, &record, &scales);
-                tallies.channels[channel_of[touchpoint]].add(customer, &record, &scales);
-                tallies.personas[persona].add(customer, &record, &scales);
-                tallies.persona_touchpoints[persona * t + touchpoint]
-                    .add(customer, &record, &scales);
-                tallies.persona_stages[persona * s + stage].add(customer, &record, &scales);
+                let g = Groups {
+                    touchpoint,
+                    stage,
+                    channel: channel_of[touchpoint],
+                    persona,
+                    persona_touchpoint: persona * t + touchpoint,
+                    persona_stage: persona * s + stage,
+                };
+                groups.push(g);
+                tallies.each(g, |tally| tally.add(customer, &record, &scales));
+                let now = record.timestamp_ms();
+                first_ms.get_or_insert(now);
+                last_ms = now;
+                reached[stage] = true;
+                if goal_ms.is_none() && journey.touchpoints()[touchpoint].is_goal {
+                    goal_ms = Some(now);
+                }
+                let Some(need) = record.need_id() else {
+                    continue;
+                };
+                tallies.each(g, |tally| tally.need_contacts += 1);
+                let resolved_end = (record.resolved() == Some(true)).then(|| {
+                    now.saturating_add(record.handling().map_or(0, |d| d.as_millis() as i64))
+                });
+                match cases.iter_mut().find(|case| case.need == need) {
+                    None => cases.push(Case {
+                        need,
+                        first: position,
+                        first_ms: now,
+                        first_flagged_resolved: record.resolved() == Some(true),
+                        first_repeated: false,
+                        last: position,
+                        last_ms: now,
+                        resolved_end_ms: resolved_end,
+                    }),
+                    Some(case) => {
+                        if now.saturating_sub(case.last_ms) <= window_ms {
+                            tallies.each(groups[case.last], |tally| tally.repeat_contacts += 1);
+                            if case.last == case.first {
+                                case.first_repeated = true;
+                            }
+                        }
+                        case.last = position;
+                        case.last_ms = now;
+                        if case.resolved_end_ms.is_none() {
+                            case.resolved_end_ms = resolved_end;
+                        }
+                    }
+                }
+            }
+            for case in &cases {
+                let resolved_first = match options.fcr {
+                    FcrRule::NoRepeatContact => !case.first_repeated,
+                    FcrRule::ResolvedFlag => case.first_flagged_resolved,
+                };
+                tallies.each(groups[case.first], |tally| {
+                    tally.cases += 1;
+                    tally.first_contact_resolved += u64::from(resolved_first);
+                    match case.resolved_end_ms {
+                        Some(end) => {
+                            tally
+                                .ttr
+                                .push(end.saturating_sub(case.first_ms) as f64 / 1000.0);
+                        }
+                        None => tally.unresolved_cases += 1,
+                    }
+                });
+            }
+            if let Some(first) = first_ms {
+                tallies.journeys += 1;
+                for stage in 0..s {
+                    if reached[stage] {
+                        tallies.reached[stage] += 1;
+                        if stage > 0 && reached[stage - 1] {
+                            tallies.reached_after_previous[stage] += 1;
+                        }
+                    }
+                }
+                let (end, converted) = goal_ms.map_or((last_ms, false), |goal| (goal, true));
+                tallies
+                    .time_to_convert
+                    .push(end.saturating_sub(first) as f64 / 1000.0, converted);
             }
         }
         for tally in tallies.all_mut() {
             tally.last_customer = 0;
         }
         Ok(tallies)
+    }
+
+    /// Applies `f` to the six tallies one interaction counts in.
+    fn each(&mut self, g: Groups, mut f: impl FnMut(&mut Tally)) {
+        f(&mut self.touchpoints[g.touchpoint]);
+        f(&mut self.stages[g.stage]);
+        f(&mut self.channels[g.channel]);
+        f(&mut self.personas[g.persona]);
+        f(&mut self.persona_touchpoints[g.persona_touchpoint]);
+        f(&mut self.persona_stages[g.persona_stage]);
     }
 
     fn all_mut(&mut self) -> impl Iterator<Item = &mut Tally> {
@@ -346,6 +577,7 @@ impl Tallies {
     /// [`ShapeMismatch`] when `other` was made for another journey or other scales.
     pub fn merge(&mut self, other: Tallies) -> Result<(), ShapeMismatch> {
         let same_shape = self.scales == other.scales
+            && self.options == other.options
             && self.touchpoints.len() == other.touchpoints.len()
             && self.stages.len() == other.stages.len()
             && self.channels.len() == other.channels.len()
@@ -365,6 +597,18 @@ impl Tallies {
                 a.merge(b);
             }
         }
+        self.journeys += other.journeys;
+        for (a, b) in self.reached.iter_mut().zip(other.reached) {
+            *a += b;
+        }
+        for (a, b) in self
+            .reached_after_previous
+            .iter_mut()
+            .zip(other.reached_after_previous)
+        {
+            *a += b;
+        }
+        self.time_to_convert.merge(other.time_to_convert);
         Ok(())
     }
 
@@ -379,9 +623,77 @@ impl Tallies {
             .map(|p| Some(p.id.clone()))
             .chain([None])
             .collect();
-        let t = journey.touchpoints().len();
-        let s = journey.stages().len();
+        let t = journey.touchpoints().len().max(1);
+        let s = journey.stages().len().max(1);
+
+        let funnel = journey
+            .stages()
+            .iter()
+            .enumerate()
+            .map(|(i, stage)| FunnelStep {
+                stage: stage.id.clone(),
+                customers: self.reached[i],
+                from_previous: if i == 0 {
+                    None
+                } else {
+                    Rate::new(self.reached_after_previous[i], self.reached[i - 1])
+                },
+            })
+            .collect();
+        let converted = self.time_to_convert.events() as u64;
+        let goal_conversion = Rate::new(converted, self.journeys);
+        let time_to_convert = TimeToConvert {
+            customers: self.journeys,
+            converted,
+            censored: self.journeys - converted,
+            median_seconds: self.time_to_convert.quantile(0.5),
+            p90_seconds: self.time_to_convert.quantile(0.9),
+        };
+
+        let by_stage: Vec<Keyed<StageId>> = self
+            .stages
+            .into_iter()
+            .zip(journey.stages())
+            .map(|(tally, stage)| Keyed {
+                key: stage.id.clone(),
+                metrics: tally.metrics(),
+            })
+            .collect();
+        let by_persona_stage: Vec<Keyed<(Option<PersonaId>, StageId)>> = self
+            .persona_stages
+            .into_iter()
+            .enumerate()
+            .map(|(i, tally)| Keyed {
+                key: (personas[i / s].clone(), journey.stages()[i % s].id.clone()),
+                metrics: tally.metrics(),
+            })
+            .collect();
+        let emotion_curve = by_stage
+            .iter()
+            .map(|k| EmotionPoint::of(&k.key, &k.metrics))
+            .collect();
+        let emotion_curve_by_persona = personas
+            .iter()
+            .enumerate()
+            .map(|(p, persona)| PersonaCurve {
+                key: persona.clone(),
+                curve: by_persona_stage[p * s..(p + 1) * s]
+                    .iter()
+                    .map(|k| EmotionPoint::of(&k.key.1, &k.metrics))
+                    .collect(),
+            })
+            .collect();
+
         MetricsReport {
+            options: self.options,
+            journey: JourneyMetrics {
+                customers: self.journeys,
+                funnel,
+                goal_conversion,
+                time_to_convert,
+                emotion_curve,
+                emotion_curve_by_persona,
+            },
             by_touchpoint: self
                 .touchpoints
                 .into_iter()
@@ -391,15 +703,7 @@ impl Tallies {
                     metrics: tally.metrics(),
                 })
                 .collect(),
-            by_stage: self
-                .stages
-                .into_iter()
-                .zip(journey.stages())
-                .map(|(tally, stage)| Keyed {
-                    key: stage.id.clone(),
-                    metrics: tally.metrics(),
-                })
-                .collect(),
+            by_stage,
             by_channel: self
                 .channels
                 .into_iter()
@@ -424,24 +728,13 @@ impl Tallies {
                 .enumerate()
                 .map(|(i, tally)| Keyed {
                     key: (
-                        personas[i / t.max(1)].clone(),
-                        journey.touchpoints()[i % t.max(1)].id.clone(),
+                        personas[i / t].clone(),
+                        journey.touchpoints()[i % t].id.clone(),
                     ),
                     metrics: tally.metrics(),
                 })
                 .collect(),
-            by_persona_stage: self
-                .persona_stages
-                .into_iter()
-                .enumerate()
-                .map(|(i, tally)| Keyed {
-                    key: (
-                        personas[i / s.max(1)].clone(),
-                        journey.stages()[i % s.max(1)].id.clone(),
-                    ),
-                    metrics: tally.metrics(),
-                })
-                .collect(),
+            by_persona_stage,
         }
     }
 }
@@ -467,10 +760,102 @@ pub struct Keyed<K> {
     pub metrics: GroupMetrics,
 }
 
+/// Journey-level metrics: the funnel, conversion, time to convert and the emotion curve.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct JourneyMetrics {
+    /// Customers with at least one interaction.
+    pub customers: u64,
+    /// One step per stage, in journey order.
+    pub funnel: Vec<FunnelStep>,
+    /// Customers who reached a goal touchpoint, over all customers.
+    pub goal_conversion: Option<Rate>,
+    /// Time from a customer's first interaction to their first goal.
+    pub time_to_convert: TimeToConvert,
+    /// Mean sentiment and CSAT per stage, in journey order.
+    pub emotion_curve: Vec<EmotionPoint>,
+    /// The emotion curve of each persona, then of customers without one.
+    pub emotion_curve_by_persona: Vec<PersonaCurve>,
+}
+
+/// One stage of the funnel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct FunnelStep {
+    /// The stage.
+    pub stage: StageId,
+    /// Distinct customers with an interaction in this stage.
+    pub customers: u64,
+    /// Customers with an interaction in this stage and the one before, over customers in the
+    /// one before: the step conversion (its complement is the drop-off). Absent for the first
+    /// stage and after an empty stage.
+    pub from_previous: Option<Rate>,
+}
+
+/// Time to convert, with customers who have not converted counted as censored (still on their
+/// way), not as failures: quantiles are Kaplan-Meier estimates and are absent until the
+/// estimate reaches them.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct TimeToConvert {
+    /// Customers observed.
+    pub customers: u64,
+    /// Customers who reached a goal.
+    pub converted: u64,
+    /// Customers who have not, observed from their first to their last interaction.
+    pub censored: u64,
+    /// Seconds by which half of customers are estimated to convert.
+    pub median_seconds: Option<f64>,
+    /// Seconds by which nine in ten customers are estimated to convert.
+    pub p90_seconds: Option<f64>,
+}
+
+/// One point of an emotion curve.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct EmotionPoint {
+    /// The stage.
+    pub stage: StageId,
+    /// Mean sentiment, when any was recorded.
+    pub sentiment: Option<f64>,
+    /// How many sentiments.
+    pub sentiment_count: u64,
+    /// Mean CSAT, when any was recorded.
+    pub csat: Option<f64>,
+    /// How many CSAT answers.
+    pub csat_count: u64,
+}
+
+impl EmotionPoint {
+    fn of(stage: &StageId, metrics: &GroupMetrics) -> Self {
+        EmotionPoint {
+            stage: stage.clone(),
+            sentiment: metrics.sentiment.map(|s| s.mean),
+            sentiment_count: metrics.sentiment.map_or(0, |s| s.count),
+            csat: metrics.csat.map(|c| c.mean),
+            csat_count: metrics.csat.map_or(0, |c| c.respondents),
+        }
+    }
+}
+
+/// A persona's emotion curve.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PersonaCurve {
+    /// The persona, or `None` for customers without one.
+    pub key: Option<PersonaId>,
+    /// The curve, one point per stage.
+    pub curve: Vec<EmotionPoint>,
+}
+
 /// Every metric of a log, by group.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MetricsReport {
+    /// The settings the metrics were computed with.
+    pub options: MetricsOptions,
+    /// Journey-level metrics.
+    pub journey: JourneyMetrics,
     /// One entry per touchpoint, in journey order.
     pub by_touchpoint: Vec<Keyed<TouchpointId>>,
     /// One entry per stage, in journey order: with mean sentiment and CSAT, the emotion curve.
@@ -486,7 +871,7 @@ pub struct MetricsReport {
 }
 
 impl MetricsReport {
-    /// Every metric of `log` in one pass.
+    /// Every metric of `log` in one pass; `MetricsOptions::default()` for the usual settings.
     ///
     /// # Errors
     ///
@@ -499,7 +884,11 @@ impl MetricsReport {
     pub fn compute(
         journey: &Journey,
         log: &InteractionLog,
+        options: MetricsOptions,
     ) -> Result<MetricsReport, JourneyMismatch> {
-        Ok(Tallies::of_customers(journey, log, 0..log.customers().len())?.metrics(journey))
+        Ok(
+            Tallies::of_customers(journey, log, 0..log.customers().len(), options)?
+                .metrics(journey),
+        )
     }
 }

@@ -4,6 +4,7 @@
 mod metrics;
 
 pub use metrics::{
-    GroupMetrics, JourneyMismatch, Keyed, MetricsReport, Nps, ScoreMetric, ShapeMismatch, Tallies,
-    Tally,
+    EmotionPoint, FcrRule, FunnelStep, GroupMetrics, JourneyMetrics, JourneyMismatch, Keyed,
+    MetricsOptions, MetricsReport, Nps, PersonaCurve, ScoreMetric, ShapeMismatch, Tallies, Tally,
+    TimeToConvert,
 };

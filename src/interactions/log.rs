@@ -686,6 +686,16 @@ impl<'a> InteractionRef<'a> {
         }
     }
 
+    /// Milliseconds since the Unix epoch, for arithmetic on hot paths.
+    pub(crate) fn timestamp_ms(&self) -> i64 {
+        self.record.timestamp_ms
+    }
+
+    /// The interned need key, for hot paths.
+    pub(crate) fn need_id(&self) -> Option<u32> {
+        (self.record.need != NONE).then_some(self.record.need)
+    }
+
     /// The need or case key.
     pub fn need(&self) -> Option<&'a str> {
         self.log
