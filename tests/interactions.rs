@@ -542,3 +542,54 @@ fn malformed_ron_is_an_error_with_line_and_column_and_attaches_nothing() {
     let (log, _) = builder.finish();
     assert!(log.is_empty());
 }
+
+#[test]
+fn a_refused_record_leaves_no_trace() {
+    let journey = bank();
+    let mut builder = LogBuilder::new(&journey, IngestOptions::default().mode(Mode::Lenient));
+    builder
+        .push(record("new", "chatbot", "2026-01-01T00:00:00Z").with_csat(9))
+        .unwrap();
+    builder
+        .push(record("a", "chatbot", "2026-01-01T00:00:00Z").with_persona("digital-native"))
+        .unwrap();
+    builder
+        .push(
+            record("a", "chatbot", "2026-01-01T00:01:00Z")
+                .with_persona("branch-loyalist")
+                .with_need("n"),
+        )
+        .unwrap();
+    let (log, report) = builder.finish();
+    assert_eq!(report.rejected_count(), 2);
+    assert_eq!(
+        log.customers(),
+        [journey_map::CustomerId::new("a")],
+        "the refused customer is not in the log"
+    );
+    assert_eq!(
+        log.persona_of(log.customer_index("a").unwrap()),
+        journey.persona_index("digital-native")
+    );
+    assert!(
+        log.interactions().all(|i| i.need().is_none()),
+        "the refused need was not interned into a record"
+    );
+}
+
+#[test]
+fn csv_rows_that_are_not_utf8_are_bad_rows() {
+    let journey = bank();
+    let mut builder = LogBuilder::new(&journey, IngestOptions::default().mode(Mode::Lenient));
+    let mut csv = b"customer,touchpoint,timestamp,outcome\nc1,chatbot,0,completed\n".to_vec();
+    csv.extend_from_slice(b"c\xff,chatbot,0,completed\nc2,chatbot,0,completed\n");
+    builder.read_csv(csv.as_slice()).unwrap();
+    let (log, report) = builder.finish();
+    assert_eq!((log.len(), report.rejected_count()), (2, 1));
+    assert_eq!(report.rejected[0].row, 3);
+    assert!(
+        report.rejected[0].to_string().contains("UTF-8"),
+        "{}",
+        report.rejected[0]
+    );
+}

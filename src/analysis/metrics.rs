@@ -11,7 +11,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-use crate::stats::{Distribution, Rate, Summary, TimeToEvent};
+use crate::stats::{Durations, Mean, Rate, Summary, TimeToEvent};
 use crate::{
     Channel, CustomerIndex, InteractionLog, Journey, Outcome, PersonaId, Scales, StageId,
     TouchpointId,
@@ -31,9 +31,9 @@ pub struct Tally {
     ces_count: u64,
     ces_sum: u64,
     ces_easy: u64,
-    wait: Distribution,
-    handling: Distribution,
-    sentiment: Distribution,
+    wait: Durations,
+    handling: Durations,
+    sentiment: Mean,
     /// Contacts with a need key.
     need_contacts: u64,
     /// Contacts followed by another contact about the same need within the repeat window.
@@ -45,16 +45,17 @@ pub struct Tally {
     /// Of those, needs never marked resolved.
     unresolved_cases: u64,
     /// Seconds from a need's first contact to the end of the contact that resolved it.
-    ttr: Distribution,
-    /// The last customer counted in `customers` (+1; 0 for none), for unique counts in a pass
-    /// over customer-ordered records.
-    #[serde(skip)]
-    last_customer: u64,
+    ttr: Durations,
 }
 
 impl Tally {
     /// Adds every count of `other`. The two tallies must cover different customers.
     pub fn merge(&mut self, other: Tally) {
+        self.merge_from(&other);
+    }
+
+    /// Adds every count of `other`, leaving it as it was.
+    fn merge_from(&mut self, other: &Tally) {
         self.interactions += other.interactions;
         self.customers += other.customers;
         for (a, b) in self.outcomes.iter_mut().zip(other.outcomes) {
@@ -69,29 +70,19 @@ impl Tally {
         self.ces_count += other.ces_count;
         self.ces_sum += other.ces_sum;
         self.ces_easy += other.ces_easy;
-        self.wait.merge(other.wait);
-        self.handling.merge(other.handling);
+        self.wait.merge_from(&other.wait);
+        self.handling.merge_from(&other.handling);
         self.sentiment.merge(other.sentiment);
         self.need_contacts += other.need_contacts;
         self.repeat_contacts += other.repeat_contacts;
         self.cases += other.cases;
         self.first_contact_resolved += other.first_contact_resolved;
         self.unresolved_cases += other.unresolved_cases;
-        self.ttr.merge(other.ttr);
+        self.ttr.merge_from(&other.ttr);
     }
 
-    fn add(
-        &mut self,
-        customer: CustomerIndex,
-        record: &crate::InteractionRef<'_>,
-        scales: &Scales,
-    ) {
+    fn add(&mut self, record: &crate::InteractionRef<'_>, scales: &Scales) {
         self.interactions += 1;
-        let key = u64::from(customer.as_u32()) + 1;
-        if self.last_customer != key {
-            self.last_customer = key;
-            self.customers += 1;
-        }
         self.outcomes[usize::from(record.outcome() as u8)] += 1;
         if let Some(nps) = record.nps() {
             self.nps[match nps {
@@ -111,10 +102,10 @@ impl Tally {
             self.ces_easy += u64::from(scales.is_easy(ces));
         }
         if let Some(wait) = record.wait() {
-            self.wait.push(wait.as_secs_f64());
+            self.wait.push_millis(wait.as_millis() as u64);
         }
         if let Some(handling) = record.handling() {
-            self.handling.push(handling.as_secs_f64());
+            self.handling.push_millis(handling.as_millis() as u64);
         }
         if let Some(sentiment) = record.sentiment() {
             self.sentiment.push(f64::from(sentiment));
@@ -144,7 +135,7 @@ impl Tally {
             ces: ScoreMetric::new(self.ces_count, self.ces_sum, self.ces_easy),
             wait_seconds: self.wait.summary(),
             handling_seconds: self.handling.summary(),
-            sentiment: self.sentiment.summary(),
+            sentiment: SentimentMean::of(self.sentiment),
             repeat_contact: Rate::new(self.repeat_contacts, self.need_contacts),
             first_contact_resolution: Rate::new(self.first_contact_resolved, self.cases),
             unresolved: Rate::new(self.unresolved_cases, self.cases),
@@ -217,8 +208,8 @@ pub struct GroupMetrics {
     pub wait_seconds: Option<Summary>,
     /// Handling times, in seconds.
     pub handling_seconds: Option<Summary>,
-    /// Sentiment.
-    pub sentiment: Option<Summary>,
+    /// Mean sentiment.
+    pub sentiment: Option<SentimentMean>,
     /// Share of contacts about a need followed by another contact about the same need within
     /// the repeat window, over contacts with a need key.
     pub repeat_contact: Option<Rate>,
@@ -230,6 +221,25 @@ pub struct GroupMetrics {
     /// Time to resolution, in seconds: from a need's first contact to the end of the contact
     /// marked resolved (its timestamp plus its handling time, when known); resolved needs only.
     pub ttr_seconds: Option<Summary>,
+}
+
+/// The mean sentiment of a group and how many sentiments it is the mean of.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SentimentMean {
+    /// Sentiments recorded: the sample size.
+    pub count: u64,
+    /// Their mean.
+    pub mean: f64,
+}
+
+impl SentimentMean {
+    fn of(mean: Mean) -> Option<Self> {
+        Some(SentimentMean {
+            count: mean.count(),
+            mean: mean.mean()?,
+        })
+    }
 }
 
 /// How first contact resolution is decided: the two rules the field uses.
@@ -342,15 +352,16 @@ pub struct JourneyMismatch {
 pub struct Tallies {
     scales: Scales,
     options: MetricsOptions,
-    touchpoints: Vec<Tally>,
-    stages: Vec<Tally>,
-    channels: Vec<Tally>,
-    /// One per persona, then one for customers without a persona.
-    personas: Vec<Tally>,
-    /// Persona-major: `persona * touchpoints + touchpoint`, with the no-persona row last.
-    persona_touchpoints: Vec<Tally>,
-    /// Persona-major: `persona * stages + stage`, with the no-persona row last.
-    persona_stages: Vec<Tally>,
+    personas: usize,
+    touchpoints: usize,
+    stages: usize,
+    channels: usize,
+    /// One tally per persona and touchpoint, persona-major (`persona * touchpoints +
+    /// touchpoint`), with customers without a persona in the last row. Every other group is a
+    /// union of these cells, so each interaction is tallied once.
+    cells: Vec<Tally>,
+    /// Distinct customers per group, which cells cannot add up.
+    customers: GroupCustomers,
     /// Customers tallied.
     journeys: u64,
     /// Customers with an interaction in each stage.
@@ -362,26 +373,51 @@ pub struct Tallies {
     time_to_convert: TimeToEvent,
 }
 
-/// Which tallies one interaction counts in.
-#[derive(Debug, Clone, Copy)]
-struct Groups {
-    touchpoint: usize,
-    stage: usize,
-    channel: usize,
-    persona: usize,
-    persona_touchpoint: usize,
-    persona_stage: usize,
+/// Distinct customers in each group of each table.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct GroupCustomers {
+    touchpoint: Vec<u64>,
+    stage: Vec<u64>,
+    channel: Vec<u64>,
+    persona: Vec<u64>,
+    persona_touchpoint: Vec<u64>,
+    persona_stage: Vec<u64>,
+}
+
+impl GroupCustomers {
+    fn new(t: usize, s: usize, c: usize, p: usize) -> Self {
+        Self {
+            touchpoint: vec![0; t],
+            stage: vec![0; s],
+            channel: vec![0; c],
+            persona: vec![0; p],
+            persona_touchpoint: vec![0; p * t],
+            persona_stage: vec![0; p * s],
+        }
+    }
+
+    fn tables_mut(&mut self) -> [&mut Vec<u64>; 6] {
+        [
+            &mut self.touchpoint,
+            &mut self.stage,
+            &mut self.channel,
+            &mut self.persona,
+            &mut self.persona_touchpoint,
+            &mut self.persona_stage,
+        ]
+    }
 }
 
 /// One need of one customer, while its contacts are walked in time order.
 #[derive(Debug, Clone, Copy)]
 struct Case {
     need: u32,
-    first: usize,
+    first_cell: usize,
     first_ms: i64,
     first_flagged_resolved: bool,
     first_repeated: bool,
-    last: usize,
+    last_cell: usize,
+    last_is_first: bool,
     last_ms: i64,
     resolved_end_ms: Option<i64>,
 }
@@ -402,8 +438,7 @@ impl Tallies {
     ///
     /// # Complexity
     ///
-    /// O(n) for n interactions, plus O(T·P) for the persona tables of T touchpoints and P
-    /// personas.
+    /// O(n) for n interactions, plus O(T·P) for the T touchpoints and P personas.
     pub fn of_customers(
         journey: &Journey,
         log: &InteractionLog,
@@ -423,6 +458,14 @@ impl Tallies {
             .iter()
             .map(|t| channels.iter().position(|c| *c == &t.channel).unwrap_or(0))
             .collect();
+        let stage_of: Vec<usize> = (0..journey.touchpoints().len())
+            .map(|t| {
+                journey
+                    .stage_index_of(crate::TouchpointIndex::from_u32(t as u32))
+                    .map_or(0, |s| s.index())
+            })
+            .collect();
+        let is_goal: Vec<bool> = journey.touchpoints().iter().map(|t| t.is_goal).collect();
         let (t, s, p) = (
             journey.touchpoints().len(),
             journey.stages().len(),
@@ -431,78 +474,91 @@ impl Tallies {
         let mut tallies = Tallies {
             scales,
             options,
-            touchpoints: vec![Tally::default(); t],
-            stages: vec![Tally::default(); s],
-            channels: vec![Tally::default(); channels.len()],
-            personas: vec![Tally::default(); p],
-            persona_touchpoints: vec![Tally::default(); p * t],
-            persona_stages: vec![Tally::default(); p * s],
+            personas: p,
+            touchpoints: t,
+            stages: s,
+            channels: channels.len(),
+            cells: vec![Tally::default(); p * t],
+            customers: GroupCustomers::new(t, s, channels.len(), p),
             journeys: 0,
             reached: vec![0; s],
             reached_after_previous: vec![0; s],
             time_to_convert: TimeToEvent::default(),
         };
+        // For each group, the last customer (+1) counted in it: records come customer by
+        // customer, so a group counts a customer the first time it sees them.
+        let mut last_seen = GroupCustomers::new(t, s, channels.len(), p);
         let window_ms =
             i64::try_from(options.repeat_window_seconds.saturating_mul(1000)).unwrap_or(i64::MAX);
-        let mut groups: Vec<Groups> = Vec::new();
         let mut cases: Vec<Case> = Vec::new();
         let mut reached = vec![false; s];
         let end = customers.end.min(log.customers().len());
         for c in customers.start.min(end)..end {
             let customer = CustomerIndex::from_u32(c as u32);
+            let mark = c as u64 + 1;
             let persona = log.persona_of(customer).map_or(p - 1, |p| p.index());
-            groups.clear();
             cases.clear();
             reached.iter_mut().for_each(|r| *r = false);
             let (mut first_ms, mut last_ms, mut goal_ms) = (None, 0_i64, None);
-            for (position, record) in log.customer_interactions(customer).enumerate() {
+            for record in log.customer_interactions(customer) {
                 let touchpoint = record.touchpoint().index();
-                let stage = journey
-                    .stage_index_of(record.touchpoint())
-                    .map_or(0, |s| s.index());
-                let g = Groups {
+                let stage = stage_of[touchpoint];
+                let cell = persona * t + touchpoint;
+                tallies.cells[cell].add(&record, &scales);
+                let group = [
                     touchpoint,
                     stage,
-                    channel: channel_of[touchpoint],
+                    channel_of[touchpoint],
                     persona,
-                    persona_touchpoint: persona * t + touchpoint,
-                    persona_stage: persona * s + stage,
-                };
-                groups.push(g);
-                tallies.each(g, |tally| tally.add(customer, &record, &scales));
+                    cell,
+                    persona * s + stage,
+                ];
+                for ((seen, count), g) in last_seen
+                    .tables_mut()
+                    .into_iter()
+                    .zip(tallies.customers.tables_mut())
+                    .zip(group)
+                {
+                    if seen[g] != mark {
+                        seen[g] = mark;
+                        count[g] += 1;
+                    }
+                }
                 let now = record.timestamp_ms();
                 first_ms.get_or_insert(now);
                 last_ms = now;
                 reached[stage] = true;
-                if goal_ms.is_none() && journey.touchpoints()[touchpoint].is_goal {
+                if goal_ms.is_none() && is_goal[touchpoint] {
                     goal_ms = Some(now);
                 }
                 let Some(need) = record.need_id() else {
                     continue;
                 };
-                tallies.each(g, |tally| tally.need_contacts += 1);
+                tallies.cells[cell].need_contacts += 1;
                 let resolved_end = (record.resolved() == Some(true)).then(|| {
                     now.saturating_add(record.handling().map_or(0, |d| d.as_millis() as i64))
                 });
                 match cases.iter_mut().find(|case| case.need == need) {
                     None => cases.push(Case {
                         need,
-                        first: position,
+                        first_cell: cell,
                         first_ms: now,
                         first_flagged_resolved: record.resolved() == Some(true),
                         first_repeated: false,
-                        last: position,
+                        last_cell: cell,
+                        last_is_first: true,
                         last_ms: now,
                         resolved_end_ms: resolved_end,
                     }),
                     Some(case) => {
                         if now.saturating_sub(case.last_ms) <= window_ms {
-                            tallies.each(groups[case.last], |tally| tally.repeat_contacts += 1);
-                            if case.last == case.first {
+                            tallies.cells[case.last_cell].repeat_contacts += 1;
+                            if case.last_is_first {
                                 case.first_repeated = true;
                             }
                         }
-                        case.last = position;
+                        case.last_cell = cell;
+                        case.last_is_first = false;
                         case.last_ms = now;
                         if case.resolved_end_ms.is_none() {
                             case.resolved_end_ms = resolved_end;
@@ -515,18 +571,15 @@ impl Tallies {
                     FcrRule::NoRepeatContact => !case.first_repeated,
                     FcrRule::ResolvedFlag => case.first_flagged_resolved,
                 };
-                tallies.each(groups[case.first], |tally| {
-                    tally.cases += 1;
-                    tally.first_contact_resolved += u64::from(resolved_first);
-                    match case.resolved_end_ms {
-                        Some(end) => {
-                            tally
-                                .ttr
-                                .push(end.saturating_sub(case.first_ms) as f64 / 1000.0);
-                        }
-                        None => tally.unresolved_cases += 1,
-                    }
-                });
+                let tally = &mut tallies.cells[case.first_cell];
+                tally.cases += 1;
+                tally.first_contact_resolved += u64::from(resolved_first);
+                match case.resolved_end_ms {
+                    Some(end) => tally
+                        .ttr
+                        .push_millis(end.saturating_sub(case.first_ms).max(0) as u64),
+                    None => tally.unresolved_cases += 1,
+                }
             }
             if let Some(first) = first_ms {
                 tallies.journeys += 1;
@@ -544,30 +597,7 @@ impl Tallies {
                     .push(end.saturating_sub(first) as f64 / 1000.0, converted);
             }
         }
-        for tally in tallies.all_mut() {
-            tally.last_customer = 0;
-        }
         Ok(tallies)
-    }
-
-    /// Applies `f` to the six tallies one interaction counts in.
-    fn each(&mut self, g: Groups, mut f: impl FnMut(&mut Tally)) {
-        f(&mut self.touchpoints[g.touchpoint]);
-        f(&mut self.stages[g.stage]);
-        f(&mut self.channels[g.channel]);
-        f(&mut self.personas[g.persona]);
-        f(&mut self.persona_touchpoints[g.persona_touchpoint]);
-        f(&mut self.persona_stages[g.persona_stage]);
-    }
-
-    fn all_mut(&mut self) -> impl Iterator<Item = &mut Tally> {
-        self.touchpoints
-            .iter_mut()
-            .chain(&mut self.stages)
-            .chain(&mut self.channels)
-            .chain(&mut self.personas)
-            .chain(&mut self.persona_touchpoints)
-            .chain(&mut self.persona_stages)
     }
 
     /// Adds the tallies of other customers of the same log.
@@ -578,23 +608,28 @@ impl Tallies {
     pub fn merge(&mut self, other: Tallies) -> Result<(), ShapeMismatch> {
         let same_shape = self.scales == other.scales
             && self.options == other.options
-            && self.touchpoints.len() == other.touchpoints.len()
-            && self.stages.len() == other.stages.len()
-            && self.channels.len() == other.channels.len()
-            && self.personas.len() == other.personas.len();
+            && (self.personas, self.touchpoints, self.stages, self.channels)
+                == (
+                    other.personas,
+                    other.touchpoints,
+                    other.stages,
+                    other.channels,
+                );
         if !same_shape {
             return Err(ShapeMismatch);
         }
-        for (mine, theirs) in [
-            (&mut self.touchpoints, other.touchpoints),
-            (&mut self.stages, other.stages),
-            (&mut self.channels, other.channels),
-            (&mut self.personas, other.personas),
-            (&mut self.persona_touchpoints, other.persona_touchpoints),
-            (&mut self.persona_stages, other.persona_stages),
-        ] {
-            for (a, b) in mine.iter_mut().zip(theirs) {
-                a.merge(b);
+        for (a, b) in self.cells.iter_mut().zip(other.cells) {
+            a.merge(b);
+        }
+        let mut theirs = other.customers;
+        for (mine, theirs) in self
+            .customers
+            .tables_mut()
+            .into_iter()
+            .zip(theirs.tables_mut())
+        {
+            for (a, b) in mine.iter_mut().zip(theirs.iter()) {
+                *a += b;
             }
         }
         self.journeys += other.journeys;
@@ -623,8 +658,57 @@ impl Tallies {
             .map(|p| Some(p.id.clone()))
             .chain([None])
             .collect();
-        let t = journey.touchpoints().len().max(1);
-        let s = journey.stages().len().max(1);
+        let (t, s, p) = (self.touchpoints, self.stages, self.personas);
+        let stage_of = |tp: usize| {
+            journey
+                .stage_index_of(crate::TouchpointIndex::from_u32(tp as u32))
+                .map_or(0, |s| s.index())
+        };
+        let channel_of = |tp: usize| {
+            channels
+                .iter()
+                .position(|c| *c == journey.touchpoints()[tp].channel)
+                .unwrap_or(0)
+        };
+
+        // Build every table from the cells.
+        let mut by_touchpoint = vec![Tally::default(); t];
+        let mut by_stage = vec![Tally::default(); s];
+        let mut by_channel = vec![Tally::default(); channels.len()];
+        let mut by_persona = vec![Tally::default(); p];
+        let mut by_persona_stage = vec![Tally::default(); p * s];
+        for (i, cell) in self.cells.iter().enumerate() {
+            let (persona, tp) = (i / t.max(1), i % t.max(1));
+            by_touchpoint[tp].merge_from(cell);
+            by_stage[stage_of(tp)].merge_from(cell);
+            by_channel[channel_of(tp)].merge_from(cell);
+            by_persona[persona].merge_from(cell);
+            by_persona_stage[persona * s + stage_of(tp)].merge_from(cell);
+        }
+        let GroupCustomers {
+            touchpoint: touchpoint_customers,
+            stage: stage_customers,
+            channel: channel_customers,
+            persona: persona_customers,
+            persona_touchpoint: cell_customers,
+            persona_stage: persona_stage_customers,
+        } = self.customers;
+        let finish = |tallies: Vec<Tally>, customers: Vec<u64>| -> Vec<GroupMetrics> {
+            tallies
+                .into_iter()
+                .zip(customers)
+                .map(|(mut tally, customers)| {
+                    tally.customers = customers;
+                    tally.metrics()
+                })
+                .collect()
+        };
+        let by_touchpoint = finish(by_touchpoint, touchpoint_customers);
+        let by_stage = finish(by_stage, stage_customers);
+        let by_channel = finish(by_channel, channel_customers);
+        let by_persona = finish(by_persona, persona_customers);
+        let by_persona_touchpoint = finish(self.cells, cell_customers);
+        let by_persona_stage = finish(by_persona_stage, persona_stage_customers);
 
         let funnel = journey
             .stages()
@@ -641,45 +725,21 @@ impl Tallies {
             })
             .collect();
         let converted = self.time_to_convert.events() as u64;
-        let goal_conversion = Rate::new(converted, self.journeys);
-        let time_to_convert = TimeToConvert {
-            customers: self.journeys,
-            converted,
-            censored: self.journeys - converted,
-            median_seconds: self.time_to_convert.quantile(0.5),
-            p90_seconds: self.time_to_convert.quantile(0.9),
-        };
-
-        let by_stage: Vec<Keyed<StageId>> = self
-            .stages
-            .into_iter()
-            .zip(journey.stages())
-            .map(|(tally, stage)| Keyed {
-                key: stage.id.clone(),
-                metrics: tally.metrics(),
-            })
-            .collect();
-        let by_persona_stage: Vec<Keyed<(Option<PersonaId>, StageId)>> = self
-            .persona_stages
-            .into_iter()
-            .enumerate()
-            .map(|(i, tally)| Keyed {
-                key: (personas[i / s].clone(), journey.stages()[i % s].id.clone()),
-                metrics: tally.metrics(),
-            })
-            .collect();
-        let emotion_curve = by_stage
+        let stage_ids: Vec<StageId> = journey.stages().iter().map(|s| s.id.clone()).collect();
+        let emotion_curve = stage_ids
             .iter()
-            .map(|k| EmotionPoint::of(&k.key, &k.metrics))
+            .zip(&by_stage)
+            .map(|(id, m)| EmotionPoint::of(id, m))
             .collect();
         let emotion_curve_by_persona = personas
             .iter()
             .enumerate()
-            .map(|(p, persona)| PersonaCurve {
-                key: persona.clone(),
-                curve: by_persona_stage[p * s..(p + 1) * s]
+            .map(|(persona, key)| PersonaCurve {
+                key: key.clone(),
+                curve: stage_ids
                     .iter()
-                    .map(|k| EmotionPoint::of(&k.key.1, &k.metrics))
+                    .zip(&by_persona_stage[persona * s..(persona + 1) * s])
+                    .map(|(id, m)| EmotionPoint::of(id, m))
                     .collect(),
             })
             .collect();
@@ -689,52 +749,65 @@ impl Tallies {
             journey: JourneyMetrics {
                 customers: self.journeys,
                 funnel,
-                goal_conversion,
-                time_to_convert,
+                goal_conversion: Rate::new(converted, self.journeys),
+                time_to_convert: TimeToConvert {
+                    customers: self.journeys,
+                    converted,
+                    censored: self.journeys - converted,
+                    median_seconds: self.time_to_convert.quantile(0.5),
+                    p90_seconds: self.time_to_convert.quantile(0.9),
+                },
                 emotion_curve,
                 emotion_curve_by_persona,
             },
-            by_touchpoint: self
-                .touchpoints
-                .into_iter()
-                .zip(journey.touchpoints())
-                .map(|(tally, tp)| Keyed {
+            by_touchpoint: journey
+                .touchpoints()
+                .iter()
+                .zip(by_touchpoint)
+                .map(|(tp, metrics)| Keyed {
                     key: tp.id.clone(),
-                    metrics: tally.metrics(),
+                    metrics,
                 })
                 .collect(),
-            by_stage,
-            by_channel: self
-                .channels
+            by_stage: stage_ids
+                .iter()
+                .cloned()
+                .zip(by_stage)
+                .map(|(key, metrics)| Keyed { key, metrics })
+                .collect(),
+            by_channel: channels
                 .into_iter()
-                .zip(channels)
-                .map(|(tally, channel)| Keyed {
-                    key: channel,
-                    metrics: tally.metrics(),
-                })
+                .zip(by_channel)
+                .map(|(key, metrics)| Keyed { key, metrics })
                 .collect(),
-            by_persona: self
-                .personas
-                .into_iter()
-                .zip(personas.iter().cloned())
-                .map(|(tally, persona)| Keyed {
-                    key: persona,
-                    metrics: tally.metrics(),
-                })
+            by_persona: personas
+                .iter()
+                .cloned()
+                .zip(by_persona)
+                .map(|(key, metrics)| Keyed { key, metrics })
                 .collect(),
-            by_persona_touchpoint: self
-                .persona_touchpoints
+            by_persona_touchpoint: by_persona_touchpoint
                 .into_iter()
                 .enumerate()
-                .map(|(i, tally)| Keyed {
+                .map(|(i, metrics)| Keyed {
                     key: (
-                        personas[i / t].clone(),
-                        journey.touchpoints()[i % t].id.clone(),
+                        personas[i / t.max(1)].clone(),
+                        journey.touchpoints()[i % t.max(1)].id.clone(),
                     ),
-                    metrics: tally.metrics(),
+                    metrics,
                 })
                 .collect(),
-            by_persona_stage,
+            by_persona_stage: by_persona_stage
+                .into_iter()
+                .enumerate()
+                .map(|(i, metrics)| Keyed {
+                    key: (
+                        personas[i / s.max(1)].clone(),
+                        stage_ids[i % s.max(1)].clone(),
+                    ),
+                    metrics,
+                })
+                .collect(),
         }
     }
 }

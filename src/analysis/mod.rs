@@ -5,6 +5,6 @@ mod metrics;
 
 pub use metrics::{
     EmotionPoint, FcrRule, FunnelStep, GroupMetrics, JourneyMetrics, JourneyMismatch, Keyed,
-    MetricsOptions, MetricsReport, Nps, PersonaCurve, ScoreMetric, ShapeMismatch, Tallies, Tally,
-    TimeToConvert,
+    MetricsOptions, MetricsReport, Nps, PersonaCurve, ScoreMetric, SentimentMean, ShapeMismatch,
+    Tallies, Tally, TimeToConvert,
 };

@@ -75,9 +75,10 @@ impl LogBuilder<'_> {
             .clone();
         let columns = Columns::from_header(&headers)?;
         let unit = self.options().current_unix_unit();
-        let mut record = csv::ByteRecord::new();
+        let mut record = csv::StringRecord::new();
         loop {
-            match csv.read_byte_record(&mut record) {
+            // A StringRecord checks UTF-8 once for the whole row.
+            match csv.read_record(&mut record) {
                 Ok(false) => return Ok(()),
                 Ok(true) => {
                     let row = record.position().map_or(0, |p| p.line() as usize);
@@ -184,26 +185,19 @@ impl Columns {
     /// The text of a field in a row; `None` when the column is absent or the cell is empty.
     fn text<'r>(
         &self,
-        record: &'r csv::ByteRecord,
+        record: &'r csv::StringRecord,
         field: Field,
     ) -> Result<Option<&'r str>, (Option<Field>, RecordProblem)> {
-        let Some(bytes) = self.position[field as usize].and_then(|i| record.get(i)) else {
+        let Some(text) = self.position[field as usize].and_then(|i| record.get(i)) else {
             return Ok(None);
         };
-        let text = std::str::from_utf8(bytes)
-            .map_err(|e| {
-                (
-                    Some(field),
-                    RecordProblem::Unreadable(format!("invalid utf-8: {e}")),
-                )
-            })?
-            .trim();
+        let text = text.trim_ascii();
         Ok((!text.is_empty()).then_some(text))
     }
 
     fn required<'r>(
         &self,
-        record: &'r csv::ByteRecord,
+        record: &'r csv::StringRecord,
         field: Field,
     ) -> Result<&'r str, (Option<Field>, RecordProblem)> {
         self.text(record, field)?
@@ -212,7 +206,7 @@ impl Columns {
 
     fn view<'r>(
         &self,
-        record: &'r csv::ByteRecord,
+        record: &'r csv::StringRecord,
         unit: UnixUnit,
     ) -> Result<RecordView<'r>, (Option<Field>, RecordProblem)> {
         let unreadable =

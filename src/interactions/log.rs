@@ -1,5 +1,6 @@
 //! The interaction log: checked interactions on interned ids, each customer's in time order.
 
+use std::borrow::Borrow;
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -181,6 +182,8 @@ pub struct LogBuilder<'j> {
     report: IngestReport,
     seen: usize,
     unknown_ids: FastMap<String, UnknownIdError>,
+    /// The customer of the last record attached, `NONE` before the first.
+    last_customer: u32,
 }
 
 impl<'j> LogBuilder<'j> {
@@ -202,6 +205,7 @@ impl<'j> LogBuilder<'j> {
             report: IngestReport::default(),
             seen: 0,
             unknown_ids: fast_map(0),
+            last_customer: NONE,
         }
     }
 
@@ -218,22 +222,27 @@ impl<'j> LogBuilder<'j> {
     /// In strict mode, an [`IngestError::Record`] naming the row, the field and the reason;
     /// nothing is attached. In lenient mode the record is skipped and listed in the report, and
     /// the call succeeds.
-    pub fn push(&mut self, interaction: Interaction) -> Result<(), IngestError> {
+    pub fn push(&mut self, interaction: impl Borrow<Interaction>) -> Result<(), IngestError> {
         self.seen += 1;
         let row = self.seen;
-        self.offer(row, &interaction)
+        self.offer(row, interaction.borrow())
     }
 
-    /// Checks and attaches interactions in bulk, as [`push`](LogBuilder::push) each.
+    /// Checks and attaches interactions in bulk, as [`push`](LogBuilder::push) each; they may
+    /// be given by value or by reference (`builder.extend(&records)`), which spares dropping
+    /// them.
     ///
     /// # Errors
     ///
     /// As [`push`](LogBuilder::push): in strict mode the first bad record stops the call, and
     /// the records before it stay attached.
-    pub fn extend(
-        &mut self,
-        interactions: impl IntoIterator<Item = Interaction>,
-    ) -> Result<(), IngestError> {
+    pub fn extend<I>(&mut self, interactions: I) -> Result<(), IngestError>
+    where
+        I: IntoIterator,
+        I::Item: Borrow<Interaction>,
+    {
+        let interactions = interactions.into_iter();
+        self.records.reserve(interactions.size_hint().0);
         interactions
             .into_iter()
             .try_for_each(|interaction| self.push(interaction))
@@ -359,25 +368,15 @@ impl<'j> LogBuilder<'j> {
         };
 
         // The customer: known or new, and a persona that agrees with what it was given before.
-        let customer = match self.customer_ids.get(interaction.customer) {
-            Some(&customer) => customer,
-            None => {
-                let customer = u32::try_from(self.customers.len())
-                    .map_err(|_| (None, RecordProblem::TooManyCustomers))?;
-                let id = CustomerId::new(interaction.customer);
-                self.customer_ids.insert(id.clone(), customer);
-                self.customers.push(id);
-                self.customer_persona.push(NONE);
-                customer
-            }
-        };
-        if let Some(persona) = persona {
-            let known = &mut self.customer_persona[customer as usize];
-            if *known == NONE {
-                *known = persona.as_u32();
-            } else if *known != persona.as_u32() {
+        // Records usually come customer by customer: try the last customer before hashing.
+        let cached = Some(self.last_customer)
+            .filter(|&c| c != NONE && self.customers[c as usize].as_str() == interaction.customer);
+        let existing = cached.or_else(|| self.customer_ids.get(interaction.customer).copied());
+        if let (Some(persona), Some(customer)) = (persona, existing) {
+            let known = self.customer_persona[customer as usize];
+            if known != NONE && known != persona.as_u32() {
                 let first = journey
-                    .persona_at(PersonaIndex::from_u32(*known))
+                    .persona_at(PersonaIndex::from_u32(known))
                     .map(|p| p.id.clone());
                 return Err((
                     Some(Field::Persona),
@@ -389,6 +388,23 @@ impl<'j> LogBuilder<'j> {
                 ));
             }
         }
+        // Every check has passed: from here on the record is attached.
+        let customer = match existing {
+            Some(customer) => customer,
+            None => {
+                let customer = u32::try_from(self.customers.len())
+                    .map_err(|_| (None, RecordProblem::TooManyCustomers))?;
+                let id = CustomerId::new(interaction.customer);
+                self.customer_ids.insert(id.clone(), customer);
+                self.customers.push(id);
+                self.customer_persona.push(NONE);
+                customer
+            }
+        };
+        if let Some(persona) = persona {
+            self.customer_persona[customer as usize] = persona.as_u32();
+        }
+        self.last_customer = customer;
 
         let need = match interaction.need {
             None => NONE,

@@ -8,6 +8,6 @@ mod percentiles;
 mod survival;
 mod wilson;
 
-pub use percentiles::{Distribution, Summary};
+pub use percentiles::{Durations, Mean, Summary};
 pub use survival::TimeToEvent;
 pub use wilson::{Interval, Rate};

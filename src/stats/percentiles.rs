@@ -1,26 +1,27 @@
-//! Exact, mergeable distributions of durations and scores.
+//! Exact, mergeable distributions of durations, and exact, mergeable means.
 
 use serde::{Deserialize, Serialize};
 
-/// The values of one measure (waits, handling times, scores), kept whole so that its
-/// percentiles are exact and two distributions merge into the one a single pass would give.
+/// Durations (waits, handling times, times to resolution) kept whole, to the millisecond, so
+/// that percentiles are exact and two sets merge into the one a single pass would give.
 ///
 /// Percentiles interpolate linearly between the two nearest ranks (the method numpy and R use
 /// by default, "type 7"): the p-th percentile of sorted values `x[0..n]` is
-/// `x[i] + f * (x[i+1] - x[i])` where `i + f = p * (n - 1)`. The error is zero: nothing is
-/// sketched. Memory is 8 bytes a value.
+/// `x[i] + f * (x[i+1] - x[i])` where `i + f = p * (n - 1)`. Nothing is sketched, so the only
+/// error is the rounding of each duration to the millisecond. The mean is an integer sum, so
+/// it does not depend on how values were split and merged. Memory is 8 bytes a value.
 ///
 /// # Example
 ///
 /// ```
-/// use journey_map::stats::Distribution;
+/// use journey_map::stats::Durations;
 ///
-/// let mut waits = Distribution::default();
-/// for seconds in [30.0, 10.0, 20.0, 40.0] {
-///     waits.push(seconds);
+/// let mut waits = Durations::default();
+/// for seconds in [30, 10, 20, 40] {
+///     waits.push_millis(seconds * 1000);
 /// }
-/// let mut more = Distribution::default();
-/// more.push(50.0);
+/// let mut more = Durations::default();
+/// more.push_millis(50_000);
 /// waits.merge(more);
 /// let summary = waits.summary().ok_or("empty")?;
 /// assert_eq!((summary.count, summary.mean, summary.median), (5, 30.0, 30.0));
@@ -28,25 +29,25 @@ use serde::{Deserialize, Serialize};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Distribution {
-    values: Vec<f64>,
+pub struct Durations {
+    millis: Vec<u64>,
 }
 
-/// Two distributions are equal when they hold the same values, in any order.
-impl PartialEq for Distribution {
+/// Two sets of durations are equal when they hold the same values, in any order.
+impl PartialEq for Durations {
     fn eq(&self, other: &Self) -> bool {
-        if self.values.len() != other.values.len() {
+        if self.millis.len() != other.millis.len() {
             return false;
         }
-        let mut mine = self.values.clone();
-        let mut theirs = other.values.clone();
-        mine.sort_unstable_by(f64::total_cmp);
-        theirs.sort_unstable_by(f64::total_cmp);
+        let mut mine = self.millis.clone();
+        let mut theirs = other.millis.clone();
+        mine.sort_unstable();
+        theirs.sort_unstable();
         mine == theirs
     }
 }
 
-/// Count, mean and percentiles of a [`Distribution`].
+/// Count, mean and percentiles of [`Durations`], in seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Summary {
@@ -64,80 +65,128 @@ pub struct Summary {
     pub max: f64,
 }
 
-impl Distribution {
-    /// Adds a value. Only finite values are kept; returns whether `value` was.
+impl Durations {
+    /// Adds a duration in milliseconds.
+    pub fn push_millis(&mut self, millis: u64) {
+        self.millis.push(millis);
+    }
+
+    /// Adds every duration of `other`.
+    pub fn merge(&mut self, other: Durations) {
+        self.millis.extend(other.millis);
+    }
+
+    /// Adds every duration of `other`, leaving it as it was.
+    pub fn merge_from(&mut self, other: &Durations) {
+        self.millis.extend_from_slice(&other.millis);
+    }
+
+    /// How many durations.
+    pub fn len(&self) -> usize {
+        self.millis.len()
+    }
+
+    /// Whether there is no duration.
+    pub fn is_empty(&self) -> bool {
+        self.millis.is_empty()
+    }
+
+    /// The p-th percentile in seconds, for `p` in `0..=1`; `None` when empty or `p` is outside
+    /// `0..=1`. May reorder the values.
+    ///
+    /// # Complexity
+    ///
+    /// O(n): two selections, no sort.
+    pub fn percentile(&mut self, p: f64) -> Option<f64> {
+        if self.millis.is_empty() || !(0.0..=1.0).contains(&p) {
+            return None;
+        }
+        Some(percentile(&mut self.millis, p) / 1000.0)
+    }
+
+    /// Count, mean, median, p90, min and max in seconds; `None` when empty. May reorder the
+    /// values.
+    ///
+    /// # Complexity
+    ///
+    /// O(n).
+    pub fn summary(&mut self) -> Option<Summary> {
+        let n = self.millis.len();
+        if n == 0 {
+            return None;
+        }
+        let sum: u128 = self.millis.iter().map(|&v| u128::from(v)).sum();
+        let min = self.millis.iter().copied().min().unwrap_or(0);
+        let max = self.millis.iter().copied().max().unwrap_or(0);
+        Some(Summary {
+            count: n as u64,
+            mean: sum as f64 / n as f64 / 1000.0,
+            median: percentile(&mut self.millis, 0.5) / 1000.0,
+            p90: percentile(&mut self.millis, 0.9) / 1000.0,
+            min: min as f64 / 1000.0,
+            max: max as f64 / 1000.0,
+        })
+    }
+}
+
+/// The p-th percentile (type 7) of non-empty `values`, by selection.
+fn percentile(values: &mut [u64], p: f64) -> f64 {
+    let rank = p * (values.len() - 1) as f64;
+    let below = rank.floor() as usize;
+    let fraction = rank - below as f64;
+    let (_, &mut low, above) = values.select_nth_unstable(below);
+    let high = above.iter().copied().min().unwrap_or(low);
+    low as f64 + fraction * (high as f64 - low as f64)
+}
+
+/// A mean that merges exactly: values are summed as integers in units of 2^-32, so the sum
+/// does not depend on order, and each value is rounded by at most 2^-33 (about 1.2e-10).
+///
+/// # Example
+///
+/// ```
+/// use journey_map::stats::Mean;
+///
+/// let mut sentiment = Mean::default();
+/// sentiment.push(0.5);
+/// sentiment.push(-0.25);
+/// assert_eq!((sentiment.count(), sentiment.mean()), (2, Some(0.125)));
+/// assert_eq!(Mean::default().mean(), None);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mean {
+    count: u64,
+    sum: i128,
+}
+
+const MEAN_SCALE: f64 = 4_294_967_296.0;
+
+impl Mean {
+    /// Adds a value; only finite values are kept. Returns whether it was.
     pub fn push(&mut self, value: f64) -> bool {
         let finite = value.is_finite();
         if finite {
-            self.values.push(value);
+            self.count += 1;
+            self.sum += (value * MEAN_SCALE).round() as i128;
         }
         finite
     }
 
     /// Adds every value of `other`.
-    pub fn merge(&mut self, other: Distribution) {
-        self.values.extend(other.values);
+    pub fn merge(&mut self, other: Mean) {
+        self.count += other.count;
+        self.sum += other.sum;
     }
 
     /// How many values.
-    pub fn len(&self) -> usize {
-        self.values.len()
+    pub fn count(&self) -> u64 {
+        self.count
     }
 
-    /// Whether there is no value.
-    pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
+    /// The mean; `None` when there is no value.
+    pub fn mean(&self) -> Option<f64> {
+        (self.count > 0).then(|| self.sum as f64 / MEAN_SCALE / self.count as f64)
     }
-
-    /// The p-th percentile for `p` in `0..=1`; `None` when empty or `p` is outside `0..=1`.
-    ///
-    /// # Complexity
-    ///
-    /// O(n log n) the first time after values were added (a sort), O(1) after.
-    pub fn percentile(&mut self, p: f64) -> Option<f64> {
-        if self.values.is_empty() || !(0.0..=1.0).contains(&p) {
-            return None;
-        }
-        self.sort();
-        Some(percentile_of_sorted(&self.values, p))
-    }
-
-    /// Count, mean, median, p90, min and max; `None` when empty. The mean is summed in sorted
-    /// order, so it does not depend on how the values were split and merged.
-    ///
-    /// # Complexity
-    ///
-    /// O(n log n) the first time after values were added (a sort), O(n) after.
-    pub fn summary(&mut self) -> Option<Summary> {
-        if self.values.is_empty() {
-            return None;
-        }
-        self.sort();
-        let values = &self.values;
-        let mean = values.iter().sum::<f64>() / values.len() as f64;
-        Some(Summary {
-            count: values.len() as u64,
-            mean,
-            median: percentile_of_sorted(values, 0.5),
-            p90: percentile_of_sorted(values, 0.9),
-            min: values[0],
-            max: values[values.len() - 1],
-        })
-    }
-
-    fn sort(&mut self) {
-        if !self.values.is_sorted() {
-            self.values.sort_unstable_by(f64::total_cmp);
-        }
-    }
-}
-
-fn percentile_of_sorted(values: &[f64], p: f64) -> f64 {
-    let rank = p * (values.len() - 1) as f64;
-    let below = rank.floor() as usize;
-    let above = (below + 1).min(values.len() - 1);
-    let fraction = rank - below as f64;
-    values[below] + fraction * (values[above] - values[below])
 }
 
 #[cfg(test)]
@@ -146,21 +195,43 @@ mod tests {
 
     #[test]
     fn percentiles_match_numpy() {
-        // numpy.percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [50, 90]) == [5.5, 9.1]
-        let mut d = Distribution::default();
+        // numpy.percentile([1, 2, ..., 10], [50, 90]) == [5.5, 9.1]
+        let mut d = Durations::default();
         for v in (1..=10).rev() {
-            d.push(f64::from(v));
+            d.push_millis(v * 1000);
         }
         assert_eq!(d.percentile(0.5), Some(5.5));
         assert!((d.percentile(0.9).unwrap() - 9.1).abs() < 1e-12);
         assert_eq!(d.percentile(0.0), Some(1.0));
         assert_eq!(d.percentile(1.0), Some(10.0));
         assert_eq!(d.percentile(1.5), None);
-        assert!(!d.push(f64::NAN));
-        assert_eq!(d.len(), 10);
-        let mut one = Distribution::default();
-        one.push(7.0);
-        assert_eq!(one.summary().map(|s| (s.median, s.p90)), Some((7.0, 7.0)));
-        assert_eq!(Distribution::default().summary(), None);
+        let mut one = Durations::default();
+        one.push_millis(7_000);
+        assert_eq!(
+            one.summary().map(|s| (s.median, s.p90, s.min, s.max)),
+            Some((7.0, 7.0, 7.0, 7.0))
+        );
+        assert_eq!(Durations::default().summary(), None);
+    }
+
+    #[test]
+    fn means_merge_exactly_in_any_order() {
+        let values = [0.1, -0.7, 0.3333, 1.0, -1.0, 0.25];
+        let mut whole = Mean::default();
+        values.iter().for_each(|&v| {
+            whole.push(v);
+        });
+        let mut a = Mean::default();
+        let mut b = Mean::default();
+        values[..2].iter().for_each(|&v| {
+            a.push(v);
+        });
+        values[2..].iter().rev().for_each(|&v| {
+            b.push(v);
+        });
+        b.merge(a);
+        assert_eq!(b, whole);
+        assert!((whole.mean().unwrap() - values.iter().sum::<f64>() / 6.0).abs() < 1e-9);
+        assert!(!whole.push(f64::NAN));
     }
 }
