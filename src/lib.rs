@@ -154,10 +154,12 @@
 //! RON journey file ──> format (document structs, serde) ──> model checks ──> Journey
 //!                                                              (petgraph graph, typed ids)
 //! Journey ──> queries: stages, neighbours, personas, paths, dead ends, unreachable, warnings
-//! CSV / code ──> LogBuilder (checks against the Journey and the Scales, strict or lenient)
-//!            ──> InteractionLog (interned ids, each customer in time order) + IngestReport
+//! CSV / RON / code ──> LogBuilder (checks against the Journey and the Scales, strict or
+//!                      lenient) ──> InteractionLog (interned ids, each customer in time order)
+//!                                   + IngestReport
+//! Journey + InteractionLog ──> analysis::Tallies (mergeable) ──> MetricsReport (serde)
 //!
-//! planned: Journey + InteractionLog ──> analyses (metrics, paths, friction) ──> reports
+//! planned: paths and conformance, attribution, friction, the simulator, reports
 //! ```
 //!
 //! - [`model`](mod@model): ids, personas, stages, touchpoints, flows, the [`Journey`] graph,
@@ -166,8 +168,11 @@
 //! - [`format`](mod@format): the RON document structure and its conversion to and from
 //!   [`Journey`], with [`LoadError`] and [`SaveError`].
 //! - [`interactions`](mod@interactions): interaction records, score scales, the log and its
-//!   builder, CSV reading, and what ingestion reports. The log knows the journey only through
-//!   the touchpoint and persona indices it resolved.
+//!   builder, CSV and RON reading, and what ingestion reports. The log knows the journey only
+//!   through the touchpoint and persona indices it resolved.
+//! - [`stats`](mod@stats): Wilson intervals, exact mergeable percentiles and means, and
+//!   Kaplan-Meier times to an event, shared by every analysis.
+//! - [`analysis`](mod@analysis): analyses of a journey and its log; today the CX metrics.
 //!
 //! ```
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {

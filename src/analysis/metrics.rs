@@ -4,8 +4,10 @@
 //! Definitions follow the field's standard ones: outcome rates over interactions with 95%
 //! Wilson intervals; NPS as % promoters (9-10) minus % detractors (0-6); CSAT as the top-two-box
 //! share and the mean; CES as the mean and the share of easy answers (per [`Scales`]); waits,
-//! handling times and sentiment as mean, median and p90 (exact). Every metric carries its
-//! sample size, and a metric with no data is absent (`None`), never 0.
+//! handling times and time to resolution as mean, median and p90 (exact); sentiment as its
+//! mean; repeat contacts and first contact resolution per [`MetricsOptions`]; and, for the
+//! journey, the funnel, conversion to a goal, time to convert (censored) and the emotion curve.
+//! Every metric carries its sample size, and a metric with no data is absent (`None`), never 0.
 
 use std::ops::Range;
 
