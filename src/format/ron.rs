@@ -23,8 +23,25 @@ fn options() -> ron::Options {
         .with_recursion_limit(RECURSION_LIMIT)
 }
 
+/// Where and why RON text could not be read: line and column from 1, and the message.
+pub(crate) struct RonSyntax {
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    pub(crate) message: String,
+}
+
+/// Reads a value from RON text the way every file of this crate is read: `implicit_some` on,
+/// nesting bounded, errors located.
+pub(crate) fn read<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, RonSyntax> {
+    options().from_str(text).map_err(|error| RonSyntax {
+        line: error.span.start.line,
+        column: error.span.start.col,
+        message: lowercase_first(&error.code.to_string()),
+    })
+}
+
 /// Lower-cases the first letter of a message from ron, to match this crate's messages.
-pub(crate) fn lowercase_first(message: &str) -> String {
+fn lowercase_first(message: &str) -> String {
     let mut chars = message.chars();
     match chars.next() {
         Some(first) => first.to_lowercase().chain(chars).collect(),
@@ -99,14 +116,12 @@ impl Journey {
 
     /// Parses and validates text already known to be UTF-8; `origin` names it in errors.
     fn from_ron_text(text: &str, origin: &str) -> Result<Journey, LoadError> {
-        let document: DocumentIn = options()
-            .from_str(text)
-            .map_err(|error| LoadError::Syntax {
-                origin: origin.to_owned(),
-                line: error.span.start.line,
-                column: error.span.start.col,
-                message: lowercase_first(&error.code.to_string()),
-            })?;
+        let document: DocumentIn = read(text).map_err(|e| LoadError::Syntax {
+            origin: origin.to_owned(),
+            line: e.line,
+            column: e.column,
+            message: e.message,
+        })?;
         JourneyBuilder::from(document)
             .build()
             .map_err(|source| LoadError::Invalid {

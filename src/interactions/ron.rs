@@ -2,12 +2,10 @@
 
 use std::path::Path;
 
-use ron::extensions::Extensions;
-
 use super::log::LogBuilder;
 use super::problems::IngestError;
 use super::record::Interaction;
-use crate::format::ron::lowercase_first;
+use crate::format::ron::read;
 
 impl LogBuilder<'_> {
     /// Reads a RON list of interactions and attaches each, as [`push`](LogBuilder::push).
@@ -41,16 +39,12 @@ impl LogBuilder<'_> {
     /// # }
     /// ```
     pub fn read_ron_str(&mut self, text: &str, origin: &str) -> Result<(), IngestError> {
-        let interactions: Vec<Interaction> = ron::Options::default()
-            .with_default_extension(Extensions::IMPLICIT_SOME)
-            .with_recursion_limit(64)
-            .from_str(text)
-            .map_err(|error| IngestError::Syntax {
-                origin: origin.to_owned(),
-                line: error.span.start.line,
-                column: error.span.start.col,
-                message: lowercase_first(&error.code.to_string()),
-            })?;
+        let interactions: Vec<Interaction> = read(text).map_err(|e| IngestError::Syntax {
+            origin: origin.to_owned(),
+            line: e.line,
+            column: e.column,
+            message: e.message,
+        })?;
         self.extend(interactions)
     }
 
