@@ -159,7 +159,9 @@
 //!                                   + IngestReport
 //! Journey + InteractionLog ──> analysis::Tallies (mergeable) ──> MetricsReport (serde)
 //!
-//! planned: paths and conformance, attribution, friction, the simulator, reports
+//! Journey + sim::Behaviour ──> sim::Simulator (seeded) ──> interactions (ground truth)
+//!
+//! planned: paths and conformance, attribution, friction, reports
 //! ```
 //!
 //! - [`model`](mod@model): ids, personas, stages, touchpoints, flows, the [`Journey`] graph,
@@ -173,6 +175,8 @@
 //! - [`stats`](mod@stats): Wilson intervals, exact mergeable percentiles and means, and
 //!   Kaplan-Meier times to an event, shared by every analysis.
 //! - [`analysis`](mod@analysis): analyses of a journey and its log; today the CX metrics.
+//! - [`sim`](mod@sim): the seeded simulator and its behaviour model, where friction is
+//!   planted.
 //!
 //! ```
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -194,6 +198,7 @@ pub mod analysis;
 pub mod format;
 pub mod interactions;
 pub mod model;
+pub mod sim;
 pub mod stats;
 
 pub use format::{LoadError, SaveError};

@@ -140,3 +140,46 @@ fn validate_exits_2_when_the_file_is_unreadable_or_missing() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr.contains("usage: validate JOURNEY.ron"), "{stderr}");
 }
+
+#[test]
+fn simulate_writes_the_sample_logs_and_checks_its_inputs() {
+    let dir = std::env::temp_dir().join(format!("journey-map-simulate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("bank.csv");
+    let mut command = example("simulate");
+    command
+        .args([
+            "examples/data/retail_bank.ron",
+            "examples/data/retail_bank.behaviour.ron",
+            "2000",
+            "42",
+        ])
+        .arg(&out);
+    let (output, stdout, stderr) = run(command);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stdout.contains("interactions of 2000 customers (seed 42)"),
+        "{stdout}"
+    );
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        std::fs::read("examples/data/retail_bank.interactions.csv").unwrap()
+    );
+
+    let bad = dir.join("bad.behaviour.ron");
+    std::fs::write(&bad, "(touchpoints: {\"chatbt\": (failed: Some(1.0))})").unwrap();
+    let mut command = example("simulate");
+    command
+        .arg("examples/data/retail_bank.ron")
+        .arg(&bad)
+        .args(["10", "1"])
+        .arg(&out);
+    let (output, _, stderr) = run(command);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains("did you mean \"chatbot\"?"), "{stderr}");
+
+    let (output, _, stderr) = run(example("simulate"));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr.contains("usage: simulate"), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -12,7 +12,7 @@ use jiff::Timestamp;
 
 use super::log::{LogBuilder, RecordView};
 use super::problems::{Field, IngestError, RecordError, RecordProblem};
-use super::record::Outcome;
+use super::record::{Interaction, Outcome};
 use crate::model::validation::closest;
 
 /// How plain numbers in the `timestamp` column are read. RFC 3339 text
@@ -332,4 +332,63 @@ pub enum HeaderProblem {
     /// A required column is missing.
     #[error("required column {0} is missing")]
     MissingColumn(Field),
+}
+
+/// Writes interactions as CSV in the format [`LogBuilder::read_csv`] reads: a header with every
+/// column, timestamps in RFC 3339 (UTC), empty cells for absent values, tags joined by `|`.
+///
+/// # Errors
+///
+/// The writer's I/O error.
+///
+/// # Example
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use journey_map::{write_csv, IngestOptions, Interaction, Journey, LogBuilder, Outcome};
+///
+/// let journey = Journey::load("examples/data/retail_bank.ron")?;
+/// let records = vec![Interaction::new("c1", "chatbot", "2026-01-05T10:00:00Z".parse()?, Outcome::Completed).with_csat(4)];
+/// let mut csv = Vec::new();
+/// write_csv(&records, &mut csv)?;
+/// let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+/// builder.read_csv(csv.as_slice())?;
+/// assert_eq!(builder.finish().0.len(), 1);
+/// # Ok(())
+/// # }
+/// ```
+pub fn write_csv<I>(interactions: I, writer: impl io::Write) -> io::Result<()>
+where
+    I: IntoIterator,
+    I::Item: std::borrow::Borrow<Interaction>,
+{
+    let mut csv = csv::Writer::from_writer(writer);
+    let io = |e: csv::Error| match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    };
+    csv.write_record(Field::ALL.iter().map(|f| f.as_str()))
+        .map_err(io)?;
+    let text = |v: Option<String>| v.unwrap_or_default();
+    for interaction in interactions {
+        let i = std::borrow::Borrow::<Interaction>::borrow(&interaction);
+        csv.write_record(Field::ALL.iter().map(|field| match field {
+            Field::Customer => i.customer.to_string(),
+            Field::Touchpoint => i.touchpoint.to_string(),
+            Field::Timestamp => i.timestamp.to_string(),
+            Field::Persona => text(i.persona.as_ref().map(|p| p.to_string())),
+            Field::Outcome => i.outcome.to_string(),
+            Field::WaitSeconds => text(i.wait_seconds.map(|v| v.to_string())),
+            Field::HandlingSeconds => text(i.handling_seconds.map(|v| v.to_string())),
+            Field::Csat => text(i.csat.map(|v| v.to_string())),
+            Field::Ces => text(i.ces.map(|v| v.to_string())),
+            Field::Nps => text(i.nps.map(|v| v.to_string())),
+            Field::Sentiment => text(i.sentiment.map(|v| v.to_string())),
+            Field::Resolved => text(i.resolved.map(|v| v.to_string())),
+            Field::Need => text(i.need.clone()),
+            Field::Tags => i.tags.join("|"),
+        }))
+        .map_err(io)?;
+    }
+    csv.flush()
 }

@@ -27,7 +27,7 @@ const NO_SCORE: u8 = u8::MAX;
 const MAX_DURATION_MS: f64 = (u32::MAX - 1) as f64;
 
 /// One checked interaction as the log stores it: 48 bytes, every id interned.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Stored {
     pub(crate) timestamp_ms: i64,
     pub(crate) customer: u32,
@@ -46,6 +46,25 @@ pub(crate) struct Stored {
 }
 
 const _: () = assert!(std::mem::size_of::<Stored>() <= 64);
+
+/// Records are equal field by field; an absent sentiment (NaN) equals an absent one.
+impl PartialEq for Stored {
+    fn eq(&self, other: &Self) -> bool {
+        self.timestamp_ms == other.timestamp_ms
+            && self.customer == other.customer
+            && self.touchpoint == other.touchpoint
+            && self.need == other.need
+            && self.tags == other.tags
+            && self.wait_ms == other.wait_ms
+            && self.handling_ms == other.handling_ms
+            && self.sentiment.to_bits() == other.sentiment.to_bits()
+            && self.outcome == other.outcome
+            && self.csat == other.csat
+            && self.ces == other.ces
+            && self.nps == other.nps
+            && self.resolved == other.resolved
+    }
+}
 
 /// A record's fields, borrowed: what [`LogBuilder`] checks, whether the record came from code,
 /// RON or a CSV row.

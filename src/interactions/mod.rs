@@ -13,7 +13,7 @@ mod record;
 mod ron;
 mod scores;
 
-pub use csv::{HeaderProblem, UnixUnit};
+pub use csv::{HeaderProblem, UnixUnit, write_csv};
 pub use log::{CustomerIndex, IngestOptions, InteractionLog, InteractionRef, LogBuilder};
 pub use problems::{Field, IngestError, IngestReport, Mode, RecordError, RecordProblem};
 pub use record::{CustomerId, Interaction, Outcome, ParseOutcomeError};

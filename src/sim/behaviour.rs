@@ -1,0 +1,530 @@
+//! The behaviour model: how simulated customers act at each touchpoint.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Journey, PersonaId, TouchpointId, UnknownIdError};
+
+/// A positive quantity spread around its median: log-normal, with `median` and the standard
+/// deviation `spread` of its logarithm (0.5 is a moderate spread, 1.0 a wide one).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spread {
+    /// The median, in seconds.
+    pub median: f64,
+    /// The standard deviation of the logarithm.
+    pub spread: f64,
+}
+
+/// How customers act at one touchpoint. Every field has a default; see [`Default`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct TouchpointBehaviour {
+    /// Relative weight of a completed interaction.
+    pub completed: f64,
+    /// Relative weight of an abandoned one: the customer gives up.
+    pub abandoned: f64,
+    /// Relative weight of a failed one.
+    pub failed: f64,
+    /// Relative weight of an escalated one.
+    pub escalated: f64,
+    /// Wait before being served.
+    pub wait_seconds: Spread,
+    /// Time the interaction takes.
+    pub handling_seconds: Spread,
+    /// Share of interactions with a survey answer (CSAT, CES, NPS, sentiment).
+    pub survey_share: f64,
+    /// Mean CSAT answer on 1-5.
+    pub csat: f64,
+    /// Mean CES answer on 1-7, higher is easier.
+    pub ces: f64,
+    /// Mean NPS answer on 0-10.
+    pub nps: f64,
+    /// Mean sentiment on -1..=1.
+    pub sentiment: f64,
+    /// After an abandoned or failed interaction, the probability that the customer tries the
+    /// same touchpoint again (a repeat contact about the same need) instead of leaving.
+    pub retry: f64,
+    /// The probability that a completed interaction resolves the customer's need.
+    pub resolves: f64,
+}
+
+impl Default for TouchpointBehaviour {
+    /// A healthy touchpoint: 90% completed, 4% abandoned, 3% failed, 3% escalated; waits of a
+    /// minute, handling of three; CSAT 4.2, CES 5.8, NPS 8, sentiment 0.3 on a fifth of
+    /// interactions; a 30% retry after trouble; 85% of completions resolve the need.
+    fn default() -> Self {
+        Self {
+            completed: 0.90,
+            abandoned: 0.04,
+            failed: 0.03,
+            escalated: 0.03,
+            wait_seconds: Spread {
+                median: 60.0,
+                spread: 0.6,
+            },
+            handling_seconds: Spread {
+                median: 180.0,
+                spread: 0.5,
+            },
+            survey_share: 0.2,
+            csat: 4.2,
+            ces: 5.8,
+            nps: 8.0,
+            sentiment: 0.3,
+            retry: 0.3,
+            resolves: 0.85,
+        }
+    }
+}
+
+/// A change to some fields of a [`TouchpointBehaviour`]: how friction is planted.
+///
+/// # Example
+///
+/// ```
+/// use journey_map::sim::BehaviourChange;
+///
+/// // Half of the customers give up, and those who stay are unhappy.
+/// let friction: BehaviourChange = ron::from_str("(abandoned: Some(1.0), csat: Some(2.0))")?;
+/// assert_eq!(friction.abandoned, Some(1.0));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct BehaviourChange {
+    /// See [`TouchpointBehaviour::completed`].
+    pub completed: Option<f64>,
+    /// See [`TouchpointBehaviour::abandoned`].
+    pub abandoned: Option<f64>,
+    /// See [`TouchpointBehaviour::failed`].
+    pub failed: Option<f64>,
+    /// See [`TouchpointBehaviour::escalated`].
+    pub escalated: Option<f64>,
+    /// See [`TouchpointBehaviour::wait_seconds`].
+    pub wait_seconds: Option<Spread>,
+    /// See [`TouchpointBehaviour::handling_seconds`].
+    pub handling_seconds: Option<Spread>,
+    /// See [`TouchpointBehaviour::survey_share`].
+    pub survey_share: Option<f64>,
+    /// See [`TouchpointBehaviour::csat`].
+    pub csat: Option<f64>,
+    /// See [`TouchpointBehaviour::ces`].
+    pub ces: Option<f64>,
+    /// See [`TouchpointBehaviour::nps`].
+    pub nps: Option<f64>,
+    /// See [`TouchpointBehaviour::sentiment`].
+    pub sentiment: Option<f64>,
+    /// See [`TouchpointBehaviour::retry`].
+    pub retry: Option<f64>,
+    /// See [`TouchpointBehaviour::resolves`].
+    pub resolves: Option<f64>,
+}
+
+impl BehaviourChange {
+    /// `base` with the fields this change sets replaced.
+    pub fn apply(&self, base: TouchpointBehaviour) -> TouchpointBehaviour {
+        TouchpointBehaviour {
+            completed: self.completed.unwrap_or(base.completed),
+            abandoned: self.abandoned.unwrap_or(base.abandoned),
+            failed: self.failed.unwrap_or(base.failed),
+            escalated: self.escalated.unwrap_or(base.escalated),
+            wait_seconds: self.wait_seconds.unwrap_or(base.wait_seconds),
+            handling_seconds: self.handling_seconds.unwrap_or(base.handling_seconds),
+            survey_share: self.survey_share.unwrap_or(base.survey_share),
+            csat: self.csat.unwrap_or(base.csat),
+            ces: self.ces.unwrap_or(base.ces),
+            nps: self.nps.unwrap_or(base.nps),
+            sentiment: self.sentiment.unwrap_or(base.sentiment),
+            retry: self.retry.unwrap_or(base.retry),
+            resolves: self.resolves.unwrap_or(base.resolves),
+        }
+    }
+}
+
+/// How the customers of one persona behave.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct PersonaBehaviour {
+    /// Relative weight of this persona among simulated customers.
+    pub weight: f64,
+    /// Relative weights of the entry touchpoints this persona starts at; empty for every entry
+    /// of the journey, equally.
+    pub entries: BTreeMap<TouchpointId, f64>,
+    /// Changes for this persona only, by touchpoint, applied after the changes for everyone.
+    pub touchpoints: BTreeMap<TouchpointId, BehaviourChange>,
+}
+
+/// The behaviour model of a simulation, loadable from RON next to the journey.
+///
+/// A customer starts at an entry, acts at each touchpoint by its [`TouchpointBehaviour`]
+/// (`default`, changed by `touchpoints`, then by the persona's own changes), and moves on along
+/// the designed flows in proportion to their expected shares (flows without a share split what
+/// the others leave; what no flow takes is the share that leaves the journey), now and then off
+/// the map. Abandoned and failed interactions end the journey unless the customer retries.
+///
+/// # Example
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use journey_map::sim::Behaviour;
+///
+/// let behaviour: Behaviour = ron::from_str(r#"(
+///     touchpoints: {"online-application": (abandoned: Some(0.5))},
+///     personas: {"digital-native": (weight: 2.0, touchpoints: {"id-upload": (failed: Some(0.4))})},
+/// )"#)?;
+/// assert_eq!(behaviour.personas["digital-native"].weight, 2.0);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct Behaviour {
+    /// How customers act at a touchpoint nothing else describes.
+    pub default: TouchpointBehaviour,
+    /// Changes for every persona, by touchpoint.
+    pub touchpoints: BTreeMap<TouchpointId, BehaviourChange>,
+    /// Personas and their own changes; empty for every persona of the journey, equally.
+    pub personas: BTreeMap<PersonaId, PersonaBehaviour>,
+    /// The probability, at each step, of going to a touchpoint of the journey picked at random
+    /// instead of along a flow: behaviour the map does not describe.
+    pub off_map: f64,
+    /// The most interactions one customer has.
+    pub max_steps: u32,
+    /// Mean minutes between two customers starting their journeys.
+    pub minutes_between_customers: f64,
+    /// Mean minutes between two interactions of a customer (after the first one ends).
+    pub minutes_between_steps: f64,
+}
+
+impl Default for Behaviour {
+    fn default() -> Self {
+        Self {
+            default: TouchpointBehaviour::default(),
+            touchpoints: BTreeMap::new(),
+            personas: BTreeMap::new(),
+            off_map: 0.01,
+            max_steps: 40,
+            minutes_between_customers: 2.0,
+            minutes_between_steps: 30.0,
+        }
+    }
+}
+
+/// Why a behaviour model does not fit its journey.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BehaviourProblem {
+    /// A touchpoint the journey does not have.
+    #[error("{0}")]
+    UnknownTouchpoint(UnknownIdError),
+    /// A persona the journey does not have.
+    #[error("{0}")]
+    UnknownPersona(UnknownIdError),
+    /// A number outside what it may be.
+    #[error("{at}: {field} is {value}, expected {expected}")]
+    OutOfRange {
+        /// Where: `default`, a touchpoint or a persona.
+        at: String,
+        /// The field.
+        field: String,
+        /// The value given.
+        value: f64,
+        /// What it may be.
+        expected: String,
+    },
+}
+
+/// A behaviour model does not fit its journey: every problem found.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub struct BehaviourError {
+    /// Every problem, never empty.
+    pub problems: Vec<BehaviourProblem>,
+}
+
+impl fmt::Display for BehaviourError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} problem(s) in the behaviour model",
+            self.problems.len()
+        )?;
+        for (i, problem) in self.problems.iter().enumerate() {
+            write!(f, "{} {problem}", if i == 0 { ":" } else { ";" })?;
+        }
+        Ok(())
+    }
+}
+
+impl Behaviour {
+    /// Every problem of this model against `journey`: unknown ids (with suggestions), weights
+    /// and probabilities that are negative, NaN or above 1, spreads that are not positive, and
+    /// outcome weights that are all zero.
+    pub(crate) fn problems(&self, journey: &Journey) -> Vec<BehaviourProblem> {
+        let mut problems = Vec::new();
+        check_behaviour(&mut problems, "default", &self.default);
+        for (id, change) in &self.touchpoints {
+            if known_touchpoint(journey, id, &mut problems) {
+                check_behaviour(
+                    &mut problems,
+                    &format!("touchpoint {:?}", id.as_str()),
+                    &change.apply(self.default),
+                );
+            }
+        }
+        for (persona, behaviour) in &self.personas {
+            if let Err(error) = journey.resolve_persona(persona.as_str()) {
+                problems.push(BehaviourProblem::UnknownPersona(error));
+            }
+            let at = format!("persona {:?}", persona.as_str());
+            out_of_range(
+                &mut problems,
+                &at,
+                "weight",
+                behaviour.weight,
+                is_weight(behaviour.weight),
+                "a weight of 0 or more",
+            );
+            for (id, w) in &behaviour.entries {
+                if known_touchpoint(journey, id, &mut problems) {
+                    let field = format!("entry {:?}", id.as_str());
+                    out_of_range(
+                        &mut problems,
+                        &at,
+                        &field,
+                        *w,
+                        is_weight(*w),
+                        "a weight of 0 or more",
+                    );
+                }
+            }
+            for (id, change) in &behaviour.touchpoints {
+                if known_touchpoint(journey, id, &mut problems) {
+                    let shared = self
+                        .touchpoints
+                        .get(id)
+                        .map_or(self.default, |c| c.apply(self.default));
+                    let at = format!("{at} at touchpoint {:?}", id.as_str());
+                    check_behaviour(&mut problems, &at, &change.apply(shared));
+                }
+            }
+        }
+        let ok = is_probability(self.off_map);
+        out_of_range(
+            &mut problems,
+            "behaviour",
+            "off_map",
+            self.off_map,
+            ok,
+            "a probability in 0..=1",
+        );
+        let steps = f64::from(self.max_steps);
+        out_of_range(
+            &mut problems,
+            "behaviour",
+            "max_steps",
+            steps,
+            self.max_steps > 0,
+            "1 or more",
+        );
+        for (field, v) in [
+            ("minutes_between_customers", self.minutes_between_customers),
+            ("minutes_between_steps", self.minutes_between_steps),
+        ] {
+            out_of_range(
+                &mut problems,
+                "behaviour",
+                field,
+                v,
+                v.is_finite() && v > 0.0,
+                "more than 0",
+            );
+        }
+        problems
+    }
+}
+
+fn is_probability(v: f64) -> bool {
+    (0.0..=1.0).contains(&v)
+}
+
+fn is_weight(v: f64) -> bool {
+    v.is_finite() && v >= 0.0
+}
+
+fn out_of_range(
+    problems: &mut Vec<BehaviourProblem>,
+    at: &str,
+    field: &str,
+    value: f64,
+    ok: bool,
+    expected: &str,
+) {
+    if !ok {
+        problems.push(BehaviourProblem::OutOfRange {
+            at: at.to_owned(),
+            field: field.to_owned(),
+            value,
+            expected: expected.to_owned(),
+        });
+    }
+}
+
+fn known_touchpoint(
+    journey: &Journey,
+    id: &TouchpointId,
+    problems: &mut Vec<BehaviourProblem>,
+) -> bool {
+    match journey.resolve_touchpoint(id.as_str()) {
+        Ok(_) => true,
+        Err(error) => {
+            problems.push(BehaviourProblem::UnknownTouchpoint(error));
+            false
+        }
+    }
+}
+
+fn check_behaviour(problems: &mut Vec<BehaviourProblem>, at: &str, b: &TouchpointBehaviour) {
+    for (field, v) in [
+        ("completed", b.completed),
+        ("abandoned", b.abandoned),
+        ("failed", b.failed),
+        ("escalated", b.escalated),
+    ] {
+        out_of_range(
+            problems,
+            at,
+            field,
+            v,
+            is_weight(v),
+            "a weight of 0 or more",
+        );
+    }
+    let total = b.completed + b.abandoned + b.failed + b.escalated;
+    out_of_range(
+        problems,
+        at,
+        "the sum of the outcome weights",
+        total,
+        !(total.is_finite() && total <= 0.0),
+        "more than 0",
+    );
+    for (field, s) in [
+        ("wait_seconds", b.wait_seconds),
+        ("handling_seconds", b.handling_seconds),
+    ] {
+        let ok = s.median.is_finite() && s.median > 0.0;
+        out_of_range(
+            problems,
+            at,
+            &format!("{field}.median"),
+            s.median,
+            ok,
+            "more than 0",
+        );
+        let ok = s.spread.is_finite() && s.spread >= 0.0;
+        out_of_range(
+            problems,
+            at,
+            &format!("{field}.spread"),
+            s.spread,
+            ok,
+            "0 or more",
+        );
+    }
+    for (field, v) in [
+        ("survey_share", b.survey_share),
+        ("retry", b.retry),
+        ("resolves", b.resolves),
+    ] {
+        out_of_range(
+            problems,
+            at,
+            field,
+            v,
+            is_probability(v),
+            "a probability in 0..=1",
+        );
+    }
+    out_of_range(
+        problems,
+        at,
+        "csat",
+        b.csat,
+        (1.0..=5.0).contains(&b.csat),
+        "1..=5",
+    );
+    out_of_range(
+        problems,
+        at,
+        "ces",
+        b.ces,
+        (1.0..=7.0).contains(&b.ces),
+        "1..=7",
+    );
+    out_of_range(
+        problems,
+        at,
+        "nps",
+        b.nps,
+        (0.0..=10.0).contains(&b.nps),
+        "0..=10",
+    );
+    out_of_range(
+        problems,
+        at,
+        "sentiment",
+        b.sentiment,
+        (-1.0..=1.0).contains(&b.sentiment),
+        "-1..=1",
+    );
+}
+
+impl Behaviour {
+    /// Reads a behaviour model from RON text; `origin` names it in errors. It is checked
+    /// against a journey by [`Simulator::new`](super::Simulator::new).
+    ///
+    /// # Errors
+    ///
+    /// [`LoadError::Syntax`](crate::LoadError::Syntax) with line and column.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use journey_map::sim::Behaviour;
+    ///
+    /// let behaviour = Behaviour::from_ron_str("(off_map: 0.05)", "inline.ron")?;
+    /// assert_eq!(behaviour.off_map, 0.05);
+    /// assert!(Behaviour::from_ron_str("(of_map: 0.05)", "inline.ron").is_err());
+    /// # Ok::<(), journey_map::LoadError>(())
+    /// ```
+    pub fn from_ron_str(text: &str, origin: &str) -> Result<Behaviour, crate::LoadError> {
+        crate::format::ron::read(text).map_err(|e| crate::LoadError::Syntax {
+            origin: origin.to_owned(),
+            line: e.line,
+            column: e.column,
+            message: e.message,
+        })
+    }
+
+    /// Reads a behaviour model from a RON file.
+    ///
+    /// # Errors
+    ///
+    /// [`LoadError::Read`](crate::LoadError::Read) when the file cannot be read, otherwise as
+    /// [`Behaviour::from_ron_str`].
+    pub fn load(path: impl AsRef<std::path::Path>) -> Result<Behaviour, crate::LoadError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| crate::LoadError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::from_ron_str(&text, &path.display().to_string())
+    }
+}
