@@ -5,8 +5,8 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Exp, LogNormal, Normal};
 
-use super::behaviour::{Behaviour, BehaviourError, TouchpointBehaviour};
-use crate::{Interaction, Journey, Outcome, TouchpointIndex};
+use super::behaviour::{Behaviour, BehaviourError, BehaviourProblem, TouchpointBehaviour};
+use crate::{Interaction, Journey, Outcome, PersonaIndex, TouchpointIndex};
 
 /// A seeded simulator of customers walking a journey: the ground truth for testing friction
 /// detection, a generator of benchmark logs, and a what-if tool.
@@ -133,8 +133,21 @@ impl<'j> Simulator<'j> {
                     .collect()
             })
             .collect();
-        let exp =
-            |minutes: f64| Exp::new(1.0 / (minutes * 60.0)).unwrap_or_else(|_| unreachable_exp());
+        let exp = |field: &str, minutes: f64| {
+            Exp::new(1.0 / (minutes * 60.0)).map_err(|_| BehaviourError {
+                problems: vec![BehaviourProblem::OutOfRange {
+                    at: "behaviour".to_owned(),
+                    field: field.to_owned(),
+                    value: minutes,
+                    expected: "a positive number of minutes".to_owned(),
+                }],
+            })
+        };
+        let between_customers = exp(
+            "minutes_between_customers",
+            behaviour.minutes_between_customers,
+        )?;
+        let between_steps = exp("minutes_between_steps", behaviour.minutes_between_steps)?;
         Ok(Self {
             journey,
             conduct,
@@ -143,8 +156,8 @@ impl<'j> Simulator<'j> {
             next,
             off_map: behaviour.off_map,
             max_steps: behaviour.max_steps,
-            between_customers: exp(behaviour.minutes_between_customers),
-            between_steps: exp(behaviour.minutes_between_steps),
+            between_customers,
+            between_steps,
         })
     }
 
@@ -241,22 +254,33 @@ impl<'j> Simulator<'j> {
         self.journey
     }
 
-    /// The behaviour of one persona (by index; `None` for a journey without personas) at one
+    /// The behaviour of one persona (`None` for a journey without personas) at one
     /// touchpoint, after every change.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use journey_map::sim::{Behaviour, Simulator};
+    /// let journey = journey_map::Journey::load("examples/data/retail_bank.ron")?;
+    /// let behaviour = Behaviour::load("examples/data/retail_bank.behaviour.ron")?;
+    /// let simulator = Simulator::new(&journey, &behaviour)?;
+    /// let native = journey.persona_index("digital-native");
+    /// let upload = journey.touchpoint_index("id-upload").ok_or("missing")?;
+    /// assert_eq!(simulator.behaviour_at(native, upload).map(|b| b.failed), Some(0.6));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn behaviour_at(
         &self,
-        persona: Option<usize>,
+        persona: Option<PersonaIndex>,
         touchpoint: TouchpointIndex,
     ) -> Option<&TouchpointBehaviour> {
+        let persona = persona.map(|p| p.index());
         let row = self.personas.iter().position(|p| p.0 == persona)?;
         self.conduct
             .get(row * self.journey.touchpoints().len() + touchpoint.index())
     }
-}
-
-/// Never reached: the behaviour checks make every rate positive and finite.
-fn unreachable_exp() -> Exp<f64> {
-    Exp::new(1.0).unwrap_or_else(|_| unreachable!("1 is a valid rate"))
 }
 
 /// An index drawn in proportion to `weights`; `None` when they sum to 0.
