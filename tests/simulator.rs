@@ -283,3 +283,21 @@ fn the_sample_logs_are_reproducible() {
         assert!(committed.len() < 3_000_000);
     }
 }
+
+#[test]
+fn a_persona_listed_without_a_weight_weighs_one() {
+    let behaviour: Behaviour =
+        ron::from_str(r#"(personas: {"digital-native": (), "branch-loyalist": (weight: 0.0)})"#)
+            .unwrap();
+    assert_eq!(behaviour.personas["digital-native"].weight, 1.0);
+    let journey = bank();
+    let records = Simulator::new(&journey, &behaviour)
+        .unwrap()
+        .simulate(50, 1, start());
+    let personas: std::collections::BTreeSet<_> =
+        records.iter().filter_map(|r| r.persona.clone()).collect();
+    assert_eq!(
+        personas.into_iter().collect::<Vec<_>>(),
+        ["digital-native".into()] as [journey_map::PersonaId; 1]
+    );
+}

@@ -147,17 +147,27 @@ impl BehaviourChange {
 }
 
 /// How the customers of one persona behave.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct PersonaBehaviour {
-    /// Relative weight of this persona among simulated customers.
+    /// Relative weight of this persona among simulated customers; 1 unless given.
     pub weight: f64,
     /// Relative weights of the entry touchpoints this persona starts at; empty for every entry
     /// of the journey, equally.
     pub entries: BTreeMap<TouchpointId, f64>,
     /// Changes for this persona only, by touchpoint, applied after the changes for everyone.
     pub touchpoints: BTreeMap<TouchpointId, BehaviourChange>,
+}
+
+impl Default for PersonaBehaviour {
+    fn default() -> Self {
+        Self {
+            weight: 1.0,
+            entries: BTreeMap::new(),
+            touchpoints: BTreeMap::new(),
+        }
+    }
 }
 
 /// The behaviour model of a simulation, loadable from RON next to the journey.
