@@ -454,19 +454,11 @@ impl Tallies {
             });
         }
         let scales = log.scales();
-        let channels = distinct_channels(journey);
-        let channel_of: Vec<usize> = journey
-            .touchpoints()
-            .iter()
-            .map(|t| channels.iter().position(|c| *c == &t.channel).unwrap_or(0))
-            .collect();
-        let stage_of: Vec<usize> = (0..journey.touchpoints().len())
-            .map(|t| {
-                journey
-                    .stage_index_of(crate::TouchpointIndex::from_u32(t as u32))
-                    .map_or(0, |s| s.index())
-            })
-            .collect();
+        let Layout {
+            channels,
+            channel_of,
+            stage_of,
+        } = Layout::of(journey);
         let is_goal: Vec<bool> = journey.touchpoints().iter().map(|t| t.is_goal).collect();
         let (t, s, p) = (
             journey.touchpoints().len(),
@@ -653,7 +645,12 @@ impl Tallies {
     /// absent), in journey order; persona tables list customers without a persona last, as
     /// persona `None`.
     pub fn metrics(self, journey: &Journey) -> MetricsReport {
-        let channels: Vec<Channel> = distinct_channels(journey).into_iter().cloned().collect();
+        let Layout {
+            channels,
+            channel_of,
+            stage_of,
+        } = Layout::of(journey);
+        let channels: Vec<Channel> = channels.into_iter().cloned().collect();
         let personas: Vec<Option<PersonaId>> = journey
             .personas()
             .iter()
@@ -661,17 +658,6 @@ impl Tallies {
             .chain([None])
             .collect();
         let (t, s, p) = (self.touchpoints, self.stages, self.personas);
-        let stage_of = |tp: usize| {
-            journey
-                .stage_index_of(crate::TouchpointIndex::from_u32(tp as u32))
-                .map_or(0, |s| s.index())
-        };
-        let channel_of = |tp: usize| {
-            channels
-                .iter()
-                .position(|c| *c == journey.touchpoints()[tp].channel)
-                .unwrap_or(0)
-        };
 
         // Build every table from the cells.
         let mut by_touchpoint = vec![Tally::default(); t];
@@ -682,10 +668,10 @@ impl Tallies {
         for (i, cell) in self.cells.iter().enumerate() {
             let (persona, tp) = (i / t.max(1), i % t.max(1));
             by_touchpoint[tp].merge_from(cell);
-            by_stage[stage_of(tp)].merge_from(cell);
-            by_channel[channel_of(tp)].merge_from(cell);
+            by_stage[stage_of[tp]].merge_from(cell);
+            by_channel[channel_of[tp]].merge_from(cell);
             by_persona[persona].merge_from(cell);
-            by_persona_stage[persona * s + stage_of(tp)].merge_from(cell);
+            by_persona_stage[persona * s + stage_of[tp]].merge_from(cell);
         }
         let GroupCustomers {
             touchpoint: touchpoint_customers,
@@ -814,15 +800,39 @@ impl Tallies {
     }
 }
 
-/// The distinct channels of a journey's touchpoints, in order of first use.
-fn distinct_channels(journey: &Journey) -> Vec<&Channel> {
-    let mut channels: Vec<&Channel> = Vec::new();
-    for touchpoint in journey.touchpoints() {
-        if !channels.contains(&&touchpoint.channel) {
-            channels.push(&touchpoint.channel);
+/// Where each touchpoint's interactions count: its stage and its channel, by position.
+struct Layout<'j> {
+    /// The distinct channels of the journey's touchpoints, in order of first use.
+    channels: Vec<&'j Channel>,
+    /// The channel of each touchpoint, as a position in `channels`.
+    channel_of: Vec<usize>,
+    /// The stage of each touchpoint, as its stage index.
+    stage_of: Vec<usize>,
+}
+
+impl<'j> Layout<'j> {
+    fn of(journey: &'j Journey) -> Self {
+        let mut channels: Vec<&Channel> = Vec::new();
+        let mut channel_of = Vec::with_capacity(journey.touchpoints().len());
+        let mut stage_of = Vec::with_capacity(journey.touchpoints().len());
+        for (i, touchpoint) in journey.touchpoints().iter().enumerate() {
+            let channel = match channels.iter().position(|c| *c == &touchpoint.channel) {
+                Some(channel) => channel,
+                None => {
+                    channels.push(&touchpoint.channel);
+                    channels.len() - 1
+                }
+            };
+            channel_of.push(channel);
+            let stage = journey.stage_index_of(crate::TouchpointIndex::from_u32(i as u32));
+            stage_of.push(stage.map_or(0, |s| s.index()));
+        }
+        Self {
+            channels,
+            channel_of,
+            stage_of,
         }
     }
-    channels
 }
 
 /// Metrics with the group they describe.
