@@ -301,3 +301,88 @@ fn a_persona_listed_without_a_weight_weighs_one() {
         ["digital-native".into()] as [journey_map::PersonaId; 1]
     );
 }
+
+#[test]
+fn persona_flows_steer_that_persona_only() {
+    let journey = bank();
+    // Small business owners leave the product page for the comparison tool six times in ten
+    // and for the application two in ten (the rest leave the journey); everyone else follows
+    // the journey's expected shares (0.2 to the tool of 0.85 that go on).
+    let behaviour: Behaviour = ron::from_str(
+        r#"(
+            off_map: 0.0,
+            personas: {
+                "small-business-owner": (flows: {"product-page": {"comparison-tool": 0.6, "online-application": 0.2}}),
+                "digital-native": (),
+                "branch-loyalist": (),
+            },
+        )"#,
+    )
+    .unwrap();
+    let records = Simulator::new(&journey, &behaviour)
+        .unwrap()
+        .simulate(6_000, 5, start());
+    let mut persona_of = std::collections::HashMap::new();
+    for r in &records {
+        if let Some(p) = &r.persona {
+            persona_of.insert(r.customer.clone(), p.as_str().to_owned());
+        }
+    }
+    // (moves from the product page, of which to the comparison tool) per persona kind.
+    let mut counts = std::collections::HashMap::<bool, (u32, u32)>::new();
+    for w in records.windows(2) {
+        if w[0].customer == w[1].customer
+            && w[0].touchpoint.as_str() == "product-page"
+            && w[0].outcome == Outcome::Completed
+        {
+            let owner = persona_of[&w[0].customer] == "small-business-owner";
+            let entry = counts.entry(owner).or_default();
+            entry.0 += 1;
+            entry.1 += u32::from(w[1].touchpoint.as_str() == "comparison-tool");
+        }
+    }
+    let share = |owner: bool| {
+        let (moves, to_tool) = counts[&owner];
+        assert!(moves > 200, "{moves} moves");
+        f64::from(to_tool) / f64::from(moves)
+    };
+    assert!((share(true) - 0.75).abs() < 0.05, "{}", share(true));
+    assert!((share(false) - 0.2 / 0.85).abs() < 0.06, "{}", share(false));
+}
+
+#[test]
+fn flow_probabilities_must_name_designed_flows_and_sum_to_one_at_most() {
+    let journey = bank();
+    let behaviour: Behaviour = ron::from_str(
+        r#"(
+            flows: {"product-page": {"online-application": 0.8, "comparison-tool": 0.3}},
+            personas: {"digital-native": (flows: {
+                "product-page": {"first-deposit": 0.5, "chatbot": 1.5},
+                "prodct-page": {"chatbot": 0.5},
+            })},
+        )"#,
+    )
+    .unwrap();
+    let error = Simulator::new(&journey, &behaviour).unwrap_err();
+    let text: Vec<String> = error.problems.iter().map(|p| p.to_string()).collect();
+    assert!(
+        text.iter()
+            .any(|t| t.contains("sum of the flows out of \"product-page\" is 1.1")),
+        "{text:?}"
+    );
+    assert!(error.problems.iter().any(|p| matches!(
+        p,
+        BehaviourProblem::UnknownFlow { from, to, .. }
+            if from.as_str() == "product-page" && to.as_str() == "first-deposit"
+    )));
+    assert!(
+        text.iter()
+            .any(|t| t.contains("1.5") && t.contains("0..=1")),
+        "{text:?}"
+    );
+    assert!(
+        text.iter()
+            .any(|t| t.contains("did you mean \"product-page\"")),
+        "{text:?}"
+    );
+}

@@ -158,6 +158,9 @@ pub struct PersonaBehaviour {
     pub entries: BTreeMap<TouchpointId, f64>,
     /// Changes for this persona only, by touchpoint, applied after the changes for everyone.
     pub touchpoints: BTreeMap<TouchpointId, BehaviourChange>,
+    /// This persona's transition probabilities along the flows out of a touchpoint, replacing
+    /// those of [`Behaviour::flows`] and the journey's expected shares for that touchpoint.
+    pub flows: BTreeMap<TouchpointId, BTreeMap<TouchpointId, f64>>,
 }
 
 impl Default for PersonaBehaviour {
@@ -166,6 +169,7 @@ impl Default for PersonaBehaviour {
             weight: 1.0,
             entries: BTreeMap::new(),
             touchpoints: BTreeMap::new(),
+            flows: BTreeMap::new(),
         }
     }
 }
@@ -174,9 +178,14 @@ impl Default for PersonaBehaviour {
 ///
 /// A customer starts at an entry, acts at each touchpoint by its [`TouchpointBehaviour`]
 /// (`default`, changed by `touchpoints`, then by the persona's own changes), and moves on along
-/// the designed flows in proportion to their expected shares (flows without a share split what
-/// the others leave; what no flow takes is the share that leaves the journey), now and then off
-/// the map. Abandoned and failed interactions end the journey unless the customer retries.
+/// the designed flows, now and then off the map. Abandoned and failed interactions end the
+/// journey unless the customer retries.
+///
+/// The probabilities of moving along the flows out of a touchpoint are, first found: the
+/// persona's own `flows` for that touchpoint, the model's `flows`, or the journey's expected
+/// shares (flows without a share split what the others leave). Given probabilities name
+/// designed flows only and sum to at most 1; what no flow takes is the share that leaves the
+/// journey there.
 ///
 /// # Example
 ///
@@ -202,6 +211,9 @@ pub struct Behaviour {
     pub touchpoints: BTreeMap<TouchpointId, BehaviourChange>,
     /// Personas and their own changes; empty for every persona of the journey, equally.
     pub personas: BTreeMap<PersonaId, PersonaBehaviour>,
+    /// Transition probabilities along the flows out of a touchpoint, by touchpoint and flow
+    /// target, for every persona, replacing the journey's expected shares there.
+    pub flows: BTreeMap<TouchpointId, BTreeMap<TouchpointId, f64>>,
     /// The probability, at each step, of going to a touchpoint of the journey picked at random
     /// instead of along a flow: behaviour the map does not describe.
     pub off_map: f64,
@@ -219,6 +231,7 @@ impl Default for Behaviour {
             default: TouchpointBehaviour::default(),
             touchpoints: BTreeMap::new(),
             personas: BTreeMap::new(),
+            flows: BTreeMap::new(),
             off_map: 0.01,
             max_steps: 40,
             minutes_between_customers: 2.0,
@@ -237,6 +250,16 @@ pub enum BehaviourProblem {
     /// A persona the journey does not have.
     #[error("{0}")]
     UnknownPersona(UnknownIdError),
+    /// A transition probability for a flow the journey does not have.
+    #[error("{at}: the journey has no flow from {from:?} to {to:?}")]
+    UnknownFlow {
+        /// Where: the model or a persona.
+        at: String,
+        /// The touchpoint the flow would leave.
+        from: TouchpointId,
+        /// The touchpoint it would reach.
+        to: TouchpointId,
+    },
     /// A number outside what it may be.
     #[error("{at}: {field} is {value}, expected {expected}")]
     OutOfRange {
@@ -279,6 +302,7 @@ impl Behaviour {
     pub(crate) fn problems(&self, journey: &Journey) -> Vec<BehaviourProblem> {
         let mut problems = Vec::new();
         check_behaviour(&mut problems, "default", &self.default);
+        check_flows(&mut problems, journey, "behaviour", &self.flows);
         for (id, change) in &self.touchpoints {
             if known_touchpoint(journey, id, &mut problems) {
                 check_behaviour(
@@ -314,6 +338,7 @@ impl Behaviour {
                     );
                 }
             }
+            check_flows(&mut problems, journey, &at, &behaviour.flows);
             for (id, change) in &behaviour.touchpoints {
                 if known_touchpoint(journey, id, &mut problems) {
                     let shared = self
@@ -357,6 +382,49 @@ impl Behaviour {
             );
         }
         problems
+    }
+}
+
+fn check_flows(
+    problems: &mut Vec<BehaviourProblem>,
+    journey: &Journey,
+    at: &str,
+    flows: &BTreeMap<TouchpointId, BTreeMap<TouchpointId, f64>>,
+) {
+    for (from, shares) in flows {
+        if !known_touchpoint(journey, from, problems) {
+            continue;
+        }
+        let designed = journey.flows_from(from.as_str()).unwrap_or_default();
+        for (to, share) in shares {
+            if !known_touchpoint(journey, to, problems) {
+                continue;
+            }
+            if !designed.iter().any(|f| f.to == *to) {
+                problems.push(BehaviourProblem::UnknownFlow {
+                    at: at.to_owned(),
+                    from: from.clone(),
+                    to: to.clone(),
+                });
+            }
+            out_of_range(
+                problems,
+                at,
+                &format!("flow {:?} -> {:?}", from.as_str(), to.as_str()),
+                *share,
+                is_probability(*share),
+                "a probability in 0..=1",
+            );
+        }
+        let total: f64 = shares.values().sum();
+        out_of_range(
+            problems,
+            at,
+            &format!("the sum of the flows out of {:?}", from.as_str()),
+            total,
+            !(total > 1.0 + 1e-9),
+            "at most 1",
+        );
     }
 }
 

@@ -41,6 +41,7 @@ pub struct Simulator<'j> {
     /// Entry weights per persona row.
     entries: Vec<Vec<(usize, f64)>>,
     /// For each touchpoint, where flows lead and with which probability; the rest leaves.
+    /// Transition probabilities per persona row and touchpoint, row-major.
     next: Vec<Vec<(usize, f64)>>,
     off_map: f64,
     max_steps: u32,
@@ -112,7 +113,7 @@ impl<'j> Simulator<'j> {
         if personas.iter().all(|(_, w)| *w <= 0.0) {
             personas.iter_mut().for_each(|p| p.1 = 1.0);
         }
-        let next = (0..t)
+        let designed: Vec<Vec<(usize, f64)>> = (0..t)
             .map(|i| {
                 let flows = journey
                     .flows_from(journey.touchpoints()[i].id.as_str())
@@ -133,6 +134,24 @@ impl<'j> Simulator<'j> {
                     .collect()
             })
             .collect();
+        let given = |shares: &std::collections::BTreeMap<crate::TouchpointId, f64>| {
+            shares
+                .iter()
+                .filter_map(|(to, share)| {
+                    Some((journey.touchpoint_index(to.as_str())?.index(), *share))
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut next = Vec::with_capacity(persona_rows.len() * t);
+        for row in &persona_rows {
+            let own = row.and_then(|p| behaviour.personas.get(&journey.personas()[p].id));
+            for (i, touchpoint) in journey.touchpoints().iter().enumerate() {
+                let shares = own
+                    .and_then(|o| o.flows.get(&touchpoint.id))
+                    .or_else(|| behaviour.flows.get(&touchpoint.id));
+                next.push(shares.map_or_else(|| designed[i].clone(), given));
+            }
+        }
         let exp = |field: &str, minutes: f64| {
             Exp::new(1.0 / (minutes * 60.0)).map_err(|_| BehaviourError {
                 problems: vec![BehaviourProblem::OutOfRange {
@@ -235,7 +254,7 @@ impl<'j> Simulator<'j> {
                         if rng.random_bool(self.off_map) {
                             rng.random_range(0..t)
                         } else {
-                            let flows = &self.next[here];
+                            let flows = &self.next[row * t + here];
                             let leave = (1.0 - flows.iter().map(|f| f.1).sum::<f64>()).max(0.0);
                             match pick(&mut rng, flows.iter().map(|f| f.1).chain([leave])) {
                                 Some(i) if i < flows.len() => flows[i].0,
