@@ -422,7 +422,7 @@ fn check_flows(
             at,
             &format!("the sum of the flows out of {:?}", from.as_str()),
             total,
-            !(total > 1.0 + 1e-9),
+            total.is_nan() || total <= 1.0 + 1e-9,
             "at most 1",
         );
     }
