@@ -1,0 +1,271 @@
+//! One-sided tests of "worse than the baseline": Fisher's exact test for rates and Welch's
+//! t-test for means, plus the moments of a sample they need.
+
+use serde::{Deserialize, Serialize};
+use statrs::distribution::{ContinuousCDF, StudentsT};
+use statrs::function::factorial::ln_factorial;
+
+use super::wilson::Interval;
+
+/// The one-sided p-value of Fisher's exact test that a group's rate is higher than another
+/// group's: the probability, with the margins fixed, of `x1` or more successes in the first
+/// group when both share one rate (hypergeometric upper tail).
+///
+/// # Arguments
+///
+/// `x1` successes in `n1` trials against `x2` in `n2`. Counts above their trials are clipped.
+///
+/// # Returns
+///
+/// A p-value in `0..=1`; 1 when either group is empty.
+///
+/// # Complexity
+///
+/// O(k) for the k terms of the tail that are not negligible (a few standard deviations of the
+/// distribution), each O(1).
+///
+/// # Example
+///
+/// ```
+/// use journey_map::stats::fisher_greater;
+///
+/// // 12 of 40 gave up here, 40 of 1,000 elsewhere.
+/// let p = fisher_greater(12, 40, 40, 1_000);
+/// assert!(p < 1e-5);
+/// // 2 of 40 against 40 of 1,000 is nothing unusual.
+/// assert!(fisher_greater(2, 40, 40, 1_000) > 0.2);
+/// ```
+pub fn fisher_greater(x1: u64, n1: u64, x2: u64, n2: u64) -> f64 {
+    let (x1, x2) = (x1.min(n1), x2.min(n2));
+    if n1 == 0 || n2 == 0 {
+        return 1.0;
+    }
+    // X ~ Hypergeometric(population n, successes k, draws n1); P(X >= x1).
+    let (n, k) = (n1 + n2, x1 + x2);
+    let low = k.saturating_sub(n2);
+    let high = k.min(n1);
+    if x1 <= low {
+        return 1.0;
+    }
+    let ln_choose = |a: u64, b: u64| ln_factorial(a) - ln_factorial(b) - ln_factorial(a - b);
+    let ln_p = |i: u64| ln_choose(k, i) + ln_choose(n - k, n1 - i) - ln_choose(n, n1);
+    // P(X = i + 1) / P(X = i).
+    let up = |i: u64| {
+        ((k - i) as f64 * (n1 - i) as f64) / ((i + 1) as f64 * (n - k - n1 + i + 1) as f64)
+    };
+    let mean = n1 as f64 * k as f64 / n as f64;
+    if x1 as f64 >= mean {
+        // Upper tail: terms fall from x1 on.
+        let mut term = ln_p(x1).exp();
+        let mut sum = term;
+        let mut i = x1;
+        while i < high {
+            term *= up(i);
+            sum += term;
+            i += 1;
+            if term <= sum * 1e-17 {
+                break;
+            }
+        }
+        sum.min(1.0)
+    } else {
+        // 1 - lower tail P(X <= x1 - 1): terms fall from x1 - 1 down.
+        let mut term = ln_p(x1 - 1).exp();
+        let mut sum = term;
+        let mut i = x1 - 1;
+        while i > low {
+            term /= up(i - 1);
+            sum += term;
+            i -= 1;
+            if term <= sum * 1e-17 {
+                break;
+            }
+        }
+        (1.0 - sum).clamp(0.0, 1.0)
+    }
+}
+
+/// The count, mean and variance of a sample, accumulated from sums so that groups add and
+/// subtract exactly enough for tests against "everything else".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Moments {
+    /// Observations.
+    pub count: u64,
+    /// Their sum.
+    pub sum: f64,
+    /// The sum of their squares.
+    pub sum_squares: f64,
+}
+
+impl Moments {
+    /// Adds one observation.
+    pub fn push(&mut self, value: f64) {
+        self.count += 1;
+        self.sum += value;
+        self.sum_squares += value * value;
+    }
+
+    /// Adds the observations of `other`.
+    pub fn merge(&mut self, other: &Moments) {
+        self.count += other.count;
+        self.sum += other.sum;
+        self.sum_squares += other.sum_squares;
+    }
+
+    /// The observations of `self` that are not in `part` (a subset of them).
+    pub fn without(&self, part: &Moments) -> Moments {
+        Moments {
+            count: self.count.saturating_sub(part.count),
+            sum: self.sum - part.sum,
+            sum_squares: self.sum_squares - part.sum_squares,
+        }
+    }
+
+    /// The mean; `None` without observations.
+    pub fn mean(&self) -> Option<f64> {
+        (self.count > 0).then(|| self.sum / self.count as f64)
+    }
+
+    /// The sample variance (n - 1 in the denominator); `None` below two observations.
+    pub fn variance(&self) -> Option<f64> {
+        let n = self.count as f64;
+        (self.count > 1)
+            .then(|| ((self.sum_squares - self.sum * self.sum / n) / (n - 1.0)).max(0.0))
+    }
+
+    /// The 95% t interval of the mean; `None` below two observations.
+    pub fn mean_interval(&self) -> Option<Interval> {
+        let (mean, variance) = (self.mean()?, self.variance()?);
+        let t = StudentsT::new(0.0, 1.0, (self.count - 1) as f64)
+            .ok()?
+            .inverse_cdf(0.975);
+        let half = t * (variance / self.count as f64).sqrt();
+        Some(Interval {
+            low: mean - half,
+            high: mean + half,
+        })
+    }
+}
+
+/// The one-sided p-value of Welch's t-test that the mean of `a` is higher than the mean of
+/// `b`, with the Welch-Satterthwaite degrees of freedom.
+///
+/// # Returns
+///
+/// A p-value in `0..=1`; 1 when either sample has fewer than two observations. Two samples
+/// without spread give 0 when `a`'s mean is higher, else 1.
+///
+/// # Complexity
+///
+/// O(1).
+///
+/// # Example
+///
+/// ```
+/// use journey_map::stats::{welch_greater, Moments};
+///
+/// let mut slow = Moments::default();
+/// let mut usual = Moments::default();
+/// for i in 0..50 {
+///     slow.push(10.0 + f64::from(i % 5));
+///     usual.push(5.0 + f64::from(i % 5));
+/// }
+/// assert!(welch_greater(&slow, &usual) < 1e-10);
+/// assert!(welch_greater(&usual, &slow) > 0.99);
+/// ```
+pub fn welch_greater(a: &Moments, b: &Moments) -> f64 {
+    let (Some(ma), Some(va), Some(mb), Some(vb)) = (a.mean(), a.variance(), b.mean(), b.variance())
+    else {
+        return 1.0;
+    };
+    let (na, nb) = (a.count as f64, b.count as f64);
+    let (sa, sb) = (va / na, vb / nb);
+    let se = (sa + sb).sqrt();
+    if se <= 0.0 || !se.is_finite() {
+        return if ma > mb { 0.0 } else { 1.0 };
+    }
+    let t = (ma - mb) / se;
+    let df = (sa + sb).powi(2) / (sa * sa / (na - 1.0) + sb * sb / (nb - 1.0));
+    match StudentsT::new(0.0, 1.0, df) {
+        Ok(dist) => dist.sf(t).clamp(0.0, 1.0),
+        Err(_) => 1.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tail summed term by term from the definition.
+    fn fisher_reference(x1: u64, n1: u64, x2: u64, n2: u64) -> f64 {
+        let (n, k) = (n1 + n2, x1 + x2);
+        let choose = |a: u64, b: u64| -> f64 {
+            if b > a {
+                return 0.0;
+            }
+            (ln_factorial(a) - ln_factorial(b) - ln_factorial(a - b)).exp()
+        };
+        (x1..=k.min(n1))
+            .map(|i| choose(k, i) * choose(n - k, n1 - i) / choose(n, n1))
+            .sum()
+    }
+
+    #[test]
+    fn fisher_agrees_with_the_definition_and_a_known_value() {
+        // The lady tasting tea: 3 of 4 right against 1 of 4, one-sided p = 17/70.
+        assert!((fisher_greater(3, 4, 1, 4) - 17.0 / 70.0).abs() < 1e-12);
+        for (x1, n1, x2, n2) in [
+            (0, 10, 5, 10),
+            (5, 10, 0, 10),
+            (3, 30, 40, 1000),
+            (1, 1, 0, 1),
+            (10, 10, 10, 10),
+            (7, 50, 7, 50),
+            (20, 200, 100, 2000),
+        ] {
+            let (ours, reference) = (
+                fisher_greater(x1, n1, x2, n2),
+                fisher_reference(x1, n1, x2, n2),
+            );
+            assert!(
+                (ours - reference).abs() < 1e-9,
+                "{x1}/{n1} vs {x2}/{n2}: {ours} {reference}"
+            );
+        }
+        assert_eq!(fisher_greater(1, 0, 1, 10), 1.0);
+        assert_eq!(fisher_greater(0, 10, 3, 10), 1.0);
+    }
+
+    #[test]
+    fn fisher_stays_fast_and_finite_on_large_groups() {
+        let p = fisher_greater(30_000, 100_000, 200_000, 900_000);
+        assert!(p < 1e-100 && p >= 0.0);
+        let p = fisher_greater(22_300, 100_000, 200_000, 900_000);
+        assert!(p > 0.01 && p < 1.0, "{p}");
+    }
+
+    #[test]
+    fn welch_handles_degenerate_samples() {
+        let mut one = Moments::default();
+        one.push(3.0);
+        let mut flat = Moments::default();
+        flat.push(3.0);
+        flat.push(3.0);
+        let mut higher = Moments::default();
+        higher.push(4.0);
+        higher.push(4.0);
+        assert_eq!(welch_greater(&one, &flat), 1.0);
+        assert_eq!(welch_greater(&higher, &flat), 0.0);
+        assert_eq!(welch_greater(&flat, &higher), 1.0);
+        let both = {
+            let mut m = flat;
+            m.merge(&higher);
+            m
+        };
+        assert_eq!(both.without(&higher), flat);
+        assert!(
+            flat.mean_interval()
+                .is_some_and(|i| i.low == 3.0 && i.high == 3.0)
+        );
+    }
+}
