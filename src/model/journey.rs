@@ -527,8 +527,23 @@ impl Journey {
         self.touchpoint_stage.get(touchpoint.index()).copied()
     }
 
-    /// Resolves a persona id or explains, with a suggestion, why it cannot.
-    pub(crate) fn resolve_persona<Q>(&self, id: &Q) -> Result<PersonaIndex, UnknownIdError>
+    /// Resolves a persona id, or explains why it cannot with the closest valid id.
+    ///
+    /// # Errors
+    ///
+    /// [`UnknownIdError`] when the journey has no such persona.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let journey = journey_map::Journey::load("examples/data/retail_bank.ron")?;
+    /// let error = journey.resolve_persona("digtal-native").unwrap_err();
+    /// assert!(error.to_string().contains("did you mean"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn resolve_persona<Q>(&self, id: &Q) -> Result<PersonaIndex, UnknownIdError>
     where
         PersonaId: Borrow<Q>,
         Q: Hash + Eq + fmt::Display + ?Sized,
@@ -542,8 +557,23 @@ impl Journey {
         })
     }
 
-    /// Resolves a stage id or explains, with a suggestion, why it cannot.
-    pub(crate) fn resolve_stage<Q>(&self, id: &Q) -> Result<StageIndex, UnknownIdError>
+    /// Resolves a stage id, or explains why it cannot with the closest valid id.
+    ///
+    /// # Errors
+    ///
+    /// [`UnknownIdError`] when the journey has no such stage.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let journey = journey_map::Journey::load("examples/data/retail_bank.ron")?;
+    /// let error = journey.resolve_stage("onbording").unwrap_err();
+    /// assert!(error.to_string().contains("did you mean"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn resolve_stage<Q>(&self, id: &Q) -> Result<StageIndex, UnknownIdError>
     where
         StageId: Borrow<Q>,
         Q: Hash + Eq + fmt::Display + ?Sized,
@@ -557,8 +587,23 @@ impl Journey {
         })
     }
 
-    /// Resolves a touchpoint id or explains, with a suggestion, why it cannot.
-    pub(crate) fn resolve_touchpoint<Q>(&self, id: &Q) -> Result<TouchpointIndex, UnknownIdError>
+    /// Resolves a touchpoint id, or explains why it cannot with the closest valid id.
+    ///
+    /// # Errors
+    ///
+    /// [`UnknownIdError`] when the journey has no such touchpoint.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let journey = journey_map::Journey::load("examples/data/retail_bank.ron")?;
+    /// let error = journey.resolve_touchpoint("chatbt").unwrap_err();
+    /// assert!(error.to_string().contains("did you mean"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn resolve_touchpoint<Q>(&self, id: &Q) -> Result<TouchpointIndex, UnknownIdError>
     where
         TouchpointId: Borrow<Q>,
         Q: Hash + Eq + fmt::Display + ?Sized,

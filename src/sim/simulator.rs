@@ -182,7 +182,10 @@ impl<'j> Simulator<'j> {
 
     /// Simulates `customers` customers, the first starting at `start`, and returns their
     /// interactions, customer by customer, each customer's in time order. The persona is given
-    /// on each customer's first interaction; the need key is the stage of the touchpoint.
+    /// on each customer's first interaction. The need key is the id of the touchpoint where
+    /// the need was raised: retries and repeats of one touchpoint, and the touchpoint a customer
+    /// is escalated or handed over to, carry the same need (repeat contacts); moving on to
+    /// another touchpoint raises a new one.
     ///
     /// # Complexity
     ///
@@ -204,6 +207,9 @@ impl<'j> Simulator<'j> {
             let id = format!("c{customer:06}");
             let mut at = arrival;
             let mut here = entry;
+            // The touchpoint where the customer's current need was raised: a retry, a repeat
+            // of the same touchpoint or a hand-over after an escalation keeps the need.
+            let mut need = entry;
             for step in 0..self.max_steps {
                 let b = &self.conduct[row * t + here];
                 let outcome =
@@ -221,7 +227,7 @@ impl<'j> Simulator<'j> {
                         b.handling_seconds.median,
                         b.handling_seconds.spread,
                     ))
-                    .with_need(touchpoint.stage.as_str())
+                    .with_need(self.journey.touchpoints()[need].id.as_str())
                     .with_resolved(outcome == Outcome::Completed && rng.random_bool(b.resolves));
                 if step == 0
                     && let Some(p) = persona
@@ -242,7 +248,7 @@ impl<'j> Simulator<'j> {
                     record.wait_seconds.unwrap_or(0.0) + record.handling_seconds.unwrap_or(0.0);
                 records.push(record);
                 at = add_seconds(at, busy + self.between_steps.sample(&mut rng));
-                here = match outcome {
+                let next = match outcome {
                     Outcome::Abandoned | Outcome::Failed => {
                         if rng.random_bool(b.retry) {
                             here
@@ -263,6 +269,10 @@ impl<'j> Simulator<'j> {
                         }
                     }
                 };
+                if next != here && outcome != Outcome::Escalated {
+                    need = next;
+                }
+                here = next;
             }
         }
         records

@@ -1,0 +1,283 @@
+//! Where customers struggle: friction ranked by impact, with the evidence, then the journey's
+//! health.
+//!
+//! ```text
+//! cargo run --release --example friction_report
+//! cargo run --release --example friction_report -- JOURNEY.ron INTERACTIONS.csv [--persona ID] [--json]
+//! ```
+//!
+//! With no files it reads the bundled sample, `examples/data/retail_bank.ron` and its simulated
+//! log (friction planted by `examples/data/retail_bank.behaviour.ron`). `--persona ID` shows
+//! the friction that persona meets (its own and everyone's) and its own health figures.
+//! `--json` prints the whole report and the metrics as JSON (schema in the README).
+//! Exit status: 0 on success, 1 on bad input or bad arguments.
+
+use std::process::ExitCode;
+
+use journey_map::analysis::{
+    DetectFriction, FrictionConfig, FrictionPoint, GroupMetrics, Keyed,
+    MetricsReport, Unit,
+};
+use journey_map::{IngestOptions, Journey, LogBuilder, Mode, PersonaId, StageId};
+
+const SAMPLE_JOURNEY: &str = "examples/data/retail_bank.ron";
+const SAMPLE_LOG: &str = "examples/data/retail_bank.interactions.csv";
+
+struct Args {
+    journey: String,
+    log: String,
+    persona: Option<String>,
+    json: bool,
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut files = Vec::new();
+    let (mut persona, mut json) = (None, false);
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--json" => json = true,
+            "--persona" => {
+                persona = Some(args.next().ok_or("--persona needs a persona id")?);
+            }
+            "-h" | "--help" => {
+                return Err(
+                    "usage: friction_report [JOURNEY.ron] [INTERACTIONS.csv] [--persona ID] [--json]"
+                        .to_owned(),
+                );
+            }
+            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
+            _ => files.push(arg),
+        }
+    }
+    let (journey, log) = match files.as_slice() {
+        [] => (SAMPLE_JOURNEY.to_owned(), SAMPLE_LOG.to_owned()),
+        [journey, log] => (journey.clone(), log.clone()),
+        [_] => return Err("give both JOURNEY.ron and INTERACTIONS.csv, or neither".to_owned()),
+        _ => return Err("too many files: give JOURNEY.ron and INTERACTIONS.csv".to_owned()),
+    };
+    Ok(Args {
+        journey,
+        log,
+        persona,
+        json,
+    })
+}
+
+/// The error and its chain of causes, on one line.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+fn run() -> Result<(), String> {
+    let args = parse_args()?;
+    let journey = Journey::load(&args.journey).map_err(|e| chain(&e))?;
+    let persona = match &args.persona {
+        Some(id) => Some(
+            journey
+                .resolve_persona(id.as_str())
+                .map_err(|e| chain(&e))?,
+        ),
+        None => None,
+    };
+    // Lenient: a bad row is skipped and reported, never silently dropped.
+    let mut builder = LogBuilder::new(&journey, IngestOptions::default().mode(Mode::Lenient));
+    builder
+        .read_csv_path(&args.log)
+        .map_err(|e| format!("{}: {}", args.log, chain(&e)))?;
+    let (log, ingest) = builder.finish();
+    if log.is_empty() {
+        return Err(format!("{}: no interactions to analyse", args.log));
+    }
+    let config = FrictionConfig::default();
+    let mut report = journey
+        .detect_friction(&log, &config)
+        .map_err(|e| chain(&e))?;
+    let metrics = MetricsReport::compute(&journey, &log, config.metrics).map_err(|e| chain(&e))?;
+    let persona_id = persona.map(|p| journey.personas()[p.index()].id.clone());
+    report
+        .points
+        .retain(|p| persona_id.is_none() || p.persona.is_none() || p.persona == persona_id);
+    let points: Vec<&FrictionPoint> = report.points.iter().collect();
+
+    if args.json {
+        let document = serde_json::json!({
+            "journey": journey.name(),
+            "persona": persona_id,
+            "ingest": { "accepted": ingest.accepted, "rejected": ingest.rejected_count() },
+            "friction": &report,
+            "metrics": metrics,
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&document).map_err(|e| e.to_string())?
+        );
+        return Ok(());
+    }
+
+    println!("Friction report: {}", journey.name());
+    if let Some(id) = &persona_id {
+        println!("Persona: {id} (its own friction and everyone's)");
+    }
+    println!(
+        "{} interactions of {} customers ({} rows skipped); {} reached a goal ({:.1}%)",
+        ingest.accepted,
+        report.customers,
+        ingest.rejected_count(),
+        report.converted,
+        100.0 * report.converted as f64 / report.customers.max(1) as f64,
+    );
+    println!(
+        "{} tests, flagged at q <= {} with at least {} observations; {} places too small to test",
+        report.tests, config.max_q, config.min_sample, report.untested
+    );
+    println!();
+    if points.is_empty() {
+        println!("No friction found.");
+    } else {
+        print_table(&points);
+        println!();
+        for (rank, point) in points.iter().enumerate() {
+            println!("{:>3}. {}", rank + 1, point.summary);
+        }
+    }
+    println!();
+    print_health(&journey, &metrics, persona_id.as_ref());
+    Ok(())
+}
+
+fn print_table(points: &[&FrictionPoint]) {
+    println!(
+        "{:>4}  {:<16}  {:<24}  {:<20}  {:>8}  {:>8}  {:>6}  key evidence",
+        "rank", "kind", "where", "persona", "severity", "affected", "lost"
+    );
+    for (rank, point) in points.iter().enumerate() {
+        let persona = point
+            .persona
+            .as_ref()
+            .map_or("everyone", |p| p.as_str());
+        let evidence = match &point.evidence {
+            Some(e) => {
+                let value = |v: f64| match e.unit {
+                    Unit::Share => format!("{:.0}%", v * 100.0),
+                    Unit::Seconds => human(v),
+                };
+                format!(
+                    "{} vs {} (95% {}..{}), n={}, q={:.1e}",
+                    value(e.observed),
+                    value(e.baseline),
+                    value(e.interval.low),
+                    value(e.interval.high),
+                    e.sample_size,
+                    e.q
+                )
+            }
+            None => "structural".to_owned(),
+        };
+        println!(
+            "{:>4}  {:<16}  {:<24}  {:<20}  {:>8.2}  {:>8}  {:>6.0}  {}",
+            rank + 1,
+            point.kind.as_str(),
+            point.location.touchpoint().as_str(),
+            persona,
+            point.severity,
+            point.customers_affected,
+            point.lost_conversions,
+            evidence
+        );
+    }
+}
+
+fn human(seconds: f64) -> String {
+    if seconds < 90.0 {
+        format!("{seconds:.0}s")
+    } else if seconds < 5400.0 {
+        format!("{:.1}min", seconds / 60.0)
+    } else if seconds < 129_600.0 {
+        format!("{:.1}h", seconds / 3600.0)
+    } else {
+        format!("{:.1}d", seconds / 86_400.0)
+    }
+}
+
+fn print_health(journey: &Journey, metrics: &MetricsReport, persona: Option<&PersonaId>) {
+    println!("Journey health");
+    let funnel = &metrics.journey.funnel;
+    println!("  funnel (customers reaching each stage):");
+    for step in funnel {
+        let from = step
+            .from_previous
+            .map_or("-".to_owned(), |r| format!("{:.0}%", r.value * 100.0));
+        println!(
+            "    {:<20} {:>7}  from previous {:>5}",
+            step.stage.as_str(),
+            step.customers,
+            from
+        );
+    }
+    if let Some(goal) = metrics.journey.goal_conversion {
+        println!(
+            "  conversion to a goal: {:.1}% (95% {:.1}..{:.1}%)",
+            goal.value * 100.0,
+            goal.interval.low * 100.0,
+            goal.interval.high * 100.0
+        );
+    }
+    let stages: Vec<(StageId, &GroupMetrics)> = match persona {
+        None => metrics
+            .by_stage
+            .iter()
+            .map(|k: &Keyed<StageId>| (k.key.clone(), &k.metrics))
+            .collect(),
+        Some(id) => metrics
+            .by_persona_stage
+            .iter()
+            .filter(|k| k.key.0.as_ref() == Some(id))
+            .map(|k| (k.key.1.clone(), &k.metrics))
+            .collect(),
+    };
+    println!(
+        "  by stage{}:",
+        persona.map_or(String::new(), |p| format!(" for {p}"))
+    );
+    println!(
+        "    {:<20} {:>8} {:>9} {:>12} {:>10}",
+        "stage", "NPS", "CSAT t2b", "CES easy", "answers"
+    );
+    for (stage, m) in stages {
+        let nps = m.nps.map_or("-".to_owned(), |n| format!("{:+.0}", n.score));
+        let csat = m
+            .csat
+            .map_or("-".to_owned(), |c| format!("{:.0}%", c.good.value * 100.0));
+        let ces = m
+            .ces
+            .map_or("-".to_owned(), |c| format!("{:.0}%", c.good.value * 100.0));
+        let answers = m.csat.map_or(0, |c| c.respondents);
+        println!(
+            "    {:<20} {:>8} {:>9} {:>12} {:>10}",
+            stage.as_str(),
+            nps,
+            csat,
+            ces,
+            answers
+        );
+    }
+    let _ = journey;
+}

@@ -1,0 +1,232 @@
+//! The settings of friction detection.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::report::FrictionKind;
+use crate::analysis::MetricsOptions;
+
+/// How friction is detected: how sure, how big and how well sampled a difference must be to
+/// be called friction, and which kinds to look for.
+///
+/// A place is flagged only when all three hold: its difference from the baseline is
+/// significant after the Benjamini-Hochberg correction over every test of the report
+/// (`q <= max_q`), the difference is at least the minimum effect, and both the place and its
+/// baseline have at least `min_sample` observations (places below it are not tested at all).
+///
+/// | setting | default | meaning |
+/// |---|---|---|
+/// | `max_q` | 0.05 | the false discovery rate: the largest q-value called friction |
+/// | `min_sample` | 30 | the fewest observations (customers, answers or cases) a test needs on each side |
+/// | `min_rate_difference` | 0.10 | a rate must exceed its baseline by at least 10 percentage points... |
+/// | `min_rate_ratio` | 1.25 | ...and be at least 1.25 times the baseline |
+/// | `min_time_ratio` | 1.5 | a typical time (geometric mean) must be at least 1.5 times the baseline's |
+/// | `persona_lens` | true | also test each persona against its own journey elsewhere |
+/// | `skip` | none | kinds not to look for |
+/// | `metrics` | [`MetricsOptions::default`] | the repeat-contact window and the FCR rule |
+///
+/// # Example
+///
+/// ```
+/// use journey_map::analysis::{FrictionConfig, FrictionKind};
+///
+/// let strict = FrictionConfig::default().max_q(0.01).min_sample(100).skip(FrictionKind::OffMap);
+/// assert_eq!(strict.min_sample, 100);
+///
+/// // The same from RON; fields left out keep their defaults.
+/// let loaded = FrictionConfig::from_ron_str("(max_q: 0.01, min_sample: 100, skip: [OffMap])", "inline")?;
+/// assert_eq!(loaded, strict);
+/// # Ok::<(), journey_map::LoadError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
+pub struct FrictionConfig {
+    /// The largest Benjamini-Hochberg q-value called friction, in `(0, 1]`.
+    pub max_q: f64,
+    /// The fewest observations a test needs in the place and in its baseline.
+    pub min_sample: u64,
+    /// The least a rate must exceed its baseline by, as a share (0.10 = 10 points).
+    pub min_rate_difference: f64,
+    /// The least ratio of a rate to its baseline, 1 or more.
+    pub min_rate_ratio: f64,
+    /// The least ratio of a typical time to its baseline, 1 or more.
+    pub min_time_ratio: f64,
+    /// Whether each persona is also tested against its own journey elsewhere, so that friction
+    /// one persona suffers alone is found and attributed to it.
+    pub persona_lens: bool,
+    /// Kinds not to look for.
+    pub skip: BTreeSet<FrictionKind>,
+    /// The repeat-contact window and the first-contact-resolution rule.
+    pub metrics: MetricsOptions,
+}
+
+impl Default for FrictionConfig {
+    fn default() -> Self {
+        Self {
+            max_q: 0.05,
+            min_sample: 30,
+            min_rate_difference: 0.10,
+            min_rate_ratio: 1.25,
+            min_time_ratio: 1.5,
+            persona_lens: true,
+            skip: BTreeSet::new(),
+            metrics: MetricsOptions::default(),
+        }
+    }
+}
+
+/// A friction setting outside what it may be.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("friction setting {field} is {value}, expected {expected}")]
+#[non_exhaustive]
+pub struct ConfigError {
+    /// The setting.
+    pub field: &'static str,
+    /// Its value.
+    pub value: f64,
+    /// What it may be.
+    pub expected: &'static str,
+}
+
+impl FrictionConfig {
+    /// Sets the largest q-value called friction.
+    pub fn max_q(mut self, max_q: f64) -> Self {
+        self.max_q = max_q;
+        self
+    }
+
+    /// Sets the fewest observations a test needs on each side.
+    pub fn min_sample(mut self, min_sample: u64) -> Self {
+        self.min_sample = min_sample;
+        self
+    }
+
+    /// Sets the least difference between a rate and its baseline.
+    pub fn min_rate_difference(mut self, difference: f64) -> Self {
+        self.min_rate_difference = difference;
+        self
+    }
+
+    /// Sets the least ratio between a rate and its baseline.
+    pub fn min_rate_ratio(mut self, ratio: f64) -> Self {
+        self.min_rate_ratio = ratio;
+        self
+    }
+
+    /// Sets the least ratio between a typical time and its baseline.
+    pub fn min_time_ratio(mut self, ratio: f64) -> Self {
+        self.min_time_ratio = ratio;
+        self
+    }
+
+    /// Turns the persona lens on or off.
+    pub fn persona_lens(mut self, on: bool) -> Self {
+        self.persona_lens = on;
+        self
+    }
+
+    /// Stops looking for `kind`.
+    pub fn skip(mut self, kind: FrictionKind) -> Self {
+        self.skip.insert(kind);
+        self
+    }
+
+    /// Sets the repeat-contact window and the FCR rule.
+    pub fn metrics(mut self, options: MetricsOptions) -> Self {
+        self.metrics = options;
+        self
+    }
+
+    /// Checks every setting.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError`] for the first setting out of range: `max_q` outside `(0, 1]`,
+    /// `min_sample` of 0, `min_rate_difference` outside `0..1`, a ratio below 1, or NaN.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use journey_map::analysis::FrictionConfig;
+    ///
+    /// assert!(FrictionConfig::default().validate().is_ok());
+    /// let error = FrictionConfig::default().max_q(0.0).validate().unwrap_err();
+    /// assert_eq!(error.to_string(), "friction setting max_q is 0, expected a share in (0, 1]");
+    /// ```
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let checks: [(&'static str, f64, bool, &'static str); 5] = [
+            (
+                "max_q",
+                self.max_q,
+                self.max_q > 0.0 && self.max_q <= 1.0,
+                "a share in (0, 1]",
+            ),
+            (
+                "min_sample",
+                self.min_sample as f64,
+                self.min_sample > 0,
+                "1 or more",
+            ),
+            (
+                "min_rate_difference",
+                self.min_rate_difference,
+                (0.0..1.0).contains(&self.min_rate_difference),
+                "a share in 0..1",
+            ),
+            (
+                "min_rate_ratio",
+                self.min_rate_ratio,
+                self.min_rate_ratio.is_finite() && self.min_rate_ratio >= 1.0,
+                "1 or more",
+            ),
+            (
+                "min_time_ratio",
+                self.min_time_ratio,
+                self.min_time_ratio.is_finite() && self.min_time_ratio >= 1.0,
+                "1 or more",
+            ),
+        ];
+        match checks.into_iter().find(|c| !c.2) {
+            Some((field, value, _, expected)) => Err(ConfigError {
+                field,
+                value,
+                expected,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Reads settings from RON text (`origin` names it in errors); fields left out keep their
+    /// defaults.
+    ///
+    /// # Errors
+    ///
+    /// [`LoadError::Syntax`](crate::LoadError::Syntax) with line and column, for bad syntax and
+    /// unknown fields. Values are checked by [`FrictionConfig::validate`], which detection
+    /// calls.
+    pub fn from_ron_str(text: &str, origin: &str) -> Result<FrictionConfig, crate::LoadError> {
+        crate::format::ron::read(text).map_err(|e| crate::LoadError::Syntax {
+            origin: origin.to_owned(),
+            line: e.line,
+            column: e.column,
+            message: e.message,
+        })
+    }
+
+    /// Reads settings from a RON file.
+    ///
+    /// # Errors
+    ///
+    /// [`LoadError::Read`](crate::LoadError::Read) when the file cannot be read, otherwise as
+    /// [`FrictionConfig::from_ron_str`].
+    pub fn load(path: impl AsRef<std::path::Path>) -> Result<FrictionConfig, crate::LoadError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| crate::LoadError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::from_ron_str(&text, &path.display().to_string())
+    }
+}

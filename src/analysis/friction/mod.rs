@@ -1,0 +1,124 @@
+//! Friction: where the journey is slow, hard or ineffective for customers, ranked by impact,
+//! each point with its evidence, and never claimed from a sample too small to show it.
+//!
+//! # Method
+//!
+//! One pass over the log counts, per persona and touchpoint, the customers who met each kind
+//! of friction, the survey answers, the needs and the times. Then, for each kind and
+//! touchpoint, one test compares the touchpoint with every other touchpoint of the journey
+//! (everyone's interactions), and, with the persona lens on, one test per persona compares that
+//! persona at the touchpoint with the same persona elsewhere. Shares are tested with Fisher's
+//! exact test, times with Welch's t-test on the logarithm of 1 + seconds, both one-sided
+//! ("worse than the baseline"). The Benjamini-Hochberg correction runs over every test of the
+//! report. A test is friction when its q-value is at most [`FrictionConfig::max_q`] and its
+//! difference is at least the minimum effect; places with fewer than
+//! [`FrictionConfig::min_sample`] observations, or whose baseline has fewer, are not tested.
+//!
+//! **Persona lens.** When the test for everyone is friction and no persona alone is, the
+//! friction is everyone's. When some personas alone are, and the other personas, pooled, have
+//! at least `min_sample` observations at the touchpoint and do not show a difference of the
+//! minimum effect there, the friction is reported for each of those personas alone, with their
+//! own evidence: it is not diluted into the total. When the others show it too, it is
+//! everyone's. When the others are too few to tell, it is everyone's if more than one persona
+//! suffers it alone, else that one persona's.
+//!
+//! Which customers count: drop-off, abandonment, failure, escalation and loops count customers
+//! (a customer who abandons three times counts once), off-map counts customers who moved on
+//! from the touchpoint, survey kinds count answers, repeat contacts and resolution times count
+//! needs first raised at the touchpoint, waits count interactions. Drop-off is not tested at
+//! goal touchpoints, where a journey may end.
+//!
+//! Structural friction (dead ends, unreachable touchpoints) comes from
+//! [`Journey::warnings`]; it has no test and no evidence.
+
+mod config;
+mod counts;
+mod detect;
+mod report;
+
+pub use config::{ConfigError, FrictionConfig};
+pub use detect::FrictionError;
+pub use report::{Axis, Evidence, FrictionKind, FrictionPoint, FrictionReport, Location, Unit};
+
+use crate::{InteractionLog, Journey};
+
+/// Friction detection, as an analysis of a journey.
+///
+/// # Arguments
+///
+/// `log`: the journey's interactions; `config`: the thresholds and kinds
+/// ([`FrictionConfig::default`] for the documented defaults).
+///
+/// # Returns
+///
+/// A [`FrictionReport`]: every friction point, highest impact first, each with its location,
+/// kind, persona (when one persona suffers it alone), severity, customers affected, estimated
+/// lost conversions, evidence and one plain sentence.
+///
+/// # Errors
+///
+/// [`FrictionError::Config`] for settings out of range; [`FrictionError::Journey`] when the log
+/// was built for another journey.
+///
+/// # Complexity
+///
+/// O(n + K·T·P) for n interactions, K kinds, T touchpoints and P personas, plus
+/// O(m log m) for the correction over m tests.
+///
+/// # Example
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use journey_map::analysis::{DetectFriction, FrictionConfig, FrictionKind};
+/// use journey_map::{IngestOptions, Journey, LogBuilder};
+///
+/// let journey = Journey::load("examples/data/retail_bank.ron")?;
+/// let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+/// builder.read_csv_path("examples/data/retail_bank.interactions.csv")?;
+/// let (log, _) = builder.finish();
+/// let report = journey.detect_friction(&log, &FrictionConfig::default())?;
+///
+/// // The sample log has friction planted at the online application form.
+/// let worst = &report.points[0];
+/// println!("{} at {}: {}", worst.kind, worst.location.touchpoint(), worst.summary);
+/// assert!(report.points.iter().any(|p| p.location.touchpoint().as_str() == "online-application"));
+/// # Ok(())
+/// # }
+/// ```
+pub trait DetectFriction {
+    /// Finds where customers struggle. See the trait's documentation.
+    ///
+    /// # Errors
+    ///
+    /// See [`DetectFriction`].
+    fn detect_friction(
+        &self,
+        log: &InteractionLog,
+        config: &FrictionConfig,
+    ) -> Result<FrictionReport, FrictionError>;
+}
+
+impl DetectFriction for Journey {
+    fn detect_friction(
+        &self,
+        log: &InteractionLog,
+        config: &FrictionConfig,
+    ) -> Result<FrictionReport, FrictionError> {
+        detect::detect(self, log, config)
+    }
+}
+
+impl FrictionReport {
+    /// The same as [`DetectFriction::detect_friction`], as a constructor.
+    ///
+    /// # Errors
+    ///
+    /// See [`DetectFriction`].
+    pub fn compute(
+        journey: &Journey,
+        log: &InteractionLog,
+        config: &FrictionConfig,
+    ) -> Result<FrictionReport, FrictionError> {
+        detect::detect(journey, log, config)
+    }
+}

@@ -1,0 +1,230 @@
+//! What friction detection returns: ranked friction points with their evidence.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::config::FrictionConfig;
+use crate::stats::Interval;
+use crate::{PersonaId, StageId, TouchpointId};
+
+/// A kind of friction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum FrictionKind {
+    /// Journeys end here without reaching a goal more often than elsewhere.
+    DropOff,
+    /// Customers give up here (an abandoned interaction) more often than elsewhere.
+    Abandonment,
+    /// Interactions fail here (a failed payment, an error) more often than elsewhere.
+    Failure,
+    /// Customers are escalated or handed over here (a chatbot to a person) more often.
+    Escalation,
+    /// CSAT answers below the top two boxes are more common here.
+    LowSatisfaction,
+    /// NPS detractors (0-6) are more common here.
+    Detractors,
+    /// CES answers that are not "easy" are more common here.
+    HighEffort,
+    /// Customers wait longer here.
+    LongWait,
+    /// Needs first raised here take longer to resolve.
+    SlowResolution,
+    /// Needs first raised here are not resolved at the first contact (by the FCR rule) more
+    /// often: repeat contacts.
+    RepeatContact,
+    /// Customers come back to this touchpoint (a repeat, or ping-pong with another one) more
+    /// often.
+    Loop,
+    /// Customers leave this touchpoint for one the map has no flow to (including skipped
+    /// stages and moves back) more often.
+    OffMap,
+    /// No goal can be reached from this touchpoint along the designed flows.
+    DeadEnd,
+    /// No entry leads to this touchpoint along the designed flows.
+    Unreachable,
+}
+
+impl FrictionKind {
+    /// Every kind, in report order.
+    pub const ALL: [FrictionKind; 14] = [
+        FrictionKind::DropOff,
+        FrictionKind::Abandonment,
+        FrictionKind::Failure,
+        FrictionKind::Escalation,
+        FrictionKind::LowSatisfaction,
+        FrictionKind::Detractors,
+        FrictionKind::HighEffort,
+        FrictionKind::LongWait,
+        FrictionKind::SlowResolution,
+        FrictionKind::RepeatContact,
+        FrictionKind::Loop,
+        FrictionKind::OffMap,
+        FrictionKind::DeadEnd,
+        FrictionKind::Unreachable,
+    ];
+
+    /// The axis of the ideal journey this kind hurts.
+    pub fn axis(self) -> Axis {
+        match self {
+            FrictionKind::LongWait | FrictionKind::SlowResolution => Axis::Fast,
+            FrictionKind::HighEffort
+            | FrictionKind::Escalation
+            | FrictionKind::Loop
+            | FrictionKind::OffMap => Axis::Easy,
+            _ => Axis::Effective,
+        }
+    }
+
+    /// A short lowercase name, as in `drop-off` or `long wait`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FrictionKind::DropOff => "drop-off",
+            FrictionKind::Abandonment => "abandonment",
+            FrictionKind::Failure => "failure",
+            FrictionKind::Escalation => "escalation",
+            FrictionKind::LowSatisfaction => "low satisfaction",
+            FrictionKind::Detractors => "detractors",
+            FrictionKind::HighEffort => "high effort",
+            FrictionKind::LongWait => "long wait",
+            FrictionKind::SlowResolution => "slow resolution",
+            FrictionKind::RepeatContact => "repeat contact",
+            FrictionKind::Loop => "loop",
+            FrictionKind::OffMap => "off-map",
+            FrictionKind::DeadEnd => "dead end",
+            FrictionKind::Unreachable => "unreachable",
+        }
+    }
+
+    /// Whether this kind comes from the map's structure rather than from interactions.
+    pub fn is_structural(self) -> bool {
+        matches!(self, FrictionKind::DeadEnd | FrictionKind::Unreachable)
+    }
+}
+
+impl fmt::Display for FrictionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The three axes of an ideal journey: fast, easy and effective.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Axis {
+    /// Time: waits and resolution times.
+    Fast,
+    /// Effort: effort scores, hand-overs, loops, detours.
+    Easy,
+    /// Outcome: drop-off, failures, unresolved needs, dissatisfaction.
+    Effective,
+}
+
+/// Where a friction point is.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum Location {
+    /// One touchpoint, with its stage.
+    Touchpoint {
+        /// The touchpoint.
+        touchpoint: TouchpointId,
+        /// Its stage.
+        stage: StageId,
+    },
+}
+
+impl Location {
+    /// The touchpoint of this location.
+    pub fn touchpoint(&self) -> &TouchpointId {
+        match self {
+            Location::Touchpoint { touchpoint, .. } => touchpoint,
+        }
+    }
+}
+
+/// What a measured value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Unit {
+    /// A share in `0..=1`.
+    Share,
+    /// Seconds.
+    Seconds,
+}
+
+/// The evidence behind a friction point: the test that found it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Evidence {
+    /// What was measured, in words, e.g. "share of customers who abandoned".
+    pub metric: String,
+    /// Its unit.
+    pub unit: Unit,
+    /// The value here.
+    pub observed: f64,
+    /// The value of the baseline it is compared with.
+    pub baseline: f64,
+    /// The 95% interval of the value here (Wilson for shares; for times, the t interval of the
+    /// typical time).
+    pub interval: Interval,
+    /// Observations here (customers, answers or cases).
+    pub sample_size: u64,
+    /// Observations in the baseline.
+    pub baseline_sample_size: u64,
+    /// The one-sided p-value of "worse than the baseline" (Fisher's exact test for shares,
+    /// Welch's t-test on the logarithm of 1 + seconds for times).
+    pub p: f64,
+    /// The Benjamini-Hochberg q-value over every test of the report.
+    pub q: f64,
+    /// What the baseline is, in words, e.g. "every other touchpoint".
+    pub baseline_of: String,
+}
+
+/// One place where customers struggle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct FrictionPoint {
+    /// What kind of friction.
+    pub kind: FrictionKind,
+    /// The axis it hurts.
+    pub axis: Axis,
+    /// Where.
+    pub location: Location,
+    /// The persona that suffers it alone, or `None` when it is everyone's.
+    pub persona: Option<PersonaId>,
+    /// The size of the difference as a standardized effect: Cohen's h for shares, Cohen's d on
+    /// the logarithm of times (0.2 small, 0.5 medium, 0.8 large); 1 for structural friction
+    /// that customers met, 0 for structural friction nobody met.
+    pub severity: f64,
+    /// `severity` times the customers affected: what the report is ranked by.
+    pub impact: f64,
+    /// Customers who met it: who had the bad outcome, answer or time here (for structural
+    /// friction, who were at the touchpoint).
+    pub customers_affected: u64,
+    /// Conversions those customers lost beyond the baseline: the customers affected times how
+    /// much less often they converted than the other customers at the same place, times the
+    /// share of the bad outcomes that is beyond the baseline. An association, not a proof of
+    /// cause. 0 when they converted as often.
+    pub lost_conversions: f64,
+    /// The test behind it; `None` for structural friction.
+    pub evidence: Option<Evidence>,
+    /// One plain sentence for a CX manager.
+    pub summary: String,
+}
+
+/// Friction found in a journey and its log, ranked by impact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct FrictionReport {
+    /// The settings it was found with.
+    pub config: FrictionConfig,
+    /// Customers in the log.
+    pub customers: u64,
+    /// Of those, customers who reached a goal.
+    pub converted: u64,
+    /// Tests run: the family the Benjamini-Hochberg correction covers.
+    pub tests: u64,
+    /// Places not tested because they or their baseline had fewer than `min_sample`
+    /// observations.
+    pub untested: u64,
+    /// Friction points, highest impact first (structural ones nobody met last).
+    pub points: Vec<FrictionPoint>,
+}
