@@ -15,8 +15,7 @@
 use std::process::ExitCode;
 
 use journey_map::analysis::{
-    DetectFriction, FrictionConfig, FrictionPoint, GroupMetrics, Keyed,
-    MetricsReport, Unit,
+    DetectFriction, FrictionConfig, FrictionPoint, GroupMetrics, Keyed, MetricsReport, Unit,
 };
 use journey_map::{IngestOptions, Journey, LogBuilder, Mode, PersonaId, StageId};
 
@@ -169,10 +168,7 @@ fn print_table(points: &[&FrictionPoint]) {
         "rank", "kind", "where", "persona", "severity", "affected", "lost"
     );
     for (rank, point) in points.iter().enumerate() {
-        let persona = point
-            .persona
-            .as_ref()
-            .map_or("everyone", |p| p.as_str());
+        let persona = point.persona.as_ref().map_or("everyone", |p| p.as_str());
         let evidence = match &point.evidence {
             Some(e) => {
                 let value = |v: f64| match e.unit {

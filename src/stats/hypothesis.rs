@@ -2,7 +2,7 @@
 //! t-test for means, plus the moments of a sample they need.
 
 use serde::{Deserialize, Serialize};
-use statrs::distribution::{ContinuousCDF, StudentsT};
+use statrs::distribution::{Binomial, ContinuousCDF, DiscreteCDF, StudentsT};
 use statrs::function::factorial::ln_factorial;
 
 use super::wilson::Interval;
@@ -82,6 +82,43 @@ pub fn fisher_greater(x1: u64, n1: u64, x2: u64, n2: u64) -> f64 {
             }
         }
         (1.0 - sum).clamp(0.0, 1.0)
+    }
+}
+
+/// The one-sided p-value of the exact binomial test that a rate is higher than `theta`: the
+/// probability of `x` or more successes in `n` trials when each succeeds with probability
+/// `theta`.
+///
+/// # Returns
+///
+/// A p-value in `0..=1`: 1 when `x` is 0 (after clipping to `n`), when `theta` is 1 or more
+/// or NaN; 0 when `theta` is 0 or less and `x > 0`.
+///
+/// # Complexity
+///
+/// O(1) (a regularized incomplete beta function).
+///
+/// # Example
+///
+/// ```
+/// use journey_map::stats::binomial_greater;
+///
+/// // 40 of 100 gave up here: far more than a rate of 14%.
+/// assert!(binomial_greater(40, 100, 0.14) < 1e-9);
+/// // 16 of 100 is not.
+/// assert!(binomial_greater(16, 100, 0.14) > 0.2);
+/// ```
+pub fn binomial_greater(x: u64, n: u64, theta: f64) -> f64 {
+    let x = x.min(n);
+    if x == 0 || theta.is_nan() || theta >= 1.0 {
+        return 1.0;
+    }
+    if theta <= 0.0 {
+        return 0.0;
+    }
+    match Binomial::new(theta, n) {
+        Ok(binomial) => binomial.sf(x - 1).clamp(0.0, 1.0),
+        Err(_) => 1.0,
     }
 }
 
@@ -174,6 +211,27 @@ impl Moments {
 /// assert!(welch_greater(&usual, &slow) > 0.99);
 /// ```
 pub fn welch_greater(a: &Moments, b: &Moments) -> f64 {
+    welch_greater_by(a, b, 0.0)
+}
+
+/// The one-sided p-value of Welch's t-test that the mean of `a` exceeds the mean of `b` by
+/// more than `shift`: a test against a minimum effect. See [`welch_greater`].
+///
+/// # Example
+///
+/// ```
+/// use journey_map::stats::{welch_greater_by, Moments};
+///
+/// let (mut slow, mut usual) = (Moments::default(), Moments::default());
+/// for i in 0..50 {
+///     slow.push(10.0 + f64::from(i % 5));
+///     usual.push(5.0 + f64::from(i % 5));
+/// }
+/// // 5 higher: clearly more than 2 higher, not more than 6 higher.
+/// assert!(welch_greater_by(&slow, &usual, 2.0) < 1e-10);
+/// assert!(welch_greater_by(&slow, &usual, 6.0) > 0.99);
+/// ```
+pub fn welch_greater_by(a: &Moments, b: &Moments, shift: f64) -> f64 {
     let (Some(ma), Some(va), Some(mb), Some(vb)) = (a.mean(), a.variance(), b.mean(), b.variance())
     else {
         return 1.0;
@@ -182,9 +240,9 @@ pub fn welch_greater(a: &Moments, b: &Moments) -> f64 {
     let (sa, sb) = (va / na, vb / nb);
     let se = (sa + sb).sqrt();
     if se <= 0.0 || !se.is_finite() {
-        return if ma > mb { 0.0 } else { 1.0 };
+        return if ma - mb > shift { 0.0 } else { 1.0 };
     }
-    let t = (ma - mb) / se;
+    let t = (ma - mb - shift) / se;
     let df = (sa + sb).powi(2) / (sa * sa / (na - 1.0) + sb * sb / (nb - 1.0));
     match StudentsT::new(0.0, 1.0, df) {
         Ok(dist) => dist.sf(t).clamp(0.0, 1.0),
@@ -242,6 +300,32 @@ mod tests {
         assert!(p < 1e-100 && p >= 0.0);
         let p = fisher_greater(22_300, 100_000, 200_000, 900_000);
         assert!(p > 0.01 && p < 1.0, "{p}");
+    }
+
+    #[test]
+    fn binomial_tail_agrees_with_the_definition() {
+        let choose =
+            |n: u64, k: u64| (ln_factorial(n) - ln_factorial(k) - ln_factorial(n - k)).exp();
+        for (x, n, theta) in [
+            (3_u64, 10_u64, 0.2_f64),
+            (0, 5, 0.5),
+            (5, 5, 0.5),
+            (12, 30, 0.14),
+            (1, 1, 0.3),
+        ] {
+            let reference: f64 = (x..=n)
+                .map(|i| choose(n, i) * theta.powi(i as i32) * (1.0 - theta).powi((n - i) as i32))
+                .sum();
+            let ours = binomial_greater(x, n, theta);
+            assert!(
+                (ours - reference.min(1.0)).abs() < 1e-9,
+                "{x}/{n} at {theta}: {ours} {reference}"
+            );
+        }
+        assert_eq!(binomial_greater(3, 10, 0.0), 0.0);
+        assert_eq!(binomial_greater(3, 10, 1.0), 1.0);
+        assert_eq!(binomial_greater(3, 10, f64::NAN), 1.0);
+        assert_eq!(binomial_greater(0, 0, 0.5), 1.0);
     }
 
     #[test]

@@ -13,7 +13,7 @@ mod survival;
 mod wilson;
 
 pub use fdr::benjamini_hochberg;
-pub use hypothesis::{Moments, fisher_greater, welch_greater};
+pub use hypothesis::{Moments, binomial_greater, fisher_greater, welch_greater, welch_greater_by};
 pub use percentiles::{Durations, Mean, Summary};
 pub use survival::TimeToEvent;
 pub use wilson::{Interval, Rate};

@@ -10,10 +10,10 @@ use crate::analysis::MetricsOptions;
 /// How friction is detected: how sure, how big and how well sampled a difference must be to
 /// be called friction, and which kinds to look for.
 ///
-/// A place is flagged only when all three hold: its difference from the baseline is
-/// significant after the Benjamini-Hochberg correction over every test of the report
-/// (`q <= max_q`), the difference is at least the minimum effect, and both the place and its
-/// baseline have at least `min_sample` observations (places below it are not tested at all).
+/// A place is flagged only when its difference from the baseline is significantly larger than
+/// the minimum effect after the Benjamini-Hochberg correction over every test of the report
+/// (`q <= max_q`), and both the place and its baseline have at least `min_sample`
+/// observations (places below it are not tested at all).
 ///
 /// | setting | default | meaning |
 /// |---|---|---|

@@ -19,7 +19,6 @@ pub(super) const SLOW_RESOLUTION: usize = 8;
 pub(super) const REPEAT_CONTACT: usize = 9;
 pub(super) const LOOP: usize = 10;
 pub(super) const OFF_MAP: usize = 11;
-const DEPARTED: u16 = 1 << 12;
 const VISITED: u16 = 1 << 13;
 
 /// Bins of the customer-level maximum of ln(1 + seconds), for times above a threshold that
@@ -33,8 +32,6 @@ pub(super) struct Cell {
     /// Customers with an interaction here, and of those who reached a goal.
     pub visitors: u64,
     pub visitors_converted: u64,
-    /// Customers who moved on from here to another interaction.
-    pub departed: u64,
     /// Customers who met each kind here (times: see `highest`), and of those who converted.
     pub met: [u64; KINDS],
     pub met_converted: [u64; KINDS],
@@ -53,7 +50,6 @@ impl Default for Cell {
         Self {
             visitors: 0,
             visitors_converted: 0,
-            departed: 0,
             met: [0; KINDS],
             met_converted: [0; KINDS],
             answers: [[0; 2]; 3],
@@ -68,7 +64,6 @@ impl Cell {
     pub(super) fn add(&mut self, other: &Cell) {
         self.visitors += other.visitors;
         self.visitors_converted += other.visitors_converted;
-        self.departed += other.departed;
         for k in 0..KINDS {
             self.met[k] += other.met[k];
             self.met_converted[k] += other.met_converted[k];
@@ -178,7 +173,6 @@ impl Counts {
                 }
                 flags[tp] = f;
                 if let Some(from) = previous {
-                    flags[from] |= DEPARTED;
                     if from != tp
                         && !journey
                             .flows_out
@@ -256,7 +250,6 @@ impl Counts {
                 let cell = &mut counts.cells[base + tp];
                 cell.visitors += 1;
                 cell.visitors_converted += conv;
-                cell.departed += u64::from(f & DEPARTED != 0);
                 for k in 0..KINDS {
                     if k == LONG_WAIT || k == SLOW_RESOLUTION {
                         continue;

@@ -8,7 +8,9 @@ use super::counts::{
 };
 use super::report::{Evidence, FrictionKind, FrictionPoint, FrictionReport, Location, Unit};
 use crate::analysis::JourneyMismatch;
-use crate::stats::{Interval, Moments, Rate, benjamini_hochberg, fisher_greater, welch_greater};
+use crate::stats::{
+    Interval, Moments, Rate, benjamini_hochberg, binomial_greater, welch_greater_by,
+};
 use crate::{InteractionLog, Journey, StructuralWarning};
 
 /// Why friction could not be detected.
@@ -39,10 +41,9 @@ impl Measure {
     fn of(cell: &Cell, kind: usize) -> Measure {
         let rate = |n: u64, bad: u64| Measure::Rate { n, bad };
         match kind {
-            DROP_OFF | ABANDONMENT | FAILURE | ESCALATION | LOOP => {
+            DROP_OFF | ABANDONMENT | FAILURE | ESCALATION | LOOP | OFF_MAP => {
                 rate(cell.visitors, cell.met[kind])
             }
-            OFF_MAP => rate(cell.departed, cell.met[kind]),
             LOW_SATISFACTION => rate(cell.answers[0][0], cell.answers[0][1]),
             DETRACTORS => rate(cell.answers[1][0], cell.answers[1][1]),
             HIGH_EFFORT => rate(cell.answers[2][0], cell.answers[2][1]),
@@ -108,16 +109,18 @@ fn test(here: Measure, rest: Measure, config: &FrictionConfig) -> Option<Tested>
         (Measure::Rate { n, bad }, Measure::Rate { n: n2, bad: b2 }) => {
             let rate = Rate::new(bad, n)?;
             let (observed, baseline) = (rate.value, b2 as f64 / n2 as f64);
-            let big_enough = observed - baseline >= config.min_rate_difference - 1e-12
-                && observed >= baseline * config.min_rate_ratio;
+            // The least rate that is friction: the minimum effect above the baseline.
+            let threshold = (baseline + config.min_rate_difference)
+                .max(baseline * config.min_rate_ratio)
+                .min(1.0);
             Some(Tested {
-                p: fisher_greater(bad, n, b2, n2),
+                p: binomial_greater(bad, n, threshold),
                 observed,
                 baseline,
                 interval: rate.interval,
                 n,
                 baseline_n: n2,
-                big_enough,
+                big_enough: observed >= threshold,
                 severity: 2.0 * observed.sqrt().asin() - 2.0 * baseline.sqrt().asin(),
             })
         }
@@ -126,7 +129,7 @@ fn test(here: Measure, rest: Measure, config: &FrictionConfig) -> Option<Tested>
             let spread = ((a.variance()? + b.variance()?) / 2.0).sqrt();
             let interval = a.mean_interval()?;
             Some(Tested {
-                p: welch_greater(&a, &b),
+                p: welch_greater_by(&a, &b, config.min_time_ratio.ln()),
                 observed: ma.exp_m1(),
                 baseline: mb.exp_m1(),
                 interval: Interval {

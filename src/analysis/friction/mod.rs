@@ -7,12 +7,19 @@
 //! of friction, the survey answers, the needs and the times. Then, for each kind and
 //! touchpoint, one test compares the touchpoint with every other touchpoint of the journey
 //! (everyone's interactions), and, with the persona lens on, one test per persona compares that
-//! persona at the touchpoint with the same persona elsewhere. Shares are tested with Fisher's
-//! exact test, times with Welch's t-test on the logarithm of 1 + seconds, both one-sided
-//! ("worse than the baseline"). The Benjamini-Hochberg correction runs over every test of the
-//! report. A test is friction when its q-value is at most [`FrictionConfig::max_q`] and its
-//! difference is at least the minimum effect; places with fewer than
-//! [`FrictionConfig::min_sample`] observations, or whose baseline has fewer, are not tested.
+//! persona at the touchpoint with the same persona elsewhere.
+//!
+//! Each test asks whether the touchpoint is worse than its baseline *by more than the minimum
+//! effect*, not merely worse: a share is tested with the exact binomial test against the
+//! baseline's share plus [`FrictionConfig::min_rate_difference`] (or times
+//! [`FrictionConfig::min_rate_ratio`], whichever is higher), the baseline taken as known (it
+//! is the pooled rest of the journey, usually many times larger); a time is tested with
+//! Welch's t-test on the logarithm of 1 + seconds, against a difference of
+//! ln([`FrictionConfig::min_time_ratio`]). Small, real differences between healthy
+//! touchpoints are therefore not friction, however large the sample. The Benjamini-Hochberg
+//! correction runs over every test of the report, and a test is friction when its q-value is
+//! at most [`FrictionConfig::max_q`]. Places with fewer than [`FrictionConfig::min_sample`]
+//! observations, or whose baseline has fewer, are not tested.
 //!
 //! **Persona lens.** When the test for everyone is friction and no persona alone is, the
 //! friction is everyone's. When some personas alone are, and the other personas, pooled, have
@@ -22,9 +29,9 @@
 //! everyone's. When the others are too few to tell, it is everyone's if more than one persona
 //! suffers it alone, else that one persona's.
 //!
-//! Which customers count: drop-off, abandonment, failure, escalation and loops count customers
-//! (a customer who abandons three times counts once), off-map counts customers who moved on
-//! from the touchpoint, survey kinds count answers, repeat contacts and resolution times count
+//! Which customers count: drop-off, abandonment, failure, escalation, loops and off-map moves
+//! count customers at the touchpoint (a customer who abandons three times counts once), survey
+//! kinds count answers, repeat contacts and resolution times count
 //! needs first raised at the touchpoint, waits count interactions. Drop-off is not tested at
 //! goal touchpoints, where a journey may end.
 //!

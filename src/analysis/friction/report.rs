@@ -169,8 +169,9 @@ pub struct Evidence {
     pub sample_size: u64,
     /// Observations in the baseline.
     pub baseline_sample_size: u64,
-    /// The one-sided p-value of "worse than the baseline" (Fisher's exact test for shares,
-    /// Welch's t-test on the logarithm of 1 + seconds for times).
+    /// The one-sided p-value of "worse than the baseline by more than the minimum effect"
+    /// (the exact binomial test for shares, Welch's t-test on the logarithm of 1 + seconds
+    /// for times).
     pub p: f64,
     /// The Benjamini-Hochberg q-value over every test of the report.
     pub q: f64,

@@ -1,0 +1,520 @@
+//! Friction detection against ground truth: journeys simulated with friction planted at random
+//! touchpoints, some for one persona only, on top of realistic differences between healthy
+//! touchpoints. At 10,000 customers every planted friction is found with its persona and no
+//! healthy touchpoint is flagged; at 200 customers no healthy touchpoint is flagged.
+
+use std::collections::BTreeMap;
+
+use journey_map::analysis::{
+    DetectFriction, FrictionConfig, FrictionError, FrictionKind, FrictionReport,
+};
+use journey_map::sim::{Behaviour, BehaviourChange, PersonaBehaviour, Simulator, Spread};
+use journey_map::{
+    Channel, Flow, IngestOptions, Interaction, InteractionLog, Journey, JourneyBuilder, LogBuilder,
+    Outcome, Persona, PersonaId, Stage, Touchpoint, TouchpointId, TouchpointKind,
+};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+const STAGES: usize = 4;
+const PER_STAGE: usize = 5;
+const PERSONAS: [&str; 3] = ["commuter", "retiree", "student"];
+
+fn tp(stage: usize, i: usize) -> String {
+    format!("s{stage}-t{i}")
+}
+
+/// Four stages of five touchpoints; every touchpoint of a stage leads to three of the next;
+/// the first stage holds the entries and the last the goals; three personas.
+fn journey() -> Journey {
+    let mut builder = JourneyBuilder::new("Ground truth");
+    for p in PERSONAS {
+        builder = builder.persona(Persona::new(p, p));
+    }
+    builder =
+        builder.stages((0..STAGES).map(|s| Stage::new(format!("stage-{s}"), format!("Stage {s}"))));
+    let channels = [
+        Channel::Web,
+        Channel::MobileApp,
+        Channel::Phone,
+        Channel::Email,
+        Channel::LiveChat,
+    ];
+    let mut touchpoints = Vec::new();
+    let mut flows = Vec::new();
+    for s in 0..STAGES {
+        for i in 0..PER_STAGE {
+            let mut t = Touchpoint::new(
+                tp(s, i),
+                format!("Touchpoint {s}.{i}"),
+                format!("stage-{s}"),
+                channels[i].clone(),
+                TouchpointKind::DigitalProduct,
+            );
+            if s == 0 {
+                t = t.entry();
+            }
+            if s == STAGES - 1 {
+                t = t.goal();
+            } else {
+                for j in 0..3 {
+                    flows.push(Flow::new(tp(s, i), tp(s + 1, (i + j) % PER_STAGE)));
+                }
+            }
+            touchpoints.push(t);
+        }
+    }
+    builder
+        .touchpoints(touchpoints)
+        .flows(flows)
+        .build()
+        .unwrap()
+}
+
+/// One planted friction: its kind, touchpoint and persona (`None` for everyone).
+#[derive(Debug, Clone, PartialEq)]
+struct Plant {
+    kind: FrictionKind,
+    touchpoint: String,
+    persona: Option<String>,
+}
+
+const PLANTABLE: [FrictionKind; 8] = [
+    FrictionKind::LongWait,
+    FrictionKind::LowSatisfaction,
+    FrictionKind::HighEffort,
+    FrictionKind::Detractors,
+    FrictionKind::Escalation,
+    FrictionKind::Failure,
+    FrictionKind::Abandonment,
+    FrictionKind::DropOff,
+];
+
+fn change_for(kind: FrictionKind) -> BehaviourChange {
+    let mut c = BehaviourChange::default();
+    match kind {
+        FrictionKind::LongWait => {
+            c.wait_seconds = Some(Spread {
+                median: 900.0,
+                spread: 0.6,
+            })
+        }
+        FrictionKind::LowSatisfaction => c.csat = Some(2.3),
+        FrictionKind::HighEffort => c.ces = Some(3.0),
+        FrictionKind::Detractors => c.nps = Some(4.0),
+        FrictionKind::Escalation => c.escalated = Some(0.35),
+        FrictionKind::Failure => c.failed = Some(0.35),
+        FrictionKind::Abandonment => c.abandoned = Some(0.35),
+        _ => {}
+    }
+    c
+}
+
+/// A behaviour model with realistic differences between healthy touchpoints and five planted
+/// frictions of different kinds at different touchpoints, two of them for one persona only.
+fn scenario(seed: u64) -> (Behaviour, Vec<Plant>) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
+    let mut behaviour = Behaviour::default();
+    let uniform = |rng: &mut ChaCha8Rng, low: f64, high: f64| rng.random_range(low..high);
+    for s in 0..STAGES {
+        for i in 0..PER_STAGE {
+            let id = TouchpointId::from(tp(s, i));
+            let mut c = BehaviourChange::default();
+            c.abandoned = Some(uniform(&mut rng, 0.03, 0.05));
+            c.failed = Some(uniform(&mut rng, 0.02, 0.04));
+            c.escalated = Some(uniform(&mut rng, 0.02, 0.04));
+            c.wait_seconds = Some(Spread {
+                median: uniform(&mut rng, 45.0, 80.0),
+                spread: 0.6,
+            });
+            c.csat = Some(uniform(&mut rng, 4.1, 4.3));
+            c.ces = Some(uniform(&mut rng, 5.7, 6.0));
+            c.nps = Some(uniform(&mut rng, 7.9, 8.3));
+            c.resolves = Some(uniform(&mut rng, 0.8, 0.9));
+            behaviour.touchpoints.insert(id.clone(), c);
+            if s < STAGES - 1 {
+                // Healthy: between 88% and 95% move on after a good interaction.
+                let total = uniform(&mut rng, 0.88, 0.95);
+                let shares: BTreeMap<TouchpointId, f64> = (0..3)
+                    .map(|j| {
+                        (
+                            TouchpointId::from(tp(s + 1, (i + j) % PER_STAGE)),
+                            total / 3.0,
+                        )
+                    })
+                    .collect();
+                behaviour.flows.insert(id, shares);
+            }
+        }
+    }
+    for p in PERSONAS {
+        behaviour
+            .personas
+            .insert(PersonaId::from(p), PersonaBehaviour::default());
+    }
+    let mut kinds = PLANTABLE.to_vec();
+    let mut places: Vec<(usize, usize)> = (0..STAGES)
+        .flat_map(|s| (0..PER_STAGE).map(move |i| (s, i)))
+        .collect();
+    let mut plants = Vec::new();
+    for n in 0..5 {
+        let kind = kinds.remove(rng.random_range(0..kinds.len()));
+        // Drop-off needs a touchpoint that is not a goal.
+        let candidates: Vec<usize> = (0..places.len())
+            .filter(|&x| kind != FrictionKind::DropOff || places[x].0 < STAGES - 1)
+            .collect();
+        let (s, i) = places.remove(candidates[rng.random_range(0..candidates.len())]);
+        let id = TouchpointId::from(tp(s, i));
+        let persona = (n < 2).then(|| PERSONAS[rng.random_range(0..PERSONAS.len())].to_owned());
+        let change = change_for(kind);
+        let target = match &persona {
+            None => {
+                let shared = behaviour.touchpoints.get_mut(&id).unwrap();
+                merge(shared, change);
+                None
+            }
+            Some(p) => Some(
+                behaviour
+                    .personas
+                    .get_mut(&PersonaId::from(p.as_str()))
+                    .unwrap(),
+            ),
+        };
+        if let Some(own) = target {
+            own.touchpoints.insert(id.clone(), change);
+        }
+        if kind == FrictionKind::DropOff {
+            // Seven in ten leave after a good interaction.
+            let shares: BTreeMap<TouchpointId, f64> = (0..3)
+                .map(|j| (TouchpointId::from(tp(s + 1, (i + j) % PER_STAGE)), 0.1))
+                .collect();
+            match &persona {
+                None => {
+                    behaviour.flows.insert(id.clone(), shares);
+                }
+                Some(p) => {
+                    let own = behaviour
+                        .personas
+                        .get_mut(&PersonaId::from(p.as_str()))
+                        .unwrap();
+                    own.flows.insert(id.clone(), shares);
+                }
+            }
+        }
+        plants.push(Plant {
+            kind,
+            touchpoint: tp(s, i),
+            persona,
+        });
+    }
+    (behaviour, plants)
+}
+
+/// Sets in `base` the fields `change` sets.
+fn merge(base: &mut BehaviourChange, change: BehaviourChange) {
+    base.wait_seconds = change.wait_seconds.or(base.wait_seconds);
+    base.csat = change.csat.or(base.csat);
+    base.ces = change.ces.or(base.ces);
+    base.nps = change.nps.or(base.nps);
+    base.escalated = change.escalated.or(base.escalated);
+    base.failed = change.failed.or(base.failed);
+    base.abandoned = change.abandoned.or(base.abandoned);
+}
+
+fn log_of(journey: &Journey, records: &[Interaction]) -> InteractionLog {
+    let mut builder = LogBuilder::new(journey, IngestOptions::default());
+    builder.extend(records).unwrap();
+    builder.finish().0
+}
+
+fn report(journey: &Journey, behaviour: &Behaviour, customers: usize, seed: u64) -> FrictionReport {
+    let start = "2026-03-02T09:00:00Z".parse().unwrap();
+    let records = Simulator::new(journey, behaviour)
+        .unwrap()
+        .simulate(customers, seed, start);
+    journey
+        .detect_friction(&log_of(journey, &records), &FrictionConfig::default())
+        .unwrap()
+}
+
+fn describe(report: &FrictionReport) -> String {
+    report
+        .points
+        .iter()
+        .map(|p| {
+            format!(
+                "{} at {} for {:?} (q {:.1e})",
+                p.kind,
+                p.location.touchpoint(),
+                p.persona,
+                p.evidence.as_ref().map_or(0.0, |e| e.q)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn every_planted_friction_is_found_and_no_healthy_touchpoint_is_flagged() {
+    let journey = journey();
+    for seed in 1..=20_u64 {
+        let (behaviour, plants) = scenario(seed);
+        let planted_at: Vec<&str> = plants.iter().map(|p| p.touchpoint.as_str()).collect();
+        for customers in [10_000, 200] {
+            eprintln!("seed {seed}, {customers} customers, planted {plants:?}");
+            let report = report(&journey, &behaviour, customers, seed);
+            let false_positives: Vec<_> = report
+                .points
+                .iter()
+                .filter(|p| !planted_at.contains(&p.location.touchpoint().as_str()))
+                .collect();
+            assert!(
+                false_positives.is_empty(),
+                "seed {seed}, {customers} customers: healthy touchpoints flagged\nplanted {plants:?}\n{}",
+                describe(&report)
+            );
+            if customers < 10_000 {
+                continue;
+            }
+            for plant in &plants {
+                let found = report.points.iter().any(|p| {
+                    p.kind == plant.kind
+                        && p.location.touchpoint().as_str() == plant.touchpoint
+                        && p.persona.as_ref().map(|p| p.as_str()) == plant.persona.as_deref()
+                });
+                assert!(
+                    found,
+                    "seed {seed}: planted {plant:?} not found\n{}",
+                    describe(&report)
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_healthy_journey_has_no_friction() {
+    let journey = journey();
+    let (mut behaviour, _) = scenario(99);
+    // Remove the plants: keep only the healthy differences.
+    let (healthy, _) = {
+        let mut b = behaviour.clone();
+        for p in b.personas.values_mut() {
+            p.touchpoints.clear();
+            p.flows.clear();
+        }
+        (b, ())
+    };
+    behaviour = healthy;
+    for s in 0..STAGES {
+        for i in 0..PER_STAGE {
+            let c = behaviour
+                .touchpoints
+                .get_mut(&TouchpointId::from(tp(s, i)))
+                .unwrap();
+            c.wait_seconds = Some(Spread {
+                median: 60.0,
+                spread: 0.6,
+            });
+            c.csat = Some(4.2);
+            c.ces = Some(5.8);
+            c.nps = Some(8.0);
+            c.escalated = Some(0.03);
+            c.failed = Some(0.03);
+            c.abandoned = Some(0.04);
+            if s < STAGES - 1 {
+                let shares = (0..3)
+                    .map(|j| (TouchpointId::from(tp(s + 1, (i + j) % PER_STAGE)), 0.3))
+                    .collect();
+                behaviour.flows.insert(TouchpointId::from(tp(s, i)), shares);
+            }
+        }
+    }
+    let report = report(&journey, &behaviour, 20_000, 7);
+    assert!(report.points.is_empty(), "{}", describe(&report));
+    assert!(report.tests > 500, "{} tests", report.tests);
+    assert_eq!(report.customers, 20_000);
+}
+
+fn small_journey() -> Journey {
+    Journey::from_ron_str(
+        r#"(
+        name: "Small",
+        personas: [(id: "a", name: "A"), (id: "b", name: "B")],
+        stages: [(id: "s", name: "S")],
+        touchpoints: [
+            (id: "start", name: "Start", stage: "s", channel: Web, kind: DigitalProduct, entry: true),
+            (id: "form", name: "Form", stage: "s", channel: Web, kind: DigitalProduct),
+            (id: "help", name: "Help", stage: "s", channel: Phone, kind: HumanService),
+            (id: "done", name: "Done", stage: "s", channel: Web, kind: DigitalProduct, goal: true),
+            (id: "orphan", name: "Orphan", stage: "s", channel: Web, kind: DigitalProduct),
+        ],
+        flows: [(from: "start", to: "form"), (from: "form", to: "done"), (from: "form", to: "help")],
+    )"#,
+    )
+    .unwrap()
+}
+
+/// A log built by hand: `n` customers going start -> form -> done, and `k` of them instead
+/// going start -> form -> start -> form (a loop) then jumping off the map to done.
+fn hand_log(journey: &Journey, n: usize, k: usize) -> InteractionLog {
+    let start: jiff::Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+    let mut records = Vec::new();
+    for c in 0..n {
+        let id = format!("c{c}");
+        let persona = if c % 2 == 0 { "a" } else { "b" };
+        let path: &[&str] = if c < k {
+            &["start", "form", "start", "form", "help", "start", "done"]
+        } else {
+            &["start", "form", "done"]
+        };
+        for (step, touchpoint) in path.iter().enumerate() {
+            let at = start + jiff::SignedDuration::from_mins((c * 100 + step) as i64);
+            let mut r = Interaction::new(id.as_str(), *touchpoint, at, Outcome::Completed)
+                .with_need(format!("{id}-{step}"))
+                .with_resolved(true);
+            if step == 0 {
+                r = r.with_persona(persona);
+            }
+            records.push(r);
+        }
+    }
+    log_of(journey, &records)
+}
+
+#[test]
+fn loops_off_map_moves_and_structure_are_found() {
+    let journey = small_journey();
+    let log = hand_log(&journey, 400, 120);
+    let report = journey
+        .detect_friction(&log, &FrictionConfig::default())
+        .unwrap();
+    let has = |kind: FrictionKind, at: &str| {
+        report
+            .points
+            .iter()
+            .any(|p| p.kind == kind && p.location.touchpoint().as_str() == at)
+    };
+    // 120 of 400 customers come back to "start" and "form": loops.
+    assert!(has(FrictionKind::Loop, "start"), "{}", describe(&report));
+    assert!(has(FrictionKind::Loop, "form"), "{}", describe(&report));
+    // "help" -> "start" and "start" -> "done" are not designed flows: off the map.
+    assert!(has(FrictionKind::OffMap, "help"), "{}", describe(&report));
+    // "help" leads nowhere: a dead end; "orphan" is unreachable.
+    assert!(has(FrictionKind::DeadEnd, "help"), "{}", describe(&report));
+    assert!(
+        has(FrictionKind::Unreachable, "orphan"),
+        "{}",
+        describe(&report)
+    );
+    let dead_end = report
+        .points
+        .iter()
+        .find(|p| p.kind == FrictionKind::DeadEnd)
+        .unwrap();
+    assert_eq!(dead_end.customers_affected, 120);
+    assert!(dead_end.evidence.is_none());
+    // Ranked by impact.
+    assert!(report.points.windows(2).all(|w| w[0].impact >= w[1].impact));
+    // Every statistical point carries its evidence, significant after the correction.
+    for point in report.points.iter().filter(|p| !p.kind.is_structural()) {
+        let e = point.evidence.as_ref().unwrap();
+        assert!(e.q <= 0.05 && e.p <= e.q && e.sample_size >= 30);
+        assert!(e.interval.low <= e.observed && e.observed <= e.interval.high);
+        assert!(!point.summary.is_empty() && point.summary.ends_with('.'));
+    }
+    // Skipped kinds are not looked for.
+    let config = FrictionConfig::default()
+        .skip(FrictionKind::Loop)
+        .skip(FrictionKind::DeadEnd);
+    let report = journey.detect_friction(&log, &config).unwrap();
+    assert!(
+        !report
+            .points
+            .iter()
+            .any(|p| matches!(p.kind, FrictionKind::Loop | FrictionKind::DeadEnd))
+    );
+}
+
+#[test]
+fn small_samples_are_not_tested() {
+    let journey = small_journey();
+    // 10 customers, 3 of them looping: nothing has 30 observations on both sides.
+    let log = hand_log(&journey, 10, 3);
+    let report = journey
+        .detect_friction(&log, &FrictionConfig::default())
+        .unwrap();
+    assert!(
+        report.points.iter().all(|p| p.kind.is_structural()),
+        "{}",
+        describe(&report)
+    );
+    assert_eq!(report.tests, 0);
+    assert!(report.untested > 0);
+    // With a smaller minimum the loops are tested (and may or may not be significant).
+    let report = journey
+        .detect_friction(&log, &FrictionConfig::default().min_sample(5))
+        .unwrap();
+    assert!(report.tests > 0);
+}
+
+#[test]
+fn bad_settings_and_a_foreign_log_are_typed_errors() {
+    let journey = small_journey();
+    let log = hand_log(&journey, 10, 2);
+    for config in [
+        FrictionConfig::default().max_q(0.0),
+        FrictionConfig::default().max_q(f64::NAN),
+        FrictionConfig::default().max_q(1.5),
+        FrictionConfig::default().min_sample(0),
+        FrictionConfig::default().min_rate_difference(-0.1),
+        FrictionConfig::default().min_rate_difference(1.0),
+        FrictionConfig::default().min_rate_ratio(0.5),
+        FrictionConfig::default().min_time_ratio(f64::INFINITY),
+    ] {
+        let error = journey.detect_friction(&log, &config).unwrap_err();
+        assert!(matches!(error, FrictionError::Config(_)), "{config:?}");
+        let source = std::error::Error::source(&error).unwrap().to_string();
+        assert!(source.starts_with("friction setting "), "{source}");
+    }
+    let other = journey_map::Journey::load("examples/data/retail_bank.ron").unwrap();
+    let error = other
+        .detect_friction(&log, &FrictionConfig::default())
+        .unwrap_err();
+    assert!(matches!(error, FrictionError::Journey(_)));
+}
+
+#[test]
+fn settings_load_from_ron_with_located_errors() {
+    let config = FrictionConfig::from_ron_str(
+        "(max_q: 0.1, min_sample: 50, persona_lens: false, skip: [OffMap, Loop])",
+        "friction.ron",
+    )
+    .unwrap();
+    assert_eq!(
+        config,
+        FrictionConfig::default()
+            .max_q(0.1)
+            .min_sample(50)
+            .persona_lens(false)
+            .skip(FrictionKind::Loop)
+            .skip(FrictionKind::OffMap)
+    );
+    let error = FrictionConfig::from_ron_str("(\n  max_q: 0.1,\n  min_sampel: 50)", "friction.ron")
+        .unwrap_err()
+        .to_string();
+    assert!(error.starts_with("friction.ron:3:"), "{error}");
+    assert!(FrictionConfig::load("no/such/friction.ron").is_err());
+}
+
+#[test]
+fn reports_serialize_to_json_and_back() {
+    let journey = small_journey();
+    let log = hand_log(&journey, 400, 120);
+    let report = journey
+        .detect_friction(&log, &FrictionConfig::default())
+        .unwrap();
+    let json = serde_json::to_string(&report).unwrap();
+    let back: FrictionReport = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, report);
+}
