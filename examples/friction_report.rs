@@ -102,6 +102,16 @@ fn run() -> Result<(), String> {
         .read_csv_path(&args.log)
         .map_err(|e| format!("{}: {}", args.log, chain(&e)))?;
     let (log, ingest) = builder.finish();
+    if ingest.rejected_count() > 0 {
+        eprintln!(
+            "warning: {} rows skipped in {}; the first ones:",
+            ingest.rejected_count(),
+            args.log
+        );
+        for problem in ingest.rejected.iter().take(5) {
+            eprintln!("  {problem}");
+        }
+    }
     if log.is_empty() {
         return Err(format!("{}: no interactions to analyse", args.log));
     }

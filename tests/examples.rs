@@ -183,3 +183,107 @@ fn simulate_writes_the_sample_logs_and_checks_its_inputs() {
     assert!(stderr.contains("usage: simulate"), "{stderr}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn friction_report_ranks_the_planted_friction_of_the_sample() {
+    let (output, stdout, stderr) = run(example("friction_report"));
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stdout.starts_with("Friction report: Retail bank current account"),
+        "{stdout}"
+    );
+    // The frictions planted by retail_bank.behaviour.ron, where the sample is big enough.
+    for line in [
+        "long wait         verification-callback     everyone",
+        "abandonment       online-application        everyone",
+        "failure           id-upload                 digital-native",
+        "escalation        chatbot                   everyone",
+    ] {
+        assert!(stdout.contains(line), "missing {line:?} in\n{stdout}");
+    }
+    assert!(stdout.contains("Journey health"), "{stdout}");
+    assert!(stdout.contains("conversion to a goal: 25.7%"), "{stdout}");
+}
+
+#[test]
+fn friction_report_writes_json_and_takes_other_files_and_a_persona() {
+    let mut command = example("friction_report");
+    command.args([
+        "examples/data/broadband.ron",
+        "examples/data/broadband.interactions.csv",
+        "--persona",
+        "remote-worker",
+        "--json",
+    ]);
+    let (output, stdout, stderr) = run(command);
+    assert!(output.status.success(), "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+    assert_eq!(json["journey"], "Home broadband");
+    assert_eq!(json["persona"], "remote-worker");
+    assert_eq!(json["ingest"]["rejected"], 0);
+    assert!(json["metrics"]["by_touchpoint"].is_array());
+    assert!(json["friction"]["tests"].as_u64().unwrap() > 0);
+    let points = json["friction"]["points"].as_array().unwrap();
+    // Only the persona's own friction and everyone's.
+    assert!(
+        points
+            .iter()
+            .all(|p| p["persona"].is_null() || p["persona"] == "remote-worker")
+    );
+    // broadband keeps an unreachable touchpoint and a dead end on purpose.
+    assert!(
+        points.iter().any(|p| p["kind"] == "Unreachable"),
+        "{stdout}"
+    );
+    assert!(points.iter().any(|p| p["kind"] == "DeadEnd"), "{stdout}");
+    // The JSON is the library's report, which reads back.
+    let report: journey_map::analysis::FrictionReport =
+        serde_json::from_value(json["friction"].clone()).expect("a FrictionReport");
+    assert_eq!(report.points.len(), points.len());
+}
+
+#[test]
+fn friction_report_exits_1_on_bad_input() {
+    let empty = std::env::temp_dir().join(format!("journey-map-empty-{}.csv", std::process::id()));
+    std::fs::write(&empty, "customer,touchpoint,timestamp,outcome\n").unwrap();
+    let empty = empty.display().to_string();
+    for (args, expected) in [
+        (
+            vec!["--persona", "digtal-native"],
+            "did you mean \"digital-native\"",
+        ),
+        (vec!["no/such.ron", "no/such.csv"], "no/such.ron"),
+        (
+            vec!["examples/data/retail_bank.ron", "no/such.csv"],
+            "no/such.csv",
+        ),
+        (vec!["examples/data/retail_bank.ron"], "give both"),
+        (vec!["--colour"], "unknown option --colour"),
+        (
+            vec!["examples/data/retail_bank.ron", empty.as_str()],
+            "no interactions",
+        ),
+    ] {
+        let mut command = example("friction_report");
+        command.args(&args);
+        let (output, stdout, stderr) = run(command);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stdout}{stderr}");
+        assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+    std::fs::remove_file(&empty).unwrap();
+}
+
+#[test]
+fn friction_report_lists_skipped_rows() {
+    let mut command = example("friction_report");
+    command.args([
+        "examples/data/retail_bank.ron",
+        "examples/data/broadband.interactions.csv",
+    ]);
+    let (output, stdout, stderr) = run(command);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stdout.contains("rows skipped"), "{stdout}");
+    assert!(stderr.contains("warning: 9356 rows skipped"), "{stderr}");
+    assert!(stderr.contains("unknown touchpoint"), "{stderr}");
+}

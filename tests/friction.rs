@@ -43,12 +43,12 @@ fn journey() -> Journey {
     let mut touchpoints = Vec::new();
     let mut flows = Vec::new();
     for s in 0..STAGES {
-        for i in 0..PER_STAGE {
+        for (i, channel) in channels.iter().enumerate() {
             let mut t = Touchpoint::new(
                 tp(s, i),
                 format!("Touchpoint {s}.{i}"),
                 format!("stage-{s}"),
-                channels[i].clone(),
+                channel.clone(),
                 TouchpointKind::DigitalProduct,
             );
             if s == 0 {

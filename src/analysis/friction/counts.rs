@@ -172,16 +172,15 @@ impl Counts {
                     }
                 }
                 flags[tp] = f;
-                if let Some(from) = previous {
-                    if from != tp
-                        && !journey
-                            .flows_out
-                            .neighbors(crate::TouchpointIndex::from_u32(from as u32))
-                            .iter()
-                            .any(|n| n.index() == tp)
-                    {
-                        flags[from] |= 1 << OFF_MAP;
-                    }
+                if let Some(from) = previous
+                    && from != tp
+                    && !journey
+                        .flows_out
+                        .neighbors(crate::TouchpointIndex::from_u32(from as u32))
+                        .iter()
+                        .any(|n| n.index() == tp)
+                {
+                    flags[from] |= 1 << OFF_MAP;
                 }
                 previous = Some(tp);
                 converted |= is_goal[tp];
