@@ -4,15 +4,47 @@
 //! beyond: the *personas* who walk it, the ordered *stages* of their lifecycle, the *touchpoints*
 //! where customer and company meet (each in a stage, on a channel, of a kind) and the designed
 //! *flows* between touchpoints. journey-map holds such a map as a validated, typed graph that a
-//! program can load from a RON file, build in code, query and save.
+//! program can load from a RON file, build in code, query and save; attaches what customers
+//! actually did to it; computes the CX metrics; and finds where customers struggle.
 //!
 //! # Contents
 //!
+//! - [Find where customers struggle](#find-where-customers-struggle)
 //! - [Load a journey and ask it questions](#load-a-journey-and-ask-it-questions)
 //! - [Build a journey in code](#build-a-journey-in-code)
 //! - [Bad input](#bad-input)
 //! - [Ids and indices](#ids-and-indices)
 //! - [How the crate is laid out](#how-the-crate-is-laid-out)
+//!
+//! # Find where customers struggle
+//!
+//! Load a journey and its interactions, then ask for friction: every place where the journey
+//! is slow, hard or ineffective, ranked by impact, each with its evidence, and only where the
+//! sample shows it (see [`analysis::DetectFriction`] for the method).
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use journey_map::analysis::{DetectFriction, FrictionConfig, FrictionKind};
+//! use journey_map::{IngestOptions, Journey, LogBuilder};
+//!
+//! let journey = Journey::load("examples/data/retail_bank.ron")?;
+//! let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+//! builder.read_csv_path("examples/data/retail_bank.interactions.csv")?;
+//! let (log, _) = builder.finish();
+//!
+//! let report = journey.detect_friction(&log, &FrictionConfig::default())?;
+//! let worst = &report.points[0];
+//! assert_eq!(worst.kind, FrictionKind::LongWait);
+//! assert_eq!(worst.location.touchpoint().as_str(), "verification-callback");
+//! assert_eq!(
+//!     worst.summary,
+//!     "Customers typically wait 82.8 min at Verification callback, against 60 s elsewhere in the journey."
+//! );
+//! let evidence = worst.evidence.as_ref().ok_or("statistical friction has evidence")?;
+//! assert!(evidence.q <= 0.05 && evidence.sample_size >= 30);
+//! # Ok(())
+//! # }
+//! ```
 //!
 //! # Load a journey and ask it questions
 //!
@@ -158,10 +190,12 @@
 //!                      lenient) ──> InteractionLog (interned ids, each customer in time order)
 //!                                   + IngestReport
 //! Journey + InteractionLog ──> analysis::Tallies (mergeable) ──> MetricsReport (serde)
+//! Journey + InteractionLog + FrictionConfig ──> analysis::DetectFriction (one pass of counts,
+//!     stats tests, Benjamini-Hochberg, persona lens) ──> FrictionReport (serde)
 //!
 //! Journey + sim::Behaviour ──> sim::Simulator (seeded) ──> interactions (ground truth)
 //!
-//! planned: paths and conformance, attribution, friction, reports
+//! planned: paths and conformance, attribution, what-if
 //! ```
 //!
 //! - [`model`](mod@model): ids, personas, stages, touchpoints, flows, the [`Journey`] graph,
@@ -172,9 +206,11 @@
 //! - [`interactions`](mod@interactions): interaction records, score scales, the log and its
 //!   builder, CSV and RON reading, and what ingestion reports. The log knows the journey only
 //!   through the touchpoint and persona indices it resolved.
-//! - [`stats`](mod@stats): Wilson intervals, exact mergeable percentiles and means, and
-//!   Kaplan-Meier times to an event, shared by every analysis.
-//! - [`analysis`](mod@analysis): analyses of a journey and its log; today the CX metrics.
+//! - [`stats`](mod@stats): Wilson intervals, exact mergeable percentiles and means,
+//!   Kaplan-Meier times to an event, one-sided tests and the Benjamini-Hochberg correction,
+//!   shared by every analysis.
+//! - [`analysis`](mod@analysis): analyses of a journey and its log, each in its own module:
+//!   the CX metrics and friction detection.
 //! - [`sim`](mod@sim): the seeded simulator and its behaviour model, where friction is
 //!   planted.
 //!

@@ -518,3 +518,12 @@ fn reports_serialize_to_json_and_back() {
     let back: FrictionReport = serde_json::from_str(&json).unwrap();
     assert_eq!(back, report);
 }
+
+#[test]
+fn the_readme_settings_block_is_the_defaults_without_off_map() {
+    let readme = include_str!("../README.md");
+    let start = readme.find("```ron\n(max_q").expect("the settings block") + "```ron\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let config = FrictionConfig::from_ron_str(&readme[start..end], "README.md").unwrap();
+    assert_eq!(config, FrictionConfig::default().skip(FrictionKind::OffMap));
+}

@@ -250,7 +250,17 @@ fn journeys_serialize_with_serde_in_other_formats() {
 fn the_annotated_journey_in_the_readme_is_valid() {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let start = readme.find("```ron\n").expect("a RON block in the README") + "```ron\n".len();
+    let journey_block = readme
+        .find("```ron\n#![enable")
+        .or_else(|| readme.find("```ron\n// "))
+        .unwrap_or_else(|| {
+            readme
+                .match_indices("```ron\n")
+                .map(|(i, _)| i)
+                .find(|&i| readme[i..].contains("Home insurance claim"))
+                .expect("the journey's RON block in the README")
+        });
+    let start = journey_block + "```ron\n".len();
     let end = start + readme[start..].find("```").unwrap();
     let journey = Journey::from_ron_str(&readme[start..end]).unwrap();
     assert_eq!(journey.name(), "Home insurance claim");
