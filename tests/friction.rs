@@ -527,3 +527,43 @@ fn the_readme_settings_block_is_the_defaults_without_off_map() {
     let config = FrictionConfig::from_ron_str(&readme[start..end], "README.md").unwrap();
     assert_eq!(config, FrictionConfig::default().skip(FrictionKind::OffMap));
 }
+
+#[test]
+fn a_need_going_back_and_forth_between_channels_is_a_loop() {
+    let journey = small_journey();
+    let start: jiff::Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+    let mut records = Vec::new();
+    for c in 0..300 {
+        let id = format!("c{c}");
+        // A third raise a need on the web start page, call about it, then go back to the web:
+        // no touchpoint is visited twice.
+        let ping_pong = c < 100;
+        let path: &[&str] = if ping_pong {
+            &["start", "help", "form", "done"]
+        } else {
+            &["start", "form", "done"]
+        };
+        for (step, touchpoint) in path.iter().enumerate() {
+            let at = start + jiff::SignedDuration::from_mins((c * 100 + step) as i64);
+            let need = if ping_pong {
+                format!("{id}-need")
+            } else {
+                format!("{id}-{step}")
+            };
+            records.push(
+                Interaction::new(id.as_str(), *touchpoint, at, Outcome::Completed).with_need(need),
+            );
+        }
+    }
+    let report = journey
+        .detect_friction(&log_of(&journey, &records), &FrictionConfig::default())
+        .unwrap();
+    let point = report
+        .points
+        .iter()
+        .find(|p| p.kind == FrictionKind::Loop)
+        .unwrap_or_else(|| panic!("{}", describe(&report)));
+    assert_eq!(point.location.touchpoint().as_str(), "start");
+    assert_eq!(point.customers_affected, 100);
+    assert!(point.summary.contains("back and forth between channels"));
+}

@@ -109,6 +109,18 @@ impl Counts {
         let rows = journey.personas().len() + 1;
         let scales = log.scales();
         let is_goal: Vec<bool> = journey.touchpoints().iter().map(|tp| tp.is_goal).collect();
+        let mut channels: Vec<&crate::Channel> = Vec::new();
+        let channel_of: Vec<usize> = journey
+            .touchpoints()
+            .iter()
+            .map(|tp| match channels.iter().position(|c| **c == tp.channel) {
+                Some(position) => position,
+                None => {
+                    channels.push(&tp.channel);
+                    channels.len() - 1
+                }
+            })
+            .collect();
         let window_ms =
             i64::try_from(options.current_repeat_window().as_millis()).unwrap_or(i64::MAX);
         let mut counts = Counts {
@@ -201,8 +213,17 @@ impl Counts {
                         last_is_first: true,
                         last_ms: now,
                         resolved_end_ms: resolved_end,
+                        last_channel: channel_of[tp],
+                        channels_seen: 1 << (channel_of[tp] % 64),
+                        ping_pong: false,
                     }),
                     Some(case) => {
+                        let channel = channel_of[tp];
+                        if channel != case.last_channel {
+                            case.ping_pong |= case.channels_seen & (1 << (channel % 64)) != 0;
+                            case.channels_seen |= 1 << (channel % 64);
+                            case.last_channel = channel;
+                        }
                         if case.last_is_first && now.saturating_sub(case.last_ms) <= window_ms {
                             case.first_repeated = true;
                         }
@@ -222,6 +243,9 @@ impl Counts {
                     FcrRule::NoRepeatContact => !case.first_repeated,
                     FcrRule::ResolvedFlag => case.first_flagged_resolved,
                 };
+                if case.ping_pong {
+                    flags[case.first] |= 1 << LOOP;
+                }
                 let cell = &mut counts.cells[base + case.first];
                 cell.cases[0] += 1;
                 if !resolved_first {
@@ -282,4 +306,10 @@ struct Case {
     last_is_first: bool,
     last_ms: i64,
     resolved_end_ms: Option<i64>,
+    /// The channel of the last contact, as a position among the journey's channels.
+    last_channel: usize,
+    /// The channels used so far (bit `position % 64`).
+    channels_seen: u64,
+    /// Whether the need went back to a channel it had left (A, B, A).
+    ping_pong: bool,
 }

@@ -467,7 +467,9 @@ fn metric_name(k: usize) -> &'static str {
             "typical time to resolution of needs first raised here (geometric mean of 1 + seconds, less 1)"
         }
         REPEAT_CONTACT => "share of needs first raised here not resolved at the first contact",
-        LOOP => "share of customers who came back to this touchpoint",
+        LOOP => {
+            "share of customers who came back to this touchpoint or whose need raised here went back to a channel it had left"
+        }
         _ => "share of customers who left this touchpoint off the map",
     }
 }
@@ -531,7 +533,9 @@ fn sentence(journey: &Journey, k: usize, tp: usize, row: Option<usize>, t: &Test
         REPEAT_CONTACT => format!(
             "{o} of the needs {who} first raise at {name} are not resolved at the first contact, against {b} {elsewhere}."
         ),
-        LOOP => format!("{o} of {who} come back to {name} again, against {b} {elsewhere}."),
+        LOOP => format!(
+            "{o} of {who} come back to {name} again or go back and forth between channels about a need raised there, against {b} {elsewhere}."
+        ),
         _ => format!(
             "{o} of {who} leave {name} for a touchpoint the map has no flow to, against {b} {elsewhere}."
         ),

@@ -33,8 +33,8 @@ pub enum FrictionKind {
     /// Needs first raised here are not resolved at the first contact (by the FCR rule) more
     /// often: repeat contacts.
     RepeatContact,
-    /// Customers come back to this touchpoint (a repeat, or ping-pong with another one) more
-    /// often.
+    /// Customers come back to this touchpoint (a repeat, or ping-pong with another one), or a
+    /// need first raised here goes back to a channel it had left (web, phone, web), more often.
     Loop,
     /// Customers leave this touchpoint for one the map has no flow to (including skipped
     /// stages and moves back) more often.
