@@ -13,6 +13,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+use super::layout::Layout;
 use crate::stats::{Durations, Mean, Rate, Summary, TimeToEvent};
 use crate::{
     Channel, CustomerIndex, InteractionLog, Journey, Outcome, PersonaId, Scales, StageId,
@@ -458,6 +459,7 @@ impl Tallies {
             channels,
             channel_of,
             stage_of,
+            ..
         } = Layout::of(journey);
         let is_goal: Vec<bool> = journey.touchpoints().iter().map(|t| t.is_goal).collect();
         let (t, s, p) = (
@@ -649,6 +651,7 @@ impl Tallies {
             channels,
             channel_of,
             stage_of,
+            ..
         } = Layout::of(journey);
         let channels: Vec<Channel> = channels.into_iter().cloned().collect();
         let personas: Vec<Option<PersonaId>> = journey
@@ -796,41 +799,6 @@ impl Tallies {
                     metrics,
                 })
                 .collect(),
-        }
-    }
-}
-
-/// Where each touchpoint's interactions count: its stage and its channel, by position.
-struct Layout<'j> {
-    /// The distinct channels of the journey's touchpoints, in order of first use.
-    channels: Vec<&'j Channel>,
-    /// The channel of each touchpoint, as a position in `channels`.
-    channel_of: Vec<usize>,
-    /// The stage of each touchpoint, as its stage index.
-    stage_of: Vec<usize>,
-}
-
-impl<'j> Layout<'j> {
-    fn of(journey: &'j Journey) -> Self {
-        let mut channels: Vec<&Channel> = Vec::new();
-        let mut channel_of = Vec::with_capacity(journey.touchpoints().len());
-        let mut stage_of = Vec::with_capacity(journey.touchpoints().len());
-        for (i, touchpoint) in journey.touchpoints().iter().enumerate() {
-            let channel = match channels.iter().position(|c| *c == &touchpoint.channel) {
-                Some(channel) => channel,
-                None => {
-                    channels.push(&touchpoint.channel);
-                    channels.len() - 1
-                }
-            };
-            channel_of.push(channel);
-            let stage = journey.stage_index_of(crate::TouchpointIndex::from_u32(i as u32));
-            stage_of.push(stage.map_or(0, |s| s.index()));
-        }
-        Self {
-            channels,
-            channel_of,
-            stage_of,
         }
     }
 }

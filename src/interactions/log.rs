@@ -643,6 +643,21 @@ impl InteractionLog {
     }
 }
 
+impl InteractionLog {
+    /// Customer `c`'s stored records, in time order; empty for an index the log does not have.
+    pub(crate) fn customer_records(&self, c: usize) -> &[Stored] {
+        match (self.offsets.get(c), self.offsets.get(c + 1)) {
+            (Some(&start), Some(&end)) => &self.records[start as usize..end as usize],
+            _ => &[],
+        }
+    }
+
+    /// The persona of customer `c` as a raw index, `u32::MAX` when unknown.
+    pub(crate) fn persona_raw(&self, c: usize) -> u32 {
+        self.customer_persona.get(c).copied().unwrap_or(NONE)
+    }
+}
+
 /// One checked interaction in an [`InteractionLog`].
 #[derive(Debug, Clone, Copy)]
 pub struct InteractionRef<'a> {

@@ -1,6 +1,7 @@
 //! The one pass over the log that friction detection needs: per persona and touchpoint, the
 //! customers who met each kind of friction, the survey answers, the cases and the times.
 
+use crate::analysis::layout::Layout;
 use crate::analysis::{FcrRule, MetricsOptions};
 use crate::stats::Moments;
 use crate::{CustomerIndex, InteractionLog, Journey};
@@ -108,19 +109,8 @@ impl Counts {
         let t = journey.touchpoints().len();
         let rows = journey.personas().len() + 1;
         let scales = log.scales();
-        let is_goal: Vec<bool> = journey.touchpoints().iter().map(|tp| tp.is_goal).collect();
-        let mut channels: Vec<&crate::Channel> = Vec::new();
-        let channel_of: Vec<usize> = journey
-            .touchpoints()
-            .iter()
-            .map(|tp| match channels.iter().position(|c| **c == tp.channel) {
-                Some(position) => position,
-                None => {
-                    channels.push(&tp.channel);
-                    channels.len() - 1
-                }
-            })
-            .collect();
+        let layout = Layout::of(journey);
+        let (is_goal, channel_of) = (&layout.is_goal, &layout.channel_of);
         let window_ms =
             i64::try_from(options.current_repeat_window().as_millis()).unwrap_or(i64::MAX);
         let mut counts = Counts {
@@ -185,12 +175,7 @@ impl Counts {
                 }
                 flags[tp] = f;
                 if let Some(from) = previous
-                    && from != tp
-                    && !journey
-                        .flows_out
-                        .neighbors(crate::TouchpointIndex::from_u32(from as u32))
-                        .iter()
-                        .any(|n| n.index() == tp)
+                    && layout.classify(from, tp).is_off_map()
                 {
                     flags[from] |= 1 << OFF_MAP;
                 }

@@ -1,0 +1,284 @@
+//! What customers really did against the map: top variants, conformance, drop-off paths,
+//! attribution and a what-if.
+//!
+//! ```text
+//! cargo run --release --example paths
+//! cargo run --release --example paths -- JOURNEY.ron INTERACTIONS.csv [--persona ID] [--top K]
+//! ```
+//!
+//! With no files it reads the bundled sample, `examples/data/retail_bank.ron` and its simulated
+//! log. Exit status: 0 on success, 1 on bad input or bad arguments.
+
+use std::process::ExitCode;
+
+use journey_map::analysis::{
+    Attribute, Change, CheckConformance, ObservePaths, PathFilter, ShapleyMethod, ShapleyOptions,
+};
+use journey_map::{IngestOptions, Journey, LogBuilder, Mode, TouchpointId};
+
+const SAMPLE_JOURNEY: &str = "examples/data/retail_bank.ron";
+const SAMPLE_LOG: &str = "examples/data/retail_bank.interactions.csv";
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn join(ids: &[TouchpointId]) -> String {
+    ids.iter()
+        .map(|t| t.as_str())
+        .collect::<Vec<_>>()
+        .join(" > ")
+}
+
+fn percent(share: f64) -> String {
+    format!("{:.1}%", share * 100.0)
+}
+
+fn run() -> Result<(), String> {
+    let mut files = Vec::new();
+    let (mut persona, mut top) = (None, 5_usize);
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--persona" => persona = Some(args.next().ok_or("--persona needs a persona id")?),
+            "--top" => {
+                top = args
+                    .next()
+                    .and_then(|k| k.parse().ok())
+                    .ok_or("--top needs a whole number")?;
+            }
+            "-h" | "--help" => {
+                return Err(
+                    "usage: paths [JOURNEY.ron] [INTERACTIONS.csv] [--persona ID] [--top K]"
+                        .to_owned(),
+                );
+            }
+            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
+            _ => files.push(arg),
+        }
+    }
+    let journey_path = files.first().map_or(SAMPLE_JOURNEY, String::as_str);
+    let log_path = files.get(1).map_or(SAMPLE_LOG, String::as_str);
+    let journey = Journey::load(journey_path).map_err(|e| e.to_string())?;
+    let mut builder = LogBuilder::new(&journey, IngestOptions::default().mode(Mode::Lenient));
+    builder.read_csv_path(log_path).map_err(|e| e.to_string())?;
+    let (log, ingest) = builder.finish();
+    for problem in &ingest.rejected {
+        eprintln!("skipped: {problem}");
+    }
+    let mut filter = PathFilter::default();
+    if let Some(persona) = persona {
+        filter = filter.persona(persona);
+    }
+    let errors = |e: &dyn std::error::Error| {
+        let mut message = e.to_string();
+        let mut source = e.source();
+        while let Some(s) = source {
+            message.push_str(&format!(": {s}"));
+            source = s.source();
+        }
+        message
+    };
+
+    println!(
+        "{}: {} interactions of {} customers\n",
+        journey.name(),
+        log.len(),
+        log.customers().len()
+    );
+
+    let variants = journey
+        .variants(&log, &filter, top)
+        .map_err(|e| errors(&e))?;
+    println!(
+        "Top {} of {} variants",
+        variants.top.len(),
+        variants.distinct
+    );
+    for v in &variants.top {
+        println!(
+            "  {:>6} {:>6}  converted {:>5}  {}",
+            v.customers,
+            percent(v.share),
+            v.converted,
+            join(&v.touchpoints)
+        );
+    }
+    println!(
+        "  tail: {} variants, {} customers ({}), {} walked once\n",
+        variants.tail.variants,
+        variants.tail.customers,
+        percent(variants.tail.share),
+        variants.tail.singletons
+    );
+
+    let graph = journey
+        .directly_follows(&log, &filter)
+        .map_err(|e| errors(&e))?;
+    println!("Busiest moves (directly follows)");
+    for e in graph.edges.iter().take(top) {
+        println!(
+            "  {:>6}  {} -> {}{}  median {:.0} s, p90 {:.0} s",
+            e.count,
+            e.from,
+            e.to,
+            if e.designed { "" } else { " (off the map)" },
+            e.time.median,
+            e.time.p90
+        );
+    }
+
+    let conformance = journey.conformance(&log, &filter).map_err(|e| errors(&e))?;
+    println!("\nConformance");
+    match conformance.fitness {
+        Some(f) => println!(
+            "  fitness {} of {} transitions follow a designed flow",
+            percent(f),
+            conformance.transitions
+        ),
+        None => println!("  no transitions"),
+    }
+    if let Some(spread) = conformance.customer_fitness {
+        println!(
+            "  per customer: mean {}, {} of {} fit perfectly",
+            percent(spread.mean),
+            spread.perfect,
+            spread.customers
+        );
+    }
+    println!(
+        "  skips: {} moves by {} customers; moves back: {} by {} customers",
+        conformance.skips.moves,
+        conformance.skips.customers,
+        conformance.moves_back.moves,
+        conformance.moves_back.customers
+    );
+    for m in conformance.off_map.iter().take(top) {
+        println!(
+            "  off the map {:>5}x  {} -> {} ({:?})",
+            m.count, m.from, m.to, m.kind
+        );
+    }
+    for r in conformance.rework.iter().take(top) {
+        println!(
+            "  rework: {} customers came back to {} ({} repeats)",
+            r.customers, r.touchpoint, r.repeats
+        );
+    }
+
+    let drop = journey
+        .drop_off_paths(&log, &filter, 2)
+        .map_err(|e| errors(&e))?;
+    println!(
+        "\nDrop-off: {} of {} customers did not convert",
+        drop.not_converted, drop.customers
+    );
+    for last in drop.last_touchpoints.iter().take(top) {
+        println!(
+            "  last seen at {} : {} ({})",
+            last.touchpoint,
+            last.customers,
+            percent(last.share)
+        );
+        for p in &last.paths {
+            println!("      {:>5}  {}", p.customers, join(&p.touchpoints));
+        }
+    }
+    for d in drop.departures.iter().take(top) {
+        println!(
+            "  left {} unfinished {} times: {} went to another channel, {} left",
+            d.touchpoint, d.left, d.to_other_channel, d.gone
+        );
+    }
+
+    let attribution = journey.attribution(&log, &filter).map_err(|e| errors(&e))?;
+    println!("\nAttribution (absorbing Markov chain, solved exactly)");
+    if let Some(c) = attribution.conversion {
+        println!(
+            "  conversion {} ({} of {})",
+            percent(c),
+            attribution.conversions,
+            attribution.customers
+        );
+    }
+    for p in &attribution.personas {
+        if let Some(c) = p.conversion {
+            println!(
+                "  persona {}: {} of {} customers",
+                p.persona,
+                percent(c),
+                p.customers
+            );
+        }
+    }
+    for e in &attribution.entries {
+        println!(
+            "  entry {}: {} of {} customers",
+            e.touchpoint,
+            percent(e.conversion),
+            e.customers
+        );
+    }
+    if let Some(steps) = attribution.expected_steps {
+        let to_goal = steps.to_goal.map_or("-".to_owned(), |s| format!("{s:.2}"));
+        println!(
+            "  expected steps: {:.2} per customer, {to_goal} per converting customer",
+            steps.all
+        );
+    }
+    println!("  removal effects:");
+    for r in attribution.removal_effects.iter().take(top * 2) {
+        println!(
+            "    {:<24} {:>6}  attributed {:>7.1}",
+            r.touchpoint.as_str(),
+            percent(r.effect),
+            r.attributed_conversions
+        );
+    }
+    let shapley = journey
+        .shapley_channels(&log, &filter, ShapleyOptions::default())
+        .map_err(|e| errors(&e))?;
+    let method = match shapley.method {
+        ShapleyMethod::Exact { coalitions } => format!("exact, {coalitions} coalitions"),
+        ShapleyMethod::Sampled { permutations } => format!("sampled, {permutations} orders"),
+        _ => "other".to_owned(),
+    };
+    println!("  Shapley over channels ({method}):");
+    for c in &shapley.channels {
+        println!(
+            "    {:<24} {:>7.1} ({})",
+            format!("{:?}", c.channel),
+            c.conversions,
+            percent(c.share)
+        );
+    }
+
+    let chain = journey
+        .markov_chain(&log, &filter)
+        .map_err(|e| errors(&e))?;
+    if let Some(first) = attribution.removal_effects.iter().find(|r| {
+        journey
+            .touchpoint(r.touchpoint.as_str())
+            .is_some_and(|t| !t.is_goal)
+    }) {
+        let change = Change::LowerDropOff {
+            touchpoint: first.touchpoint.clone(),
+            by: 0.5,
+        };
+        let prediction = chain.predict(&journey, &[change]).map_err(|e| errors(&e))?;
+        println!(
+            "\nWhat if drop-out at {} were halved: conversion {} -> {} ({:+.1} conversions)",
+            first.touchpoint,
+            percent(prediction.current),
+            percent(prediction.predicted),
+            prediction.conversions_gained
+        );
+    }
+    Ok(())
+}

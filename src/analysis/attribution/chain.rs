@@ -1,0 +1,445 @@
+//! The absorbing Markov chain of observed transitions: start, touchpoints, conversion and
+//! drop-out.
+
+use serde::{Deserialize, Serialize};
+
+use super::AttributionError;
+use super::solver::{Factors, Singular};
+use crate::analysis::paths::filter::Selection;
+use crate::{Journey, TouchpointId, TouchpointIndex};
+
+const NONE: u32 = u32::MAX;
+
+/// Observed transition counts of one state (a touchpoint).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Row {
+    /// (next state, moves), sorted by state.
+    pub(crate) to: Vec<(u32, u64)>,
+    /// Moves to conversion (the state is a goal).
+    pub(crate) conversion: u64,
+    /// Moves to drop-out (the customer's last touchpoint, not a goal).
+    pub(crate) drop_out: u64,
+}
+
+impl Row {
+    fn total(&self) -> u64 {
+        self.to.iter().map(|e| e.1).sum::<u64>() + self.conversion + self.drop_out
+    }
+}
+
+/// Transition probabilities of a chain, which a what-if may change.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Probabilities {
+    /// Where customers start; sums to 1, or less when some start where a change removed.
+    pub(crate) start: Vec<f64>,
+    /// (next state, probability) per state.
+    pub(crate) to: Vec<Vec<(u32, f64)>>,
+    pub(crate) conversion: Vec<f64>,
+    pub(crate) drop_out: Vec<f64>,
+}
+
+/// The solved chain: absorption and visit figures.
+pub(crate) struct Solved {
+    pub(crate) factors: Factors,
+    /// Probability of conversion from each state.
+    pub(crate) absorb: Vec<f64>,
+    /// Expected visits to each state from the start.
+    pub(crate) visits: Vec<f64>,
+    /// Probability of conversion from the start.
+    pub(crate) conversion: f64,
+}
+
+/// The absorbing Markov chain of the selected customers' observed transitions.
+///
+/// States are the touchpoints customers visited, plus *start*, *conversion* and *drop-out*.
+/// Each customer's path (interactions in time order) is cut at their first goal touchpoint:
+/// start moves to the first touchpoint, each touchpoint to the next (a repeat is a move to the
+/// same touchpoint), the goal to conversion, and the last touchpoint of a customer who did not
+/// convert to drop-out. Transition probabilities are the observed shares. The chain is solved
+/// exactly (sparse LU of `I - Q`), so on the observed chain the conversion probability equals
+/// the observed conversion rate.
+///
+/// Build one with [`Attribute::markov_chain`](super::Attribute::markov_chain).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarkovChain {
+    /// Journey touchpoint of each state, in journey order.
+    pub(crate) touchpoints: Vec<u32>,
+    pub(crate) ids: Vec<TouchpointId>,
+    /// State of each journey touchpoint, `NONE` when unvisited.
+    pub(crate) state_of: Vec<u32>,
+    /// Customers starting at each state.
+    pub(crate) start: Vec<u64>,
+    pub(crate) rows: Vec<Row>,
+    /// The channel of each state, as a position among the journey's channels.
+    pub(crate) channel_of: Vec<usize>,
+    pub(crate) channels: Vec<crate::Channel>,
+    pub(crate) customers: u64,
+    pub(crate) conversions: u64,
+}
+
+/// One touchpoint's removal effect.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RemovalEffect {
+    /// The touchpoint removed (every move into it goes to drop-out instead).
+    pub touchpoint: TouchpointId,
+    /// Conversion probability without it.
+    pub conversion_without: f64,
+    /// `1 - conversion_without / conversion`, from 0 (not needed) to 1 (every conversion
+    /// passes through it).
+    pub effect: f64,
+    /// Conversions attributed to it: the observed conversions shared in proportion to the
+    /// removal effects.
+    pub attributed_conversions: f64,
+}
+
+/// Conversion of the customers who started at one touchpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct EntryConversion {
+    /// The first touchpoint.
+    pub touchpoint: TouchpointId,
+    /// Customers who started there.
+    pub customers: u64,
+    /// Probability of conversion from there, by the chain.
+    pub conversion: f64,
+}
+
+/// Expected number of touchpoint visits (steps) before conversion or drop-out.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ExpectedSteps {
+    /// Over every customer.
+    pub all: f64,
+    /// Over customers who convert (the goal visit included); absent when none converts.
+    pub to_goal: Option<f64>,
+}
+
+impl MarkovChain {
+    /// Counts the transitions of the selected paths. Complexity: O(n) for n interactions.
+    pub(crate) fn build(selection: &Selection<'_>) -> Self {
+        let layout = &selection.layout;
+        let t = layout.is_goal.len();
+        // Count on journey touchpoints first, then keep the visited ones as states.
+        let mut start = vec![0_u64; t];
+        let mut moves: crate::model::FastMap<u64, u64> = crate::model::fast_map(t * 4);
+        let mut conversion = vec![0_u64; t];
+        let mut drop_out = vec![0_u64; t];
+        let mut visited = vec![false; t];
+        let (mut customers, mut conversions) = (0_u64, 0_u64);
+        for c in 0..selection.customer_count() {
+            let Some((path, _)) = selection.path(c) else {
+                continue;
+            };
+            customers += 1;
+            let first = path[0].touchpoint;
+            start[first as usize] += 1;
+            let mut previous = NONE;
+            let mut converted = false;
+            for record in path {
+                let here = record.touchpoint;
+                visited[here as usize] = true;
+                if previous != NONE {
+                    *moves
+                        .entry((u64::from(previous) << 32) | u64::from(here))
+                        .or_default() += 1;
+                }
+                if layout.is_goal[here as usize] {
+                    conversion[here as usize] += 1;
+                    converted = true;
+                    break;
+                }
+                previous = here;
+            }
+            if converted {
+                conversions += 1;
+            } else {
+                drop_out[previous as usize] += 1;
+            }
+        }
+        let touchpoints: Vec<u32> = (0..t as u32).filter(|&i| visited[i as usize]).collect();
+        let mut state_of = vec![NONE; t];
+        for (s, &tp) in touchpoints.iter().enumerate() {
+            state_of[tp as usize] = s as u32;
+        }
+        let mut rows: Vec<Row> = touchpoints
+            .iter()
+            .map(|&tp| Row {
+                to: Vec::new(),
+                conversion: conversion[tp as usize],
+                drop_out: drop_out[tp as usize],
+            })
+            .collect();
+        for (key, n) in moves {
+            let (from, to) = ((key >> 32) as usize, (key & 0xffff_ffff) as usize);
+            rows[state_of[from] as usize].to.push((state_of[to], n));
+        }
+        for row in &mut rows {
+            row.to.sort_unstable();
+        }
+        let journey = layout.journey;
+        MarkovChain {
+            ids: touchpoints
+                .iter()
+                .map(|&tp| journey.touchpoints()[tp as usize].id.clone())
+                .collect(),
+            start: touchpoints.iter().map(|&tp| start[tp as usize]).collect(),
+            channel_of: touchpoints
+                .iter()
+                .map(|&tp| layout.channel_of[tp as usize])
+                .collect(),
+            channels: layout.channels.iter().map(|c| (*c).clone()).collect(),
+            touchpoints,
+            state_of,
+            rows,
+            customers,
+            conversions,
+        }
+    }
+
+    /// Customers in the chain.
+    pub fn customers(&self) -> u64 {
+        self.customers
+    }
+
+    /// Customers who converted.
+    pub fn conversions(&self) -> u64 {
+        self.conversions
+    }
+
+    /// The touchpoints customers visited (the chain's transient states), in journey order.
+    pub fn touchpoints(&self) -> &[TouchpointId] {
+        &self.ids
+    }
+
+    /// The observed probability of moving from `from` to `to` (another touchpoint, or the
+    /// same one for a repeat); `None` when a touchpoint is not in the chain.
+    pub fn transition(&self, from: &str, to: &str) -> Option<f64> {
+        let (f, t) = (self.state(from)?, self.state(to)?);
+        let row = &self.rows[f as usize];
+        let total = row.total() as f64;
+        let n = row.to.iter().find(|e| e.0 == t).map_or(0, |e| e.1);
+        Some(n as f64 / total)
+    }
+
+    /// The state of a touchpoint id, when customers visited it.
+    pub(crate) fn state(&self, id: &str) -> Option<u32> {
+        self.ids
+            .iter()
+            .position(|t| t.as_str() == id)
+            .map(|s| s as u32)
+    }
+
+    /// The state of a journey touchpoint index, when customers visited it.
+    pub(crate) fn state_of_index(&self, index: TouchpointIndex) -> Option<u32> {
+        match self.state_of.get(index.index()) {
+            Some(&s) if s != NONE => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The observed shares as probabilities.
+    pub(crate) fn probabilities(&self) -> Probabilities {
+        let total_start = self.customers.max(1) as f64;
+        let mut p = Probabilities {
+            start: self.start.iter().map(|&n| n as f64 / total_start).collect(),
+            to: Vec::with_capacity(self.rows.len()),
+            conversion: Vec::with_capacity(self.rows.len()),
+            drop_out: Vec::with_capacity(self.rows.len()),
+        };
+        for row in &self.rows {
+            let total = row.total().max(1) as f64;
+            p.to.push(row.to.iter().map(|&(s, n)| (s, n as f64 / total)).collect());
+            p.conversion.push(row.conversion as f64 / total);
+            p.drop_out.push(row.drop_out as f64 / total);
+        }
+        p
+    }
+
+    /// The conversion probability from the start, by the chain; absent without customers.
+    ///
+    /// # Complexity
+    ///
+    /// One sparse LU factorization of `I - Q` and one solve.
+    pub fn conversion(&self) -> Option<f64> {
+        if self.customers == 0 {
+            return None;
+        }
+        Probabilities::solve(&self.probabilities())
+            .ok()
+            .map(|s| s.conversion)
+    }
+
+    /// Conversion from each touchpoint where customers started, most customers first.
+    ///
+    /// # Errors
+    ///
+    /// [`AttributionError::Trapped`] cannot occur on an observed chain (every observed path
+    /// ends) and is reported rather than hidden if it does.
+    pub fn entries(&self) -> Result<Vec<EntryConversion>, AttributionError> {
+        let solved = self.probabilities().solve()?;
+        let mut entries: Vec<EntryConversion> = (0..self.rows.len())
+            .filter(|&s| self.start[s] > 0)
+            .map(|s| EntryConversion {
+                touchpoint: self.ids[s].clone(),
+                customers: self.start[s],
+                conversion: solved.absorb[s],
+            })
+            .collect();
+        entries.sort_by(|a, b| b.customers.cmp(&a.customers));
+        Ok(entries)
+    }
+
+    /// The expected number of touchpoint visits before absorption, for every customer and
+    /// for customers who convert. Absent without customers.
+    ///
+    /// # Errors
+    ///
+    /// As [`MarkovChain::entries`].
+    pub fn expected_steps(&self) -> Result<Option<ExpectedSteps>, AttributionError> {
+        if self.customers == 0 {
+            return Ok(None);
+        }
+        let solved = self.probabilities().solve()?;
+        let all = solved.visits.iter().sum();
+        let to_goal = (solved.conversion > 0.0).then(|| {
+            solved
+                .visits
+                .iter()
+                .zip(&solved.absorb)
+                .map(|(w, x)| w * x)
+                .sum::<f64>()
+                / solved.conversion
+        });
+        Ok(Some(ExpectedSteps { all, to_goal }))
+    }
+
+    /// The removal effect of every touchpoint in the chain, largest first (ties in journey
+    /// order). Removing a touchpoint sends every move into it (including starts there) to
+    /// drop-out.
+    ///
+    /// Uses the strong Markov property instead of one solve per removal: with `N = (I - Q)⁻¹`,
+    /// `w` the expected visits from the start and `x` the conversion probabilities, the
+    /// conversion without `c` is `P - (w_c / N_cc) · x_c` (the probability of ever reaching
+    /// `c` times the probability of converting from there).
+    ///
+    /// # Returns
+    ///
+    /// An empty list when no customer converted (no effect is defined).
+    ///
+    /// # Errors
+    ///
+    /// As [`MarkovChain::entries`].
+    ///
+    /// # Complexity
+    ///
+    /// One sparse LU factorization of `I - Q`, then one solve per touchpoint:
+    /// O(T · (T + nnz(L + U))) for T touchpoints.
+    pub fn removal_effects(&self) -> Result<Vec<RemovalEffect>, AttributionError> {
+        let mut solved = self.probabilities().solve()?;
+        let total = solved.conversion;
+        if self.conversions == 0 || total <= 0.0 {
+            return Ok(Vec::new());
+        }
+        let n = self.rows.len();
+        let mut column = vec![0.0; n];
+        let mut effects = Vec::with_capacity(n);
+        for c in 0..n {
+            column.fill(0.0);
+            column[c] = 1.0;
+            solved.factors.solve(&mut column);
+            let reach = if column[c] > 0.0 {
+                (solved.visits[c] / column[c]).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            let without = (total - reach * solved.absorb[c]).clamp(0.0, total);
+            effects.push((c, without, (1.0 - without / total).clamp(0.0, 1.0)));
+        }
+        let sum: f64 = effects.iter().map(|e| e.2).sum();
+        let mut result: Vec<RemovalEffect> = effects
+            .into_iter()
+            .map(|(c, without, effect)| RemovalEffect {
+                touchpoint: self.ids[c].clone(),
+                conversion_without: without,
+                effect,
+                attributed_conversions: if sum > 0.0 {
+                    self.conversions as f64 * effect / sum
+                } else {
+                    0.0
+                },
+            })
+            .collect();
+        result.sort_by(|a, b| b.effect.total_cmp(&a.effect));
+        Ok(result)
+    }
+
+    /// Conversion probability with the touchpoints in `removed` (by state) taken out.
+    pub(crate) fn conversion_without(&self, removed: &[bool]) -> Result<f64, AttributionError> {
+        let mut p = self.probabilities();
+        p.remove(removed);
+        Ok(p.solve()?.conversion)
+    }
+}
+
+impl Probabilities {
+    /// Sends every move into a removed state (and every start there) to drop-out.
+    pub(crate) fn remove(&mut self, removed: &[bool]) {
+        for (s, start) in self.start.iter_mut().enumerate() {
+            if removed[s] {
+                *start = 0.0;
+            }
+        }
+        for (row, drop_out) in self.to.iter_mut().zip(self.drop_out.iter_mut()) {
+            row.retain(|&(to, p)| {
+                if removed[to as usize] {
+                    *drop_out += p;
+                    false
+                } else {
+                    true
+                }
+            });
+        }
+    }
+
+    /// Solves the chain.
+    pub(crate) fn solve(&self) -> Result<Solved, AttributionError> {
+        let mut factors = Factors::new(&self.to).map_err(|Singular| AttributionError::Trapped)?;
+        let mut absorb = self.conversion.clone();
+        factors.solve(&mut absorb);
+        let mut visits = self.start.clone();
+        factors.solve_transposed(&mut visits);
+        if absorb.iter().chain(&visits).any(|v| !v.is_finite()) {
+            return Err(AttributionError::Trapped);
+        }
+        for x in &mut absorb {
+            *x = x.clamp(0.0, 1.0);
+        }
+        for w in &mut visits {
+            *w = w.max(0.0);
+        }
+        let conversion = self
+            .start
+            .iter()
+            .zip(&absorb)
+            .map(|(s, x)| s * x)
+            .sum::<f64>()
+            .clamp(0.0, 1.0);
+        Ok(Solved {
+            factors,
+            absorb,
+            visits,
+            conversion,
+        })
+    }
+}
+
+/// The chain of a journey's log under a filter.
+pub(crate) fn chain_of(
+    journey: &Journey,
+    log: &crate::InteractionLog,
+    filter: &crate::analysis::PathFilter,
+) -> Result<MarkovChain, AttributionError> {
+    let selection = Selection::new(journey, log, filter)?;
+    Ok(MarkovChain::build(&selection))
+}

@@ -1,0 +1,244 @@
+//! Attribution: which touchpoints and channels carry conversions.
+//!
+//! The selected paths become an absorbing Markov chain ([`MarkovChain`]): start, the
+//! touchpoints, conversion and drop-out, with the observed shares as transition probabilities.
+//! The chain is solved exactly with a sparse LU factorization of `I - Q` (rsparse), not by
+//! simulation. From it:
+//!
+//! - conversion probability overall, per persona and per entry touchpoint;
+//! - each touchpoint's *removal effect*, `1 - P(conversion without it) / P(conversion)`, and
+//!   the conversions attributed to it (observed conversions shared in proportion to the
+//!   effects);
+//! - the expected number of steps, overall and to a goal;
+//! - Shapley values over channels ([`ShapleyReport`]), whose coalition value is the chain's
+//!   predicted conversions with only the coalition's channels: exact up to 15 channels,
+//!   sampled above with a standard error. Unlike removal effects, Shapley values sum exactly to
+//!   the conversions.
+//!
+//! The same chain predicts what a change to the journey would do: see
+//! [`MarkovChain::predict`].
+
+mod chain;
+mod shapley;
+mod solver;
+
+pub use chain::{EntryConversion, ExpectedSteps, MarkovChain, RemovalEffect};
+pub use shapley::{ChannelValue, MAX_EXACT_CHANNELS, ShapleyMethod, ShapleyOptions, ShapleyReport};
+
+pub(crate) use chain::Probabilities;
+
+use serde::{Deserialize, Serialize};
+
+use super::paths::{PathError, PathFilter};
+use crate::{InteractionLog, Journey, PersonaId};
+
+/// Why attribution could not be computed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AttributionError {
+    /// The log or the filter does not fit the journey.
+    #[error("cannot select the paths")]
+    Path(#[from] PathError),
+    /// Some customers could never leave the chain: `I - Q` is singular.
+    #[error("the chain traps customers in a loop with no way to convert or leave")]
+    Trapped,
+    /// Exact Shapley values were asked for too many channels.
+    #[error("exact shapley values are limited to {max} channels, not {requested}")]
+    ExactLimit {
+        /// The limit asked for.
+        requested: usize,
+        /// The largest limit accepted.
+        max: usize,
+    },
+    /// Sampled Shapley values were asked for with no permutation.
+    #[error("sampled shapley values need at least one permutation")]
+    NoPermutations,
+}
+
+/// Conversion of one persona's customers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PersonaConversion {
+    /// The persona.
+    pub persona: PersonaId,
+    /// Its selected customers.
+    pub customers: u64,
+    /// Of those, how many converted.
+    pub conversions: u64,
+    /// Conversion probability by the persona's own chain; absent without customers.
+    pub conversion: Option<f64>,
+}
+
+/// Markov attribution of the selected customers' conversions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AttributionReport {
+    /// Selected customers.
+    pub customers: u64,
+    /// Of those, how many converted.
+    pub conversions: u64,
+    /// Conversion probability by the chain; absent without customers.
+    pub conversion: Option<f64>,
+    /// Per persona, in journey order (only the filter's persona when it names one).
+    pub personas: Vec<PersonaConversion>,
+    /// Per entry touchpoint (where paths start), most customers first.
+    pub entries: Vec<EntryConversion>,
+    /// Per touchpoint, largest effect first; empty when nobody converted.
+    pub removal_effects: Vec<RemovalEffect>,
+    /// Expected touchpoint visits; absent without customers.
+    pub expected_steps: Option<ExpectedSteps>,
+}
+
+/// Markov-chain attribution of conversions. Implemented for [`Journey`].
+///
+/// # Example
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use journey_map::analysis::{Attribute, PathFilter, ShapleyOptions};
+/// use journey_map::{IngestOptions, Journey, LogBuilder};
+///
+/// let journey = Journey::load("examples/data/retail_bank.ron")?;
+/// let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+/// builder.read_csv_path("examples/data/retail_bank.interactions.csv")?;
+/// let (log, _) = builder.finish();
+///
+/// let report = journey.attribution(&log, &PathFilter::default())?;
+/// let observed = report.conversions as f64 / report.customers as f64;
+/// assert!((report.conversion.ok_or("no customers")? - observed).abs() < 1e-9);
+/// let top = &report.removal_effects[0];
+/// assert!(top.effect > 0.0 && top.effect <= 1.0);
+///
+/// let shapley = journey.shapley_channels(&log, &PathFilter::default(), ShapleyOptions::default())?;
+/// let sum: f64 = shapley.channels.iter().map(|c| c.conversions).sum();
+/// assert!((sum - report.conversions as f64).abs() < 1e-6);
+/// # Ok(())
+/// # }
+/// ```
+pub trait Attribute {
+    /// The absorbing Markov chain of the selected paths.
+    ///
+    /// # Arguments
+    ///
+    /// * `log` — interactions built for this journey.
+    /// * `filter` — which customers and interactions to look at.
+    ///
+    /// # Errors
+    ///
+    /// [`AttributionError::Path`] when the log belongs to another journey or the filter is
+    /// invalid.
+    ///
+    /// # Complexity
+    ///
+    /// O(n) expected for n selected interactions.
+    fn markov_chain(
+        &self,
+        log: &InteractionLog,
+        filter: &PathFilter,
+    ) -> Result<MarkovChain, AttributionError>;
+
+    /// Conversion overall, per persona and per entry, removal effects and expected steps.
+    ///
+    /// # Arguments
+    ///
+    /// * `log` — interactions built for this journey.
+    /// * `filter` — which customers and interactions to look at.
+    ///
+    /// # Returns
+    ///
+    /// An [`AttributionReport`]; figures that need customers or conversions are absent (or
+    /// empty) without them, never NaN.
+    ///
+    /// # Errors
+    ///
+    /// As [`Attribute::markov_chain`].
+    ///
+    /// # Complexity
+    ///
+    /// O(n · (P + 1)) for n interactions and P personas to build the chains, plus the removal
+    /// effects' O(T · (T + nnz(L + U))) for T touchpoints.
+    fn attribution(
+        &self,
+        log: &InteractionLog,
+        filter: &PathFilter,
+    ) -> Result<AttributionReport, AttributionError>;
+
+    /// Shapley values of the channels.
+    ///
+    /// # Arguments
+    ///
+    /// * `log` — interactions built for this journey.
+    /// * `filter` — which customers and interactions to look at.
+    /// * `options` — exact limit, sampled permutations and seed.
+    ///
+    /// # Returns
+    ///
+    /// Conversions per channel, summing to the total; exact up to `options.exact_up_to`
+    /// channels, sampled above with a standard error per channel.
+    ///
+    /// # Errors
+    ///
+    /// As [`Attribute::markov_chain`]; [`AttributionError::ExactLimit`] and
+    /// [`AttributionError::NoPermutations`] for invalid options.
+    ///
+    /// # Complexity
+    ///
+    /// Exact: 2^C chain solves for C channels. Sampled: at most `permutations · C` solves
+    /// (coalitions seen before are cached).
+    fn shapley_channels(
+        &self,
+        log: &InteractionLog,
+        filter: &PathFilter,
+        options: ShapleyOptions,
+    ) -> Result<ShapleyReport, AttributionError>;
+}
+
+impl Attribute for Journey {
+    fn markov_chain(
+        &self,
+        log: &InteractionLog,
+        filter: &PathFilter,
+    ) -> Result<MarkovChain, AttributionError> {
+        chain::chain_of(self, log, filter)
+    }
+
+    fn attribution(
+        &self,
+        log: &InteractionLog,
+        filter: &PathFilter,
+    ) -> Result<AttributionReport, AttributionError> {
+        let chain = self.markov_chain(log, filter)?;
+        let mut personas = Vec::new();
+        for persona in self.personas() {
+            if filter.persona.as_ref().is_some_and(|p| p != &persona.id) {
+                continue;
+            }
+            let one = self.markov_chain(log, &filter.clone().persona(persona.id.clone()))?;
+            personas.push(PersonaConversion {
+                persona: persona.id.clone(),
+                customers: one.customers(),
+                conversions: one.conversions(),
+                conversion: one.conversion(),
+            });
+        }
+        Ok(AttributionReport {
+            customers: chain.customers(),
+            conversions: chain.conversions(),
+            conversion: chain.conversion(),
+            personas,
+            entries: chain.entries()?,
+            removal_effects: chain.removal_effects()?,
+            expected_steps: chain.expected_steps()?,
+        })
+    }
+
+    fn shapley_channels(
+        &self,
+        log: &InteractionLog,
+        filter: &PathFilter,
+        options: ShapleyOptions,
+    ) -> Result<ShapleyReport, AttributionError> {
+        let chain = self.markov_chain(log, filter)?;
+        shapley::shapley(&chain, options)
+    }
+}
