@@ -172,6 +172,13 @@ pub(crate) fn shapley(
     channels.sort_unstable();
     channels.dedup();
     let k = channels.len();
+    if k == 0 {
+        return Ok(ShapleyReport {
+            method: ShapleyMethod::Exact { coalitions: 1 },
+            conversions: 0.0,
+            channels: Vec::new(),
+        });
+    }
     let mut worth = Worth {
         chain,
         channels: channels.clone(),

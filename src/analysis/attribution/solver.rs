@@ -61,7 +61,10 @@ impl Factors {
         matrix.nzmax = at;
         matrix.i.truncate(at);
         matrix.x.truncate(at);
-        let mut symbolic = rsparse::sqr(&matrix, 1, false);
+        // rsparse's minimum-degree ordering needs three columns or more (its dense-row
+        // threshold is n - 2); smaller systems keep the natural order.
+        let order = if n >= 3 { 1 } else { -1 };
+        let mut symbolic = rsparse::sqr(&matrix, order, false);
         let numeric = rsparse::lu(&matrix, &mut symbolic, 1.0).map_err(|_| Singular)?;
         // A pivot that cancelled to rounding noise means a closed class of states.
         let u = &numeric.u;
@@ -197,6 +200,30 @@ mod tests {
             let reference = dense_solve(&rows, &b, transposed);
             for (a, r) in x.iter().zip(&reference) {
                 assert!((a - r).abs() < 1e-12, "{x:?} vs {reference:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn chains_of_every_small_size_agree_with_dense_elimination() {
+        for n in 1..12_u32 {
+            // Each state moves to two others (or itself) and keeps a way out.
+            let rows: Vec<Vec<(u32, f64)>> = (0..n)
+                .map(|i| vec![((i * 7 + 1) % n, 0.3), ((i * 3 + 2) % n, 0.25 + 0.01 * f64::from(i))])
+                .collect();
+            let b: Vec<f64> = (0..n).map(|i| 0.1 + f64::from(i) * 0.05).collect();
+            let mut factors = Factors::new(&rows).unwrap();
+            for transposed in [false, true] {
+                let mut x = b.clone();
+                if transposed {
+                    factors.solve_transposed(&mut x);
+                } else {
+                    factors.solve(&mut x);
+                }
+                let reference = dense_solve(&rows, &b, transposed);
+                for (a, r) in x.iter().zip(&reference) {
+                    assert!((a - r).abs() < 1e-12, "n = {n}: {x:?} vs {reference:?}");
+                }
             }
         }
     }

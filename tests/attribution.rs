@@ -1,0 +1,261 @@
+//! Markov attribution: a hand-solved four-touchpoint chain, removal effects against direct
+//! solves, Shapley values (exact and sampled), and edge cases.
+
+use journey_map::analysis::{
+    Attribute, AttributionError, Change, PathFilter, ShapleyMethod, ShapleyOptions,
+};
+use journey_map::{Channel, IngestOptions, Interaction, InteractionLog, Journey, LogBuilder, Outcome};
+
+/// A (web, entry) -> B (phone) -> D (web, goal), A -> C (live chat) -> D.
+fn four() -> Journey {
+    Journey::from_ron_str(
+        r#"(
+        name: "Four",
+        personas: [(id: "p", name: "P"), (id: "q", name: "Q")],
+        stages: [(id: "s", name: "S")],
+        touchpoints: [
+            (id: "a", name: "A", stage: "s", channel: Web, kind: DigitalProduct, entry: true),
+            (id: "b", name: "B", stage: "s", channel: Phone, kind: HumanService),
+            (id: "c", name: "C", stage: "s", channel: LiveChat, kind: HumanService),
+            (id: "d", name: "D", stage: "s", channel: Web, kind: DigitalProduct, goal: true),
+        ],
+        flows: [(from: "a", to: "b"), (from: "a", to: "c"), (from: "b", to: "d"), (from: "c", to: "d")],
+    )"#,
+    )
+    .unwrap()
+}
+
+fn log_of(journey: &Journey, paths: &[(&[&str], usize, &str)]) -> InteractionLog {
+    let mut builder = LogBuilder::new(journey, IngestOptions::default());
+    let mut c = 0;
+    for (path, times, persona) in paths {
+        for _ in 0..*times {
+            for (i, tp) in path.iter().enumerate() {
+                let at = jiff::Timestamp::from_second(1_700_000_000 + (c * 100 + i) as i64).unwrap();
+                let mut r = Interaction::new(format!("c{c}"), *tp, at, Outcome::Completed);
+                if i == 0 && !persona.is_empty() {
+                    r = r.with_persona(*persona);
+                }
+                builder.push(r).unwrap();
+            }
+            c += 1;
+        }
+    }
+    builder.finish().0
+}
+
+/// 4 x A B D, 2 x A C D, 2 x A B, 2 x A C: P(A->B) = 0.6, P(B->D) = 2/3, P(C->D) = 1/2.
+fn hand_log(journey: &Journey) -> InteractionLog {
+    log_of(
+        journey,
+        &[
+            (&["a", "b", "d"], 4, "p"),
+            (&["a", "c", "d"], 2, "q"),
+            (&["a", "b"], 2, "p"),
+            (&["a", "c"], 2, "q"),
+        ],
+    )
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-12
+}
+
+#[test]
+fn the_four_touchpoint_chain_matches_the_hand_solution() {
+    let journey = four();
+    let log = hand_log(&journey);
+    let report = journey.attribution(&log, &PathFilter::default()).unwrap();
+    // x_D = 1, x_B = 2/3, x_C = 1/2, x_A = 0.6 * 2/3 + 0.4 * 1/2 = 0.6.
+    assert!(close(report.conversion.unwrap(), 0.6));
+    assert_eq!((report.customers, report.conversions), (10, 6));
+    // Without A or D nobody converts; without B: 0.4 * 1/2 = 0.2; without C: 0.6 * 2/3 = 0.4.
+    let effects: Vec<(&str, f64, f64)> = report
+        .removal_effects
+        .iter()
+        .map(|r| (r.touchpoint.as_str(), r.conversion_without, r.effect))
+        .collect();
+    let expected = [("a", 0.0, 1.0), ("d", 0.0, 1.0), ("b", 0.2, 2.0 / 3.0), ("c", 0.4, 1.0 / 3.0)];
+    assert_eq!(effects.len(), 4);
+    for ((id, without, effect), (eid, ewithout, eeffect)) in effects.iter().zip(expected) {
+        assert_eq!(*id, eid);
+        assert!(close(*without, ewithout) && close(*effect, eeffect), "{effects:?}");
+    }
+    // Effects sum to 3: six conversions shared 2, 2, 4/3, 2/3.
+    let attributed: Vec<f64> = report.removal_effects.iter().map(|r| r.attributed_conversions).collect();
+    for (got, want) in attributed.iter().zip([2.0, 2.0, 4.0 / 3.0, 2.0 / 3.0]) {
+        assert!(close(*got, want), "{attributed:?}");
+    }
+    // Expected visits: A 1, B 0.6, C 0.4, D 0.6; every converting path has three steps.
+    let steps = report.expected_steps.unwrap();
+    assert!(close(steps.all, 2.6) && close(steps.to_goal.unwrap(), 3.0), "{steps:?}");
+    // Per persona: p converts 4 of 6 (2/3), q 2 of 4.
+    let personas: Vec<_> = report
+        .personas
+        .iter()
+        .map(|p| (p.persona.as_str(), p.customers, p.conversions, p.conversion.unwrap()))
+        .collect();
+    assert_eq!(personas.len(), 2);
+    assert!(personas[0].0 == "p" && personas[0].1 == 6 && close(personas[0].3, 4.0 / 6.0));
+    assert!(personas[1].0 == "q" && personas[1].2 == 2 && close(personas[1].3, 0.5));
+    assert_eq!(report.entries.len(), 1);
+    assert!(close(report.entries[0].conversion, 0.6));
+    let chain = journey.markov_chain(&log, &PathFilter::default()).unwrap();
+    assert!(close(chain.transition("a", "b").unwrap(), 0.6));
+    assert_eq!(chain.transition("a", "zz"), None);
+}
+
+#[test]
+fn shapley_values_match_the_hand_solution_and_sum_to_the_conversions() {
+    let journey = four();
+    let log = hand_log(&journey);
+    // Coalition worths (10 customers x conversion): {web, phone} 4, {web, chat} 2, all 6,
+    // anything without web 0. Shapley: web 3, phone 2, chat 1.
+    let exact = journey
+        .shapley_channels(&log, &PathFilter::default(), ShapleyOptions::default())
+        .unwrap();
+    assert_eq!(exact.method, ShapleyMethod::Exact { coalitions: 8 });
+    assert!(close(exact.conversions, 6.0));
+    let values: Vec<(Channel, f64)> = exact.channels.iter().map(|c| (c.channel.clone(), c.conversions)).collect();
+    let expected = [(Channel::Web, 3.0), (Channel::Phone, 2.0), (Channel::LiveChat, 1.0)];
+    for ((channel, value), (echannel, evalue)) in values.iter().zip(expected.iter()) {
+        assert_eq!(channel, echannel);
+        assert!(close(*value, *evalue), "{values:?}");
+    }
+    assert!(exact.channels.iter().all(|c| c.standard_error.is_none()));
+    // Sampled (forced): within four standard errors of the exact values, sum still exact.
+    let sampled = journey
+        .shapley_channels(
+            &log,
+            &PathFilter::default(),
+            ShapleyOptions::default().exact_up_to(0).permutations(600).seed(3),
+        )
+        .unwrap();
+    assert_eq!(sampled.method, ShapleyMethod::Sampled { permutations: 600 });
+    let sum: f64 = sampled.channels.iter().map(|c| c.conversions).sum();
+    assert!((sum - 6.0).abs() < 1e-9);
+    for c in &sampled.channels {
+        let truth = expected.iter().find(|e| e.0 == c.channel).unwrap().1;
+        let se = c.standard_error.unwrap();
+        assert!(se > 0.0 && (c.conversions - truth).abs() <= 4.0 * se, "{c:?}");
+    }
+    let again = journey
+        .shapley_channels(&log, &PathFilter::default(), ShapleyOptions::default().exact_up_to(0).permutations(600).seed(3))
+        .unwrap();
+    assert_eq!(again, sampled);
+}
+
+#[test]
+fn shapley_options_are_checked() {
+    let journey = four();
+    let log = hand_log(&journey);
+    let err = journey
+        .shapley_channels(&log, &PathFilter::default(), ShapleyOptions::default().exact_up_to(21))
+        .unwrap_err();
+    assert_eq!(err, AttributionError::ExactLimit { requested: 21, max: 20 });
+    let err = journey
+        .shapley_channels(&log, &PathFilter::default(), ShapleyOptions::default().exact_up_to(0).permutations(0))
+        .unwrap_err();
+    assert_eq!(err, AttributionError::NoPermutations);
+    assert_eq!(err.to_string(), "sampled shapley values need at least one permutation");
+}
+
+fn bank() -> (Journey, InteractionLog) {
+    let journey = Journey::load("examples/data/retail_bank.ron").unwrap();
+    let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+    builder.read_csv_path("examples/data/retail_bank.interactions.csv").unwrap();
+    (journey.clone(), builder.finish().0)
+}
+
+#[test]
+fn removal_effects_agree_with_solving_each_removal_directly() {
+    let (journey, log) = bank();
+    for filter in [PathFilter::default(), PathFilter::default().persona("small-business-owner")] {
+        let chain = journey.markov_chain(&log, &filter).unwrap();
+        let observed = chain.conversions() as f64 / chain.customers() as f64;
+        assert!((chain.conversion().unwrap() - observed).abs() < 1e-12);
+        let effects = chain.removal_effects().unwrap();
+        assert_eq!(effects.len(), chain.touchpoints().len());
+        for effect in &effects {
+            let direct = chain
+                .predict(&journey, &[Change::RemoveTouchpoint { touchpoint: effect.touchpoint.clone() }])
+                .unwrap();
+            assert!(
+                (direct.predicted - effect.conversion_without).abs() < 1e-10,
+                "{}: {} vs {}",
+                effect.touchpoint,
+                direct.predicted,
+                effect.conversion_without
+            );
+        }
+        let total: f64 = effects.iter().map(|e| e.attributed_conversions).sum();
+        assert!((total - chain.conversions() as f64).abs() < 1e-6);
+    }
+}
+
+#[test]
+fn shapley_on_the_sample_sums_to_the_conversions() {
+    let (journey, log) = bank();
+    let report = journey
+        .shapley_channels(&log, &PathFilter::default(), ShapleyOptions::default())
+        .unwrap();
+    assert!(matches!(report.method, ShapleyMethod::Exact { .. }));
+    let sum: f64 = report.channels.iter().map(|c| c.conversions).sum();
+    let conversions = journey.attribution(&log, &PathFilter::default()).unwrap().conversions as f64;
+    assert!((sum - conversions).abs() < 1e-6 && (report.conversions - conversions).abs() < 1e-6);
+}
+
+#[test]
+fn logs_without_conversions_single_customers_and_one_touchpoint_journeys_are_defined() {
+    let journey = four();
+    // Nobody converts.
+    let log = log_of(&journey, &[(&["a", "b"], 3, "p"), (&["a"], 2, "q")]);
+    let report = journey.attribution(&log, &PathFilter::default()).unwrap();
+    assert_eq!(report.conversion, Some(0.0));
+    assert!(report.removal_effects.is_empty());
+    assert_eq!(report.expected_steps.unwrap().to_goal, None);
+    assert!(close(report.expected_steps.unwrap().all, 1.6));
+    let shapley = journey
+        .shapley_channels(&log, &PathFilter::default(), ShapleyOptions::default())
+        .unwrap();
+    assert!(shapley.channels.iter().all(|c| c.conversions == 0.0 && c.share == 0.0));
+    // A single customer who converts.
+    let log = log_of(&journey, &[(&["a", "c", "d"], 1, "p")]);
+    let report = journey.attribution(&log, &PathFilter::default()).unwrap();
+    assert_eq!(report.conversion, Some(1.0));
+    assert!(report.removal_effects.iter().all(|r| r.effect == 1.0));
+    // Nobody selected.
+    let report = journey
+        .attribution(&log, &PathFilter::default().persona("q"))
+        .unwrap();
+    assert_eq!((report.customers, report.conversion, report.expected_steps), (0, None, None));
+    assert!(report.removal_effects.is_empty() && report.entries.is_empty());
+    let shapley = journey
+        .shapley_channels(&log, &PathFilter::default().persona("q"), ShapleyOptions::default())
+        .unwrap();
+    assert!(shapley.channels.is_empty() && shapley.conversions == 0.0);
+    // A journey of one touchpoint, entry and goal.
+    let one = Journey::from_ron_str(
+        r#"(name: "One", stages: [(id: "s", name: "S")],
+            touchpoints: [(id: "only", name: "Only", stage: "s", channel: Web, kind: DigitalProduct, entry: true, goal: true)])"#,
+    )
+    .unwrap();
+    let log = log_of(&one, &[(&["only"], 3, "")]);
+    let report = one.attribution(&log, &PathFilter::default()).unwrap();
+    assert_eq!(report.conversion, Some(1.0));
+    assert_eq!(report.removal_effects.len(), 1);
+    assert_eq!(report.removal_effects[0].effect, 1.0);
+    for value in [report.expected_steps.unwrap().all, report.expected_steps.unwrap().to_goal.unwrap()] {
+        assert!(value.is_finite() && close(value, 1.0));
+    }
+}
+
+#[test]
+fn a_foreign_log_is_a_typed_error() {
+    let journey = four();
+    let (_, bank_log) = bank();
+    assert!(matches!(
+        journey.attribution(&bank_log, &PathFilter::default()),
+        Err(AttributionError::Path(_))
+    ));
+}
