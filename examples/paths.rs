@@ -63,14 +63,27 @@ fn run() -> Result<(), String> {
             _ => files.push(arg),
         }
     }
+    if files.len() == 1 || files.len() > 2 {
+        return Err("give both a journey file and its interactions file, or neither".to_owned());
+    }
     let journey_path = files.first().map_or(SAMPLE_JOURNEY, String::as_str);
     let log_path = files.get(1).map_or(SAMPLE_LOG, String::as_str);
     let journey = Journey::load(journey_path).map_err(|e| e.to_string())?;
     let mut builder = LogBuilder::new(&journey, IngestOptions::default().mode(Mode::Lenient));
     builder.read_csv_path(log_path).map_err(|e| e.to_string())?;
     let (log, ingest) = builder.finish();
-    for problem in &ingest.rejected {
-        eprintln!("skipped: {problem}");
+    // Lenient: a bad row is skipped and reported, never silently dropped.
+    if ingest.rejected_count() > 0 {
+        eprintln!(
+            "warning: {} rows skipped in {log_path}; the first ones:",
+            ingest.rejected_count()
+        );
+        for problem in ingest.rejected.iter().take(5) {
+            eprintln!("  {problem}");
+        }
+    }
+    if log.is_empty() {
+        return Err(format!("{log_path} holds no interactions"));
     }
     let mut filter = PathFilter::default();
     if let Some(persona) = persona {

@@ -10,6 +10,7 @@
 //! # Contents
 //!
 //! - [Find where customers struggle](#find-where-customers-struggle)
+//! - [What customers really did](#what-customers-really-did)
 //! - [Load a journey and ask it questions](#load-a-journey-and-ask-it-questions)
 //! - [Build a journey in code](#build-a-journey-in-code)
 //! - [Bad input](#bad-input)
@@ -42,6 +43,40 @@
 //! );
 //! let evidence = worst.evidence.as_ref().ok_or("statistical friction has evidence")?;
 //! assert!(evidence.q <= 0.05 && evidence.sample_size >= 30);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # What customers really did
+//!
+//! Compare the paths customers took with the map, see which touchpoints carry conversions, and
+//! predict what a change would do (see [`analysis::ObservePaths`], [`analysis::CheckConformance`],
+//! [`analysis::Attribute`] and [`analysis::MarkovChain::predict`]).
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use journey_map::analysis::{Attribute, Change, CheckConformance, ObservePaths, PathFilter};
+//! use journey_map::{IngestOptions, Journey, LogBuilder};
+//!
+//! let journey = Journey::load("examples/data/retail_bank.ron")?;
+//! let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+//! builder.read_csv_path("examples/data/retail_bank.interactions.csv")?;
+//! let (log, _) = builder.finish();
+//! let everyone = PathFilter::default();
+//!
+//! let variants = journey.variants(&log, &everyone, 3)?;
+//! assert_eq!(variants.top[0].touchpoints[0].as_str(), "social-campaign");
+//! let conformance = journey.conformance(&log, &everyone)?;
+//! assert!(conformance.fitness.ok_or("no moves")? > 0.95);
+//!
+//! let attribution = journey.attribution(&log, &everyone)?;
+//! assert_eq!((attribution.customers, attribution.conversions), (2000, 514));
+//! let chain = journey.markov_chain(&log, &everyone)?;
+//! let fixed = chain.predict(&journey, &[Change::LowerDropOff {
+//!     touchpoint: "online-application".into(),
+//!     by: 0.5,
+//! }])?;
+//! assert!(fixed.predicted > fixed.current);
 //! # Ok(())
 //! # }
 //! ```
@@ -194,8 +229,10 @@
 //!     stats tests, Benjamini-Hochberg, persona lens) ──> FrictionReport (serde)
 //!
 //! Journey + sim::Behaviour ──> sim::Simulator (seeded) ──> interactions (ground truth)
-//!
-//! planned: paths and conformance, attribution, what-if
+//! Journey + InteractionLog + PathFilter ──> analysis::ObservePaths (directly-follows graph,
+//!     variants, drop-off paths), analysis::CheckConformance ──> reports (serde)
+//!                                        ──> analysis::Attribute ──> MarkovChain (sparse LU)
+//!     ──> removal effects, Shapley over channels; MarkovChain + Change / JourneyDiff ──> Prediction
 //! ```
 //!
 //! - [`model`](mod@model): ids, personas, stages, touchpoints, flows, the [`Journey`] graph,
@@ -210,7 +247,9 @@
 //!   Kaplan-Meier times to an event, one-sided tests and the Benjamini-Hochberg correction,
 //!   shared by every analysis.
 //! - [`analysis`](mod@analysis): analyses of a journey and its log, each in its own module:
-//!   the CX metrics and friction detection.
+//!   the CX metrics, friction detection, observed paths, conformance, Markov attribution and
+//!   what-if predictions. The analyses share one layout of the journey (channels, stages and
+//!   designed flows on dense indices), so friction's off-map moves and conformance's agree.
 //! - [`sim`](mod@sim): the seeded simulator and its behaviour model, where friction is
 //!   planted.
 //!

@@ -4,7 +4,9 @@
 use journey_map::analysis::{
     Attribute, AttributionError, Change, PathFilter, ShapleyMethod, ShapleyOptions,
 };
-use journey_map::{Channel, IngestOptions, Interaction, InteractionLog, Journey, LogBuilder, Outcome};
+use journey_map::{
+    Channel, IngestOptions, Interaction, InteractionLog, Journey, LogBuilder, Outcome,
+};
 
 /// A (web, entry) -> B (phone) -> D (web, goal), A -> C (live chat) -> D.
 fn four() -> Journey {
@@ -31,7 +33,8 @@ fn log_of(journey: &Journey, paths: &[(&[&str], usize, &str)]) -> InteractionLog
     for (path, times, persona) in paths {
         for _ in 0..*times {
             for (i, tp) in path.iter().enumerate() {
-                let at = jiff::Timestamp::from_second(1_700_000_000 + (c * 100 + i) as i64).unwrap();
+                let at =
+                    jiff::Timestamp::from_second(1_700_000_000 + (c * 100 + i) as i64).unwrap();
                 let mut r = Interaction::new(format!("c{c}"), *tp, at, Outcome::Completed);
                 if i == 0 && !persona.is_empty() {
                     r = r.with_persona(*persona);
@@ -75,25 +78,47 @@ fn the_four_touchpoint_chain_matches_the_hand_solution() {
         .iter()
         .map(|r| (r.touchpoint.as_str(), r.conversion_without, r.effect))
         .collect();
-    let expected = [("a", 0.0, 1.0), ("d", 0.0, 1.0), ("b", 0.2, 2.0 / 3.0), ("c", 0.4, 1.0 / 3.0)];
+    let expected = [
+        ("a", 0.0, 1.0),
+        ("d", 0.0, 1.0),
+        ("b", 0.2, 2.0 / 3.0),
+        ("c", 0.4, 1.0 / 3.0),
+    ];
     assert_eq!(effects.len(), 4);
     for ((id, without, effect), (eid, ewithout, eeffect)) in effects.iter().zip(expected) {
         assert_eq!(*id, eid);
-        assert!(close(*without, ewithout) && close(*effect, eeffect), "{effects:?}");
+        assert!(
+            close(*without, ewithout) && close(*effect, eeffect),
+            "{effects:?}"
+        );
     }
     // Effects sum to 3: six conversions shared 2, 2, 4/3, 2/3.
-    let attributed: Vec<f64> = report.removal_effects.iter().map(|r| r.attributed_conversions).collect();
+    let attributed: Vec<f64> = report
+        .removal_effects
+        .iter()
+        .map(|r| r.attributed_conversions)
+        .collect();
     for (got, want) in attributed.iter().zip([2.0, 2.0, 4.0 / 3.0, 2.0 / 3.0]) {
         assert!(close(*got, want), "{attributed:?}");
     }
     // Expected visits: A 1, B 0.6, C 0.4, D 0.6; every converting path has three steps.
     let steps = report.expected_steps.unwrap();
-    assert!(close(steps.all, 2.6) && close(steps.to_goal.unwrap(), 3.0), "{steps:?}");
+    assert!(
+        close(steps.all, 2.6) && close(steps.to_goal.unwrap(), 3.0),
+        "{steps:?}"
+    );
     // Per persona: p converts 4 of 6 (2/3), q 2 of 4.
     let personas: Vec<_> = report
         .personas
         .iter()
-        .map(|p| (p.persona.as_str(), p.customers, p.conversions, p.conversion.unwrap()))
+        .map(|p| {
+            (
+                p.persona.as_str(),
+                p.customers,
+                p.conversions,
+                p.conversion.unwrap(),
+            )
+        })
         .collect();
     assert_eq!(personas.len(), 2);
     assert!(personas[0].0 == "p" && personas[0].1 == 6 && close(personas[0].3, 4.0 / 6.0));
@@ -116,8 +141,16 @@ fn shapley_values_match_the_hand_solution_and_sum_to_the_conversions() {
         .unwrap();
     assert_eq!(exact.method, ShapleyMethod::Exact { coalitions: 8 });
     assert!(close(exact.conversions, 6.0));
-    let values: Vec<(Channel, f64)> = exact.channels.iter().map(|c| (c.channel.clone(), c.conversions)).collect();
-    let expected = [(Channel::Web, 3.0), (Channel::Phone, 2.0), (Channel::LiveChat, 1.0)];
+    let values: Vec<(Channel, f64)> = exact
+        .channels
+        .iter()
+        .map(|c| (c.channel.clone(), c.conversions))
+        .collect();
+    let expected = [
+        (Channel::Web, 3.0),
+        (Channel::Phone, 2.0),
+        (Channel::LiveChat, 1.0),
+    ];
     for ((channel, value), (echannel, evalue)) in values.iter().zip(expected.iter()) {
         assert_eq!(channel, echannel);
         assert!(close(*value, *evalue), "{values:?}");
@@ -128,7 +161,10 @@ fn shapley_values_match_the_hand_solution_and_sum_to_the_conversions() {
         .shapley_channels(
             &log,
             &PathFilter::default(),
-            ShapleyOptions::default().exact_up_to(0).permutations(600).seed(3),
+            ShapleyOptions::default()
+                .exact_up_to(0)
+                .permutations(600)
+                .seed(3),
         )
         .unwrap();
     assert_eq!(sampled.method, ShapleyMethod::Sampled { permutations: 600 });
@@ -137,10 +173,20 @@ fn shapley_values_match_the_hand_solution_and_sum_to_the_conversions() {
     for c in &sampled.channels {
         let truth = expected.iter().find(|e| e.0 == c.channel).unwrap().1;
         let se = c.standard_error.unwrap();
-        assert!(se > 0.0 && (c.conversions - truth).abs() <= 4.0 * se, "{c:?}");
+        assert!(
+            se > 0.0 && (c.conversions - truth).abs() <= 4.0 * se,
+            "{c:?}"
+        );
     }
     let again = journey
-        .shapley_channels(&log, &PathFilter::default(), ShapleyOptions::default().exact_up_to(0).permutations(600).seed(3))
+        .shapley_channels(
+            &log,
+            &PathFilter::default(),
+            ShapleyOptions::default()
+                .exact_up_to(0)
+                .permutations(600)
+                .seed(3),
+        )
         .unwrap();
     assert_eq!(again, sampled);
 }
@@ -150,27 +196,49 @@ fn shapley_options_are_checked() {
     let journey = four();
     let log = hand_log(&journey);
     let err = journey
-        .shapley_channels(&log, &PathFilter::default(), ShapleyOptions::default().exact_up_to(21))
+        .shapley_channels(
+            &log,
+            &PathFilter::default(),
+            ShapleyOptions::default().exact_up_to(21),
+        )
         .unwrap_err();
-    assert_eq!(err, AttributionError::ExactLimit { requested: 21, max: 20 });
+    assert_eq!(
+        err,
+        AttributionError::ExactLimit {
+            requested: 21,
+            max: 20
+        }
+    );
     let err = journey
-        .shapley_channels(&log, &PathFilter::default(), ShapleyOptions::default().exact_up_to(0).permutations(0))
+        .shapley_channels(
+            &log,
+            &PathFilter::default(),
+            ShapleyOptions::default().exact_up_to(0).permutations(0),
+        )
         .unwrap_err();
     assert_eq!(err, AttributionError::NoPermutations);
-    assert_eq!(err.to_string(), "sampled shapley values need at least one permutation");
+    assert_eq!(
+        err.to_string(),
+        "sampled shapley values need at least one permutation"
+    );
 }
 
 fn bank() -> (Journey, InteractionLog) {
     let journey = Journey::load("examples/data/retail_bank.ron").unwrap();
     let mut builder = LogBuilder::new(&journey, IngestOptions::default());
-    builder.read_csv_path("examples/data/retail_bank.interactions.csv").unwrap();
+    builder
+        .read_csv_path("examples/data/retail_bank.interactions.csv")
+        .unwrap();
     (journey.clone(), builder.finish().0)
 }
 
 #[test]
 fn removal_effects_agree_with_solving_each_removal_directly() {
     let (journey, log) = bank();
-    for filter in [PathFilter::default(), PathFilter::default().persona("small-business-owner")] {
+    for filter in [
+        PathFilter::default(),
+        PathFilter::default().persona("small-business-owner"),
+    ] {
         let chain = journey.markov_chain(&log, &filter).unwrap();
         let observed = chain.conversions() as f64 / chain.customers() as f64;
         assert!((chain.conversion().unwrap() - observed).abs() < 1e-12);
@@ -178,7 +246,12 @@ fn removal_effects_agree_with_solving_each_removal_directly() {
         assert_eq!(effects.len(), chain.touchpoints().len());
         for effect in &effects {
             let direct = chain
-                .predict(&journey, &[Change::RemoveTouchpoint { touchpoint: effect.touchpoint.clone() }])
+                .predict(
+                    &journey,
+                    &[Change::RemoveTouchpoint {
+                        touchpoint: effect.touchpoint.clone(),
+                    }],
+                )
                 .unwrap();
             assert!(
                 (direct.predicted - effect.conversion_without).abs() < 1e-10,
@@ -201,7 +274,10 @@ fn shapley_on_the_sample_sums_to_the_conversions() {
         .unwrap();
     assert!(matches!(report.method, ShapleyMethod::Exact { .. }));
     let sum: f64 = report.channels.iter().map(|c| c.conversions).sum();
-    let conversions = journey.attribution(&log, &PathFilter::default()).unwrap().conversions as f64;
+    let conversions = journey
+        .attribution(&log, &PathFilter::default())
+        .unwrap()
+        .conversions as f64;
     assert!((sum - conversions).abs() < 1e-6 && (report.conversions - conversions).abs() < 1e-6);
 }
 
@@ -218,7 +294,12 @@ fn logs_without_conversions_single_customers_and_one_touchpoint_journeys_are_def
     let shapley = journey
         .shapley_channels(&log, &PathFilter::default(), ShapleyOptions::default())
         .unwrap();
-    assert!(shapley.channels.iter().all(|c| c.conversions == 0.0 && c.share == 0.0));
+    assert!(
+        shapley
+            .channels
+            .iter()
+            .all(|c| c.conversions == 0.0 && c.share == 0.0)
+    );
     // A single customer who converts.
     let log = log_of(&journey, &[(&["a", "c", "d"], 1, "p")]);
     let report = journey.attribution(&log, &PathFilter::default()).unwrap();
@@ -228,10 +309,17 @@ fn logs_without_conversions_single_customers_and_one_touchpoint_journeys_are_def
     let report = journey
         .attribution(&log, &PathFilter::default().persona("q"))
         .unwrap();
-    assert_eq!((report.customers, report.conversion, report.expected_steps), (0, None, None));
+    assert_eq!(
+        (report.customers, report.conversion, report.expected_steps),
+        (0, None, None)
+    );
     assert!(report.removal_effects.is_empty() && report.entries.is_empty());
     let shapley = journey
-        .shapley_channels(&log, &PathFilter::default().persona("q"), ShapleyOptions::default())
+        .shapley_channels(
+            &log,
+            &PathFilter::default().persona("q"),
+            ShapleyOptions::default(),
+        )
         .unwrap();
     assert!(shapley.channels.is_empty() && shapley.conversions == 0.0);
     // A journey of one touchpoint, entry and goal.
@@ -245,7 +333,10 @@ fn logs_without_conversions_single_customers_and_one_touchpoint_journeys_are_def
     assert_eq!(report.conversion, Some(1.0));
     assert_eq!(report.removal_effects.len(), 1);
     assert_eq!(report.removal_effects[0].effect, 1.0);
-    for value in [report.expected_steps.unwrap().all, report.expected_steps.unwrap().to_goal.unwrap()] {
+    for value in [
+        report.expected_steps.unwrap().all,
+        report.expected_steps.unwrap().to_goal.unwrap(),
+    ] {
         assert!(value.is_finite() && close(value, 1.0));
     }
 }

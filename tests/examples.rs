@@ -287,3 +287,50 @@ fn friction_report_lists_skipped_rows() {
     assert!(stderr.contains("warning: 9356 rows skipped"), "{stderr}");
     assert!(stderr.contains("unknown touchpoint"), "{stderr}");
 }
+
+#[test]
+fn paths_prints_variants_conformance_drop_off_attribution_and_a_what_if() {
+    let (output, stdout, stderr) = run(example("paths"));
+    assert!(output.status.success(), "{stderr}");
+    for section in [
+        "Top 5 of 443 variants",
+        "Busiest moves (directly follows)",
+        "Conformance\n  fitness 99.0% of 5032 transitions",
+        "Drop-off: 1486 of 2000 customers did not convert",
+        "conversion 25.7% (514 of 2000)",
+        "removal effects:",
+        "Shapley over channels (exact, 1024 coalitions)",
+        "What if drop-out at online-application were halved",
+    ] {
+        assert!(stdout.contains(section), "{section}: {stdout}");
+    }
+    let mut command = example("paths");
+    command.args(["--persona", "branch-loyalist", "--top", "2"]);
+    let (output, stdout, stderr) = run(command);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("persona branch-loyalist: 37.5% of 323 customers"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("persona digital-native"), "{stdout}");
+}
+
+#[test]
+fn paths_exits_1_on_bad_input() {
+    for (args, expected) in [
+        (
+            vec!["--persona", "digtal-native"],
+            "did you mean \"digital-native\"",
+        ),
+        (vec!["examples/data/retail_bank.ron"], "give both"),
+        (vec!["no/such.ron", "no/such.csv"], "no/such.ron"),
+        (vec!["--top", "many"], "--top needs a whole number"),
+        (vec!["--colour"], "unknown option --colour"),
+    ] {
+        let mut command = example("paths");
+        command.args(&args);
+        let (output, stdout, stderr) = run(command);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stdout}{stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}

@@ -26,7 +26,11 @@ fn paths(journey: &Journey, log: &InteractionLog) -> Vec<Vec<(String, i64)>> {
             let customer = log.customer_index(log.customers()[c].as_str()).unwrap();
             log.customer_interactions(customer)
                 .map(|i| {
-                    let id = journey.touchpoint_at(i.touchpoint()).unwrap().id.to_string();
+                    let id = journey
+                        .touchpoint_at(i.touchpoint())
+                        .unwrap()
+                        .id
+                        .to_string();
                     (id, i.timestamp().as_millisecond())
                 })
                 .collect()
@@ -39,8 +43,7 @@ fn percentile(sorted: &[i64], p: f64) -> f64 {
     let rank = p * (sorted.len() - 1) as f64;
     let below = rank.floor() as usize;
     let above = (below + 1).min(sorted.len() - 1);
-    (sorted[below] as f64 + (rank - below as f64) * (sorted[above] - sorted[below]) as f64)
-        / 1000.0
+    (sorted[below] as f64 + (rank - below as f64) * (sorted[above] - sorted[below]) as f64) / 1000.0
 }
 
 #[test]
@@ -57,7 +60,10 @@ fn directly_follows_counts_and_times_agree_with_the_definition() {
         *ends.entry(path[path.len() - 1].0.clone()).or_insert(0_u64) += 1;
         for pair in path.windows(2) {
             let key = (pair[0].0.clone(), pair[1].0.clone());
-            reference.entry(key.clone()).or_default().push(pair[1].1 - pair[0].1);
+            reference
+                .entry(key.clone())
+                .or_default()
+                .push(pair[1].1 - pair[0].1);
             customers.entry(key).or_default().insert(c);
         }
     }
@@ -81,11 +87,17 @@ fn directly_follows_counts_and_times_agree_with_the_definition() {
         assert_eq!(edge.designed, designed);
     }
     assert!(graph.edges.windows(2).all(|w| w[0].count >= w[1].count));
-    let got: BTreeMap<String, u64> =
-        graph.starts.iter().map(|e| (e.touchpoint.to_string(), e.customers)).collect();
+    let got: BTreeMap<String, u64> = graph
+        .starts
+        .iter()
+        .map(|e| (e.touchpoint.to_string(), e.customers))
+        .collect();
     assert_eq!(got, starts);
-    let got: BTreeMap<String, u64> =
-        graph.ends.iter().map(|e| (e.touchpoint.to_string(), e.customers)).collect();
+    let got: BTreeMap<String, u64> = graph
+        .ends
+        .iter()
+        .map(|e| (e.touchpoint.to_string(), e.customers))
+        .collect();
     assert_eq!(got, ends);
     let edge = &graph.edges[0];
     assert_eq!(graph.edge(edge.from.as_str(), edge.to.as_str()), Some(edge));
@@ -96,7 +108,9 @@ fn variants_agree_with_the_definition() {
     let (journey, log) = bank();
     let mut reference: BTreeMap<Vec<String>, u64> = BTreeMap::new();
     for path in paths(&journey, &log) {
-        *reference.entry(path.into_iter().map(|p| p.0).collect()).or_default() += 1;
+        *reference
+            .entry(path.into_iter().map(|p| p.0).collect())
+            .or_default() += 1;
     }
     let all = journey
         .variants(&log, &PathFilter::default(), usize::MAX)
@@ -113,12 +127,24 @@ fn variants_agree_with_the_definition() {
     assert_eq!(top.top, all.top[..10].to_vec());
     let tail: Vec<_> = all.top[10..].to_vec();
     assert_eq!(top.tail.variants, tail.len() as u64);
-    assert_eq!(top.tail.customers, tail.iter().map(|v| v.customers).sum::<u64>());
-    assert_eq!(top.tail.converted, tail.iter().map(|v| v.converted).sum::<u64>());
-    assert_eq!(top.tail.singletons, tail.iter().filter(|v| v.customers == 1).count() as u64);
+    assert_eq!(
+        top.tail.customers,
+        tail.iter().map(|v| v.customers).sum::<u64>()
+    );
+    assert_eq!(
+        top.tail.converted,
+        tail.iter().map(|v| v.converted).sum::<u64>()
+    );
+    assert_eq!(
+        top.tail.singletons,
+        tail.iter().filter(|v| v.customers == 1).count() as u64
+    );
     let mut counts: Vec<u64> = reference.values().copied().collect();
     counts.sort_unstable_by(|a, b| b.cmp(a));
-    assert_eq!(top.top.iter().map(|v| v.customers).collect::<Vec<_>>(), counts[..10]);
+    assert_eq!(
+        top.top.iter().map(|v| v.customers).collect::<Vec<_>>(),
+        counts[..10]
+    );
 }
 
 fn small() -> Journey {
@@ -143,8 +169,11 @@ fn at(minutes: i64) -> Timestamp {
     Timestamp::from_second(1_767_225_600 + minutes * 60).unwrap()
 }
 
+/// A customer: id, persona and (touchpoint, minute, outcome) steps.
+type Customer<'a> = (&'a str, &'a str, &'a [(&'a str, i64, Outcome)]);
+
 /// Customers with (touchpoint, minute, outcome) steps; persona on the first record.
-fn log_of(journey: &Journey, customers: &[(&str, &str, &[(&str, i64, Outcome)])]) -> InteractionLog {
+fn log_of(journey: &Journey, customers: &[Customer<'_>]) -> InteractionLog {
     let mut builder = LogBuilder::new(journey, IngestOptions::default());
     for (id, persona, steps) in customers {
         for (i, (tp, minute, outcome)) in steps.iter().enumerate() {
@@ -165,15 +194,36 @@ fn hand_log(journey: &Journey) -> InteractionLog {
         journey,
         &[
             // Designed all the way.
-            ("c1", "a", &[("start", 0, C), ("form", 10, C), ("done", 20, C)]),
+            (
+                "c1",
+                "a",
+                &[("start", 0, C), ("form", 10, C), ("done", 20, C)],
+            ),
             // Skips stage two (off the map), then goes back to form, repeats it.
-            ("c2", "a", &[("start", 0, C), ("done", 5, C), ("form", 9, C), ("form", 12, C)]),
+            (
+                "c2",
+                "a",
+                &[
+                    ("start", 0, C),
+                    ("done", 5, C),
+                    ("form", 9, C),
+                    ("form", 12, C),
+                ],
+            ),
             // Abandons the form, calls help (another channel), leaves.
-            ("c3", "b", &[("start", 100, C), ("form", 110, A), ("help", 111, F)]),
+            (
+                "c3",
+                "b",
+                &[("start", 100, C), ("form", 110, A), ("help", 111, F)],
+            ),
             // One record, started late.
             ("c4", "b", &[("start", 1_000, C)]),
             // Identical timestamps: input order kept.
-            ("c5", "b", &[("start", 50, C), ("form", 50, C), ("done", 50, C)]),
+            (
+                "c5",
+                "b",
+                &[("start", 50, C), ("form", 50, C), ("done", 50, C)],
+            ),
         ],
     )
 }
@@ -204,20 +254,42 @@ fn conformance_counts_fitness_skips_moves_back_and_rework() {
             ("done", "form", OffMapKind::MovesBack, 1, 1)
         ]
     );
-    assert_eq!((report.skips.moves, report.skips.off_map, report.skips.customers), (1, 1, 1));
+    assert_eq!(
+        (
+            report.skips.moves,
+            report.skips.off_map,
+            report.skips.customers
+        ),
+        (1, 1, 1)
+    );
     assert_eq!(report.skipped_stages.len(), 1);
     assert_eq!(report.skipped_stages[0].stage.as_str(), "two");
-    assert_eq!((report.moves_back.moves, report.moves_back.customers), (1, 1));
+    assert_eq!(
+        (report.moves_back.moves, report.moves_back.customers),
+        (1, 1)
+    );
     assert_eq!(report.rework.len(), 1);
     assert_eq!(report.rework[0].touchpoint.as_str(), "form");
-    assert_eq!((report.rework[0].customers, report.rework[0].repeats), (1, 1));
+    assert_eq!(
+        (report.rework[0].customers, report.rework[0].repeats),
+        (1, 1)
+    );
 
     let c2 = log.customer_index("c2").unwrap();
     let one = journey.customer_conformance(&log, c2).unwrap();
-    assert_eq!((one.transitions, one.designed, one.fitness), (2, 0, Some(0.0)));
-    assert_eq!((one.off_map, one.skips, one.moves_back, one.rework), (2, 1, 1, 1));
+    assert_eq!(
+        (one.transitions, one.designed, one.fitness),
+        (2, 0, Some(0.0))
+    );
+    assert_eq!(
+        (one.off_map, one.skips, one.moves_back, one.rework),
+        (2, 1, 1, 1)
+    );
     let c4 = log.customer_index("c4").unwrap();
-    assert_eq!(journey.customer_conformance(&log, c4).unwrap().fitness, None);
+    assert_eq!(
+        journey.customer_conformance(&log, c4).unwrap().fitness,
+        None
+    );
 }
 
 #[test]
@@ -239,22 +311,36 @@ fn filters_select_personas_time_ranges_and_conversion() {
     let cut_c2: Vec<&str> = cut
         .top
         .iter()
-        .find(|v| v.touchpoints.len() == 3 && v.touchpoints[1].as_str() == "done" && v.touchpoints[2].as_str() == "form")
+        .find(|v| {
+            v.touchpoints.len() == 3
+                && v.touchpoints[1].as_str() == "done"
+                && v.touchpoints[2].as_str() == "form"
+        })
         .map(|v| v.touchpoints.iter().map(|t| t.as_str()).collect())
         .unwrap();
     assert_eq!(cut_c2, ["start", "done", "form"]);
     // Cohort: customers who started in minutes 0..60 keep their whole path.
     let cohort = journey
-        .variants(&log, &PathFilter::default().time(window.mode(TimeRangeMode::Started).clone()), 10)
+        .variants(
+            &log,
+            &PathFilter::default().time(window.mode(TimeRangeMode::Started)),
+            10,
+        )
         .unwrap();
     assert_eq!(cohort.customers, 2);
     let cohort = journey
-        .variants(&log, &PathFilter::default().time(TimeRange::new(at(0), at(60)).mode(TimeRangeMode::Started)), 10)
+        .variants(
+            &log,
+            &PathFilter::default().time(TimeRange::new(at(0), at(60)).mode(TimeRangeMode::Started)),
+            10,
+        )
         .unwrap();
     assert_eq!(cohort.customers, 3);
     assert!(cohort.top.iter().any(|v| v.touchpoints.len() == 4));
     // A window cutting the goal off makes a converted customer a non-converted one.
-    let early = PathFilter::default().time(TimeRange::new(at(0), at(15))).converted(false);
+    let early = PathFilter::default()
+        .time(TimeRange::new(at(0), at(15)))
+        .converted(false);
     assert_eq!(count(early), 1);
 }
 
@@ -289,7 +375,11 @@ fn drop_off_paths_show_last_touchpoints_and_where_customers_went_instead() {
         .collect();
     assert_eq!(last, [("start", 1, 0.5), ("help", 1, 0.5)]);
     let help = &report.last_touchpoints[1];
-    let path: Vec<&str> = help.paths[0].touchpoints.iter().map(|t| t.as_str()).collect();
+    let path: Vec<&str> = help.paths[0]
+        .touchpoints
+        .iter()
+        .map(|t| t.as_str())
+        .collect();
     assert_eq!(path, ["start", "form", "help"]);
     // c3 abandoned the form and went to help, on the phone; then failed at help and left.
     let departures: Vec<_> = report
@@ -310,7 +400,11 @@ fn bad_filters_and_foreign_logs_are_typed_errors_with_suggestions() {
     let log = hand_log(&journey);
     let (bank, bank_log) = bank();
     let err = bank
-        .variants(&bank_log, &PathFilter::default().persona("branch-loyalists"), 3)
+        .variants(
+            &bank_log,
+            &PathFilter::default().persona("branch-loyalists"),
+            3,
+        )
         .unwrap_err();
     let PathError::UnknownPersona(unknown) = &err else {
         panic!("{err:?}")
@@ -338,11 +432,17 @@ fn empty_selections_and_single_records_give_defined_results() {
     let log = hand_log(&journey);
     let nobody = PathFilter::default().time(TimeRange::new(at(5_000), at(6_000)));
     let graph = journey.directly_follows(&log, &nobody).unwrap();
-    assert_eq!((graph.customers, graph.edges.len(), graph.starts.len()), (0, 0, 0));
+    assert_eq!(
+        (graph.customers, graph.edges.len(), graph.starts.len()),
+        (0, 0, 0)
+    );
     let variants = journey.variants(&log, &nobody, 3).unwrap();
     assert_eq!((variants.customers, variants.tail.share), (0, 0.0));
     let conformance = journey.conformance(&log, &nobody).unwrap();
-    assert_eq!((conformance.fitness, conformance.customer_fitness), (None, None));
+    assert_eq!(
+        (conformance.fitness, conformance.customer_fitness),
+        (None, None)
+    );
     let drop = journey.drop_off_paths(&log, &nobody, 3).unwrap();
     assert!(drop.last_touchpoints.is_empty());
     // A customer with one record: a start and an end, no move.
@@ -357,10 +457,18 @@ fn empty_selections_and_single_records_give_defined_results() {
 #[test]
 fn reports_serialize_to_json_and_back() {
     let (journey, log) = bank();
-    let graph = journey.directly_follows(&log, &PathFilter::default()).unwrap();
+    let graph = journey
+        .directly_follows(&log, &PathFilter::default())
+        .unwrap();
     let text = serde_json::to_string(&graph).unwrap();
-    assert_eq!(serde_json::from_str::<journey_map::analysis::DirectlyFollowsGraph>(&text).unwrap(), graph);
+    assert_eq!(
+        serde_json::from_str::<journey_map::analysis::DirectlyFollowsGraph>(&text).unwrap(),
+        graph
+    );
     let report = journey.conformance(&log, &PathFilter::default()).unwrap();
     let text = serde_json::to_string(&report).unwrap();
-    assert_eq!(serde_json::from_str::<journey_map::analysis::ConformanceReport>(&text).unwrap(), report);
+    assert_eq!(
+        serde_json::from_str::<journey_map::analysis::ConformanceReport>(&text).unwrap(),
+        report
+    );
 }

@@ -21,9 +21,15 @@ fn log_of(journey: &Journey, paths: &[(&[&str], usize)]) -> InteractionLog {
     for (path, times) in paths {
         for _ in 0..*times {
             for (i, tp) in path.iter().enumerate() {
-                let at = jiff::Timestamp::from_second(1_700_000_000 + (c * 100 + i) as i64).unwrap();
+                let at =
+                    jiff::Timestamp::from_second(1_700_000_000 + (c * 100 + i) as i64).unwrap();
                 builder
-                    .push(Interaction::new(format!("c{c}"), *tp, at, Outcome::Completed))
+                    .push(Interaction::new(
+                        format!("c{c}"),
+                        *tp,
+                        at,
+                        Outcome::Completed,
+                    ))
                     .unwrap();
             }
             c += 1;
@@ -37,7 +43,12 @@ fn setup() -> (Journey, InteractionLog) {
     let journey = Journey::from_ron_str(FOUR).unwrap();
     let log = log_of(
         &journey,
-        &[(&["a", "b", "d"], 4), (&["a", "c", "d"], 2), (&["a", "b"], 2), (&["a", "c"], 2)],
+        &[
+            (&["a", "b", "d"], 4),
+            (&["a", "c", "d"], 2),
+            (&["a", "b"], 2),
+            (&["a", "c"], 2),
+        ],
     );
     (journey, log)
 }
@@ -60,57 +71,139 @@ fn assert_close(got: f64, want: f64) {
 fn each_change_matches_the_hand_solution() {
     assert_close(predict(&[]).unwrap(), 0.6);
     // B's drop-out 1/3 halved: B -> D 5/6; 0.6 * 5/6 + 0.4 * 1/2.
-    assert_close(predict(&[Change::LowerDropOff { touchpoint: "b".into(), by: 0.5 }]).unwrap(), 0.7);
+    assert_close(
+        predict(&[Change::LowerDropOff {
+            touchpoint: "b".into(),
+            by: 0.5,
+        }])
+        .unwrap(),
+        0.7,
+    );
     // Half of C's customers sent to B: x_C = 0.25 + 0.5 * 2/3.
     assert_close(
-        predict(&[Change::AddFlow { from: "c".into(), to: "b".into(), share: 0.5 }]).unwrap(),
+        predict(&[Change::AddFlow {
+            from: "c".into(),
+            to: "b".into(),
+            share: 0.5,
+        }])
+        .unwrap(),
         0.4 + 0.4 * (0.25 + 1.0 / 3.0),
     );
     // A -> C closed: everyone from A goes to B.
-    assert_close(predict(&[Change::RemoveFlow { from: "a".into(), to: "c".into() }]).unwrap(), 2.0 / 3.0);
+    assert_close(
+        predict(&[Change::RemoveFlow {
+            from: "a".into(),
+            to: "c".into(),
+        }])
+        .unwrap(),
+        2.0 / 3.0,
+    );
     // Half of C's arrivals go to B instead: A -> B 0.8, A -> C 0.2.
     assert_close(
-        predict(&[Change::MoveShare { from: "c".into(), to: "b".into(), share: 0.5 }]).unwrap(),
+        predict(&[Change::MoveShare {
+            from: "c".into(),
+            to: "b".into(),
+            share: 0.5,
+        }])
+        .unwrap(),
         0.8 * 2.0 / 3.0 + 0.2 * 0.5,
     );
-    assert_close(predict(&[Change::RemoveTouchpoint { touchpoint: "c".into() }]).unwrap(), 0.4);
+    assert_close(
+        predict(&[Change::RemoveTouchpoint {
+            touchpoint: "c".into(),
+        }])
+        .unwrap(),
+        0.4,
+    );
     // Changes apply in order: close A -> C, then halve B's drop-out.
     assert_close(
         predict(&[
-            Change::RemoveFlow { from: "a".into(), to: "c".into() },
-            Change::LowerDropOff { touchpoint: "b".into(), by: 0.5 },
+            Change::RemoveFlow {
+                from: "a".into(),
+                to: "c".into(),
+            },
+            Change::LowerDropOff {
+                touchpoint: "b".into(),
+                by: 0.5,
+            },
         ])
         .unwrap(),
         5.0 / 6.0,
     );
     // Lowering drop-out to nothing where there is none, or by 0, changes nothing.
-    assert_close(predict(&[Change::LowerDropOff { touchpoint: "d".into(), by: 1.0 }]).unwrap(), 0.6);
-    assert_close(predict(&[Change::LowerDropOff { touchpoint: "b".into(), by: 0.0 }]).unwrap(), 0.6);
+    assert_close(
+        predict(&[Change::LowerDropOff {
+            touchpoint: "d".into(),
+            by: 1.0,
+        }])
+        .unwrap(),
+        0.6,
+    );
+    assert_close(
+        predict(&[Change::LowerDropOff {
+            touchpoint: "b".into(),
+            by: 0.0,
+        }])
+        .unwrap(),
+        0.6,
+    );
 }
 
 #[test]
 fn bad_changes_are_typed_errors_with_suggestions() {
-    let err = predict(&[Change::RemoveTouchpoint { touchpoint: "b".into() }, Change::AddFlow { from: "a".into(), to: "dd".into(), share: 0.5 }])
-        .unwrap_err();
-    let WhatIfError::UnknownTouchpoint { change, source } = &err else { panic!("{err:?}") };
+    let err = predict(&[
+        Change::RemoveTouchpoint {
+            touchpoint: "b".into(),
+        },
+        Change::AddFlow {
+            from: "a".into(),
+            to: "dd".into(),
+            share: 0.5,
+        },
+    ])
+    .unwrap_err();
+    let WhatIfError::UnknownTouchpoint { change, source } = &err else {
+        panic!("{err:?}")
+    };
     assert_eq!((*change, source.id.as_str()), (1, "dd"));
     assert_eq!(err.to_string(), "change 1 names an unknown touchpoint");
     for share in [1.5, -0.1, f64::NAN] {
-        let err = predict(&[Change::MoveShare { from: "c".into(), to: "b".into(), share }]).unwrap_err();
-        assert!(matches!(err, WhatIfError::Share { change: 0, .. }), "{err:?}");
-        let err = predict(&[Change::LowerDropOff { touchpoint: "b".into(), by: share }]).unwrap_err();
+        let err = predict(&[Change::MoveShare {
+            from: "c".into(),
+            to: "b".into(),
+            share,
+        }])
+        .unwrap_err();
+        assert!(
+            matches!(err, WhatIfError::Share { change: 0, .. }),
+            "{err:?}"
+        );
+        let err = predict(&[Change::LowerDropOff {
+            touchpoint: "b".into(),
+            by: share,
+        }])
+        .unwrap_err();
         assert!(matches!(err, WhatIfError::Share { .. }));
     }
     // Suggestions on a journey with longer ids.
     let bank = Journey::load("examples/data/retail_bank.ron").unwrap();
     let mut builder = LogBuilder::new(&bank, IngestOptions::default());
-    builder.read_csv_path("examples/data/retail_bank.interactions.csv").unwrap();
+    builder
+        .read_csv_path("examples/data/retail_bank.interactions.csv")
+        .unwrap();
     let (log, _) = builder.finish();
     let chain = bank.markov_chain(&log, &PathFilter::default()).unwrap();
     let err = chain
-        .predict(&bank, &[Change::RemoveTouchpoint { touchpoint: "verification-calback".into() }])
+        .predict(
+            &bank,
+            &[Change::RemoveTouchpoint {
+                touchpoint: "verification-calback".into(),
+            }],
+        )
         .unwrap_err();
-    let WhatIfError::UnknownTouchpoint { source, .. } = err else { panic!() };
+    let WhatIfError::UnknownTouchpoint { source, .. } = err else {
+        panic!()
+    };
     assert_eq!(source.suggestion.as_deref(), Some("verification-callback"));
 }
 
@@ -121,31 +214,74 @@ fn unobserved_touchpoints_dead_ends_and_traps_are_typed_errors() {
     let log = log_of(&journey, &[(&["a", "b", "d"], 2), (&["a", "b"], 2)]);
     let chain = journey.markov_chain(&log, &PathFilter::default()).unwrap();
     let err = chain
-        .predict(&journey, &[Change::AddFlow { from: "a".into(), to: "c".into(), share: 0.2 }])
+        .predict(
+            &journey,
+            &[Change::AddFlow {
+                from: "a".into(),
+                to: "c".into(),
+                share: 0.2,
+            }],
+        )
         .unwrap_err();
-    assert!(matches!(&err, WhatIfError::Unobserved { change: 0, touchpoint } if touchpoint.as_str() == "c"));
+    assert!(
+        matches!(&err, WhatIfError::Unobserved { change: 0, touchpoint } if touchpoint.as_str() == "c")
+    );
     // Removing an unvisited touchpoint or moving customers away from it changes nothing.
     let same = chain
-        .predict(&journey, &[Change::RemoveTouchpoint { touchpoint: "c".into() }, Change::MoveShare { from: "c".into(), to: "b".into(), share: 1.0 }])
+        .predict(
+            &journey,
+            &[
+                Change::RemoveTouchpoint {
+                    touchpoint: "c".into(),
+                },
+                Change::MoveShare {
+                    from: "c".into(),
+                    to: "b".into(),
+                    share: 1.0,
+                },
+            ],
+        )
         .unwrap();
     assert_eq!(same.predicted, same.current);
     // B -> A for everyone leaving B, while A always goes to B: nobody can leave.
     let err = chain
-        .predict(&journey, &[Change::AddFlow { from: "b".into(), to: "a".into(), share: 1.0 }])
+        .predict(
+            &journey,
+            &[Change::AddFlow {
+                from: "b".into(),
+                to: "a".into(),
+                share: 1.0,
+            }],
+        )
         .unwrap_err();
     assert!(matches!(err, WhatIfError::Chain(_)), "{err:?}");
     // C where drop-out is the only way out.
     let log = log_of(&journey, &[(&["a", "c"], 2), (&["a", "b", "d"], 1)]);
     let chain = journey.markov_chain(&log, &PathFilter::default()).unwrap();
     let err = chain
-        .predict(&journey, &[Change::LowerDropOff { touchpoint: "c".into(), by: 0.5 }])
+        .predict(
+            &journey,
+            &[Change::LowerDropOff {
+                touchpoint: "c".into(),
+                by: 0.5,
+            }],
+        )
         .unwrap_err();
     assert!(matches!(err, WhatIfError::NowhereToGo { change: 0, .. }));
     // Without customers the prediction is 0 against 0, not NaN.
     let empty = log_of(&journey, &[]);
-    let chain = journey.markov_chain(&empty, &PathFilter::default()).unwrap();
+    let chain = journey
+        .markov_chain(&empty, &PathFilter::default())
+        .unwrap();
     let nothing = chain.predict(&journey, &[]).unwrap();
-    assert_eq!((nothing.current, nothing.predicted, nothing.conversions_gained), (0.0, 0.0, 0.0));
+    assert_eq!(
+        (
+            nothing.current,
+            nothing.predicted,
+            nothing.conversions_gained
+        ),
+        (0.0, 0.0, 0.0)
+    );
 }
 
 #[test]
@@ -171,7 +307,11 @@ fn a_future_journey_is_compared_and_its_effect_predicted() {
     assert_eq!(ids(&diff.touchpoints_removed), ["c"]);
     assert_eq!(diff.touchpoints_changed.len(), 1);
     assert_eq!(diff.touchpoints_changed[0].fields, ["name"]);
-    let flows = |v: &[journey_map::analysis::FlowRef]| v.iter().map(|f| format!("{}>{}", f.from, f.to)).collect::<Vec<_>>();
+    let flows = |v: &[journey_map::analysis::FlowRef]| {
+        v.iter()
+            .map(|f| format!("{}>{}", f.from, f.to))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(flows(&diff.flows_added), ["a>e", "e>d", "b>a"]);
     assert_eq!(flows(&diff.flows_removed), ["a>c", "c>d"]);
     assert_eq!(flows(&diff.flows_changed), ["a>b"]);
@@ -184,16 +324,41 @@ fn a_future_journey_is_compared_and_its_effect_predicted() {
     assert_eq!(
         scenario.changes,
         [
-            Change::RemoveTouchpoint { touchpoint: "c".into() },
-            Change::RemoveFlow { from: "a".into(), to: "c".into() },
-            Change::RemoveFlow { from: "c".into(), to: "d".into() },
-            Change::AddFlow { from: "b".into(), to: "a".into(), share: 0.5 },
+            Change::RemoveTouchpoint {
+                touchpoint: "c".into()
+            },
+            Change::RemoveFlow {
+                from: "a".into(),
+                to: "c".into()
+            },
+            Change::RemoveFlow {
+                from: "c".into(),
+                to: "d".into()
+            },
+            Change::AddFlow {
+                from: "b".into(),
+                to: "a".into(),
+                share: 0.5
+            },
         ]
     );
-    assert_eq!(scenario.not_modelled.len(), 5, "{:?}", scenario.not_modelled);
-    assert!(scenario.not_modelled.iter().any(|s| s == "new touchpoint e: no observed behaviour"));
+    assert_eq!(
+        scenario.not_modelled.len(),
+        5,
+        "{:?}",
+        scenario.not_modelled
+    );
+    assert!(
+        scenario
+            .not_modelled
+            .iter()
+            .any(|s| s == "new touchpoint e: no observed behaviour")
+    );
     let prediction = chain.predict(&current, &scenario.changes).unwrap();
     // Without C: A -> B 0.6 (rest drops); B: D 1/3, A 1/2, drop 1/6 -> x_A = 0.6 x_B,
     // x_B = 1/3 + 0.5 x_A -> x_B = (1/3) / 0.7.
-    assert!((prediction.predicted - 0.6 * (1.0 / 3.0) / 0.7).abs() < 1e-12, "{prediction:?}");
+    assert!(
+        (prediction.predicted - 0.6 * (1.0 / 3.0) / 0.7).abs() < 1e-12,
+        "{prediction:?}"
+    );
 }

@@ -286,7 +286,7 @@ impl MarkovChain {
                 conversion: solved.absorb[s],
             })
             .collect();
-        entries.sort_by(|a, b| b.customers.cmp(&a.customers));
+        entries.sort_by_key(|e| std::cmp::Reverse(e.customers));
         Ok(entries)
     }
 

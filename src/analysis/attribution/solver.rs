@@ -140,6 +140,7 @@ mod tests {
     use super::*;
 
     /// Dense Gaussian elimination with partial pivoting: the reference.
+    #[allow(clippy::needless_range_loop)]
     fn dense_solve(rows: &[Vec<(u32, f64)>], b: &[f64], transposed: bool) -> Vec<f64> {
         let n = rows.len();
         let mut a = vec![vec![0.0; n + 1]; n];
@@ -209,7 +210,12 @@ mod tests {
         for n in 1..12_u32 {
             // Each state moves to two others (or itself) and keeps a way out.
             let rows: Vec<Vec<(u32, f64)>> = (0..n)
-                .map(|i| vec![((i * 7 + 1) % n, 0.3), ((i * 3 + 2) % n, 0.25 + 0.01 * f64::from(i))])
+                .map(|i| {
+                    vec![
+                        ((i * 7 + 1) % n, 0.3),
+                        ((i * 3 + 2) % n, 0.25 + 0.01 * f64::from(i)),
+                    ]
+                })
                 .collect();
             let b: Vec<f64> = (0..n).map(|i| 0.1 + f64::from(i) * 0.05).collect();
             let mut factors = Factors::new(&rows).unwrap();

@@ -167,7 +167,7 @@ pub(crate) fn drop_off_paths(selection: &Selection<'_>, top_paths: usize) -> Dro
                 .collect(),
         });
     }
-    departures.sort_by(|a, b| b.left.cmp(&a.left));
+    departures.sort_by_key(|d| std::cmp::Reverse(d.left));
     DropOffPaths {
         customers,
         not_converted,

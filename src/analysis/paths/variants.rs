@@ -50,10 +50,13 @@ pub struct Variants {
     pub tail: VariantTail,
 }
 
+/// (customers, of whom converted) of one variant.
+type Tally = (u64, u64);
+
 /// Complexity: O(n) expected for n selected interactions (one hash of each customer's path),
 /// plus O(V log V) to rank V variants.
 pub(crate) fn variants(selection: &Selection<'_>, top: usize) -> Variants {
-    let mut found: FastMap<Box<[u32]>, (u64, u64)> = fast_map(1024);
+    let mut found: FastMap<Box<[u32]>, Tally> = fast_map(1024);
     let mut buffer: Vec<u32> = Vec::new();
     let mut customers = 0_u64;
     for c in 0..selection.customer_count() {
@@ -71,7 +74,7 @@ pub(crate) fn variants(selection: &Selection<'_>, top: usize) -> Variants {
         tally.1 += u64::from(converted);
     }
     let distinct = found.len() as u64;
-    let mut ranked: Vec<(Box<[u32]>, (u64, u64))> = found.into_iter().collect();
+    let mut ranked: Vec<(Box<[u32]>, Tally)> = found.into_iter().collect();
     ranked.sort_unstable_by(|a, b| {
         b.1.0
             .cmp(&a.1.0)
