@@ -362,3 +362,24 @@ fn a_future_journey_is_compared_and_its_effect_predicted() {
         "{prediction:?}"
     );
 }
+
+#[test]
+fn scenarios_read_from_ron_and_json() {
+    let changes: Vec<Change> = ron::from_str(
+        r#"[
+            LowerDropOff(touchpoint: "b", by: 0.5),
+            MoveShare(from: "c", to: "b", share: 0.25),
+        ]"#,
+    )
+    .unwrap();
+    assert_eq!(
+        changes[0],
+        Change::LowerDropOff {
+            touchpoint: "b".into(),
+            by: 0.5
+        }
+    );
+    let json = serde_json::to_string(&changes).unwrap();
+    assert_eq!(serde_json::from_str::<Vec<Change>>(&json).unwrap(), changes);
+    assert!(predict(&changes).unwrap() > 0.6);
+}
