@@ -40,6 +40,31 @@ pub(crate) fn read<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, RonS
     })
 }
 
+/// Reads a settings value from RON text, naming `origin` in a syntax error.
+pub(crate) fn read_named<T: serde::de::DeserializeOwned>(
+    text: &str,
+    origin: &str,
+) -> Result<T, crate::LoadError> {
+    read(text).map_err(|e| crate::LoadError::Syntax {
+        origin: origin.to_owned(),
+        line: e.line,
+        column: e.column,
+        message: e.message,
+    })
+}
+
+/// Reads a settings value from a RON file: a read error names the path, a syntax error the
+/// path, line and column.
+pub(crate) fn load_file<T: serde::de::DeserializeOwned>(
+    path: &std::path::Path,
+) -> Result<T, crate::LoadError> {
+    let text = std::fs::read_to_string(path).map_err(|source| crate::LoadError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    read_named(&text, &path.display().to_string())
+}
+
 /// Lower-cases the first letter of a message from ron, to match this crate's messages.
 fn lowercase_first(message: &str) -> String {
     let mut chars = message.chars();

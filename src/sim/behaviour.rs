@@ -583,12 +583,7 @@ impl Behaviour {
     /// # Ok::<(), journey_map::LoadError>(())
     /// ```
     pub fn from_ron_str(text: &str, origin: &str) -> Result<Behaviour, crate::LoadError> {
-        crate::format::ron::read(text).map_err(|e| crate::LoadError::Syntax {
-            origin: origin.to_owned(),
-            line: e.line,
-            column: e.column,
-            message: e.message,
-        })
+        crate::format::ron::read_named(text, origin)
     }
 
     /// Reads a behaviour model from a RON file.
@@ -598,11 +593,6 @@ impl Behaviour {
     /// [`LoadError::Read`](crate::LoadError::Read) when the file cannot be read, otherwise as
     /// [`Behaviour::from_ron_str`].
     pub fn load(path: impl AsRef<std::path::Path>) -> Result<Behaviour, crate::LoadError> {
-        let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| crate::LoadError::Read {
-            path: path.to_owned(),
-            source,
-        })?;
-        Self::from_ron_str(&text, &path.display().to_string())
+        crate::format::ron::load_file(path.as_ref())
     }
 }

@@ -207,12 +207,7 @@ impl FrictionConfig {
     /// unknown fields. Values are checked by [`FrictionConfig::validate`], which detection
     /// calls.
     pub fn from_ron_str(text: &str, origin: &str) -> Result<FrictionConfig, crate::LoadError> {
-        crate::format::ron::read(text).map_err(|e| crate::LoadError::Syntax {
-            origin: origin.to_owned(),
-            line: e.line,
-            column: e.column,
-            message: e.message,
-        })
+        crate::format::ron::read_named(text, origin)
     }
 
     /// Reads settings from a RON file.
@@ -222,11 +217,6 @@ impl FrictionConfig {
     /// [`LoadError::Read`](crate::LoadError::Read) when the file cannot be read, otherwise as
     /// [`FrictionConfig::from_ron_str`].
     pub fn load(path: impl AsRef<std::path::Path>) -> Result<FrictionConfig, crate::LoadError> {
-        let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| crate::LoadError::Read {
-            path: path.to_owned(),
-            source,
-        })?;
-        Self::from_ron_str(&text, &path.display().to_string())
+        crate::format::ron::load_file(path.as_ref())
     }
 }
