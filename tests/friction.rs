@@ -400,6 +400,19 @@ fn loops_off_map_moves_and_structure_are_found() {
     assert!(has(FrictionKind::Loop, "form"), "{}", describe(&report));
     // "help" -> "start" and "start" -> "done" are not designed flows: off the map.
     assert!(has(FrictionKind::OffMap, "help"), "{}", describe(&report));
+    // The conformance analysis says where they went: help -> start, all in one stage.
+    let off_map = report
+        .points
+        .iter()
+        .find(|p| p.kind == FrictionKind::OffMap && p.location.touchpoint().as_str() == "help")
+        .unwrap();
+    assert!(
+        off_map
+            .summary
+            .ends_with("Most often they go to Start, within the same stage (120 times)."),
+        "{}",
+        off_map.summary
+    );
     // "help" leads nowhere: a dead end; "orphan" is unreachable.
     assert!(has(FrictionKind::DeadEnd, "help"), "{}", describe(&report));
     assert!(

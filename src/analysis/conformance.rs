@@ -8,7 +8,8 @@
 //! *Rework* is a touchpoint visited more than once by one customer (in a row or not).
 //!
 //! The friction report's off-map and loop kinds use the same definitions (an off-map move
-//! flags the touchpoint it leaves; rework flags the repeated touchpoint).
+//! flags the touchpoint it leaves; rework flags the repeated touchpoint), and each off-map
+//! friction point says where its customers most often went, from this analysis.
 
 use serde::{Deserialize, Serialize};
 
@@ -299,7 +300,7 @@ struct MoveTally {
     last_customer: usize,
 }
 
-fn conformance(selection: &Selection<'_>) -> ConformanceReport {
+pub(crate) fn conformance(selection: &Selection<'_>) -> ConformanceReport {
     let layout = &selection.layout;
     let t = layout.is_goal.len();
     let stages = layout.journey.stages().len();

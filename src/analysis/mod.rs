@@ -2,11 +2,11 @@
 //! model and the log and returns a plain report value; partial results merge.
 
 mod attribution;
-mod conformance;
+pub(crate) mod conformance;
 mod friction;
 pub(crate) mod layout;
 mod metrics;
-mod paths;
+pub(crate) mod paths;
 mod whatif;
 
 pub use attribution::{

@@ -336,6 +336,7 @@ pub(super) fn detect(
             summary,
         });
     }
+    describe_off_map_moves(journey, log, &mut points);
     points.sort_by(|a, b| {
         b.impact
             .total_cmp(&a.impact)
@@ -354,6 +355,50 @@ pub(super) fn detect(
         untested,
         points,
     })
+}
+
+/// Adds to each off-map point where its customers most often went, by the conformance
+/// analysis (the same definition of an off-map move), for the point's persona or everyone.
+fn describe_off_map_moves(journey: &Journey, log: &InteractionLog, points: &mut [FrictionPoint]) {
+    use crate::analysis::conformance::conformance;
+    use crate::analysis::paths::PathFilter;
+    use crate::analysis::paths::filter::Selection;
+    use crate::analysis::{ConformanceReport, OffMapKind};
+    let mut reports: Vec<(Option<crate::PersonaId>, ConformanceReport)> = Vec::new();
+    for point in points.iter_mut().filter(|p| p.kind == FrictionKind::OffMap) {
+        let index = match reports.iter().position(|(p, _)| *p == point.persona) {
+            Some(index) => index,
+            None => {
+                let filter = PathFilter {
+                    persona: point.persona.clone(),
+                    ..PathFilter::default()
+                };
+                let Ok(selection) = Selection::new(journey, log, &filter) else {
+                    continue;
+                };
+                reports.push((point.persona.clone(), conformance(&selection)));
+                reports.len() - 1
+            }
+        };
+        let from = point.location.touchpoint();
+        let Some(top) = reports[index].1.off_map.iter().find(|m| &m.from == from) else {
+            continue;
+        };
+        let to = journey
+            .touchpoint(top.to.as_str())
+            .map_or(top.to.as_str(), |t| t.name.as_str());
+        let how = match top.kind {
+            OffMapKind::WithinStage => "within the same stage",
+            OffMapKind::NextStage => "into the next stage",
+            OffMapKind::SkipsStages => "skipping a stage or more",
+            _ => "back to an earlier stage",
+        };
+        point.summary.push_str(&format!(
+            " Most often they go to {to}, {how} ({} time{}).",
+            top.count,
+            plural(top.count)
+        ));
+    }
 }
 
 fn plural(n: u64) -> &'static str {
