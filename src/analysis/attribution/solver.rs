@@ -234,6 +234,44 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Any substochastic chain with a way out from every state solves as dense
+        /// elimination does, in both directions, without a panic.
+        #[test]
+        fn random_chains_agree_with_dense_elimination(
+            n in 1_usize..40,
+            edges in proptest::collection::vec((0_usize..40, 0_usize..40, 0.01_f64..1.0), 0..160),
+        ) {
+            let mut rows: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n];
+            for (from, to, weight) in edges {
+                rows[from % n].push(((to % n) as u32, weight));
+            }
+            // Scale each row to a total of at most 0.9: every state leaks to absorption.
+            for row in &mut rows {
+                let total: f64 = row.iter().map(|e| e.1).sum();
+                if total > 0.9 {
+                    for e in row.iter_mut() {
+                        e.1 *= 0.9 / total;
+                    }
+                }
+            }
+            let b: Vec<f64> = (0..n).map(|i| 1.0 / (1.0 + i as f64)).collect();
+            let mut factors = Factors::new(&rows).unwrap();
+            for transposed in [false, true] {
+                let mut x = b.clone();
+                if transposed {
+                    factors.solve_transposed(&mut x);
+                } else {
+                    factors.solve(&mut x);
+                }
+                let reference = dense_solve(&rows, &b, transposed);
+                for (a, r) in x.iter().zip(&reference) {
+                    proptest::prop_assert!((a - r).abs() < 1e-9 * (1.0 + r.abs()), "{:?} vs {:?}", x, reference);
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_closed_loop_is_singular() {
         let rows = vec![vec![(1, 1.0)], vec![(0, 1.0)], vec![(0, 0.5)]];
