@@ -1,6 +1,9 @@
 //! Markov attribution: a hand-solved four-touchpoint chain, removal effects against direct
 //! solves, Shapley values (exact and sampled), and edge cases.
 
+mod support;
+use support::bank;
+
 use journey_map::analysis::{
     Attribute, AttributionError, Change, PathFilter, ShapleyMethod, ShapleyOptions,
 };
@@ -221,15 +224,6 @@ fn shapley_options_are_checked() {
         err.to_string(),
         "sampled shapley values need at least one permutation"
     );
-}
-
-fn bank() -> (Journey, InteractionLog) {
-    let journey = Journey::load("examples/data/retail_bank.ron").unwrap();
-    let mut builder = LogBuilder::new(&journey, IngestOptions::default());
-    builder
-        .read_csv_path("examples/data/retail_bank.interactions.csv")
-        .unwrap();
-    (journey.clone(), builder.finish().0)
 }
 
 #[test]

@@ -4,20 +4,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::Timestamp;
+mod support;
+use support::bank;
+
 use journey_map::analysis::{
     CheckConformance, ObservePaths, OffMapKind, PathError, PathFilter, TimeRange, TimeRangeMode,
 };
 use journey_map::{IngestOptions, Interaction, InteractionLog, Journey, LogBuilder, Outcome};
-
-fn bank() -> (Journey, InteractionLog) {
-    let journey = Journey::load("examples/data/retail_bank.ron").unwrap();
-    let mut builder = LogBuilder::new(&journey, IngestOptions::default());
-    builder
-        .read_csv_path("examples/data/retail_bank.interactions.csv")
-        .unwrap();
-    let (log, _) = builder.finish();
-    (journey, log)
-}
 
 /// Each customer's path as (touchpoint id, milliseconds), read through the public API.
 fn paths(journey: &Journey, log: &InteractionLog) -> Vec<Vec<(String, i64)>> {

@@ -2,7 +2,10 @@
 
 #![allow(dead_code)]
 
-use journey_map::{Channel, Flow, JourneyBuilder, Persona, Stage, Touchpoint, TouchpointKind};
+use journey_map::{
+    Channel, Flow, IngestOptions, InteractionLog, Journey, JourneyBuilder, LogBuilder, Persona,
+    Stage, Touchpoint, TouchpointKind,
+};
 
 const CHANNELS: [Channel; 10] = [
     Channel::Web,
@@ -77,4 +80,15 @@ pub fn generated(
             .with_preferred_channel(CHANNELS[p].clone())
             .with_uses(format!("tp-{p}"))
     }))
+}
+
+/// The bundled bank journey and its simulated log of 2,000 customers.
+pub fn bank() -> (Journey, InteractionLog) {
+    let journey = Journey::load("examples/data/retail_bank.ron").unwrap();
+    let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+    builder
+        .read_csv_path("examples/data/retail_bank.interactions.csv")
+        .unwrap();
+    let (log, _) = builder.finish();
+    (journey, log)
 }

@@ -277,7 +277,15 @@ impl MarkovChain {
     /// [`AttributionError::Trapped`] cannot occur on an observed chain (every observed path
     /// ends) and is reported rather than hidden if it does.
     pub fn entries(&self) -> Result<Vec<EntryConversion>, AttributionError> {
-        let solved = self.probabilities().solve()?;
+        Ok(self.entries_of(&self.probabilities().solve()?))
+    }
+
+    /// Solves the observed chain once, for the figures an attribution report reads off it.
+    pub(crate) fn solve(&self) -> Result<Solved, AttributionError> {
+        self.probabilities().solve()
+    }
+
+    pub(crate) fn entries_of(&self, solved: &Solved) -> Vec<EntryConversion> {
         let mut entries: Vec<EntryConversion> = (0..self.rows.len())
             .filter(|&s| self.start[s] > 0)
             .map(|s| EntryConversion {
@@ -287,7 +295,7 @@ impl MarkovChain {
             })
             .collect();
         entries.sort_by_key(|e| std::cmp::Reverse(e.customers));
-        Ok(entries)
+        entries
     }
 
     /// The expected number of touchpoint visits before absorption, for every customer and
@@ -300,7 +308,10 @@ impl MarkovChain {
         if self.customers == 0 {
             return Ok(None);
         }
-        let solved = self.probabilities().solve()?;
+        Ok(Some(Self::steps_of(&self.probabilities().solve()?)))
+    }
+
+    pub(crate) fn steps_of(solved: &Solved) -> ExpectedSteps {
         let all = solved.visits.iter().sum();
         let to_goal = (solved.conversion > 0.0).then(|| {
             solved
@@ -311,7 +322,7 @@ impl MarkovChain {
                 .sum::<f64>()
                 / solved.conversion
         });
-        Ok(Some(ExpectedSteps { all, to_goal }))
+        ExpectedSteps { all, to_goal }
     }
 
     /// The removal effect of every touchpoint in the chain, largest first (ties in journey
@@ -336,10 +347,13 @@ impl MarkovChain {
     /// One sparse LU factorization of `I - Q`, then one solve per touchpoint:
     /// O(T · (T + nnz(L + U))) for T touchpoints.
     pub fn removal_effects(&self) -> Result<Vec<RemovalEffect>, AttributionError> {
-        let mut solved = self.probabilities().solve()?;
+        Ok(self.removal_effects_of(&mut self.probabilities().solve()?))
+    }
+
+    pub(crate) fn removal_effects_of(&self, solved: &mut Solved) -> Vec<RemovalEffect> {
         let total = solved.conversion;
         if self.conversions == 0 || total <= 0.0 {
-            return Ok(Vec::new());
+            return Vec::new();
         }
         let n = self.rows.len();
         let mut column = vec![0.0; n];
@@ -371,7 +385,7 @@ impl MarkovChain {
             })
             .collect();
         result.sort_by(|a, b| b.effect.total_cmp(&a.effect));
-        Ok(result)
+        result
     }
 
     /// Conversion probability with the touchpoints in `removed` (by state) taken out.

@@ -221,14 +221,17 @@ impl Attribute for Journey {
                 conversion: one.conversion(),
             });
         }
+        // One factorization serves every figure of the report.
+        let mut solved = chain.solve()?;
+        let selected = chain.customers() > 0;
         Ok(AttributionReport {
             customers: chain.customers(),
             conversions: chain.conversions(),
-            conversion: chain.conversion(),
+            conversion: selected.then_some(solved.conversion),
             personas,
-            entries: chain.entries()?,
-            removal_effects: chain.removal_effects()?,
-            expected_steps: chain.expected_steps()?,
+            entries: chain.entries_of(&solved),
+            expected_steps: selected.then(|| MarkovChain::steps_of(&solved)),
+            removal_effects: chain.removal_effects_of(&mut solved),
         })
     }
 

@@ -134,17 +134,13 @@ impl Worth<'_> {
         if let Some(&v) = self.cache.get(&key) {
             return Ok(v);
         }
-        let kept: Vec<usize> = (0..members.len())
-            .filter(|&i| members[i])
-            .map(|i| self.channels[i])
-            .collect();
-        let removed: Vec<bool> = self
-            .chain
-            .channel_of
-            .iter()
-            .map(|c| !kept.contains(c))
-            .collect();
-        let value = if kept.is_empty() {
+        // Whether each journey channel is in the coalition.
+        let mut kept = vec![false; self.chain.channels.len()];
+        for (i, &member) in members.iter().enumerate() {
+            kept[self.channels[i]] = member;
+        }
+        let removed: Vec<bool> = self.chain.channel_of.iter().map(|&c| !kept[c]).collect();
+        let value = if !members.contains(&true) {
             0.0
         } else {
             self.chain.customers as f64 * self.chain.conversion_without(&removed)?
