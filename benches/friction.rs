@@ -6,19 +6,15 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use journey_map::Journey;
 use journey_map::analysis::{DetectFriction, FrictionConfig};
-use journey_map::{IngestOptions, Journey, LogBuilder};
 
 #[path = "../tests/support/records.rs"]
 mod records;
 
 fn bench(c: &mut Criterion) {
     let journey = Journey::load("examples/data/retail_bank.ron").unwrap();
-    let records = records::records(&journey);
-    let mut builder = LogBuilder::new(&journey, IngestOptions::default());
-    builder.extend(&records).unwrap();
-    let (log, _) = builder.finish();
-    drop(records);
+    let log = records::attached(&journey);
     let mut group = c.benchmark_group("friction_1m");
     group.sample_size(10);
     group.throughput(Throughput::Elements(records::RECORDS as u64));

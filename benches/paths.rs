@@ -20,11 +20,7 @@ mod support;
 
 fn paths(c: &mut Criterion) {
     let journey = Journey::load("examples/data/retail_bank.ron").unwrap();
-    let records = records::records(&journey);
-    let mut builder = LogBuilder::new(&journey, IngestOptions::default());
-    builder.extend(&records).unwrap();
-    let (log, _) = builder.finish();
-    drop(records);
+    let log = records::attached(&journey);
     let all = PathFilter::default();
     let mut group = c.benchmark_group("paths_1m");
     group.sample_size(10);

@@ -160,15 +160,12 @@ fn shapley_values_match_the_hand_solution_and_sum_to_the_conversions() {
     }
     assert!(exact.channels.iter().all(|c| c.standard_error.is_none()));
     // Sampled (forced): within four standard errors of the exact values, sum still exact.
+    let forced = ShapleyOptions::default()
+        .exact_up_to(0)
+        .permutations(600)
+        .seed(3);
     let sampled = journey
-        .shapley_channels(
-            &log,
-            &PathFilter::default(),
-            ShapleyOptions::default()
-                .exact_up_to(0)
-                .permutations(600)
-                .seed(3),
-        )
+        .shapley_channels(&log, &PathFilter::default(), forced)
         .unwrap();
     assert_eq!(sampled.method, ShapleyMethod::Sampled { permutations: 600 });
     let sum: f64 = sampled.channels.iter().map(|c| c.conversions).sum();
@@ -182,14 +179,7 @@ fn shapley_values_match_the_hand_solution_and_sum_to_the_conversions() {
         );
     }
     let again = journey
-        .shapley_channels(
-            &log,
-            &PathFilter::default(),
-            ShapleyOptions::default()
-                .exact_up_to(0)
-                .permutations(600)
-                .seed(3),
-        )
+        .shapley_channels(&log, &PathFilter::default(), forced)
         .unwrap();
     assert_eq!(again, sampled);
 }

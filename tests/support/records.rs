@@ -1,6 +1,8 @@
 //! The benchmark log: 1,000,000 seeded interactions of 100,000 customers on a journey.
 
-use journey_map::{Interaction, Journey, Outcome};
+#![allow(dead_code)]
+
+use journey_map::{IngestOptions, Interaction, InteractionLog, Journey, LogBuilder, Outcome};
 
 /// Interactions in the benchmark log.
 pub const RECORDS: usize = 1_000_000;
@@ -59,4 +61,12 @@ pub fn records(journey: &Journey) -> Vec<Interaction> {
             record
         })
         .collect()
+}
+
+/// The benchmark records attached to `journey`.
+pub fn attached(journey: &Journey) -> InteractionLog {
+    let records = records(journey);
+    let mut builder = LogBuilder::new(journey, IngestOptions::default());
+    builder.extend(&records).unwrap();
+    builder.finish().0
 }
