@@ -468,3 +468,75 @@ fn funnel_conversion_time_to_convert_and_emotion_curve() {
         2
     );
 }
+
+#[path = "support/mod.rs"]
+mod support;
+
+/// Every group's wait and handling summaries, read off the sorted cells the group is made of,
+/// equal the summary of the group's durations collected straight from the log.
+#[test]
+fn group_durations_equal_a_direct_summary_of_their_interactions() {
+    use journey_map::stats::Durations;
+    let (journey, log) = support::bank();
+    let report = MetricsReport::compute(&journey, &log, MetricsOptions::default()).unwrap();
+    let channels: Vec<&Channel> = report.by_channel.iter().map(|k| &k.key).collect();
+    let persona_of = |r: &journey_map::InteractionRef<'_>| r.persona().map(|p| p.index());
+    type Key = fn(&Journey, &[&Channel], Option<usize>, usize) -> usize;
+    let tables: [(&str, Key, Vec<_>); 4] = [
+        (
+            "touchpoint",
+            |_, _, _, tp| tp,
+            report.by_touchpoint.iter().map(|k| &k.metrics).collect(),
+        ),
+        (
+            "stage",
+            |j, _, _, tp| j.stage_index(&j.touchpoints()[tp].stage).unwrap().index(),
+            report.by_stage.iter().map(|k| &k.metrics).collect(),
+        ),
+        (
+            "channel",
+            |j, channels, _, tp| {
+                channels
+                    .iter()
+                    .position(|c| **c == j.touchpoints()[tp].channel)
+                    .unwrap()
+            },
+            report.by_channel.iter().map(|k| &k.metrics).collect(),
+        ),
+        (
+            "persona",
+            |j, _, persona, _| persona.unwrap_or(j.personas().len()),
+            report.by_persona.iter().map(|k| &k.metrics).collect(),
+        ),
+    ];
+    for (name, key, metrics) in tables {
+        let mut waits = vec![Durations::default(); metrics.len()];
+        let mut handling = vec![Durations::default(); metrics.len()];
+        for record in log.interactions() {
+            let group = key(
+                &journey,
+                &channels,
+                persona_of(&record),
+                record.touchpoint().index(),
+            );
+            if let Some(wait) = record.wait() {
+                waits[group].push_millis(wait.as_millis() as u64);
+            }
+            if let Some(h) = record.handling() {
+                handling[group].push_millis(h.as_millis() as u64);
+            }
+        }
+        for (g, m) in metrics.iter().enumerate() {
+            assert_eq!(m.wait_seconds, waits[g].summary(), "{name} {g} waits");
+            assert_eq!(
+                m.handling_seconds,
+                handling[g].summary(),
+                "{name} {g} handling"
+            );
+        }
+        assert!(
+            waits.iter().filter(|w| w.len() > 10).count() > 1,
+            "{name}: real data"
+        );
+    }
+}

@@ -14,7 +14,7 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 use super::layout::Layout;
-use crate::stats::{Durations, Mean, Rate, Summary, TimeToEvent};
+use crate::stats::{Durations, Mean, Rate, SortedPart, Summary, TimeToEvent, summary_of_sorted};
 use crate::{
     Channel, CustomerIndex, InteractionLog, Journey, Outcome, PersonaId, Scales, StageId,
     TouchpointId,
@@ -59,6 +59,14 @@ impl Tally {
 
     /// Adds every count of `other`, leaving it as it was.
     fn merge_from(&mut self, other: &Tally) {
+        self.merge_counts_from(other);
+        self.wait.merge_from(&other.wait);
+        self.handling.merge_from(&other.handling);
+        self.ttr.merge_from(&other.ttr);
+    }
+
+    /// Adds every count of `other` but not its durations.
+    fn merge_counts_from(&mut self, other: &Tally) {
         self.interactions += other.interactions;
         self.customers += other.customers;
         for (a, b) in self.outcomes.iter_mut().zip(other.outcomes) {
@@ -73,15 +81,12 @@ impl Tally {
         self.ces_count += other.ces_count;
         self.ces_sum += other.ces_sum;
         self.ces_easy += other.ces_easy;
-        self.wait.merge_from(&other.wait);
-        self.handling.merge_from(&other.handling);
         self.sentiment.merge(other.sentiment);
         self.need_contacts += other.need_contacts;
         self.repeat_contacts += other.repeat_contacts;
         self.cases += other.cases;
         self.first_contact_resolved += other.first_contact_resolved;
         self.unresolved_cases += other.unresolved_cases;
-        self.ttr.merge_from(&other.ttr);
     }
 
     fn add(&mut self, record: &crate::InteractionRef<'_>, scales: &Scales) {
@@ -117,6 +122,16 @@ impl Tally {
 
     /// The metrics of this group.
     pub fn metrics(mut self) -> GroupMetrics {
+        let durations = [
+            self.wait.summary(),
+            self.handling.summary(),
+            self.ttr.summary(),
+        ];
+        self.metrics_with(durations)
+    }
+
+    /// The metrics of this group, with its wait, handling and TTR summaries given.
+    fn metrics_with(self, [wait, handling, ttr]: [Option<Summary>; 3]) -> GroupMetrics {
         let n = self.interactions;
         let rate = |outcome: Outcome| Rate::new(self.outcomes[outcome as usize], n);
         let respondents = self.nps.iter().sum::<u64>();
@@ -136,13 +151,13 @@ impl Tally {
             }),
             csat: ScoreMetric::new(self.csat_count, self.csat_sum, self.csat_top_two),
             ces: ScoreMetric::new(self.ces_count, self.ces_sum, self.ces_easy),
-            wait_seconds: self.wait.summary(),
-            handling_seconds: self.handling.summary(),
+            wait_seconds: wait,
+            handling_seconds: handling,
             sentiment: SentimentMean::of(self.sentiment),
             repeat_contact: Rate::new(self.repeat_contacts, self.need_contacts),
             first_contact_resolution: Rate::new(self.first_contact_resolved, self.cases),
             unresolved: Rate::new(self.unresolved_cases, self.cases),
-            ttr_seconds: self.ttr.summary(),
+            ttr_seconds: ttr,
         }
     }
 }
@@ -411,6 +426,15 @@ impl GroupCustomers {
     }
 }
 
+/// The cells each group of each table is made of.
+struct Members {
+    touchpoint: Vec<Vec<usize>>,
+    stage: Vec<Vec<usize>>,
+    channel: Vec<Vec<usize>>,
+    persona: Vec<Vec<usize>>,
+    persona_stage: Vec<Vec<usize>>,
+}
+
 /// One need of one customer, while its contacts are walked in time order.
 #[derive(Debug, Clone, Copy)]
 struct Case {
@@ -662,19 +686,39 @@ impl Tallies {
             .collect();
         let (t, s, p) = (self.touchpoints, self.stages, self.personas);
 
-        // Build every table from the cells.
-        let mut by_touchpoint = vec![Tally::default(); t];
-        let mut by_stage = vec![Tally::default(); s];
-        let mut by_channel = vec![Tally::default(); channels.len()];
-        let mut by_persona = vec![Tally::default(); p];
-        let mut by_persona_stage = vec![Tally::default(); p * s];
-        for (i, cell) in self.cells.iter().enumerate() {
+        // Every table is built from the cells. Counts are added up; durations are not copied
+        // together: each cell's are sorted once and every group's percentiles are read off
+        // the sorted cells it is made of.
+        let mut cells = self.cells;
+        for cell in &mut cells {
+            cell.wait.sort();
+            cell.handling.sort();
+            cell.ttr.sort();
+        }
+        let parts: Vec<[SortedPart<'_>; 3]> = cells
+            .iter()
+            .map(|c| {
+                [
+                    c.wait.sorted_part(),
+                    c.handling.sorted_part(),
+                    c.ttr.sorted_part(),
+                ]
+            })
+            .collect();
+        let mut members = Members {
+            touchpoint: vec![Vec::new(); t],
+            stage: vec![Vec::new(); s],
+            channel: vec![Vec::new(); channels.len()],
+            persona: vec![Vec::new(); p],
+            persona_stage: vec![Vec::new(); p * s],
+        };
+        for i in 0..cells.len() {
             let (persona, tp) = (i / t.max(1), i % t.max(1));
-            by_touchpoint[tp].merge_from(cell);
-            by_stage[stage_of[tp]].merge_from(cell);
-            by_channel[channel_of[tp]].merge_from(cell);
-            by_persona[persona].merge_from(cell);
-            by_persona_stage[persona * s + stage_of[tp]].merge_from(cell);
+            members.touchpoint[tp].push(i);
+            members.stage[stage_of[tp]].push(i);
+            members.channel[channel_of[tp]].push(i);
+            members.persona[persona].push(i);
+            members.persona_stage[persona * s + stage_of[tp]].push(i);
         }
         let GroupCustomers {
             touchpoint: touchpoint_customers,
@@ -684,22 +728,32 @@ impl Tallies {
             persona_touchpoint: cell_customers,
             persona_stage: persona_stage_customers,
         } = self.customers;
-        let finish = |tallies: Vec<Tally>, customers: Vec<u64>| -> Vec<GroupMetrics> {
-            tallies
+        let finish = |groups: Vec<Vec<usize>>, customers: Vec<u64>| -> Vec<GroupMetrics> {
+            let mut of_group: [Vec<SortedPart<'_>>; 3] = Default::default();
+            groups
                 .into_iter()
                 .zip(customers)
-                .map(|(mut tally, customers)| {
+                .map(|(group, customers)| {
+                    let mut tally = Tally::default();
+                    of_group.iter_mut().for_each(Vec::clear);
+                    for &i in &group {
+                        tally.merge_counts_from(&cells[i]);
+                        for (list, part) in of_group.iter_mut().zip(parts[i]) {
+                            list.push(part);
+                        }
+                    }
                     tally.customers = customers;
-                    tally.metrics()
+                    tally.metrics_with(of_group.each_ref().map(|l| summary_of_sorted(l)))
                 })
                 .collect()
         };
-        let by_touchpoint = finish(by_touchpoint, touchpoint_customers);
-        let by_stage = finish(by_stage, stage_customers);
-        let by_channel = finish(by_channel, channel_customers);
-        let by_persona = finish(by_persona, persona_customers);
-        let by_persona_touchpoint = finish(self.cells, cell_customers);
-        let by_persona_stage = finish(by_persona_stage, persona_stage_customers);
+        let by_touchpoint = finish(members.touchpoint, touchpoint_customers);
+        let by_stage = finish(members.stage, stage_customers);
+        let by_channel = finish(members.channel, channel_customers);
+        let by_persona = finish(members.persona, persona_customers);
+        let by_persona_touchpoint =
+            finish((0..cells.len()).map(|i| vec![i]).collect(), cell_customers);
+        let by_persona_stage = finish(members.persona_stage, persona_stage_customers);
 
         let funnel = journey
             .stages()

@@ -15,5 +15,6 @@ mod wilson;
 pub use fdr::benjamini_hochberg;
 pub use hypothesis::{Moments, binomial_greater, fisher_greater, welch_greater, welch_greater_by};
 pub use percentiles::{Durations, Mean, Summary};
+pub(crate) use percentiles::{SortedPart, summary_of_sorted};
 pub use survival::TimeToEvent;
 pub use wilson::{Interval, Rate};

@@ -129,6 +129,87 @@ impl Durations {
     }
 }
 
+/// Sorted durations and their sum: one part of a union that [`summary_of_sorted`] summarises
+/// without copying the parts together.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SortedPart<'a> {
+    values: &'a [u64],
+    sum: u128,
+}
+
+impl Durations {
+    /// Sorts the values, so that [`Durations::sorted_part`] can lend them.
+    pub(crate) fn sort(&mut self) {
+        self.millis.sort_unstable();
+    }
+
+    /// The values, which must have been sorted by [`Durations::sort`], and their sum.
+    pub(crate) fn sorted_part(&self) -> SortedPart<'_> {
+        debug_assert!(self.millis.is_sorted());
+        SortedPart {
+            values: &self.millis,
+            sum: self.millis.iter().map(|&v| u128::from(v)).sum(),
+        }
+    }
+}
+
+/// The summary [`Durations::summary`] gives of all `parts` together, found without merging
+/// them: each order statistic is the smallest value `v` with enough values at or below it,
+/// found by bisecting the range of values and counting in each part by binary search.
+///
+/// # Complexity
+///
+/// O(m log n log V) for m parts of at most n values spanning a range of V milliseconds.
+pub(crate) fn summary_of_sorted(parts: &[SortedPart<'_>]) -> Option<Summary> {
+    let n: usize = parts.iter().map(|p| p.values.len()).sum();
+    if n == 0 {
+        return None;
+    }
+    let nonempty = || parts.iter().filter(|p| !p.values.is_empty());
+    let min = nonempty().map(|p| p.values[0]).min().unwrap_or(0);
+    let max = nonempty()
+        .map(|p| p.values[p.values.len() - 1])
+        .max()
+        .unwrap_or(0);
+    let sum: u128 = parts.iter().map(|p| p.sum).sum();
+    // The k-th smallest value (from 0) of the union.
+    let kth = |k: usize| -> u64 {
+        if let [only] = parts {
+            return only.values[k];
+        }
+        let (mut low, mut high) = (min, max);
+        while low < high {
+            let mid = low + (high - low) / 2;
+            let at_or_below: usize = parts
+                .iter()
+                .map(|p| p.values.partition_point(|&v| v <= mid))
+                .sum();
+            if at_or_below > k {
+                high = mid;
+            } else {
+                low = mid + 1;
+            }
+        }
+        low
+    };
+    let percentile = |p: f64| -> f64 {
+        let rank = p * (n - 1) as f64;
+        let below = rank.floor() as usize;
+        let fraction = rank - below as f64;
+        let low = kth(below);
+        let high = if below + 1 < n { kth(below + 1) } else { low };
+        low as f64 + fraction * (high as f64 - low as f64)
+    };
+    Some(Summary {
+        count: n as u64,
+        mean: sum as f64 / n as f64 / 1000.0,
+        median: percentile(0.5) / 1000.0,
+        p90: percentile(0.9) / 1000.0,
+        min: min as f64 / 1000.0,
+        max: max as f64 / 1000.0,
+    })
+}
+
 /// The p-th percentile (type 7) of non-empty `values`, by selection.
 fn percentile(values: &mut [u64], p: f64) -> f64 {
     let rank = p * (values.len() - 1) as f64;
@@ -212,6 +293,36 @@ mod tests {
             Some((7.0, 7.0, 7.0, 7.0))
         );
         assert_eq!(Durations::default().summary(), None);
+    }
+
+    #[test]
+    fn summaries_of_sorted_parts_equal_the_summary_of_their_union() {
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = move |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        for round in 0..200 {
+            let parts = 1 + next(6) as usize;
+            let spread = [1, 10, 1_000, u64::from(u32::MAX)][round % 4];
+            let mut all = Durations::default();
+            let mut pieces: Vec<Durations> = (0..parts)
+                .map(|_| {
+                    let mut d = Durations::default();
+                    for _ in 0..next(40) {
+                        d.push_millis(next(spread));
+                    }
+                    all.merge_from(&d);
+                    d
+                })
+                .collect();
+            pieces.iter_mut().for_each(Durations::sort);
+            let sorted: Vec<SortedPart<'_>> = pieces.iter().map(Durations::sorted_part).collect();
+            assert_eq!(summary_of_sorted(&sorted), all.summary(), "round {round}");
+        }
+        assert_eq!(summary_of_sorted(&[]), None);
     }
 
     #[test]
