@@ -75,10 +75,11 @@ impl LogBuilder<'_> {
             .clone();
         let columns = Columns::from_header(&headers)?;
         let unit = self.options().current_unix_unit();
-        let mut record = csv::StringRecord::new();
+        let mut record = csv::ByteRecord::new();
         loop {
-            // A StringRecord checks UTF-8 once for the whole row.
-            match csv.read_record(&mut record) {
+            // Cells are read as bytes: only text fields are checked for UTF-8, and numbers are
+            // read straight from the bytes.
+            match csv.read_byte_record(&mut record) {
                 Ok(false) => return Ok(()),
                 Ok(true) => {
                     let row = record.position().map_or(0, |p| p.line() as usize);
@@ -148,8 +149,16 @@ fn csv_error(error: csv::Error, origin: &str) -> IngestError {
 
 /// Which column holds each field.
 struct Columns {
-    position: [Option<usize>; Field::ALL.len()],
+    /// The field of each column, by position.
+    field_of: Vec<Field>,
 }
+
+/// How many fields a row may have.
+const FIELDS: usize = Field::ALL.len();
+
+/// Where each field's cell lies in a row's bytes (all its cells one after another), trimmed;
+/// an absent column reads as an empty cell.
+type Cells = [(usize, usize); FIELDS];
 
 impl Columns {
     fn from_header(header: &csv::ByteRecord) -> Result<Self, IngestError> {
@@ -179,84 +188,98 @@ impl Columns {
                 return Err(IngestError::Header(HeaderProblem::MissingColumn(required)));
             }
         }
-        Ok(Self { position })
+        let mut field_of = vec![Field::Customer; header.len()];
+        for (field, column) in position.iter().enumerate() {
+            if let Some(column) = *column {
+                field_of[column] = Field::ALL[field];
+            }
+        }
+        Ok(Self { field_of })
     }
 
-    /// The text of a field in a row; `None` when the column is absent or the cell is empty.
-    fn text<'r>(
-        &self,
-        record: &'r csv::StringRecord,
-        field: Field,
-    ) -> Result<Option<&'r str>, (Option<Field>, RecordProblem)> {
-        let Some(text) = self.position[field as usize].and_then(|i| record.get(i)) else {
-            return Ok(None);
-        };
-        let text = text.trim_ascii();
-        Ok((!text.is_empty()).then_some(text))
+    /// A row's cells by field, in one pass over the row.
+    #[inline(always)]
+    fn cells(&self, record: &csv::ByteRecord) -> Cells {
+        let mut cells: Cells = [(0, 0); FIELDS];
+        let mut offset = 0;
+        for (bytes, &field) in record.iter().zip(&self.field_of) {
+            let start = bytes.len() - bytes.trim_ascii_start().len();
+            let end = bytes.trim_ascii_end().len().max(start);
+            cells[field as usize] = (offset + start, offset + end);
+            offset += bytes.len();
+        }
+        cells
     }
-
-    fn required<'r>(
-        &self,
-        record: &'r csv::StringRecord,
-        field: Field,
-    ) -> Result<&'r str, (Option<Field>, RecordProblem)> {
-        self.text(record, field)?
-            .ok_or((Some(field), RecordProblem::Missing))
-    }
-
+    /// A row's fields, or what is wrong with the first bad one.
     fn view<'r>(
         &self,
-        record: &'r csv::StringRecord,
+        record: &'r csv::ByteRecord,
         unit: UnixUnit,
     ) -> Result<RecordView<'r>, (Option<Field>, RecordProblem)> {
-        let unreadable =
-            |field: Field, message: String| (Some(field), RecordProblem::Unreadable(message));
-        let timestamp = self.required(record, Field::Timestamp)?;
+        self.view_fast(record, unit)
+            .map_err(|bad| self.explain(record, bad, unit))
+    }
+
+    /// A row's fields; a problem is only located here, and explained by
+    /// [`explain`](Columns::explain).
+    #[inline]
+    fn view_fast<'r>(
+        &self,
+        record: &'r csv::ByteRecord,
+        unit: UnixUnit,
+    ) -> Result<RecordView<'r>, Bad> {
+        let cells = self.cells(record);
+        let bytes = record.as_slice();
+        // One UTF-8 check for the whole row; a row that fails it is checked cell by cell, to
+        // find the bad text field (numbers are read from bytes and need none).
+        let row = std::str::from_utf8(bytes).ok();
+        let cell = |field: Field| {
+            let (start, end) = cells[field as usize];
+            (start < end).then(|| &bytes[start..end])
+        };
+        let text = |field: Field| -> Result<Option<&'r str>, Bad> {
+            let (start, end) = cells[field as usize];
+            if start == end {
+                return Ok(None);
+            }
+            match row {
+                Some(row) => row.get(start..end),
+                None => std::str::from_utf8(&bytes[start..end]).ok(),
+            }
+            .map(Some)
+            .ok_or(Bad::Unreadable(field))
+        };
+        let required = |field: Field| text(field)?.ok_or(Bad::Missing(field));
+        #[inline(always)]
+        fn parsed<T>(
+            cell: Option<&[u8]>,
+            field: Field,
+            parse: impl FnOnce(&[u8]) -> Option<T>,
+        ) -> Result<Option<T>, Bad> {
+            cell.map(|bytes| parse(bytes).ok_or(Bad::Unreadable(field)))
+                .transpose()
+        }
+        let number = |field: Field| parsed(cell(field), field, parse_number);
+        let score = |field: Field| parsed(cell(field), field, parse_score);
+
+        let timestamp = cell(Field::Timestamp).ok_or(Bad::Missing(Field::Timestamp))?;
         let timestamp_ms =
-            parse_timestamp(timestamp, unit).map_err(|m| unreadable(Field::Timestamp, m))?;
-        let outcome = self
-            .required(record, Field::Outcome)?
-            .parse::<Outcome>()
-            .map_err(|e| unreadable(Field::Outcome, e.to_string()))?;
-        let number = |field: Field| -> Result<Option<f64>, (Option<Field>, RecordProblem)> {
-            match self.text(record, field)? {
-                None => Ok(None),
-                Some(text) => text
-                    .parse::<f64>()
-                    .map(Some)
-                    .map_err(|_| unreadable(field, format!("{text:?} is not a number"))),
-            }
-        };
-        let score = |field: Field| -> Result<Option<u8>, (Option<Field>, RecordProblem)> {
-            match self.text(record, field)? {
-                None => Ok(None),
-                Some(text) => text
-                    .parse::<u8>()
-                    .ok()
-                    .filter(|&v| v != u8::MAX)
-                    .map(Some)
-                    .ok_or_else(|| {
-                        unreadable(
-                            field,
-                            format!("{text:?} is not a whole number from 0 to 254"),
-                        )
-                    }),
-            }
-        };
-        let resolved = match self.text(record, Field::Resolved)? {
-            None => None,
-            Some(text) => Some(parse_bool(text).ok_or_else(|| {
-                unreadable(
-                    Field::Resolved,
-                    format!("{text:?} is not true or false (also yes/no, 1/0)"),
-                )
-            })?),
+            parse_timestamp_bytes(timestamp, unit).ok_or(Bad::Unreadable(Field::Timestamp))?;
+        let outcome = cell(Field::Outcome).ok_or(Bad::Missing(Field::Outcome))?;
+        let outcome = parse_outcome(outcome).ok_or(Bad::Unreadable(Field::Outcome))?;
+        let tags = match text(Field::Tags)? {
+            None => Vec::new(),
+            Some(tags) => tags
+                .split('|')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .collect(),
         };
         Ok(RecordView {
-            customer: self.required(record, Field::Customer)?,
-            touchpoint: self.required(record, Field::Touchpoint)?,
+            customer: required(Field::Customer)?,
+            touchpoint: required(Field::Touchpoint)?,
             timestamp_ms,
-            persona: self.text(record, Field::Persona)?,
+            persona: text(Field::Persona)?,
             outcome: Some(outcome),
             wait_seconds: number(Field::WaitSeconds)?,
             handling_seconds: number(Field::HandlingSeconds)?,
@@ -264,28 +287,174 @@ impl Columns {
             ces: score(Field::Ces)?,
             nps: score(Field::Nps)?,
             sentiment: number(Field::Sentiment)?,
-            resolved,
-            need: self.text(record, Field::Need)?,
-            tags: self
-                .text(record, Field::Tags)?
-                .map(|tags| {
-                    tags.split('|')
-                        .map(str::trim)
-                        .filter(|t| !t.is_empty())
-                        .collect()
-                })
-                .unwrap_or_default(),
+            resolved: parsed(cell(Field::Resolved), Field::Resolved, parse_bool)?,
+            need: text(Field::Need)?,
+            tags,
         })
     }
+
+    /// What is wrong with the field `bad` found, in words.
+    #[cold]
+    fn explain(
+        &self,
+        record: &csv::ByteRecord,
+        bad: Bad,
+        unit: UnixUnit,
+    ) -> (Option<Field>, RecordProblem) {
+        let field = match bad {
+            Bad::Missing(field) => return (Some(field), RecordProblem::Missing),
+            Bad::Unreadable(field) => field,
+        };
+        let (start, end) = self.cells(record)[field as usize];
+        let bytes = &record.as_slice()[start..end];
+        let message = match std::str::from_utf8(bytes) {
+            Err(error) => format!(
+                "{:?} is not valid UTF-8 ({error})",
+                String::from_utf8_lossy(bytes)
+            ),
+            Ok(text) => match field {
+                Field::Timestamp => parse_timestamp(text, unit)
+                    .err()
+                    .unwrap_or_else(|| format!("{text:?} is not a timestamp")),
+                Field::Outcome => text
+                    .parse::<Outcome>()
+                    .err()
+                    .map_or_else(|| format!("{text:?} is not an outcome"), |e| e.to_string()),
+                Field::Csat | Field::Ces | Field::Nps => {
+                    format!("{text:?} is not a whole number from 0 to 254")
+                }
+                Field::Resolved => format!("{text:?} is not true or false (also yes/no, 1/0)"),
+                _ => format!("{text:?} is not a number"),
+            },
+        };
+        (Some(field), RecordProblem::Unreadable(message))
+    }
+}
+
+/// Which field of a row is bad, found on the fast path and explained off it.
+#[derive(Debug, Clone, Copy)]
+enum Bad {
+    Missing(Field),
+    Unreadable(Field),
+}
+
+/// Milliseconds since the epoch from a cell: whole numbers in `unit` are read straight from
+/// the bytes; anything else as [`parse_timestamp`] reads it.
+#[inline]
+fn parse_timestamp_bytes(bytes: &[u8], unit: UnixUnit) -> Option<i64> {
+    let digits = bytes.strip_prefix(b"-").unwrap_or(bytes);
+    if let Some(value) = whole_number(digits) {
+        let value = i64::try_from(value).ok()?;
+        let value = if digits.len() == bytes.len() {
+            value
+        } else {
+            -value
+        };
+        let ms = match unit {
+            UnixUnit::Seconds => value.checked_mul(1000)?,
+            UnixUnit::Milliseconds => value,
+        };
+        let range = Timestamp::MIN.as_millisecond()..=Timestamp::MAX.as_millisecond();
+        return range.contains(&ms).then_some(ms);
+    }
+    parse_timestamp(std::str::from_utf8(bytes).ok()?, unit).ok()
+}
+
+/// An outcome's name in any case.
+#[inline]
+fn parse_outcome(bytes: &[u8]) -> Option<Outcome> {
+    match bytes {
+        b"completed" => Some(Outcome::Completed),
+        b"abandoned" => Some(Outcome::Abandoned),
+        b"failed" => Some(Outcome::Failed),
+        b"escalated" => Some(Outcome::Escalated),
+        _ => Outcome::ALL
+            .into_iter()
+            .find(|o| o.as_str().as_bytes().eq_ignore_ascii_case(bytes)),
+    }
+}
+
+/// Up to 18 ASCII digits as a number, eight at a time; `None` for anything else.
+#[inline]
+fn whole_number(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() || digits.len() > 18 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut value = 0_u64;
+    let mut chunks = digits.chunks_exact(8);
+    for chunk in &mut chunks {
+        value = value * 100_000_000 + eight_digits(chunk);
+    }
+    for &digit in chunks.remainder() {
+        value = value * 10 + u64::from(digit - b'0');
+    }
+    Some(value)
+}
+
+/// Eight ASCII digits read at once: pairs, then fours, then all eight are combined with
+/// multiplications on one 64-bit word.
+#[inline]
+fn eight_digits(chunk: &[u8]) -> u64 {
+    let mut word = chunk
+        .try_into()
+        .map(u64::from_le_bytes)
+        .unwrap_or(0x3030_3030_3030_3030);
+    // Bytes above each field carry garbage that the masks drop: the arithmetic wraps.
+    word -= 0x3030_3030_3030_3030;
+    word = word.wrapping_mul(10).wrapping_add(word >> 8);
+    let low = (word & 0x0000_00FF_0000_00FF).wrapping_mul(100 + (1_000_000 << 32));
+    let high = ((word >> 16) & 0x0000_00FF_0000_00FF).wrapping_mul(1 + (10_000 << 32));
+    low.wrapping_add(high) >> 32
+}
+
+/// A number. `[-]digits[.digits]` with at most 15 digits is read straight from the bytes: the
+/// digits as a whole number, then one division by a power of ten, both exact in `f64`, so the
+/// one rounding gives what `str::parse` gives (Clinger's fast path). Anything else is read by
+/// `str::parse` (so `NaN` and `inf` are read, and refused by the checks as not finite).
+#[inline]
+fn parse_number(bytes: &[u8]) -> Option<f64> {
+    const POWERS: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let (negative, body) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    let (whole, fraction) = match body.iter().position(|&b| b == b'.') {
+        Some(dot) => (&body[..dot], &body[dot + 1..]),
+        None => (body, &body[..0]),
+    };
+    if !whole.is_empty() && whole.len() + fraction.len() <= 15 {
+        let mut digits = 0_u64;
+        let mut all_digits = true;
+        for &b in whole.iter().chain(fraction) {
+            all_digits &= b.is_ascii_digit();
+            digits = digits * 10 + u64::from(b.wrapping_sub(b'0'));
+        }
+        if all_digits {
+            let value = digits as f64 / POWERS[fraction.len()];
+            return Some(if negative { -value } else { value });
+        }
+    }
+    std::str::from_utf8(bytes).ok()?.parse().ok()
+}
+
+/// A whole number from 0 to 254 (255 marks an absent score).
+#[inline]
+fn parse_score(bytes: &[u8]) -> Option<u8> {
+    if bytes.is_empty() || bytes.len() > 3 || !bytes.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let value = bytes
+        .iter()
+        .fold(0_u16, |v, &d| v * 10 + u16::from(d - b'0'));
+    u8::try_from(value).ok().filter(|&v| v != u8::MAX)
 }
 
 /// Milliseconds since the epoch from RFC 3339 text or a whole number in `unit`.
 fn parse_timestamp(text: &str, unit: UnixUnit) -> Result<i64, String> {
-    let is_number = text
-        .strip_prefix('-')
-        .unwrap_or(text)
-        .bytes()
-        .all(|b| b.is_ascii_digit());
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let is_number = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
     let timestamp = if is_number {
         let value: i64 = text
             .parse()
@@ -302,9 +471,9 @@ fn parse_timestamp(text: &str, unit: UnixUnit) -> Result<i64, String> {
     Ok(timestamp.as_millisecond())
 }
 
-fn parse_bool(text: &str) -> Option<bool> {
-    const TRUE: [&str; 3] = ["true", "yes", "1"];
-    const FALSE: [&str; 3] = ["false", "no", "0"];
+fn parse_bool(text: &[u8]) -> Option<bool> {
+    const TRUE: [&[u8]; 3] = [b"true", b"yes", b"1"];
+    const FALSE: [&[u8]; 3] = [b"false", b"no", b"0"];
     if TRUE.iter().any(|t| t.eq_ignore_ascii_case(text)) {
         Some(true)
     } else if FALSE.iter().any(|f| f.eq_ignore_ascii_case(text)) {
@@ -391,4 +560,59 @@ where
         .map_err(io)?;
     }
     csv.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn numbers_read_from_bytes_equal_str_parse(text in r"-?[0-9]{1,17}(\.[0-9]{0,9})?|-?\.[0-9]{1,5}|[0-9]{1,3}e-?[0-9]{1,2}") {
+            prop_assert_eq!(parse_number(text.as_bytes()), text.parse::<f64>().ok());
+        }
+
+        #[test]
+        fn whole_numbers_read_eight_digits_at_a_time(text in "[0-9]{1,18}") {
+            prop_assert_eq!(whole_number(text.as_bytes()), text.parse::<u64>().ok());
+        }
+
+        #[test]
+        fn timestamps_read_from_bytes_equal_the_text_reading(
+            text in r"-?[0-9]{1,16}",
+            milliseconds in any::<bool>(),
+        ) {
+            let unit = if milliseconds { UnixUnit::Milliseconds } else { UnixUnit::Seconds };
+            prop_assert_eq!(
+                parse_timestamp_bytes(text.as_bytes(), unit),
+                parse_timestamp(&text, unit).ok()
+            );
+        }
+    }
+
+    #[test]
+    fn numbers_outside_the_fast_path_are_parsed_as_text() {
+        for (text, expected) in [
+            ("1.", Some(1.0)),
+            ("+2.5", Some(2.5)),
+            ("0.1234567890123456", Some(0.1234567890123456)),
+            ("-", None),
+            ("1-2", None),
+            ("1.2.3", None),
+            ("", None),
+        ] {
+            assert_eq!(parse_number(text.as_bytes()), expected, "{text:?}");
+        }
+        assert!(parse_number(b"NaN").is_some_and(f64::is_nan));
+        assert_eq!(parse_number(b"-inf"), Some(f64::NEG_INFINITY));
+        assert_eq!(whole_number(b""), None);
+        assert_eq!(whole_number(b"1234567890123456789"), None, "19 digits");
+        assert_eq!(whole_number(b"12a4"), None);
+        assert_eq!(parse_score(b"254"), Some(254));
+        assert_eq!(parse_score(b"255"), None);
+        assert_eq!(parse_score(b"1000"), None);
+        assert_eq!(parse_outcome(b"Completed"), Some(Outcome::Completed));
+        assert_eq!(parse_outcome(b"done"), None);
+    }
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 
 use super::csv::UnixUnit;
+use super::customers::Customers;
 use super::problems::{Field, IngestError, IngestReport, Mode, RecordError, RecordProblem};
 use super::record::{CustomerId, Interaction, Outcome};
 use super::scores::Scales;
@@ -189,8 +190,7 @@ pub struct LogBuilder<'j> {
     journey: &'j Journey,
     options: IngestOptions,
     records: Vec<Stored>,
-    customer_ids: FastMap<CustomerId, u32>,
-    customers: Vec<CustomerId>,
+    customers: Customers,
     customer_persona: Vec<u32>,
     need_ids: FastMap<String, u32>,
     needs: Vec<String>,
@@ -203,6 +203,9 @@ pub struct LogBuilder<'j> {
     unknown_ids: FastMap<String, UnknownIdError>,
     /// The customer of the last record attached, `NONE` before the first.
     last_customer: u32,
+    /// Whether the records attached so far are in the log's order (by customer, then time), so
+    /// that finishing need not sort them.
+    in_order: bool,
 }
 
 impl<'j> LogBuilder<'j> {
@@ -212,8 +215,7 @@ impl<'j> LogBuilder<'j> {
             journey,
             options,
             records: Vec::new(),
-            customer_ids: fast_map(0),
-            customers: Vec::new(),
+            customers: Customers::default(),
             customer_persona: Vec::new(),
             need_ids: fast_map(0),
             needs: Vec::new(),
@@ -225,6 +227,7 @@ impl<'j> LogBuilder<'j> {
             seen: 0,
             unknown_ids: fast_map(0),
             last_customer: NONE,
+            in_order: true,
         }
     }
 
@@ -284,6 +287,10 @@ impl<'j> LogBuilder<'j> {
     ) -> Result<(), IngestError> {
         match self.check(interaction) {
             Ok(stored) => {
+                if let Some(last) = self.records.last() {
+                    self.in_order &= (last.customer, last.timestamp_ms)
+                        <= (stored.customer, stored.timestamp_ms);
+                }
                 self.records.push(stored);
                 self.report.accepted += 1;
                 Ok(())
@@ -339,7 +346,7 @@ impl<'j> LogBuilder<'j> {
     ) -> Result<Stored, (Option<Field>, RecordProblem)> {
         let journey = self.journey;
         let scales = self.options.scales;
-        if interaction.customer.trim().is_empty() {
+        if is_blank(interaction.customer) {
             return Err((Some(Field::Customer), RecordProblem::EmptyCustomer));
         }
         let touchpoint = match journey.touchpoint_index(interaction.touchpoint) {
@@ -389,8 +396,8 @@ impl<'j> LogBuilder<'j> {
         // The customer: known or new, and a persona that agrees with what it was given before.
         // Records usually come customer by customer: try the last customer before hashing.
         let cached = Some(self.last_customer)
-            .filter(|&c| c != NONE && self.customers[c as usize].as_str() == interaction.customer);
-        let existing = cached.or_else(|| self.customer_ids.get(interaction.customer).copied());
+            .filter(|&c| c != NONE && self.customers.id(c).as_str() == interaction.customer);
+        let existing = cached.or_else(|| self.customers.get(interaction.customer));
         if let (Some(persona), Some(customer)) = (persona, existing) {
             let known = self.customer_persona[customer as usize];
             if known != NONE && known != persona.as_u32() {
@@ -411,11 +418,10 @@ impl<'j> LogBuilder<'j> {
         let customer = match existing {
             Some(customer) => customer,
             None => {
-                let customer = u32::try_from(self.customers.len())
-                    .map_err(|_| (None, RecordProblem::TooManyCustomers))?;
-                let id = CustomerId::new(interaction.customer);
-                self.customer_ids.insert(id.clone(), customer);
-                self.customers.push(id);
+                let customer = self
+                    .customers
+                    .add(interaction.customer)
+                    .ok_or((None, RecordProblem::TooManyCustomers))?;
                 self.customer_persona.push(NONE);
                 customer
             }
@@ -475,9 +481,12 @@ impl<'j> LogBuilder<'j> {
     ///
     /// # Complexity
     ///
-    /// O(n log n) for n records: a stable sort by customer and time.
+    /// O(n log n) for n records: a stable sort by customer and time; O(n) when they were
+    /// attached in that order.
     pub fn finish(mut self) -> (InteractionLog, IngestReport) {
-        self.records.sort_by_key(|r| (r.customer, r.timestamp_ms));
+        if !self.in_order {
+            self.records.sort_by_key(|r| (r.customer, r.timestamp_ms));
+        }
         let mut offsets = vec![0_u32; self.customers.len() + 1];
         for record in &self.records {
             offsets[record.customer as usize + 1] += 1;
@@ -489,7 +498,6 @@ impl<'j> LogBuilder<'j> {
             records: self.records,
             offsets,
             customers: self.customers,
-            customer_ids: self.customer_ids,
             customer_persona: self.customer_persona,
             needs: self.needs,
             tag_sets: self.tag_sets,
@@ -498,6 +506,16 @@ impl<'j> LogBuilder<'j> {
             touchpoint_count: self.journey.touchpoints().len(),
         };
         (log, self.report)
+    }
+}
+
+/// Whether an id is empty or only white space; ids that start with a letter or digit answer
+/// without trimming.
+fn is_blank(id: &str) -> bool {
+    match id.as_bytes().first() {
+        None => true,
+        Some(b) if b.is_ascii_alphanumeric() => false,
+        Some(_) => id.trim().is_empty(),
     }
 }
 
@@ -569,8 +587,7 @@ pub struct InteractionLog {
     records: Vec<Stored>,
     /// `offsets[c]..offsets[c + 1]` are customer `c`'s records.
     offsets: Vec<u32>,
-    customers: Vec<CustomerId>,
-    customer_ids: FastMap<CustomerId, u32>,
+    customers: Customers,
     customer_persona: Vec<u32>,
     needs: Vec<String>,
     tag_sets: Vec<Vec<u32>>,
@@ -592,14 +609,12 @@ impl InteractionLog {
 
     /// The customers, in order of first appearance: the customer at position `i` has index `i`.
     pub fn customers(&self) -> &[CustomerId] {
-        &self.customers
+        self.customers.as_slice()
     }
 
     /// The index of a customer, in O(1).
     pub fn customer_index(&self, id: &str) -> Option<CustomerIndex> {
-        self.customer_ids
-            .get(id)
-            .map(|&c| CustomerIndex::from_u32(c))
+        self.customers.get(id).map(CustomerIndex::from_u32)
     }
 
     /// The persona of a customer, when one was given on any of their interactions.
@@ -673,7 +688,7 @@ impl<'a> InteractionRef<'a> {
 
     /// The customer's id.
     pub fn customer_id(&self) -> &'a CustomerId {
-        &self.log.customers[self.record.customer as usize]
+        self.log.customers.id(self.record.customer)
     }
 
     /// The touchpoint, by its index in the journey.

@@ -7,6 +7,7 @@
 //! journey only through the touchpoint and persona indices resolved when records are attached.
 
 mod csv;
+mod customers;
 pub(crate) mod log;
 mod problems;
 mod record;

@@ -1,0 +1,90 @@
+//! Customer ids interned to dense indices, each id stored once.
+
+use std::fmt;
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+
+use super::record::CustomerId;
+
+/// The customers of a log in order of first appearance, with a hash table of their positions:
+/// an id is kept once (a map from id to index would keep it twice).
+#[derive(Clone, Default)]
+pub(crate) struct Customers {
+    ids: Vec<CustomerId>,
+    positions: HashTable<u32>,
+    hasher: foldhash::fast::RandomState,
+}
+
+impl Customers {
+    /// The position of `id`, in O(1).
+    pub(crate) fn get(&self, id: &str) -> Option<u32> {
+        let hash = self.hasher.hash_one(id);
+        self.positions
+            .find(hash, |&i| self.ids[i as usize].as_str() == id)
+            .copied()
+    }
+
+    /// Adds `id`, which must not be there yet, and returns its position; `None` when the log
+    /// already holds `u32::MAX` customers.
+    pub(crate) fn add(&mut self, id: &str) -> Option<u32> {
+        debug_assert!(self.get(id).is_none());
+        let position = u32::try_from(self.ids.len())
+            .ok()
+            .filter(|&p| p != u32::MAX)?;
+        let (ids, hasher) = (&self.ids, &self.hasher);
+        self.positions
+            .insert_unique(hasher.hash_one(id), position, |&i| {
+                hasher.hash_one(ids[i as usize].as_str())
+            });
+        self.ids.push(CustomerId::new(id));
+        Some(position)
+    }
+
+    /// The id at `position`.
+    pub(crate) fn id(&self, position: u32) -> &CustomerId {
+        &self.ids[position as usize]
+    }
+
+    /// Every id, by position.
+    pub(crate) fn as_slice(&self) -> &[CustomerId] {
+        &self.ids
+    }
+
+    /// How many customers.
+    pub(crate) fn len(&self) -> usize {
+        self.ids.len()
+    }
+}
+
+/// Two tables are equal when they hold the same ids in the same order.
+impl PartialEq for Customers {
+    fn eq(&self, other: &Self) -> bool {
+        self.ids == other.ids
+    }
+}
+
+impl fmt::Debug for Customers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(&self.ids).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_kept_once_in_order_of_first_appearance() {
+        let mut customers = Customers::default();
+        for i in 0..10_000 {
+            assert_eq!(customers.add(&format!("c{i}")), Some(i));
+        }
+        assert_eq!(customers.len(), 10_000);
+        assert_eq!(customers.get("c7777"), Some(7777));
+        assert_eq!(customers.id(7777).as_str(), "c7777");
+        assert_eq!(customers.get("c10000"), None);
+        assert_eq!(customers.as_slice()[3].as_str(), "c3");
+        assert_eq!(customers.clone(), customers);
+    }
+}
