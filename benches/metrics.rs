@@ -1,5 +1,6 @@
 //! Attaching 1,000,000 interactions and computing every metric; reading the same records
-//! from CSV, next to the csv crate reading the file alone.
+//! from CSV (on two threads, the default, and on one), next to the csv crate reading the file
+//! alone.
 //!
 //! Run with `cargo bench --bench metrics`.
 
@@ -91,9 +92,18 @@ fn bench(c: &mut Criterion) {
             fields
         })
     });
+    // The default reads rows on the calling thread while a second thread checks them.
     group.bench_function("read_csv", |b| {
         b.iter_with_large_drop(|| {
             let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+            builder.read_csv(black_box(csv.as_bytes())).unwrap();
+            builder.finish()
+        })
+    });
+    group.bench_function("read_csv_one_thread", |b| {
+        b.iter_with_large_drop(|| {
+            let options = IngestOptions::default().parallel(false);
+            let mut builder = LogBuilder::new(&journey, options);
             builder.read_csv(black_box(csv.as_bytes())).unwrap();
             builder.finish()
         })

@@ -593,3 +593,121 @@ fn csv_rows_that_are_not_utf8_are_bad_rows() {
         report.rejected[0]
     );
 }
+
+/// The bank sample's CSV with bad rows of every kind spread over several batches of rows.
+fn sample_with_bad_rows() -> Vec<u8> {
+    let sample = std::fs::read_to_string("examples/data/retail_bank.interactions.csv").unwrap();
+    let mut lines: Vec<String> = sample.lines().map(str::to_owned).collect();
+    let bad = [
+        (40, "c000001,chatbot,yesterday,,completed,,,,,,,,,"),
+        (
+            1_100,
+            "c000002,chatbto,2026-01-05T10:00:00Z,,completed,,,,,,,,,",
+        ),
+        (1_101, "c000003,chatbot,2026-01-05T10:00:00Z"),
+        (
+            2_500,
+            "c000004,chatbot,2026-01-05T10:00:00Z,,completed,-5,,,,,,,,",
+        ),
+        (
+            3_000,
+            "c000000,chatbot,2026-01-05T10:00:00Z,branch-loyalist,completed,,,,,,,,,",
+        ),
+        (
+            4_096,
+            "c000005,chatbot,2026-01-05T10:00:00Z,,completed,,,9,,,,,,",
+        ),
+        (7_000, "c~not-utf-8~,chatbot,0,,completed,,,,,,,,,"),
+    ];
+    for (at, row) in bad.iter().rev() {
+        lines.insert(*at, (*row).to_owned());
+    }
+    let text = lines.join("\n") + "\n";
+    let (before, after) = text.split_once("~not-utf-8~").unwrap();
+    [before.as_bytes(), b"\xff\xfe", after.as_bytes()].concat()
+}
+
+fn read_with(
+    journey: &Journey,
+    csv: &[u8],
+    options: IngestOptions,
+) -> (
+    Result<(), String>,
+    journey_map::InteractionLog,
+    journey_map::IngestReport,
+) {
+    let mut builder = LogBuilder::new(journey, options);
+    let result = builder.read_csv(csv).map_err(|e| e.to_string());
+    let (log, report) = builder.finish();
+    (result, log, report)
+}
+
+#[test]
+fn csv_read_on_two_threads_gives_what_one_thread_gives() {
+    let journey = bank();
+    let csv = sample_with_bad_rows();
+    for mode in [Mode::Lenient, Mode::Strict] {
+        let options = IngestOptions::default().mode(mode);
+        let two = read_with(&journey, &csv, options);
+        let one = read_with(&journey, &csv, options.parallel(false));
+        assert_eq!(two, one, "{mode:?}");
+        if mode == Mode::Lenient {
+            assert_eq!(two.2.rejected_count(), 7);
+            assert_eq!(two.2.accepted, 7_497);
+        } else {
+            assert!(two.0.unwrap_err().starts_with("row 41, column timestamp"));
+            assert_eq!(two.1.len(), 39, "the rows before the bad one stay attached");
+        }
+    }
+    // A strict error far into the file: rows read ahead of it are not attached.
+    let late = String::from_utf8_lossy(&sample_with_bad_rows())
+        .replacen("yesterday", "2026-01-05T10:00:00Z", 1)
+        .into_bytes();
+    let options = IngestOptions::default();
+    let two = read_with(&journey, &late, options);
+    assert_eq!(two, read_with(&journey, &late, options.parallel(false)));
+    let error = two.0.unwrap_err();
+    assert!(error.starts_with("row 1102, column touchpoint"), "{error}");
+    assert_eq!(two.1.len(), 1_100);
+}
+
+/// Gives `data` in small pieces, then fails.
+struct FailingReader<'a> {
+    data: &'a [u8],
+}
+
+impl std::io::Read for FailingReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.data.is_empty() {
+            return Err(std::io::Error::other("disk on fire"));
+        }
+        let n = buf.len().min(self.data.len()).min(1_000);
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_reader_failing_mid_file_is_an_error_after_the_rows_before_it() {
+    let journey = bank();
+    let csv = std::fs::read("examples/data/retail_bank.interactions.csv").unwrap();
+    let part = &csv[..300_000];
+    let mut results = Vec::new();
+    for parallel in [true, false] {
+        let options = IngestOptions::default()
+            .mode(Mode::Lenient)
+            .parallel(parallel);
+        let mut builder = LogBuilder::new(&journey, options);
+        let error = builder.read_csv(FailingReader { data: part }).unwrap_err();
+        assert!(matches!(error, IngestError::Read { .. }), "{error}");
+        assert!(
+            std::error::Error::source(&error).is_some_and(|s| s.to_string() == "disk on fire"),
+            "{error}"
+        );
+        results.push(builder.finish());
+    }
+    assert_eq!(results[0], results[1]);
+    let whole_rows = part.iter().filter(|&&b| b == b'\n').count() - 1;
+    assert!(results[0].0.len() >= whole_rows - 1 && results[0].0.len() <= whole_rows);
+}

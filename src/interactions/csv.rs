@@ -74,40 +74,123 @@ impl LogBuilder<'_> {
             .map_err(|e| csv_error(e, "<header>"))?
             .clone();
         let columns = Columns::from_header(&headers)?;
-        let unit = self.options().current_unix_unit();
-        let mut record = csv::ByteRecord::new();
-        loop {
-            // Cells are read as bytes: only text fields are checked for UTF-8, and numbers are
-            // read straight from the bytes.
-            match csv.read_byte_record(&mut record) {
-                Ok(false) => return Ok(()),
-                Ok(true) => {
-                    let row = record.position().map_or(0, |p| p.line() as usize);
-                    self.count_row();
-                    match columns.view(&record, unit) {
-                        Ok(view) => self.offer_view(row, &view)?,
-                        Err((field, problem)) => self.reject(RecordError {
-                            row,
-                            field,
-                            problem,
-                        })?,
-                    }
-                }
-                Err(error) => {
-                    let row = error.position().map_or(0, |p| p.line() as usize);
-                    if let csv::ErrorKind::Io(_) = error.kind() {
-                        return Err(csv_error(error, "<reader>"));
-                    }
-                    self.count_row();
-                    let problem = RecordProblem::Unreadable(error.to_string());
-                    self.reject(RecordError {
-                        row,
-                        field: None,
-                        problem,
-                    })?;
+        let two_threads = self.options().current_parallel()
+            && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+        if two_threads {
+            self.read_rows_on_two_threads(&mut csv, &columns)
+        } else {
+            let mut record = csv::ByteRecord::new();
+            loop {
+                match csv.read_byte_record(&mut record) {
+                    Ok(false) => return Ok(()),
+                    Ok(true) => self.take_row(&columns, &record, &columns.cells(&record))?,
+                    Err(error) => self.take_bad_row(error)?,
                 }
             }
         }
+    }
+
+    /// Reads rows on the calling thread while another thread checks and attaches them, in
+    /// batches, in file order: the result is the one reading on one thread gives.
+    fn read_rows_on_two_threads<R: io::Read>(
+        &mut self,
+        csv: &mut csv::Reader<R>,
+        columns: &Columns,
+    ) -> Result<(), IngestError> {
+        use std::sync::mpsc;
+        /// Rows per batch: enough to make handing over cheap, few enough to stay in cache.
+        const ROWS: usize = 1024;
+        let (full, to_check) = mpsc::sync_channel::<Batch>(2);
+        let (give_back, recycled) = mpsc::channel::<Batch>();
+        std::thread::scope(|scope| {
+            let checker = scope.spawn(move || -> Result<(), IngestError> {
+                for batch in to_check {
+                    for (record, cells) in batch.records.iter().zip(&batch.cells) {
+                        self.take_row(columns, record, cells)?;
+                    }
+                    if let Some(error) = batch.error {
+                        self.take_bad_row(error)?;
+                    }
+                    let _ = give_back.send(Batch {
+                        records: batch.records,
+                        cells: batch.cells,
+                        error: None,
+                    });
+                }
+                Ok(())
+            });
+            loop {
+                // The reading thread also finds where each cell lies, which evens the work.
+                let mut batch = recycled.try_recv().unwrap_or_default();
+                batch.cells.clear();
+                let mut finished = false;
+                while batch.cells.len() < ROWS {
+                    let filled = batch.cells.len();
+                    if batch.records.len() == filled {
+                        batch.records.push(csv::ByteRecord::new());
+                    }
+                    match csv.read_byte_record(&mut batch.records[filled]) {
+                        Ok(true) => batch.cells.push(columns.cells(&batch.records[filled])),
+                        Ok(false) => {
+                            finished = true;
+                            break;
+                        }
+                        Err(error) => {
+                            // A bad row ends the batch; reading goes on after it unless the
+                            // reader itself failed.
+                            finished = matches!(error.kind(), csv::ErrorKind::Io(_));
+                            batch.error = Some(error);
+                            break;
+                        }
+                    }
+                }
+                // The checker stops at the first error in strict mode: then stop reading.
+                if full.send(batch).is_err() || finished {
+                    break;
+                }
+            }
+            drop(full);
+            checker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    }
+
+    /// Checks one row read from CSV and attaches it, or handles its problem by the mode.
+    fn take_row(
+        &mut self,
+        columns: &Columns,
+        record: &csv::ByteRecord,
+        cells: &Cells,
+    ) -> Result<(), IngestError> {
+        let row = record.position().map_or(0, |p| p.line() as usize);
+        self.count_row();
+        // Cells are read as bytes: text fields are checked for UTF-8, numbers are read
+        // straight from the bytes.
+        match columns.view(record, cells, self.options().current_unix_unit()) {
+            Ok(view) => self.offer_view(row, &view),
+            Err((field, problem)) => self.reject(RecordError {
+                row,
+                field,
+                problem,
+            }),
+        }
+    }
+
+    /// Handles a row the CSV reader could not read: the reader's own failure is an error;
+    /// a malformed row is a bad row, handled by the mode.
+    fn take_bad_row(&mut self, error: csv::Error) -> Result<(), IngestError> {
+        let row = error.position().map_or(0, |p| p.line() as usize);
+        if let csv::ErrorKind::Io(_) = error.kind() {
+            return Err(csv_error(error, "<reader>"));
+        }
+        self.count_row();
+        let problem = RecordProblem::Unreadable(error.to_string());
+        self.reject(RecordError {
+            row,
+            field: None,
+            problem,
+        })
     }
 
     /// Reads interactions from a CSV file, as [`read_csv`](LogBuilder::read_csv).
@@ -145,6 +228,17 @@ fn csv_error(error: csv::Error, origin: &str) -> IngestError {
             source: io::Error::new(io::ErrorKind::InvalidData, message),
         },
     }
+}
+
+/// Rows read from CSV, handed from the reading thread to the checking one and back.
+#[derive(Default)]
+struct Batch {
+    /// Row buffers; the first `cells.len()` hold rows.
+    records: Vec<csv::ByteRecord>,
+    /// Where the cells of each row lie.
+    cells: Vec<Cells>,
+    /// The error that ended the batch, after its rows.
+    error: Option<csv::Error>,
 }
 
 /// Which column holds each field.
@@ -214,121 +308,120 @@ impl Columns {
     fn view<'r>(
         &self,
         record: &'r csv::ByteRecord,
+        cells: &Cells,
         unit: UnixUnit,
     ) -> Result<RecordView<'r>, (Option<Field>, RecordProblem)> {
-        self.view_fast(record, unit)
-            .map_err(|bad| self.explain(record, bad, unit))
+        view_fast(record, cells, unit).map_err(|bad| explain(record, cells, bad, unit))
     }
+}
 
-    /// A row's fields; a problem is only located here, and explained by
-    /// [`explain`](Columns::explain).
-    #[inline]
-    fn view_fast<'r>(
-        &self,
-        record: &'r csv::ByteRecord,
-        unit: UnixUnit,
-    ) -> Result<RecordView<'r>, Bad> {
-        let cells = self.cells(record);
-        let bytes = record.as_slice();
-        // One UTF-8 check for the whole row; a row that fails it is checked cell by cell, to
-        // find the bad text field (numbers are read from bytes and need none).
-        let row = std::str::from_utf8(bytes).ok();
-        let cell = |field: Field| {
-            let (start, end) = cells[field as usize];
-            (start < end).then(|| &bytes[start..end])
-        };
-        let text = |field: Field| -> Result<Option<&'r str>, Bad> {
-            let (start, end) = cells[field as usize];
-            if start == end {
-                return Ok(None);
-            }
-            match row {
-                Some(row) => row.get(start..end),
-                None => std::str::from_utf8(&bytes[start..end]).ok(),
-            }
-            .map(Some)
-            .ok_or(Bad::Unreadable(field))
-        };
-        let required = |field: Field| text(field)?.ok_or(Bad::Missing(field));
-        #[inline(always)]
-        fn parsed<T>(
-            cell: Option<&[u8]>,
-            field: Field,
-            parse: impl FnOnce(&[u8]) -> Option<T>,
-        ) -> Result<Option<T>, Bad> {
-            cell.map(|bytes| parse(bytes).ok_or(Bad::Unreadable(field)))
-                .transpose()
+/// A row's fields; a problem is only located here, and explained by
+/// [`explain`].
+#[inline]
+fn view_fast<'r>(
+    record: &'r csv::ByteRecord,
+    cells: &Cells,
+    unit: UnixUnit,
+) -> Result<RecordView<'r>, Bad> {
+    let bytes = record.as_slice();
+    // One UTF-8 check for the whole row; a row that fails it is checked cell by cell, to
+    // find the bad text field (numbers are read from bytes and need none).
+    let row = std::str::from_utf8(bytes).ok();
+    let cell = |field: Field| {
+        let (start, end) = cells[field as usize];
+        (start < end).then(|| &bytes[start..end])
+    };
+    let text = |field: Field| -> Result<Option<&'r str>, Bad> {
+        let (start, end) = cells[field as usize];
+        if start == end {
+            return Ok(None);
         }
-        let number = |field: Field| parsed(cell(field), field, parse_number);
-        let score = |field: Field| parsed(cell(field), field, parse_score);
-
-        let timestamp = cell(Field::Timestamp).ok_or(Bad::Missing(Field::Timestamp))?;
-        let timestamp_ms =
-            parse_timestamp_bytes(timestamp, unit).ok_or(Bad::Unreadable(Field::Timestamp))?;
-        let outcome = cell(Field::Outcome).ok_or(Bad::Missing(Field::Outcome))?;
-        let outcome = parse_outcome(outcome).ok_or(Bad::Unreadable(Field::Outcome))?;
-        let tags = match text(Field::Tags)? {
-            None => Vec::new(),
-            Some(tags) => tags
-                .split('|')
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .collect(),
-        };
-        Ok(RecordView {
-            customer: required(Field::Customer)?,
-            touchpoint: required(Field::Touchpoint)?,
-            timestamp_ms,
-            persona: text(Field::Persona)?,
-            outcome: Some(outcome),
-            wait_seconds: number(Field::WaitSeconds)?,
-            handling_seconds: number(Field::HandlingSeconds)?,
-            csat: score(Field::Csat)?,
-            ces: score(Field::Ces)?,
-            nps: score(Field::Nps)?,
-            sentiment: number(Field::Sentiment)?,
-            resolved: parsed(cell(Field::Resolved), Field::Resolved, parse_bool)?,
-            need: text(Field::Need)?,
-            tags,
-        })
+        match row {
+            Some(row) => row.get(start..end),
+            None => std::str::from_utf8(&bytes[start..end]).ok(),
+        }
+        .map(Some)
+        .ok_or(Bad::Unreadable(field))
+    };
+    let required = |field: Field| text(field)?.ok_or(Bad::Missing(field));
+    #[inline(always)]
+    fn parsed<T>(
+        cell: Option<&[u8]>,
+        field: Field,
+        parse: impl FnOnce(&[u8]) -> Option<T>,
+    ) -> Result<Option<T>, Bad> {
+        cell.map(|bytes| parse(bytes).ok_or(Bad::Unreadable(field)))
+            .transpose()
     }
+    let number = |field: Field| parsed(cell(field), field, parse_number);
+    let score = |field: Field| parsed(cell(field), field, parse_score);
 
-    /// What is wrong with the field `bad` found, in words.
-    #[cold]
-    fn explain(
-        &self,
-        record: &csv::ByteRecord,
-        bad: Bad,
-        unit: UnixUnit,
-    ) -> (Option<Field>, RecordProblem) {
-        let field = match bad {
-            Bad::Missing(field) => return (Some(field), RecordProblem::Missing),
-            Bad::Unreadable(field) => field,
-        };
-        let (start, end) = self.cells(record)[field as usize];
-        let bytes = &record.as_slice()[start..end];
-        let message = match std::str::from_utf8(bytes) {
-            Err(error) => format!(
-                "{:?} is not valid UTF-8 ({error})",
-                String::from_utf8_lossy(bytes)
-            ),
-            Ok(text) => match field {
-                Field::Timestamp => parse_timestamp(text, unit)
-                    .err()
-                    .unwrap_or_else(|| format!("{text:?} is not a timestamp")),
-                Field::Outcome => text
-                    .parse::<Outcome>()
-                    .err()
-                    .map_or_else(|| format!("{text:?} is not an outcome"), |e| e.to_string()),
-                Field::Csat | Field::Ces | Field::Nps => {
-                    format!("{text:?} is not a whole number from 0 to 254")
-                }
-                Field::Resolved => format!("{text:?} is not true or false (also yes/no, 1/0)"),
-                _ => format!("{text:?} is not a number"),
-            },
-        };
-        (Some(field), RecordProblem::Unreadable(message))
-    }
+    let timestamp = cell(Field::Timestamp).ok_or(Bad::Missing(Field::Timestamp))?;
+    let timestamp_ms =
+        parse_timestamp_bytes(timestamp, unit).ok_or(Bad::Unreadable(Field::Timestamp))?;
+    let outcome = cell(Field::Outcome).ok_or(Bad::Missing(Field::Outcome))?;
+    let outcome = parse_outcome(outcome).ok_or(Bad::Unreadable(Field::Outcome))?;
+    let tags = match text(Field::Tags)? {
+        None => Vec::new(),
+        Some(tags) => tags
+            .split('|')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .collect(),
+    };
+    Ok(RecordView {
+        customer: required(Field::Customer)?,
+        touchpoint: required(Field::Touchpoint)?,
+        timestamp_ms,
+        persona: text(Field::Persona)?,
+        outcome: Some(outcome),
+        wait_seconds: number(Field::WaitSeconds)?,
+        handling_seconds: number(Field::HandlingSeconds)?,
+        csat: score(Field::Csat)?,
+        ces: score(Field::Ces)?,
+        nps: score(Field::Nps)?,
+        sentiment: number(Field::Sentiment)?,
+        resolved: parsed(cell(Field::Resolved), Field::Resolved, parse_bool)?,
+        need: text(Field::Need)?,
+        tags,
+    })
+}
+
+/// What is wrong with the field `bad` found, in words.
+#[cold]
+fn explain(
+    record: &csv::ByteRecord,
+    cells: &Cells,
+    bad: Bad,
+    unit: UnixUnit,
+) -> (Option<Field>, RecordProblem) {
+    let field = match bad {
+        Bad::Missing(field) => return (Some(field), RecordProblem::Missing),
+        Bad::Unreadable(field) => field,
+    };
+    let (start, end) = cells[field as usize];
+    let bytes = &record.as_slice()[start..end];
+    let message = match std::str::from_utf8(bytes) {
+        Err(error) => format!(
+            "{:?} is not valid UTF-8 ({error})",
+            String::from_utf8_lossy(bytes)
+        ),
+        Ok(text) => match field {
+            Field::Timestamp => parse_timestamp(text, unit)
+                .err()
+                .unwrap_or_else(|| format!("{text:?} is not a timestamp")),
+            Field::Outcome => text
+                .parse::<Outcome>()
+                .err()
+                .map_or_else(|| format!("{text:?} is not an outcome"), |e| e.to_string()),
+            Field::Csat | Field::Ces | Field::Nps => {
+                format!("{text:?} is not a whole number from 0 to 254")
+            }
+            Field::Resolved => format!("{text:?} is not true or false (also yes/no, 1/0)"),
+            _ => format!("{text:?} is not a number"),
+        },
+    };
+    (Some(field), RecordProblem::Unreadable(message))
 }
 
 /// Which field of a row is bad, found on the fast path and explained off it.

@@ -119,11 +119,24 @@ impl<'a> RecordView<'a> {
 /// let options = IngestOptions::default().mode(Mode::Lenient).scales(Scales::default());
 /// assert_eq!(options.current_mode(), Mode::Lenient);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct IngestOptions {
     mode: Mode,
     scales: Scales,
     unix_unit: UnixUnit,
+    parallel: bool,
+}
+
+impl Default for IngestOptions {
+    /// Strict, default scales, Unix seconds, CSV read on two threads.
+    fn default() -> Self {
+        Self {
+            mode: Mode::default(),
+            scales: Scales::default(),
+            unix_unit: UnixUnit::default(),
+            parallel: true,
+        }
+    }
 }
 
 impl IngestOptions {
@@ -144,6 +157,30 @@ impl IngestOptions {
     pub fn unix_unit(mut self, unit: UnixUnit) -> Self {
         self.unix_unit = unit;
         self
+    }
+
+    /// Whether [`LogBuilder::read_csv`] reads rows on the calling thread while a second
+    /// thread checks and attaches them (the default, on machines with more than one core).
+    /// The log, the report and the errors are the same either way: rows are attached in file
+    /// order, and in strict mode reading stops at the first bad row.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use journey_map::IngestOptions;
+    ///
+    /// let one_thread = IngestOptions::default().parallel(false);
+    /// assert!(!one_thread.current_parallel());
+    /// assert!(IngestOptions::default().current_parallel());
+    /// ```
+    pub fn parallel(mut self, parallel: bool) -> Self {
+        self.parallel = parallel;
+        self
+    }
+
+    /// Whether CSV is read on two threads.
+    pub fn current_parallel(&self) -> bool {
+        self.parallel
     }
 
     /// The unit set for numeric timestamps.
