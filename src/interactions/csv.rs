@@ -35,6 +35,12 @@ impl LogBuilder<'_> {
     /// Rows are numbered by the line they start on (the header is line 1), in errors and in
     /// the report.
     ///
+    /// Unless [`IngestOptions::parallel`](crate::IngestOptions::parallel) is off (or the
+    /// machine has one core), rows are read on the calling thread while a second, scoped
+    /// thread checks and attaches them in batches; they are attached in file order, and the
+    /// log, the report and the errors are those one thread gives. The reader stays on the
+    /// calling thread, so it need not be `Send`.
+    ///
     /// # Errors
     ///
     /// [`IngestError::Header`] for an unknown, repeated or missing required column;
