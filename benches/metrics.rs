@@ -93,21 +93,21 @@ fn bench(c: &mut Criterion) {
         })
     });
     // The default reads rows on the calling thread while a second thread checks them.
-    group.bench_function("read_csv", |b| {
-        b.iter_with_large_drop(|| {
-            let mut builder = LogBuilder::new(&journey, IngestOptions::default());
-            builder.read_csv(black_box(csv.as_bytes())).unwrap();
-            builder.finish()
-        })
-    });
-    group.bench_function("read_csv_one_thread", |b| {
-        b.iter_with_large_drop(|| {
-            let options = IngestOptions::default().parallel(false);
-            let mut builder = LogBuilder::new(&journey, options);
-            builder.read_csv(black_box(csv.as_bytes())).unwrap();
-            builder.finish()
-        })
-    });
+    for (name, options) in [
+        ("read_csv", IngestOptions::default()),
+        (
+            "read_csv_one_thread",
+            IngestOptions::default().parallel(false),
+        ),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter_with_large_drop(|| {
+                let mut builder = LogBuilder::new(&journey, options);
+                builder.read_csv(black_box(csv.as_bytes())).unwrap();
+                builder.finish()
+            })
+        });
+    }
     group.finish();
 }
 

@@ -54,15 +54,10 @@ pub struct Tally {
 impl Tally {
     /// Adds every count of `other`. The two tallies must cover different customers.
     pub fn merge(&mut self, other: Tally) {
-        self.merge_from(&other);
-    }
-
-    /// Adds every count of `other`, leaving it as it was.
-    fn merge_from(&mut self, other: &Tally) {
-        self.merge_counts_from(other);
-        self.wait.merge_from(&other.wait);
-        self.handling.merge_from(&other.handling);
-        self.ttr.merge_from(&other.ttr);
+        self.merge_counts_from(&other);
+        self.wait.merge(other.wait);
+        self.handling.merge(other.handling);
+        self.ttr.merge(other.ttr);
     }
 
     /// Adds every count of `other` but not its durations.

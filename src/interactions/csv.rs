@@ -89,7 +89,7 @@ impl LogBuilder<'_> {
             loop {
                 match csv.read_byte_record(&mut record) {
                     Ok(false) => return Ok(()),
-                    Ok(true) => self.take_row(&columns, &record, &columns.cells(&record))?,
+                    Ok(true) => self.take_row(&record, &columns.cells(&record))?,
                     Err(error) => self.take_bad_row(error)?,
                 }
             }
@@ -112,7 +112,7 @@ impl LogBuilder<'_> {
             let checker = scope.spawn(move || -> Result<(), IngestError> {
                 for batch in to_check {
                     for (record, cells) in batch.records.iter().zip(&batch.cells) {
-                        self.take_row(columns, record, cells)?;
+                        self.take_row(record, cells)?;
                     }
                     if let Some(error) = batch.error {
                         self.take_bad_row(error)?;
@@ -163,17 +163,12 @@ impl LogBuilder<'_> {
     }
 
     /// Checks one row read from CSV and attaches it, or handles its problem by the mode.
-    fn take_row(
-        &mut self,
-        columns: &Columns,
-        record: &csv::ByteRecord,
-        cells: &Cells,
-    ) -> Result<(), IngestError> {
+    fn take_row(&mut self, record: &csv::ByteRecord, cells: &Cells) -> Result<(), IngestError> {
         let row = record.position().map_or(0, |p| p.line() as usize);
         self.count_row();
         // Cells are read as bytes: text fields are checked for UTF-8, numbers are read
         // straight from the bytes.
-        match columns.view(record, cells, self.options().current_unix_unit()) {
+        match view(record, cells, self.options().current_unix_unit()) {
             Ok(view) => self.offer_view(row, &view),
             Err((field, problem)) => self.reject(RecordError {
                 row,
@@ -310,15 +305,15 @@ impl Columns {
         }
         cells
     }
-    /// A row's fields, or what is wrong with the first bad one.
-    fn view<'r>(
-        &self,
-        record: &'r csv::ByteRecord,
-        cells: &Cells,
-        unit: UnixUnit,
-    ) -> Result<RecordView<'r>, (Option<Field>, RecordProblem)> {
-        view_fast(record, cells, unit).map_err(|bad| explain(record, cells, bad, unit))
-    }
+}
+
+/// A row's fields, or what is wrong with the first bad one.
+fn view<'r>(
+    record: &'r csv::ByteRecord,
+    cells: &Cells,
+    unit: UnixUnit,
+) -> Result<RecordView<'r>, (Option<Field>, RecordProblem)> {
+    view_fast(record, cells, unit).map_err(|bad| explain(record, cells, bad, unit))
 }
 
 /// A row's fields; a problem is only located here, and explained by

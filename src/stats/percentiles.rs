@@ -192,13 +192,11 @@ pub(crate) fn summary_of_sorted(parts: &[SortedPart<'_>]) -> Option<Summary> {
         }
         low
     };
-    let percentile = |p: f64| -> f64 {
-        let rank = p * (n - 1) as f64;
-        let below = rank.floor() as usize;
-        let fraction = rank - below as f64;
-        let low = kth(below);
-        let high = if below + 1 < n { kth(below + 1) } else { low };
-        low as f64 + fraction * (high as f64 - low as f64)
+    let percentile = |p: f64| {
+        type7(n, p, |below| {
+            let low = kth(below);
+            (low, if below + 1 < n { kth(below + 1) } else { low })
+        })
     };
     Some(Summary {
         count: n as u64,
@@ -212,11 +210,20 @@ pub(crate) fn summary_of_sorted(parts: &[SortedPart<'_>]) -> Option<Summary> {
 
 /// The p-th percentile (type 7) of non-empty `values`, by selection.
 fn percentile(values: &mut [u64], p: f64) -> f64 {
-    let rank = p * (values.len() - 1) as f64;
+    type7(values.len(), p, |below| {
+        let (_, &mut low, above) = values.select_nth_unstable(below);
+        (low, above.iter().copied().min().unwrap_or(low))
+    })
+}
+
+/// The p-th percentile of `n > 0` sorted values by linear interpolation between the two
+/// nearest ranks (type 7), given the values at rank `below` and the next (`pair(below)`; the
+/// same value twice at the last rank).
+fn type7(n: usize, p: f64, pair: impl FnOnce(usize) -> (u64, u64)) -> f64 {
+    let rank = p * (n - 1) as f64;
     let below = rank.floor() as usize;
     let fraction = rank - below as f64;
-    let (_, &mut low, above) = values.select_nth_unstable(below);
-    let high = above.iter().copied().min().unwrap_or(low);
+    let (low, high) = pair(below);
     low as f64 + fraction * (high as f64 - low as f64)
 }
 
