@@ -2,53 +2,12 @@
 //! solves, Shapley values (exact and sampled), and edge cases.
 
 mod support;
-use support::bank;
+use support::{bank, four, log_of};
 
 use journey_map::analysis::{
     Attribute, AttributionError, Change, PathFilter, ShapleyMethod, ShapleyOptions,
 };
-use journey_map::{
-    Channel, IngestOptions, Interaction, InteractionLog, Journey, LogBuilder, Outcome,
-};
-
-/// A (web, entry) -> B (phone) -> D (web, goal), A -> C (live chat) -> D.
-fn four() -> Journey {
-    Journey::from_ron_str(
-        r#"(
-        name: "Four",
-        personas: [(id: "p", name: "P"), (id: "q", name: "Q")],
-        stages: [(id: "s", name: "S")],
-        touchpoints: [
-            (id: "a", name: "A", stage: "s", channel: Web, kind: DigitalProduct, entry: true),
-            (id: "b", name: "B", stage: "s", channel: Phone, kind: HumanService),
-            (id: "c", name: "C", stage: "s", channel: LiveChat, kind: HumanService),
-            (id: "d", name: "D", stage: "s", channel: Web, kind: DigitalProduct, goal: true),
-        ],
-        flows: [(from: "a", to: "b"), (from: "a", to: "c"), (from: "b", to: "d"), (from: "c", to: "d")],
-    )"#,
-    )
-    .unwrap()
-}
-
-fn log_of(journey: &Journey, paths: &[(&[&str], usize, &str)]) -> InteractionLog {
-    let mut builder = LogBuilder::new(journey, IngestOptions::default());
-    let mut c = 0;
-    for (path, times, persona) in paths {
-        for _ in 0..*times {
-            for (i, tp) in path.iter().enumerate() {
-                let at =
-                    jiff::Timestamp::from_second(1_700_000_000 + (c * 100 + i) as i64).unwrap();
-                let mut r = Interaction::new(format!("c{c}"), *tp, at, Outcome::Completed);
-                if i == 0 && !persona.is_empty() {
-                    r = r.with_persona(*persona);
-                }
-                builder.push(r).unwrap();
-            }
-            c += 1;
-        }
-    }
-    builder.finish().0
-}
+use journey_map::{Channel, InteractionLog, Journey};
 
 /// 4 x A B D, 2 x A C D, 2 x A B, 2 x A C: P(A->B) = 0.6, P(B->D) = 2/3, P(C->D) = 1/2.
 fn hand_log(journey: &Journey) -> InteractionLog {

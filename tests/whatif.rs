@@ -1,53 +1,22 @@
 //! What-if predictions on a hand-solved chain, their errors, and journey diffs.
 
 use journey_map::analysis::{Attribute, Change, JourneyDiff, PathFilter, WhatIfError};
-use journey_map::{IngestOptions, Interaction, InteractionLog, Journey, LogBuilder, Outcome};
+#[path = "support/mod.rs"]
+mod support;
+use support::{four, log_of};
 
-const FOUR: &str = r#"(
-    name: "Four",
-    stages: [(id: "s", name: "S")],
-    touchpoints: [
-        (id: "a", name: "A", stage: "s", channel: Web, kind: DigitalProduct, entry: true),
-        (id: "b", name: "B", stage: "s", channel: Phone, kind: HumanService),
-        (id: "c", name: "C", stage: "s", channel: LiveChat, kind: HumanService),
-        (id: "d", name: "D", stage: "s", channel: Web, kind: DigitalProduct, goal: true),
-    ],
-    flows: [(from: "a", to: "b"), (from: "a", to: "c"), (from: "b", to: "d"), (from: "c", to: "d")],
-)"#;
-
-fn log_of(journey: &Journey, paths: &[(&[&str], usize)]) -> InteractionLog {
-    let mut builder = LogBuilder::new(journey, IngestOptions::default());
-    let mut c = 0;
-    for (path, times) in paths {
-        for _ in 0..*times {
-            for (i, tp) in path.iter().enumerate() {
-                let at =
-                    jiff::Timestamp::from_second(1_700_000_000 + (c * 100 + i) as i64).unwrap();
-                builder
-                    .push(Interaction::new(
-                        format!("c{c}"),
-                        *tp,
-                        at,
-                        Outcome::Completed,
-                    ))
-                    .unwrap();
-            }
-            c += 1;
-        }
-    }
-    builder.finish().0
-}
+use journey_map::{InteractionLog, Journey};
 
 /// P(A->B) = 0.6, P(B->D) = 2/3, P(C->D) = 1/2: conversion 0.6.
 fn setup() -> (Journey, InteractionLog) {
-    let journey = Journey::from_ron_str(FOUR).unwrap();
+    let journey = four();
     let log = log_of(
         &journey,
         &[
-            (&["a", "b", "d"], 4),
-            (&["a", "c", "d"], 2),
-            (&["a", "b"], 2),
-            (&["a", "c"], 2),
+            (&["a", "b", "d"], 4, ""),
+            (&["a", "c", "d"], 2, ""),
+            (&["a", "b"], 2, ""),
+            (&["a", "c"], 2, ""),
         ],
     );
     (journey, log)
@@ -186,12 +155,7 @@ fn bad_changes_are_typed_errors_with_suggestions() {
         assert!(matches!(err, WhatIfError::Share { .. }));
     }
     // Suggestions on a journey with longer ids.
-    let bank = Journey::load("examples/data/retail_bank.ron").unwrap();
-    let mut builder = LogBuilder::new(&bank, IngestOptions::default());
-    builder
-        .read_csv_path("examples/data/retail_bank.interactions.csv")
-        .unwrap();
-    let (log, _) = builder.finish();
+    let (bank, log) = support::bank();
     let chain = bank.markov_chain(&log, &PathFilter::default()).unwrap();
     let err = chain
         .predict(
@@ -209,9 +173,9 @@ fn bad_changes_are_typed_errors_with_suggestions() {
 
 #[test]
 fn unobserved_touchpoints_dead_ends_and_traps_are_typed_errors() {
-    let journey = Journey::from_ron_str(FOUR).unwrap();
+    let journey = four();
     // Nobody visited C.
-    let log = log_of(&journey, &[(&["a", "b", "d"], 2), (&["a", "b"], 2)]);
+    let log = log_of(&journey, &[(&["a", "b", "d"], 2, ""), (&["a", "b"], 2, "")]);
     let chain = journey.markov_chain(&log, &PathFilter::default()).unwrap();
     let err = chain
         .predict(
@@ -256,7 +220,7 @@ fn unobserved_touchpoints_dead_ends_and_traps_are_typed_errors() {
         .unwrap_err();
     assert!(matches!(err, WhatIfError::Chain(_)), "{err:?}");
     // C where drop-out is the only way out.
-    let log = log_of(&journey, &[(&["a", "c"], 2), (&["a", "b", "d"], 1)]);
+    let log = log_of(&journey, &[(&["a", "c"], 2, ""), (&["a", "b", "d"], 1, "")]);
     let chain = journey.markov_chain(&log, &PathFilter::default()).unwrap();
     let err = chain
         .predict(

@@ -3,8 +3,8 @@
 #![allow(dead_code)]
 
 use journey_map::{
-    Channel, Flow, IngestOptions, InteractionLog, Journey, JourneyBuilder, LogBuilder, Persona,
-    Stage, Touchpoint, TouchpointKind,
+    Channel, Flow, IngestOptions, Interaction, InteractionLog, Journey, JourneyBuilder, LogBuilder,
+    Outcome, Persona, Stage, Touchpoint, TouchpointKind,
 };
 
 const CHANNELS: [Channel; 10] = [
@@ -91,4 +91,45 @@ pub fn bank() -> (Journey, InteractionLog) {
         .unwrap();
     let (log, _) = builder.finish();
     (journey, log)
+}
+
+/// A (web, entry) -> B (phone) -> D (web, goal), A -> C (live chat) -> D; personas p and q.
+pub fn four() -> Journey {
+    Journey::from_ron_str(
+        r#"(
+        name: "Four",
+        personas: [(id: "p", name: "P"), (id: "q", name: "Q")],
+        stages: [(id: "s", name: "S")],
+        touchpoints: [
+            (id: "a", name: "A", stage: "s", channel: Web, kind: DigitalProduct, entry: true),
+            (id: "b", name: "B", stage: "s", channel: Phone, kind: HumanService),
+            (id: "c", name: "C", stage: "s", channel: LiveChat, kind: HumanService),
+            (id: "d", name: "D", stage: "s", channel: Web, kind: DigitalProduct, goal: true),
+        ],
+        flows: [(from: "a", to: "b"), (from: "a", to: "c"), (from: "b", to: "d"), (from: "c", to: "d")],
+    )"#,
+    )
+    .unwrap()
+}
+
+/// A log of customers who each walk one path, `times` customers a path, a second apart, all
+/// completed; the persona, when not empty, is given on each customer's first record.
+pub fn log_of(journey: &Journey, paths: &[(&[&str], usize, &str)]) -> InteractionLog {
+    let mut builder = LogBuilder::new(journey, IngestOptions::default());
+    let mut c = 0;
+    for (path, times, persona) in paths {
+        for _ in 0..*times {
+            for (i, tp) in path.iter().enumerate() {
+                let at =
+                    jiff::Timestamp::from_second(1_700_000_000 + (c * 100 + i) as i64).unwrap();
+                let mut r = Interaction::new(format!("c{c}"), *tp, at, Outcome::Completed);
+                if i == 0 && !persona.is_empty() {
+                    r = r.with_persona(*persona);
+                }
+                builder.push(r).unwrap();
+            }
+            c += 1;
+        }
+    }
+    builder.finish().0
 }
