@@ -7,7 +7,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use journey_map::Journey;
-use journey_map::analysis::{DetectFriction, FrictionConfig};
+use journey_map::analysis::{DetectFriction, FrictionConfig, Selection};
 
 #[path = "../tests/support/records.rs"]
 mod records;
@@ -20,7 +20,11 @@ fn bench(c: &mut Criterion) {
     group.throughput(Throughput::Elements(records::RECORDS as u64));
     let config = FrictionConfig::default();
     group.bench_function("report", |b| {
-        b.iter(|| journey.detect_friction(black_box(&log), &config).unwrap())
+        b.iter(|| {
+            journey
+                .detect_friction(black_box(&log), &Selection::all(), &config)
+                .unwrap()
+        })
     });
     group.finish();
 }

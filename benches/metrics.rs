@@ -7,7 +7,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use journey_map::analysis::{MetricsOptions, MetricsReport};
+use journey_map::analysis::{MetricsOptions, MetricsReport, Selection};
 use journey_map::{IngestOptions, Interaction, Journey, LogBuilder};
 
 #[path = "../tests/support/records.rs"]
@@ -63,7 +63,13 @@ fn bench(c: &mut Criterion) {
     let (log, _) = builder.finish();
     group.bench_function("metrics", |b| {
         b.iter(|| {
-            MetricsReport::compute(&journey, black_box(&log), MetricsOptions::default()).unwrap()
+            MetricsReport::compute(
+                &journey,
+                black_box(&log),
+                &Selection::all(),
+                MetricsOptions::default(),
+            )
+            .unwrap()
         })
     });
 
@@ -73,7 +79,13 @@ fn bench(c: &mut Criterion) {
             builder.extend(black_box(&records)).unwrap();
             let (log, _) = builder.finish();
             (
-                MetricsReport::compute(&journey, &log, MetricsOptions::default()).unwrap(),
+                MetricsReport::compute(
+                    &journey,
+                    &log,
+                    &Selection::all(),
+                    MetricsOptions::default(),
+                )
+                .unwrap(),
                 log,
             )
         })

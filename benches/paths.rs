@@ -10,7 +10,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use journey_map::analysis::{Attribute, CheckConformance, ObservePaths, PathFilter};
+use journey_map::analysis::{Attribute, CheckConformance, ObservePaths, Selection};
 use journey_map::{IngestOptions, Interaction, Journey, LogBuilder, Outcome};
 
 #[path = "../tests/support/records.rs"]
@@ -21,7 +21,7 @@ mod support;
 fn paths(c: &mut Criterion) {
     let journey = Journey::load("examples/data/retail_bank.ron").unwrap();
     let log = records::attached(&journey);
-    let all = PathFilter::default();
+    let all = Selection::all();
     let mut group = c.benchmark_group("paths_1m");
     group.sample_size(10);
     group.throughput(Throughput::Elements(records::RECORDS as u64));
@@ -71,7 +71,7 @@ fn removal_effects(c: &mut Criterion) {
         }
     }
     let (log, _) = builder.finish();
-    let chain = journey.markov_chain(&log, &PathFilter::default()).unwrap();
+    let chain = journey.markov_chain(&log, &Selection::all()).unwrap();
     assert_eq!(chain.touchpoints().len(), 1_000, "every touchpoint visited");
     let mut group = c.benchmark_group("removal_effects");
     group.sample_size(10);

@@ -14,8 +14,10 @@
 
 use std::process::ExitCode;
 
+use journey_map::analysis::friction::Unit;
+use journey_map::analysis::metrics::{GroupMetrics, Keyed};
 use journey_map::analysis::{
-    DetectFriction, FrictionConfig, FrictionPoint, GroupMetrics, Keyed, MetricsReport, Unit,
+    DetectFriction, FrictionConfig, FrictionPoint, MetricsReport, Selection,
 };
 use journey_map::{IngestOptions, Journey, LogBuilder, Mode, PersonaId, StageId};
 
@@ -117,9 +119,10 @@ fn run() -> Result<(), String> {
     }
     let config = FrictionConfig::default();
     let mut report = journey
-        .detect_friction(&log, &config)
+        .detect_friction(&log, &Selection::all(), &config)
         .map_err(|e| chain(&e))?;
-    let metrics = MetricsReport::compute(&journey, &log, config.metrics).map_err(|e| chain(&e))?;
+    let metrics = MetricsReport::compute(&journey, &log, &Selection::all(), config.metrics)
+        .map_err(|e| chain(&e))?;
     let persona_id = persona.map(|p| journey.personas()[p.index()].id.clone());
     report
         .points

@@ -12,7 +12,8 @@
 use std::process::ExitCode;
 
 use journey_map::analysis::{
-    Attribute, Change, CheckConformance, ObservePaths, PathFilter, ShapleyMethod, ShapleyOptions,
+    Attribute, Change, CheckConformance, ObservePaths, Selection, ShapleyOptions,
+    attribution::ShapleyMethod,
 };
 use journey_map::{IngestOptions, Journey, LogBuilder, Mode, TouchpointId};
 
@@ -85,7 +86,7 @@ fn run() -> Result<(), String> {
     if log.is_empty() {
         return Err(format!("{log_path} holds no interactions"));
     }
-    let mut filter = PathFilter::default();
+    let mut filter = Selection::all();
     if let Some(persona) = persona {
         filter = filter.persona(persona);
     }

@@ -25,7 +25,7 @@
 //!
 //! ```
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! use journey_map::analysis::{DetectFriction, FrictionConfig, FrictionKind};
+//! use journey_map::analysis::{DetectFriction, FrictionConfig, FrictionKind, Selection};
 //! use journey_map::{IngestOptions, Journey, LogBuilder};
 //!
 //! let journey = Journey::load("examples/data/retail_bank.ron")?;
@@ -33,7 +33,7 @@
 //! builder.read_csv_path("examples/data/retail_bank.interactions.csv")?;
 //! let (log, _) = builder.finish();
 //!
-//! let report = journey.detect_friction(&log, &FrictionConfig::default())?;
+//! let report = journey.detect_friction(&log, &Selection::all(), &FrictionConfig::default())?;
 //! let worst = &report.points[0];
 //! assert_eq!(worst.kind, FrictionKind::LongWait);
 //! assert_eq!(worst.location.touchpoint().as_str(), "verification-callback");
@@ -55,14 +55,14 @@
 //!
 //! ```
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! use journey_map::analysis::{Attribute, Change, CheckConformance, ObservePaths, PathFilter};
+//! use journey_map::analysis::{Attribute, Change, CheckConformance, ObservePaths, Selection};
 //! use journey_map::{IngestOptions, Journey, LogBuilder};
 //!
 //! let journey = Journey::load("examples/data/retail_bank.ron")?;
 //! let mut builder = LogBuilder::new(&journey, IngestOptions::default());
 //! builder.read_csv_path("examples/data/retail_bank.interactions.csv")?;
 //! let (log, _) = builder.finish();
-//! let everyone = PathFilter::default();
+//! let everyone = Selection::all();
 //!
 //! let variants = journey.variants(&log, &everyone, 3)?;
 //! assert_eq!(variants.top[0].touchpoints[0].as_str(), "social-campaign");
@@ -229,7 +229,7 @@
 //!     stats tests, Benjamini-Hochberg, persona lens) ──> FrictionReport (serde)
 //!
 //! Journey + sim::Behaviour ──> sim::Simulator (seeded) ──> interactions (ground truth)
-//! Journey + InteractionLog + PathFilter ──> analysis::ObservePaths (directly-follows graph,
+//! Journey + InteractionLog + Selection ──> analysis::ObservePaths (directly-follows graph,
 //!     variants, drop-off paths), analysis::CheckConformance ──> reports (serde)
 //!                                        ──> analysis::Attribute ──> MarkovChain (sparse LU)
 //!     ──> removal effects, Shapley over channels; MarkovChain + Change / JourneyDiff ──> Prediction

@@ -5,7 +5,7 @@ mod support;
 use support::{bank, four, log_of};
 
 use journey_map::analysis::{
-    Attribute, AttributionError, Change, PathFilter, ShapleyMethod, ShapleyOptions,
+    Attribute, AttributionError, Change, Selection, ShapleyOptions, attribution::ShapleyMethod,
 };
 use journey_map::{Channel, InteractionLog, Journey};
 
@@ -30,7 +30,7 @@ fn close(a: f64, b: f64) -> bool {
 fn the_four_touchpoint_chain_matches_the_hand_solution() {
     let journey = four();
     let log = hand_log(&journey);
-    let report = journey.attribution(&log, &PathFilter::default()).unwrap();
+    let report = journey.attribution(&log, &Selection::all()).unwrap();
     // x_D = 1, x_B = 2/3, x_C = 1/2, x_A = 0.6 * 2/3 + 0.4 * 1/2 = 0.6.
     assert!(close(report.conversion.unwrap(), 0.6));
     assert_eq!((report.customers, report.conversions), (10, 6));
@@ -87,7 +87,7 @@ fn the_four_touchpoint_chain_matches_the_hand_solution() {
     assert!(personas[1].0 == "q" && personas[1].2 == 2 && close(personas[1].3, 0.5));
     assert_eq!(report.entries.len(), 1);
     assert!(close(report.entries[0].conversion, 0.6));
-    let chain = journey.markov_chain(&log, &PathFilter::default()).unwrap();
+    let chain = journey.markov_chain(&log, &Selection::all()).unwrap();
     assert!(close(chain.transition("a", "b").unwrap(), 0.6));
     assert_eq!(chain.transition("a", "zz"), None);
 }
@@ -99,7 +99,7 @@ fn shapley_values_match_the_hand_solution_and_sum_to_the_conversions() {
     // Coalition worths (10 customers x conversion): {web, phone} 4, {web, chat} 2, all 6,
     // anything without web 0. Shapley: web 3, phone 2, chat 1.
     let exact = journey
-        .shapley_channels(&log, &PathFilter::default(), ShapleyOptions::default())
+        .shapley_channels(&log, &Selection::all(), ShapleyOptions::default())
         .unwrap();
     assert_eq!(exact.method, ShapleyMethod::Exact { coalitions: 8 });
     assert!(close(exact.conversions, 6.0));
@@ -124,7 +124,7 @@ fn shapley_values_match_the_hand_solution_and_sum_to_the_conversions() {
         .permutations(600)
         .seed(3);
     let sampled = journey
-        .shapley_channels(&log, &PathFilter::default(), forced)
+        .shapley_channels(&log, &Selection::all(), forced)
         .unwrap();
     assert_eq!(sampled.method, ShapleyMethod::Sampled { permutations: 600 });
     let sum: f64 = sampled.channels.iter().map(|c| c.conversions).sum();
@@ -138,7 +138,7 @@ fn shapley_values_match_the_hand_solution_and_sum_to_the_conversions() {
         );
     }
     let again = journey
-        .shapley_channels(&log, &PathFilter::default(), forced)
+        .shapley_channels(&log, &Selection::all(), forced)
         .unwrap();
     assert_eq!(again, sampled);
 }
@@ -150,7 +150,7 @@ fn shapley_options_are_checked() {
     let err = journey
         .shapley_channels(
             &log,
-            &PathFilter::default(),
+            &Selection::all(),
             ShapleyOptions::default().exact_up_to(21),
         )
         .unwrap_err();
@@ -164,7 +164,7 @@ fn shapley_options_are_checked() {
     let err = journey
         .shapley_channels(
             &log,
-            &PathFilter::default(),
+            &Selection::all(),
             ShapleyOptions::default().exact_up_to(0).permutations(0),
         )
         .unwrap_err();
@@ -179,8 +179,8 @@ fn shapley_options_are_checked() {
 fn removal_effects_agree_with_solving_each_removal_directly() {
     let (journey, log) = bank();
     for filter in [
-        PathFilter::default(),
-        PathFilter::default().persona("small-business-owner"),
+        Selection::all(),
+        Selection::all().persona("small-business-owner"),
     ] {
         let chain = journey.markov_chain(&log, &filter).unwrap();
         let observed = chain.conversions() as f64 / chain.customers() as f64;
@@ -213,12 +213,12 @@ fn removal_effects_agree_with_solving_each_removal_directly() {
 fn shapley_on_the_sample_sums_to_the_conversions() {
     let (journey, log) = bank();
     let report = journey
-        .shapley_channels(&log, &PathFilter::default(), ShapleyOptions::default())
+        .shapley_channels(&log, &Selection::all(), ShapleyOptions::default())
         .unwrap();
     assert!(matches!(report.method, ShapleyMethod::Exact { .. }));
     let sum: f64 = report.channels.iter().map(|c| c.conversions).sum();
     let conversions = journey
-        .attribution(&log, &PathFilter::default())
+        .attribution(&log, &Selection::all())
         .unwrap()
         .conversions as f64;
     assert!((sum - conversions).abs() < 1e-6 && (report.conversions - conversions).abs() < 1e-6);
@@ -229,13 +229,13 @@ fn logs_without_conversions_single_customers_and_one_touchpoint_journeys_are_def
     let journey = four();
     // Nobody converts.
     let log = log_of(&journey, &[(&["a", "b"], 3, "p"), (&["a"], 2, "q")]);
-    let report = journey.attribution(&log, &PathFilter::default()).unwrap();
+    let report = journey.attribution(&log, &Selection::all()).unwrap();
     assert_eq!(report.conversion, Some(0.0));
     assert!(report.removal_effects.is_empty());
     assert_eq!(report.expected_steps.unwrap().to_goal, None);
     assert!(close(report.expected_steps.unwrap().all, 1.6));
     let shapley = journey
-        .shapley_channels(&log, &PathFilter::default(), ShapleyOptions::default())
+        .shapley_channels(&log, &Selection::all(), ShapleyOptions::default())
         .unwrap();
     assert!(
         shapley
@@ -245,12 +245,12 @@ fn logs_without_conversions_single_customers_and_one_touchpoint_journeys_are_def
     );
     // A single customer who converts.
     let log = log_of(&journey, &[(&["a", "c", "d"], 1, "p")]);
-    let report = journey.attribution(&log, &PathFilter::default()).unwrap();
+    let report = journey.attribution(&log, &Selection::all()).unwrap();
     assert_eq!(report.conversion, Some(1.0));
     assert!(report.removal_effects.iter().all(|r| r.effect == 1.0));
     // Nobody selected.
     let report = journey
-        .attribution(&log, &PathFilter::default().persona("q"))
+        .attribution(&log, &Selection::all().persona("q"))
         .unwrap();
     assert_eq!(
         (report.customers, report.conversion, report.expected_steps),
@@ -260,7 +260,7 @@ fn logs_without_conversions_single_customers_and_one_touchpoint_journeys_are_def
     let shapley = journey
         .shapley_channels(
             &log,
-            &PathFilter::default().persona("q"),
+            &Selection::all().persona("q"),
             ShapleyOptions::default(),
         )
         .unwrap();
@@ -272,7 +272,7 @@ fn logs_without_conversions_single_customers_and_one_touchpoint_journeys_are_def
     )
     .unwrap();
     let log = log_of(&one, &[(&["only"], 3, "")]);
-    let report = one.attribution(&log, &PathFilter::default()).unwrap();
+    let report = one.attribution(&log, &Selection::all()).unwrap();
     assert_eq!(report.conversion, Some(1.0));
     assert_eq!(report.removal_effects.len(), 1);
     assert_eq!(report.removal_effects[0].effect, 1.0);
@@ -289,7 +289,7 @@ fn a_foreign_log_is_a_typed_error() {
     let journey = four();
     let (_, bank_log) = bank();
     assert!(matches!(
-        journey.attribution(&bank_log, &PathFilter::default()),
-        Err(AttributionError::Path(_))
+        journey.attribution(&bank_log, &Selection::all()),
+        Err(AttributionError::Selection(_))
     ));
 }

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use journey_map::analysis::{
-    DetectFriction, FrictionConfig, FrictionError, FrictionKind, FrictionReport,
+    DetectFriction, FrictionConfig, FrictionError, FrictionKind, FrictionReport, Selection,
 };
 use journey_map::sim::{Behaviour, BehaviourChange, PersonaBehaviour, Simulator, Spread};
 use journey_map::{
@@ -233,7 +233,11 @@ fn report(journey: &Journey, behaviour: &Behaviour, customers: usize, seed: u64)
         .unwrap()
         .simulate(customers, seed, start);
     journey
-        .detect_friction(&log_of(journey, &records), &FrictionConfig::default())
+        .detect_friction(
+            &log_of(journey, &records),
+            &Selection::all(),
+            &FrictionConfig::default(),
+        )
         .unwrap()
 }
 
@@ -387,7 +391,7 @@ fn loops_off_map_moves_and_structure_are_found() {
     let journey = small_journey();
     let log = hand_log(&journey, 400, 120);
     let report = journey
-        .detect_friction(&log, &FrictionConfig::default())
+        .detect_friction(&log, &Selection::all(), &FrictionConfig::default())
         .unwrap();
     let has = |kind: FrictionKind, at: &str| {
         report
@@ -440,7 +444,9 @@ fn loops_off_map_moves_and_structure_are_found() {
     let config = FrictionConfig::default()
         .skip(FrictionKind::Loop)
         .skip(FrictionKind::DeadEnd);
-    let report = journey.detect_friction(&log, &config).unwrap();
+    let report = journey
+        .detect_friction(&log, &Selection::all(), &config)
+        .unwrap();
     assert!(
         !report
             .points
@@ -455,7 +461,7 @@ fn small_samples_are_not_tested() {
     // 10 customers, 3 of them looping: nothing has 30 observations on both sides.
     let log = hand_log(&journey, 10, 3);
     let report = journey
-        .detect_friction(&log, &FrictionConfig::default())
+        .detect_friction(&log, &Selection::all(), &FrictionConfig::default())
         .unwrap();
     assert!(
         report.points.iter().all(|p| p.kind.is_structural()),
@@ -466,7 +472,11 @@ fn small_samples_are_not_tested() {
     assert!(report.untested > 0);
     // With a smaller minimum the loops are tested (and may or may not be significant).
     let report = journey
-        .detect_friction(&log, &FrictionConfig::default().min_sample(5))
+        .detect_friction(
+            &log,
+            &Selection::all(),
+            &FrictionConfig::default().min_sample(5),
+        )
         .unwrap();
     assert!(report.tests > 0);
 }
@@ -485,16 +495,21 @@ fn bad_settings_and_a_foreign_log_are_typed_errors() {
         FrictionConfig::default().min_rate_ratio(0.5),
         FrictionConfig::default().min_time_ratio(f64::INFINITY),
     ] {
-        let error = journey.detect_friction(&log, &config).unwrap_err();
+        let error = journey
+            .detect_friction(&log, &Selection::all(), &config)
+            .unwrap_err();
         assert!(matches!(error, FrictionError::Config(_)), "{config:?}");
         let source = std::error::Error::source(&error).unwrap().to_string();
         assert!(source.starts_with("friction setting "), "{source}");
     }
     let other = journey_map::Journey::load("examples/data/retail_bank.ron").unwrap();
     let error = other
-        .detect_friction(&log, &FrictionConfig::default())
+        .detect_friction(&log, &Selection::all(), &FrictionConfig::default())
         .unwrap_err();
-    assert!(matches!(error, FrictionError::Journey(_)));
+    assert!(matches!(
+        error,
+        FrictionError::Selection(journey_map::analysis::SelectionError::Journey(_))
+    ));
 }
 
 #[test]
@@ -525,7 +540,7 @@ fn reports_serialize_to_json_and_back() {
     let journey = small_journey();
     let log = hand_log(&journey, 400, 120);
     let report = journey
-        .detect_friction(&log, &FrictionConfig::default())
+        .detect_friction(&log, &Selection::all(), &FrictionConfig::default())
         .unwrap();
     let json = serde_json::to_string(&report).unwrap();
     let back: FrictionReport = serde_json::from_str(&json).unwrap();
@@ -569,7 +584,11 @@ fn a_need_going_back_and_forth_between_channels_is_a_loop() {
         }
     }
     let report = journey
-        .detect_friction(&log_of(&journey, &records), &FrictionConfig::default())
+        .detect_friction(
+            &log_of(&journey, &records),
+            &Selection::all(),
+            &FrictionConfig::default(),
+        )
         .unwrap();
     let point = report
         .points

@@ -1,6 +1,8 @@
 //! CX metrics by group, checked against hand-computed values, and merging partial results.
 
-use journey_map::analysis::{FcrRule, MetricsOptions, MetricsReport, ShapeMismatch, Tallies};
+use journey_map::analysis::{
+    FcrRule, MetricsOptions, MetricsReport, Selection, ShapeMismatch, Tallies,
+};
 use journey_map::{
     Channel, EffortDirection, IngestOptions, Interaction, InteractionLog, Journey, LogBuilder,
     Outcome, Scales, ScoreScale,
@@ -52,7 +54,9 @@ fn metrics_match_hand_computed_values() {
         i("c", "chatbot", 3, Outcome::Failed),
     ];
     let log = log(&journey, Scales::default(), records);
-    let report = MetricsReport::compute(&journey, &log, MetricsOptions::default()).unwrap();
+    let report =
+        MetricsReport::compute(&journey, &log, &Selection::all(), MetricsOptions::default())
+            .unwrap();
 
     let chatbot = &report.by_touchpoint[journey.touchpoint_index("chatbot").unwrap().index()];
     assert_eq!(chatbot.key, "chatbot");
@@ -176,6 +180,7 @@ fn score_scales_change_what_counts_as_good() {
     let report = MetricsReport::compute(
         &journey,
         &log(&journey, scales, records),
+        &Selection::all(),
         MetricsOptions::default(),
     )
     .unwrap();
@@ -195,6 +200,7 @@ fn score_scales_change_what_counts_as_good() {
     let report = MetricsReport::compute(
         &journey,
         &log(&journey, strict, records),
+        &Selection::all(),
         MetricsOptions::default(),
     )
     .unwrap();
@@ -212,10 +218,22 @@ fn tallies_refuse_other_journeys() {
         Scales::default(),
         vec![Interaction::new("a", "chatbot", at(0), Outcome::Completed)],
     );
-    let error = MetricsReport::compute(&broadband, &log, MetricsOptions::default()).unwrap_err();
+    let error = MetricsReport::compute(
+        &broadband,
+        &log,
+        &Selection::all(),
+        MetricsOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(error.to_string(), "the log does not belong to this journey");
+    let source = std::error::Error::source(&error).map(|s| s.to_string());
     assert_eq!(
-        error.to_string(),
-        "the log was built for a journey of 24 touchpoints, not this one of 27"
+        source,
+        Some(format!(
+            "the log was built for a journey with fingerprint {}, not this one's {}",
+            bank.fingerprint(),
+            broadband.fingerprint()
+        ))
     );
     let empty_broadband = LogBuilder::new(&broadband, IngestOptions::default())
         .finish()
@@ -295,7 +313,7 @@ proptest! {
         merged.merge(Tallies::of_customers(&journey, &log, split..n, MetricsOptions::default()).unwrap()).unwrap();
         let whole = Tallies::of_customers(&journey, &log, 0..n, MetricsOptions::default()).unwrap();
         prop_assert_eq!(&merged, &whole);
-        prop_assert_eq!(merged.metrics(&journey), MetricsReport::compute(&journey, &log, MetricsOptions::default()).unwrap());
+        prop_assert_eq!(merged.metrics(&journey).unwrap(), MetricsReport::compute(&journey, &log, &Selection::all(), MetricsOptions::default()).unwrap());
     }
 }
 
@@ -332,7 +350,9 @@ fn cases_log(journey: &Journey) -> InteractionLog {
 fn repeat_contacts_fcr_and_time_to_resolution() {
     let journey = bank();
     let log = cases_log(&journey);
-    let report = MetricsReport::compute(&journey, &log, MetricsOptions::default()).unwrap();
+    let report =
+        MetricsReport::compute(&journey, &log, &Selection::all(), MetricsOptions::default())
+            .unwrap();
     let at_touchpoint = |id: &str| {
         report.by_touchpoint[journey.touchpoint_index(id).unwrap().index()]
             .metrics
@@ -377,6 +397,7 @@ fn repeat_contacts_fcr_and_time_to_resolution() {
     let flagged = MetricsReport::compute(
         &journey,
         &log,
+        &Selection::all(),
         MetricsOptions::default().fcr(FcrRule::ResolvedFlag),
     )
     .unwrap();
@@ -390,6 +411,7 @@ fn repeat_contacts_fcr_and_time_to_resolution() {
     let wide = MetricsReport::compute(
         &journey,
         &log,
+        &Selection::all(),
         MetricsOptions::default().repeat_window(std::time::Duration::from_secs(9 * 86_400)),
     )
     .unwrap();
@@ -404,8 +426,13 @@ fn repeat_contacts_fcr_and_time_to_resolution() {
 #[test]
 fn funnel_conversion_time_to_convert_and_emotion_curve() {
     let journey = bank();
-    let report =
-        MetricsReport::compute(&journey, &cases_log(&journey), MetricsOptions::default()).unwrap();
+    let report = MetricsReport::compute(
+        &journey,
+        &cases_log(&journey),
+        &Selection::all(),
+        MetricsOptions::default(),
+    )
+    .unwrap();
     let level = &report.journey;
     assert_eq!(level.customers, 3);
     type Step<'a> = (&'a str, u64, Option<(u64, u64)>);
@@ -478,7 +505,9 @@ mod support;
 fn group_durations_equal_a_direct_summary_of_their_interactions() {
     use journey_map::stats::Durations;
     let (journey, log) = support::bank();
-    let report = MetricsReport::compute(&journey, &log, MetricsOptions::default()).unwrap();
+    let report =
+        MetricsReport::compute(&journey, &log, &Selection::all(), MetricsOptions::default())
+            .unwrap();
     let channels: Vec<&Channel> = report.by_channel.iter().map(|k| &k.key).collect();
     let persona_of = |r: &journey_map::InteractionRef<'_>| r.persona().map(|p| p.index());
     type Key = fn(&Journey, &[&Channel], Option<usize>, usize) -> usize;

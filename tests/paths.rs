@@ -8,7 +8,7 @@ mod support;
 use support::bank;
 
 use journey_map::analysis::{
-    CheckConformance, ObservePaths, OffMapKind, PathError, PathFilter, TimeRange, TimeRangeMode,
+    CheckConformance, ObservePaths, OffMapKind, Selection, SelectionError, TimeRange, TimeRangeMode,
 };
 use journey_map::{IngestOptions, Interaction, InteractionLog, Journey, LogBuilder, Outcome};
 
@@ -42,9 +42,7 @@ fn percentile(sorted: &[i64], p: f64) -> f64 {
 #[test]
 fn directly_follows_counts_and_times_agree_with_the_definition() {
     let (journey, log) = bank();
-    let graph = journey
-        .directly_follows(&log, &PathFilter::default())
-        .unwrap();
+    let graph = journey.directly_follows(&log, &Selection::all()).unwrap();
     let mut reference: BTreeMap<(String, String), Vec<i64>> = BTreeMap::new();
     let mut customers: BTreeMap<(String, String), BTreeSet<usize>> = BTreeMap::new();
     let (mut starts, mut ends) = (BTreeMap::new(), BTreeMap::new());
@@ -106,7 +104,7 @@ fn variants_agree_with_the_definition() {
             .or_default() += 1;
     }
     let all = journey
-        .variants(&log, &PathFilter::default(), usize::MAX)
+        .variants(&log, &Selection::all(), usize::MAX)
         .unwrap();
     assert_eq!(all.distinct, reference.len() as u64);
     assert_eq!(all.top.len(), reference.len());
@@ -116,7 +114,7 @@ fn variants_agree_with_the_definition() {
         assert_eq!(v.customers, reference[&key]);
         assert!((v.share - v.customers as f64 / 2000.0).abs() < 1e-12);
     }
-    let top = journey.variants(&log, &PathFilter::default(), 10).unwrap();
+    let top = journey.variants(&log, &Selection::all(), 10).unwrap();
     assert_eq!(top.top, all.top[..10].to_vec());
     let tail: Vec<_> = all.top[10..].to_vec();
     assert_eq!(top.tail.variants, tail.len() as u64);
@@ -225,7 +223,7 @@ fn hand_log(journey: &Journey) -> InteractionLog {
 fn conformance_counts_fitness_skips_moves_back_and_rework() {
     let journey = small();
     let log = hand_log(&journey);
-    let report = journey.conformance(&log, &PathFilter::default()).unwrap();
+    let report = journey.conformance(&log, &Selection::all()).unwrap();
     // Transitions: c1 2, c2 2 (form->form is a repeat), c3 2, c4 0, c5 2.
     assert_eq!(report.customers, 5);
     assert_eq!(report.transitions, 8);
@@ -289,16 +287,16 @@ fn conformance_counts_fitness_skips_moves_back_and_rework() {
 fn filters_select_personas_time_ranges_and_conversion() {
     let journey = small();
     let log = hand_log(&journey);
-    let count = |filter: PathFilter| journey.variants(&log, &filter, 10).unwrap().customers;
-    assert_eq!(count(PathFilter::default().persona("a")), 2);
-    assert_eq!(count(PathFilter::default().persona("b")), 3);
-    assert_eq!(count(PathFilter::default().converted(true)), 3);
-    assert_eq!(count(PathFilter::default().converted(false)), 2);
-    assert_eq!(count(PathFilter::default().persona("b").converted(true)), 1);
+    let count = |filter: Selection| journey.variants(&log, &filter, 10).unwrap().customers;
+    assert_eq!(count(Selection::all().persona("a")), 2);
+    assert_eq!(count(Selection::all().persona("b")), 3);
+    assert_eq!(count(Selection::all().converted(true)), 3);
+    assert_eq!(count(Selection::all().converted(false)), 2);
+    assert_eq!(count(Selection::all().persona("b").converted(true)), 1);
     // Interactions in minutes 0..10: c1 and c2 cut to their first records; c3, c4, c5 later.
     let window = TimeRange::new(at(0), at(10));
     let cut = journey
-        .variants(&log, &PathFilter::default().time(window), 10)
+        .variants(&log, &Selection::all().time(window), 10)
         .unwrap();
     assert_eq!(cut.customers, 2);
     let cut_c2: Vec<&str> = cut
@@ -316,7 +314,7 @@ fn filters_select_personas_time_ranges_and_conversion() {
     let cohort = journey
         .variants(
             &log,
-            &PathFilter::default().time(window.mode(TimeRangeMode::Started)),
+            &Selection::all().time(window.mode(TimeRangeMode::Started)),
             10,
         )
         .unwrap();
@@ -324,14 +322,14 @@ fn filters_select_personas_time_ranges_and_conversion() {
     let cohort = journey
         .variants(
             &log,
-            &PathFilter::default().time(TimeRange::new(at(0), at(60)).mode(TimeRangeMode::Started)),
+            &Selection::all().time(TimeRange::new(at(0), at(60)).mode(TimeRangeMode::Started)),
             10,
         )
         .unwrap();
     assert_eq!(cohort.customers, 3);
     assert!(cohort.top.iter().any(|v| v.touchpoints.len() == 4));
     // A window cutting the goal off makes a converted customer a non-converted one.
-    let early = PathFilter::default()
+    let early = Selection::all()
         .time(TimeRange::new(at(0), at(15)))
         .converted(false);
     assert_eq!(count(early), 1);
@@ -342,7 +340,7 @@ fn identical_timestamps_keep_input_order() {
     let journey = small();
     let log = hand_log(&journey);
     let graph = journey
-        .directly_follows(&log, &PathFilter::default().persona("b").converted(true))
+        .directly_follows(&log, &Selection::all().persona("b").converted(true))
         .unwrap();
     assert_eq!(graph.customers, 1);
     let edges: Vec<_> = graph
@@ -357,9 +355,7 @@ fn identical_timestamps_keep_input_order() {
 fn drop_off_paths_show_last_touchpoints_and_where_customers_went_instead() {
     let journey = small();
     let log = hand_log(&journey);
-    let report = journey
-        .drop_off_paths(&log, &PathFilter::default(), 5)
-        .unwrap();
+    let report = journey.drop_off_paths(&log, &Selection::all(), 5).unwrap();
     assert_eq!((report.customers, report.not_converted), (5, 2));
     let last: Vec<_> = report
         .last_touchpoints
@@ -393,29 +389,25 @@ fn bad_filters_and_foreign_logs_are_typed_errors_with_suggestions() {
     let log = hand_log(&journey);
     let (bank, bank_log) = bank();
     let err = bank
-        .variants(
-            &bank_log,
-            &PathFilter::default().persona("branch-loyalists"),
-            3,
-        )
+        .variants(&bank_log, &Selection::all().persona("branch-loyalists"), 3)
         .unwrap_err();
-    let PathError::UnknownPersona(unknown) = &err else {
+    let SelectionError::UnknownPersona(unknown) = &err else {
         panic!("{err:?}")
     };
     assert_eq!(unknown.suggestion.as_deref(), Some("branch-loyalist"));
     let backwards = TimeRange::new(at(10), at(0));
     let err = journey
-        .directly_follows(&log, &PathFilter::default().time(backwards))
+        .directly_follows(&log, &Selection::all().time(backwards))
         .unwrap_err();
-    assert!(matches!(err, PathError::TimeRange { .. }));
+    assert!(matches!(err, SelectionError::TimeRange { .. }));
     assert!(err.to_string().starts_with("the time range ends"));
     assert!(matches!(
-        journey.conformance(&bank_log, &PathFilter::default()),
-        Err(PathError::Journey(_))
+        journey.conformance(&bank_log, &Selection::all()),
+        Err(SelectionError::Journey(_))
     ));
     assert!(matches!(
-        bank.drop_off_paths(&log, &PathFilter::default(), 1),
-        Err(PathError::Journey(_))
+        bank.drop_off_paths(&log, &Selection::all(), 1),
+        Err(SelectionError::Journey(_))
     ));
 }
 
@@ -423,7 +415,7 @@ fn bad_filters_and_foreign_logs_are_typed_errors_with_suggestions() {
 fn empty_selections_and_single_records_give_defined_results() {
     let journey = small();
     let log = hand_log(&journey);
-    let nobody = PathFilter::default().time(TimeRange::new(at(5_000), at(6_000)));
+    let nobody = Selection::all().time(TimeRange::new(at(5_000), at(6_000)));
     let graph = journey.directly_follows(&log, &nobody).unwrap();
     assert_eq!(
         (graph.customers, graph.edges.len(), graph.starts.len()),
@@ -439,7 +431,7 @@ fn empty_selections_and_single_records_give_defined_results() {
     let drop = journey.drop_off_paths(&log, &nobody, 3).unwrap();
     assert!(drop.last_touchpoints.is_empty());
     // A customer with one record: a start and an end, no move.
-    let single = PathFilter::default().time(TimeRange::new(at(1_000), at(1_001)));
+    let single = Selection::all().time(TimeRange::new(at(1_000), at(1_001)));
     let graph = journey.directly_follows(&log, &single).unwrap();
     assert_eq!((graph.customers, graph.edges.len()), (1, 0));
     assert_eq!(graph.starts, graph.ends);
@@ -450,15 +442,13 @@ fn empty_selections_and_single_records_give_defined_results() {
 #[test]
 fn reports_serialize_to_json_and_back() {
     let (journey, log) = bank();
-    let graph = journey
-        .directly_follows(&log, &PathFilter::default())
-        .unwrap();
+    let graph = journey.directly_follows(&log, &Selection::all()).unwrap();
     let text = serde_json::to_string(&graph).unwrap();
     assert_eq!(
         serde_json::from_str::<journey_map::analysis::DirectlyFollowsGraph>(&text).unwrap(),
         graph
     );
-    let report = journey.conformance(&log, &PathFilter::default()).unwrap();
+    let report = journey.conformance(&log, &Selection::all()).unwrap();
     let text = serde_json::to_string(&report).unwrap();
     assert_eq!(
         serde_json::from_str::<journey_map::analysis::ConformanceReport>(&text).unwrap(),

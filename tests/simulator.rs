@@ -1,7 +1,7 @@
 //! The seeded simulator: reproducible logs, planted friction that shows in the metrics, and a
 //! behaviour model checked against its journey.
 
-use journey_map::analysis::{MetricsOptions, MetricsReport};
+use journey_map::analysis::{MetricsOptions, MetricsReport, Selection};
 use journey_map::sim::{Behaviour, BehaviourProblem, Simulator};
 use journey_map::{
     IngestOptions, InteractionLog, Journey, LoadError, LogBuilder, Outcome, write_csv,
@@ -57,6 +57,7 @@ fn planted_friction_shows_where_it_was_planted() {
         MetricsReport::compute(
             &journey,
             &log(&journey, behaviour, 3_000, 11),
+            &Selection::all(),
             MetricsOptions::default(),
         )
         .unwrap()
@@ -96,6 +97,7 @@ fn friction_for_one_persona_stays_with_that_persona() {
     let report = MetricsReport::compute(
         &journey,
         &log(&journey, &behaviour, 4_000, 5),
+        &Selection::all(),
         MetricsOptions::default(),
     )
     .unwrap();
@@ -137,6 +139,7 @@ fn retries_make_repeat_contacts() {
     let report = MetricsReport::compute(
         &journey,
         &log(&journey, &behaviour, 3_000, 3),
+        &Selection::all(),
         MetricsOptions::default(),
     )
     .unwrap();
@@ -154,7 +157,7 @@ trait Seen {
     fn outcomes_seen(&self) -> u64;
 }
 
-impl Seen for journey_map::analysis::GroupMetrics {
+impl Seen for journey_map::analysis::metrics::GroupMetrics {
     fn outcomes_seen(&self) -> u64 {
         self.interactions
     }

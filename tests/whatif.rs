@@ -1,6 +1,6 @@
 //! What-if predictions on a hand-solved chain, their errors, and journey diffs.
 
-use journey_map::analysis::{Attribute, Change, JourneyDiff, PathFilter, WhatIfError};
+use journey_map::analysis::{Attribute, Change, JourneyDiff, Selection, WhatIfError};
 #[path = "support/mod.rs"]
 mod support;
 use support::{four, log_of};
@@ -24,7 +24,7 @@ fn setup() -> (Journey, InteractionLog) {
 
 fn predict(changes: &[Change]) -> Result<f64, WhatIfError> {
     let (journey, log) = setup();
-    let chain = journey.markov_chain(&log, &PathFilter::default()).unwrap();
+    let chain = journey.markov_chain(&log, &Selection::all()).unwrap();
     let prediction = chain.predict(&journey, changes)?;
     assert!((prediction.current - 0.6).abs() < 1e-12);
     assert!((prediction.difference - (prediction.predicted - 0.6)).abs() < 1e-12);
@@ -156,7 +156,7 @@ fn bad_changes_are_typed_errors_with_suggestions() {
     }
     // Suggestions on a journey with longer ids.
     let (bank, log) = support::bank();
-    let chain = bank.markov_chain(&log, &PathFilter::default()).unwrap();
+    let chain = bank.markov_chain(&log, &Selection::all()).unwrap();
     let err = chain
         .predict(
             &bank,
@@ -176,7 +176,7 @@ fn unobserved_touchpoints_dead_ends_and_traps_are_typed_errors() {
     let journey = four();
     // Nobody visited C.
     let log = log_of(&journey, &[(&["a", "b", "d"], 2, ""), (&["a", "b"], 2, "")]);
-    let chain = journey.markov_chain(&log, &PathFilter::default()).unwrap();
+    let chain = journey.markov_chain(&log, &Selection::all()).unwrap();
     let err = chain
         .predict(
             &journey,
@@ -221,7 +221,7 @@ fn unobserved_touchpoints_dead_ends_and_traps_are_typed_errors() {
     assert!(matches!(err, WhatIfError::Chain(_)), "{err:?}");
     // C where drop-out is the only way out.
     let log = log_of(&journey, &[(&["a", "c"], 2, ""), (&["a", "b", "d"], 1, "")]);
-    let chain = journey.markov_chain(&log, &PathFilter::default()).unwrap();
+    let chain = journey.markov_chain(&log, &Selection::all()).unwrap();
     let err = chain
         .predict(
             &journey,
@@ -234,9 +234,7 @@ fn unobserved_touchpoints_dead_ends_and_traps_are_typed_errors() {
     assert!(matches!(err, WhatIfError::NowhereToGo { change: 0, .. }));
     // Without customers the prediction is 0 against 0, not NaN.
     let empty = log_of(&journey, &[]);
-    let chain = journey
-        .markov_chain(&empty, &PathFilter::default())
-        .unwrap();
+    let chain = journey.markov_chain(&empty, &Selection::all()).unwrap();
     let nothing = chain.predict(&journey, &[]).unwrap();
     assert_eq!(
         (
@@ -271,7 +269,7 @@ fn a_future_journey_is_compared_and_its_effect_predicted() {
     assert_eq!(ids(&diff.touchpoints_removed), ["c"]);
     assert_eq!(diff.touchpoints_changed.len(), 1);
     assert_eq!(diff.touchpoints_changed[0].fields, ["name"]);
-    let flows = |v: &[journey_map::analysis::FlowRef]| {
+    let flows = |v: &[journey_map::analysis::whatif::FlowRef]| {
         v.iter()
             .map(|f| format!("{}>{}", f.from, f.to))
             .collect::<Vec<_>>()
@@ -282,7 +280,7 @@ fn a_future_journey_is_compared_and_its_effect_predicted() {
     assert!(!diff.is_empty());
     assert!(JourneyDiff::between(&current, &current).is_empty());
 
-    let chain = current.markov_chain(&log, &PathFilter::default()).unwrap();
+    let chain = current.markov_chain(&log, &Selection::all()).unwrap();
     let scenario = diff.scenario(&chain, &future);
     // b -> a is predictable (both visited), with an equal share of b's two future out-flows.
     assert_eq!(

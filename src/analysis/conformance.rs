@@ -13,12 +13,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::paths::PathError;
-use super::paths::PathFilter;
-use super::paths::filter::Selection;
-use crate::interactions::log::Stored;
-use crate::model::{FastMap, fast_map};
-use crate::{CustomerIndex, InteractionLog, Journey, StageId, TouchpointId};
+use super::layout::Layout;
+use super::table::Table;
+use super::{Accumulate, CustomerPath, Observation, Selection, SelectionError, ShapeMismatch};
+use crate::stats::Mean;
+use crate::{CustomerIndex, Fingerprint, InteractionLog, Journey, StageId, TouchpointId};
 
 /// Where an off-map transition goes, by stage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -35,7 +34,7 @@ pub enum OffMapKind {
 }
 
 impl OffMapKind {
-    fn of(stage_step: i64) -> Self {
+    pub(crate) fn of(stage_step: i64) -> Self {
         match stage_step {
             0 => Self::WithinStage,
             1 => Self::NextStage,
@@ -161,7 +160,7 @@ pub struct ConformanceReport {
 ///
 /// ```
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// use journey_map::analysis::{CheckConformance, PathFilter};
+/// use journey_map::analysis::{CheckConformance, Selection};
 /// use journey_map::{IngestOptions, Journey, LogBuilder};
 ///
 /// let journey = Journey::load("examples/data/retail_bank.ron")?;
@@ -169,7 +168,7 @@ pub struct ConformanceReport {
 /// builder.read_csv_path("examples/data/retail_bank.interactions.csv")?;
 /// let (log, _) = builder.finish();
 ///
-/// let report = journey.conformance(&log, &PathFilter::default())?;
+/// let report = journey.conformance(&log, &Selection::all())?;
 /// let fitness = report.fitness.ok_or("no transitions")?;
 /// assert!((0.0..=1.0).contains(&fitness));
 /// assert_eq!(report.designed + report.off_map.iter().map(|m| m.count).sum::<u64>(), report.transitions);
@@ -186,7 +185,7 @@ pub trait CheckConformance {
     /// # Arguments
     ///
     /// * `log` — interactions built for this journey.
-    /// * `filter` — which customers and interactions to look at.
+    /// * `selection` — which customers and interactions to look at.
     ///
     /// # Returns
     ///
@@ -195,7 +194,7 @@ pub trait CheckConformance {
     ///
     /// # Errors
     ///
-    /// [`PathError`] when the log belongs to another journey or the filter is invalid.
+    /// [`SelectionError`] when the log belongs to another journey or the selection does not fit it.
     ///
     /// # Complexity
     ///
@@ -204,14 +203,14 @@ pub trait CheckConformance {
     fn conformance(
         &self,
         log: &InteractionLog,
-        filter: &PathFilter,
-    ) -> Result<ConformanceReport, PathError>;
+        selection: &Selection,
+    ) -> Result<ConformanceReport, SelectionError>;
 
     /// Conformance of one customer's whole path; all zeros for a customer the log lacks.
     ///
     /// # Errors
     ///
-    /// [`PathError::Journey`] when the log belongs to another journey.
+    /// [`SelectionError::Journey`] when the log belongs to another journey.
     ///
     /// # Complexity
     ///
@@ -220,53 +219,65 @@ pub trait CheckConformance {
         &self,
         log: &InteractionLog,
         customer: CustomerIndex,
-    ) -> Result<CustomerConformance, PathError>;
+    ) -> Result<CustomerConformance, SelectionError>;
 }
 
 impl CheckConformance for Journey {
     fn conformance(
         &self,
         log: &InteractionLog,
-        filter: &PathFilter,
-    ) -> Result<ConformanceReport, PathError> {
-        let selection = Selection::new(self, log, filter)?;
-        Ok(conformance(&selection))
+        selection: &Selection,
+    ) -> Result<ConformanceReport, SelectionError> {
+        Observation::new(self, log)?.conformance(selection)
     }
 
     fn customer_conformance(
         &self,
         log: &InteractionLog,
         customer: CustomerIndex,
-    ) -> Result<CustomerConformance, PathError> {
-        let selection = Selection::new(self, log, &PathFilter::default())?;
+    ) -> Result<CustomerConformance, SelectionError> {
+        let observation = Observation::new(self, log)?;
         let mut seen = vec![0_u32; self.touchpoints().len()];
-        let path = log.customer_records(customer.index());
-        Ok(walk(&selection, path, &mut seen, |_, _, _| {}, |_, _| {}))
+        let mut result = CustomerConformance::default();
+        observation.with_customer(customer, |path| {
+            result = walk(path, &mut seen, |_, _, _| {}, |_, _| {});
+        });
+        Ok(result)
+    }
+}
+
+impl Observation<'_> {
+    /// Conformance of the selected paths: see [`CheckConformance::conformance`].
+    ///
+    /// # Errors
+    ///
+    /// [`SelectionError`] when the selection does not fit the journey.
+    pub fn conformance(&self, selection: &Selection) -> Result<ConformanceReport, SelectionError> {
+        let journey = self.journey();
+        self.run(selection, || ConformanceCounts::new(journey))
     }
 }
 
 /// Walks one path: calls `on_off_map(from, to, step)` for each off-map transition and
-/// `on_skip(stage)` for each stage skipped over; `seen` must be all zeros and is left so.
+/// `on_skip(stage, off_map)` for each stage skipped over; `seen` must be all zeros and is left
+/// so.
 fn walk(
-    selection: &Selection<'_>,
-    path: &[Stored],
+    path: &CustomerPath<'_>,
     seen: &mut [u32],
     mut on_off_map: impl FnMut(u32, u32, i64),
     mut on_skip: impl FnMut(usize, bool),
 ) -> CustomerConformance {
-    let layout = &selection.layout;
     let mut result = CustomerConformance::default();
-    for (i, record) in path.iter().enumerate() {
-        let t = record.touchpoint as usize;
+    for (i, t) in path.touchpoints().enumerate() {
+        let t = t.index();
         if seen[t] > 0 {
             result.rework += 1;
         }
         seen[t] += 1;
-        let Some(previous) = i.checked_sub(1).map(|p| path[p].touchpoint) else {
+        let Some(step) = path.step(i) else {
             continue;
         };
-        let step = layout.classify(previous as usize, t);
-        if step.repeat {
+        if step.is_repeat() {
             continue;
         }
         result.transitions += 1;
@@ -274,73 +285,101 @@ fn walk(
             result.designed += 1;
         } else {
             result.off_map += 1;
-            on_off_map(previous, record.touchpoint, step.stage_step);
+            on_off_map(step.from.as_u32(), step.to.as_u32(), step.stage_step);
         }
         if step.stage_step > 1 {
             result.skips += 1;
-            let from = layout.stage_of[previous as usize];
-            for stage in from + 1..layout.stage_of[t] {
+            let from = path.stage(i - 1).index();
+            for stage in from + 1..path.stage(i).index() {
                 on_skip(stage, !step.designed);
             }
         } else if step.stage_step < 0 {
             result.moves_back += 1;
         }
     }
-    for record in path {
-        seen[record.touchpoint as usize] = 0;
+    for t in path.touchpoints() {
+        seen[t.index()] = 0;
     }
     result.fitness = (result.transitions > 0)
         .then(|| f64::from(result.designed) / f64::from(result.transitions));
     result
 }
 
+/// One off-map move's counts.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct MoveTally {
     count: u64,
     customers: u64,
-    last_customer: usize,
+    /// Whether the customer being added made the move already; false between customers.
+    #[serde(skip)]
+    seen: bool,
 }
 
-pub(crate) fn conformance(selection: &Selection<'_>) -> ConformanceReport {
-    let layout = &selection.layout;
-    let t = layout.is_goal.len();
-    let stages = layout.journey.stages().len();
-    let mut seen = vec![0_u32; t];
-    let mut off_map: FastMap<(u32, u32), MoveTally> = fast_map(256);
-    let mut skipped = vec![[0_u64; 2]; stages];
-    let mut rework = vec![[0_u64; 2]; t];
-    let mut report = ConformanceReport {
-        customers: 0,
-        transitions: 0,
-        designed: 0,
-        fitness: None,
-        customer_fitness: None,
-        off_map: Vec::new(),
-        skips: StageMoves::default(),
-        skipped_stages: Vec::new(),
-        moves_back: StageMoves::default(),
-        rework: Vec::new(),
-    };
-    let (mut fitness_sum, mut with_moves, mut perfect) = (0.0_f64, 0_u64, 0_u64);
-    let (mut skips_off, mut back_off) = (0_u64, 0_u64);
-    for c in 0..selection.customer_count() {
-        let Some((path, _)) = selection.path(c) else {
-            continue;
-        };
-        report.customers += 1;
+/// The partial state of conformance, mergeable across customers (see [`Accumulate`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ConformanceCounts {
+    fingerprint: Fingerprint,
+    customers: u64,
+    transitions: u64,
+    designed: u64,
+    /// Per-customer fitness of customers with a transition (exact fixed-point sum).
+    fitness: Mean,
+    perfect: u64,
+    off_map: Table<(u32, u32), MoveTally>,
+    /// (moves, off-map moves) that jumped over each stage.
+    skipped: Vec<[u64; 2]>,
+    skips: StageMoves,
+    moves_back: StageMoves,
+    /// (customers, repeats) per touchpoint.
+    rework: Vec<[u64; 2]>,
+    #[serde(skip)]
+    seen: Vec<u32>,
+    #[serde(skip)]
+    touched: Vec<(u32, u32)>,
+}
+
+impl ConformanceCounts {
+    /// An empty partial state for `journey`.
+    pub fn new(journey: &Journey) -> Self {
+        let t = journey.touchpoints().len();
+        Self {
+            fingerprint: journey.fingerprint(),
+            customers: 0,
+            transitions: 0,
+            designed: 0,
+            fitness: Mean::default(),
+            perfect: 0,
+            off_map: Table::default(),
+            skipped: vec![[0; 2]; journey.stages().len()],
+            skips: StageMoves::default(),
+            moves_back: StageMoves::default(),
+            rework: vec![[0; 2]; t],
+            seen: vec![0; t],
+            touched: Vec::new(),
+        }
+    }
+}
+
+impl Accumulate for ConformanceCounts {
+    type Output = ConformanceReport;
+
+    fn add_customer(&mut self, path: &CustomerPath<'_>) {
+        if self.seen.len() != self.rework.len() {
+            self.seen = vec![0; self.rework.len()];
+        }
+        self.customers += 1;
+        let (off_map, touched, skipped) = (&mut self.off_map, &mut self.touched, &mut self.skipped);
+        let (mut skips_off, mut back_off) = (0, 0);
         let one = walk(
-            selection,
             path,
-            &mut seen,
+            &mut self.seen,
             |from, to, step| {
-                let tally = off_map.entry((from, to)).or_insert(MoveTally {
-                    count: 0,
-                    customers: 0,
-                    last_customer: usize::MAX,
-                });
+                let tally = off_map.row(&(from, to), || ((from, to), MoveTally::default()));
                 tally.count += 1;
-                if tally.last_customer != c {
-                    tally.last_customer = c;
+                if !tally.seen {
+                    tally.seen = true;
                     tally.customers += 1;
+                    touched.push((from, to));
                 }
                 skips_off += u64::from(step > 1);
                 back_off += u64::from(step < 0);
@@ -350,74 +389,125 @@ pub(crate) fn conformance(selection: &Selection<'_>) -> ConformanceReport {
                 skipped[stage][1] += u64::from(off);
             },
         );
-        report.transitions += u64::from(one.transitions);
-        report.designed += u64::from(one.designed);
-        if let Some(fitness) = one.fitness {
-            fitness_sum += fitness;
-            with_moves += 1;
-            perfect += u64::from(one.designed == one.transitions);
+        for key in touched.drain(..) {
+            off_map.row(&key, || (key, MoveTally::default())).seen = false;
         }
-        report.skips.moves += u64::from(one.skips);
-        report.skips.customers += u64::from(one.skips > 0);
-        report.moves_back.moves += u64::from(one.moves_back);
-        report.moves_back.customers += u64::from(one.moves_back > 0);
+        self.skips.off_map += skips_off;
+        self.moves_back.off_map += back_off;
+        self.transitions += u64::from(one.transitions);
+        self.designed += u64::from(one.designed);
+        if let Some(fitness) = one.fitness {
+            self.fitness.push(fitness);
+            self.perfect += u64::from(one.designed == one.transitions);
+        }
+        self.skips.moves += u64::from(one.skips);
+        self.skips.customers += u64::from(one.skips > 0);
+        self.moves_back.moves += u64::from(one.moves_back);
+        self.moves_back.customers += u64::from(one.moves_back > 0);
         if one.rework > 0 {
-            for record in path {
-                let cell = &mut seen[record.touchpoint as usize];
-                *cell += 1;
+            let seen = &mut self.seen;
+            for t in path.touchpoints() {
+                seen[t.index()] += 1;
             }
-            for record in path {
-                let n = &mut seen[record.touchpoint as usize];
+            for t in path.touchpoints() {
+                let n = &mut seen[t.index()];
                 if *n > 1 {
-                    rework[record.touchpoint as usize][0] += 1;
-                    rework[record.touchpoint as usize][1] += u64::from(*n - 1);
+                    self.rework[t.index()][0] += 1;
+                    self.rework[t.index()][1] += u64::from(*n - 1);
                 }
                 *n = 0;
             }
         }
     }
-    report.skips.off_map = skips_off;
-    report.moves_back.off_map = back_off;
-    report.fitness =
-        (report.transitions > 0).then(|| report.designed as f64 / report.transitions as f64);
-    report.customer_fitness = (with_moves > 0).then(|| FitnessSpread {
-        customers: with_moves,
-        mean: fitness_sum / with_moves as f64,
-        perfect,
-    });
-    let mut moves: Vec<((u32, u32), MoveTally)> = off_map.into_iter().collect();
-    moves.sort_unstable_by(|a, b| b.1.count.cmp(&a.1.count).then(a.0.cmp(&b.0)));
-    report.off_map = moves
-        .into_iter()
-        .map(|((from, to), tally)| OffMapMove {
-            from: selection.touchpoint_id(from),
-            to: selection.touchpoint_id(to),
-            kind: OffMapKind::of(
-                layout.stage_of[to as usize] as i64 - layout.stage_of[from as usize] as i64,
-            ),
-            count: tally.count,
-            customers: tally.customers,
+
+    fn merge(&mut self, other: Self) -> Result<(), ShapeMismatch> {
+        if self.fingerprint != other.fingerprint {
+            return Err(ShapeMismatch);
+        }
+        self.customers += other.customers;
+        self.transitions += other.transitions;
+        self.designed += other.designed;
+        self.fitness.merge(other.fitness);
+        self.perfect += other.perfect;
+        self.off_map.merge(other.off_map, |a, b| {
+            a.count += b.count;
+            a.customers += b.customers;
+        });
+        for (a, b) in self.skipped.iter_mut().zip(&other.skipped) {
+            a[0] += b[0];
+            a[1] += b[1];
+        }
+        for (mine, theirs) in [
+            (&mut self.skips, other.skips),
+            (&mut self.moves_back, other.moves_back),
+        ] {
+            mine.moves += theirs.moves;
+            mine.off_map += theirs.off_map;
+            mine.customers += theirs.customers;
+        }
+        for (a, b) in self.rework.iter_mut().zip(&other.rework) {
+            a[0] += b[0];
+            a[1] += b[1];
+        }
+        Ok(())
+    }
+
+    fn finish(self, journey: &Journey) -> Result<ConformanceReport, ShapeMismatch> {
+        if journey.fingerprint() != self.fingerprint {
+            return Err(ShapeMismatch);
+        }
+        let layout = Layout::of(journey);
+        let t = self.rework.len();
+        let mut moves = self.off_map.into_rows();
+        moves.sort_unstable_by(|a, b| b.1.count.cmp(&a.1.count).then(a.0.cmp(&b.0)));
+        let off_map = moves
+            .into_iter()
+            .map(|((from, to), tally)| OffMapMove {
+                from: layout.id(from),
+                to: layout.id(to),
+                kind: OffMapKind::of(
+                    layout.stage_of[to as usize] as i64 - layout.stage_of[from as usize] as i64,
+                ),
+                count: tally.count,
+                customers: tally.customers,
+            })
+            .collect();
+        let skipped_stages = self
+            .skipped
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n[0] > 0)
+            .map(|(s, n)| SkippedStage {
+                stage: journey.stages()[s].id.clone(),
+                moves: n[0],
+                off_map: n[1],
+            })
+            .collect();
+        let rework = &self.rework;
+        let mut repeated: Vec<usize> = (0..t).filter(|&i| rework[i][0] > 0).collect();
+        repeated.sort_by(|&a, &b| rework[b][0].cmp(&rework[a][0]).then(a.cmp(&b)));
+        Ok(ConformanceReport {
+            customers: self.customers,
+            transitions: self.transitions,
+            designed: self.designed,
+            fitness: (self.transitions > 0).then(|| self.designed as f64 / self.transitions as f64),
+            customer_fitness: self.fitness.mean().map(|mean| FitnessSpread {
+                customers: self.fitness.count(),
+                mean,
+                perfect: self.perfect,
+            }),
+            off_map,
+            skips: self.skips,
+            skipped_stages,
+            moves_back: self.moves_back,
+            rework: repeated
+                .into_iter()
+                .map(|i| Rework {
+                    touchpoint: layout.id(i as u32),
+                    customers: rework[i][0],
+                    repeats: rework[i][1],
+                })
+                .collect(),
         })
-        .collect();
-    report.skipped_stages = skipped
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| n[0] > 0)
-        .map(|(s, n)| SkippedStage {
-            stage: layout.journey.stages()[s].id.clone(),
-            moves: n[0],
-            off_map: n[1],
-        })
-        .collect();
-    let mut repeated: Vec<usize> = (0..t).filter(|&i| rework[i][0] > 0).collect();
-    repeated.sort_by(|&a, &b| rework[b][0].cmp(&rework[a][0]).then(a.cmp(&b)));
-    report.rework = repeated
-        .into_iter()
-        .map(|i| Rework {
-            touchpoint: selection.touchpoint_id(i as u32),
-            customers: rework[i][0],
-            repeats: rework[i][1],
-        })
-        .collect();
-    report
+    }
 }

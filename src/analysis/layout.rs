@@ -60,6 +60,11 @@ impl<'j> Layout<'j> {
         }
     }
 
+    /// The id of the touchpoint at index `t`.
+    pub(crate) fn id(&self, t: u32) -> crate::TouchpointId {
+        self.journey.touchpoints()[t as usize].id.clone()
+    }
+
     /// Whether a designed flow leads from `from` to `to`, in O(out-degree of `from`).
     pub(crate) fn is_designed(&self, from: usize, to: usize) -> bool {
         self.journey
@@ -76,12 +81,5 @@ impl<'j> Layout<'j> {
             repeat: from == to,
             stage_step: self.stage_of[to] as i64 - self.stage_of[from] as i64,
         }
-    }
-}
-
-impl Move {
-    /// A move to another touchpoint along no designed flow.
-    pub(crate) fn is_off_map(self) -> bool {
-        !self.designed && !self.repeat
     }
 }

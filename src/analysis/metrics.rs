@@ -14,9 +14,12 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 use super::layout::Layout;
+use super::observation::{Accumulate, Observation, ShapeMismatch};
+use super::selection::{Selection, SelectionError};
+use super::walk::CustomerPath;
 use crate::stats::{Durations, Mean, Rate, SortedPart, Summary, TimeToEvent, summary_of_sorted};
 use crate::{
-    Channel, CustomerIndex, InteractionLog, Journey, Outcome, PersonaId, Scales, StageId,
+    Channel, Fingerprint, InteractionLog, Journey, Outcome, PersonaId, Scales, StageId,
     TouchpointId,
 };
 
@@ -319,16 +322,6 @@ impl MetricsOptions {
     }
 }
 
-/// The metrics are asked of a log built for another journey.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the log was built for a journey of {log} touchpoints, not this one of {journey}")]
-pub struct JourneyMismatch {
-    /// Touchpoints of the log's journey.
-    pub log: usize,
-    /// Touchpoints of the journey given.
-    pub journey: usize,
-}
-
 /// Mergeable tallies of a log's interactions by touchpoint, stage, channel, persona, persona
 /// and touchpoint, and persona and stage.
 ///
@@ -353,7 +346,7 @@ pub struct JourneyMismatch {
 /// let whole = Tallies::of_customers(&journey, &log, 0..2, MetricsOptions::default())?;
 /// assert_eq!(first, whole);
 ///
-/// let report = whole.metrics(&journey);
+/// let report = whole.metrics(&journey)?;
 /// let chatbot = &report.by_touchpoint[journey.touchpoint_index("chatbot").ok_or("missing")?.index()];
 /// assert_eq!((chatbot.metrics.interactions, chatbot.metrics.customers), (2, 2));
 /// assert_eq!(chatbot.metrics.escalation.map(|r| r.value), Some(0.5));
@@ -363,6 +356,7 @@ pub struct JourneyMismatch {
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tallies {
+    fingerprint: Fingerprint,
     scales: Scales,
     options: MetricsOptions,
     personas: usize,
@@ -384,6 +378,24 @@ pub struct Tallies {
     /// Seconds from each customer's first interaction to their first goal, or to their last
     /// interaction when they have not reached a goal (censored).
     time_to_convert: TimeToEvent,
+    /// Scratch space of the pass, not part of the state.
+    #[serde(skip)]
+    scratch: Scratch,
+}
+
+/// What a pass keeps from customer to customer; equal whatever it holds.
+#[derive(Debug, Clone, Default)]
+struct Scratch {
+    /// For each group, the mark of the last customer counted in it.
+    last_seen: GroupCustomers,
+    mark: u64,
+    reached: Vec<bool>,
+}
+
+impl PartialEq for Scratch {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// Distinct customers in each group of each table.
@@ -430,33 +442,45 @@ struct Members {
     persona_stage: Vec<Vec<usize>>,
 }
 
-/// One need of one customer, while its contacts are walked in time order.
-#[derive(Debug, Clone, Copy)]
-struct Case {
-    need: u32,
-    first_cell: usize,
-    first_ms: i64,
-    first_flagged_resolved: bool,
-    first_repeated: bool,
-    last_cell: usize,
-    last_is_first: bool,
-    last_ms: i64,
-    resolved_end_ms: Option<i64>,
-}
-
-/// Tallies that cannot merge: they were made for journeys or scales that differ.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("tallies of different journeys or scales cannot merge")]
-pub struct ShapeMismatch;
-
 impl Tallies {
+    /// An empty partial state for `journey`, scores on `scales` (the log's
+    /// [`InteractionLog::scales`]).
+    ///
+    /// # Complexity
+    ///
+    /// O(T·P) for the T touchpoints and P personas.
+    pub fn new(journey: &Journey, scales: Scales, options: MetricsOptions) -> Tallies {
+        let layout = Layout::of(journey);
+        let (t, s, p) = (
+            journey.touchpoints().len(),
+            journey.stages().len(),
+            journey.personas().len() + 1,
+        );
+        let channels = layout.channels.len();
+        Tallies {
+            fingerprint: journey.fingerprint(),
+            scales,
+            options,
+            personas: p,
+            touchpoints: t,
+            stages: s,
+            channels,
+            cells: vec![Tally::default(); p * t],
+            customers: GroupCustomers::new(t, s, channels, p),
+            journeys: 0,
+            reached: vec![0; s],
+            reached_after_previous: vec![0; s],
+            time_to_convert: TimeToEvent::default(),
+            scratch: Scratch::default(),
+        }
+    }
+
     /// Tallies the interactions of the customers in `customers` (by index; the range is clipped
-    /// to the log).
+    /// to the log), on this thread.
     ///
     /// # Errors
     ///
-    /// [`JourneyMismatch`] when the log was built for a journey with another number of
-    /// touchpoints.
+    /// [`SelectionError::Journey`] when the log was built for another journey.
     ///
     /// # Complexity
     ///
@@ -466,153 +490,87 @@ impl Tallies {
         log: &InteractionLog,
         customers: Range<usize>,
         options: MetricsOptions,
-    ) -> Result<Tallies, JourneyMismatch> {
-        if log.touchpoint_count() != journey.touchpoints().len() {
-            return Err(JourneyMismatch {
-                log: log.touchpoint_count(),
-                journey: journey.touchpoints().len(),
-            });
+    ) -> Result<Tallies, SelectionError> {
+        let observation = Observation::new(journey, log)?;
+        observation.accumulate_range(
+            &Selection::all(),
+            customers,
+            Tallies::new(journey, log.scales(), options),
+        )
+    }
+
+    fn add_path(&mut self, path: &CustomerPath<'_>) {
+        let (t, s, p) = (self.touchpoints, self.stages, self.personas);
+        let layout = path.layout;
+        let (stage_of, channel_of) = (&layout.stage_of, &layout.channel_of);
+        let scales = self.scales;
+        let persona = path.persona().map_or(p - 1, |x| x.index().min(p - 1));
+        let scratch = &mut self.scratch;
+        if scratch.reached.len() != s {
+            scratch.last_seen = GroupCustomers::new(t, s, self.channels, p);
+            scratch.reached = vec![false; s];
         }
-        let scales = log.scales();
-        let Layout {
-            channels,
-            channel_of,
-            stage_of,
-            ..
-        } = Layout::of(journey);
-        let is_goal: Vec<bool> = journey.touchpoints().iter().map(|t| t.is_goal).collect();
-        let (t, s, p) = (
-            journey.touchpoints().len(),
-            journey.stages().len(),
-            journey.personas().len() + 1,
-        );
-        let mut tallies = Tallies {
-            scales,
-            options,
-            personas: p,
-            touchpoints: t,
-            stages: s,
-            channels: channels.len(),
-            cells: vec![Tally::default(); p * t],
-            customers: GroupCustomers::new(t, s, channels.len(), p),
-            journeys: 0,
-            reached: vec![0; s],
-            reached_after_previous: vec![0; s],
-            time_to_convert: TimeToEvent::default(),
+        // A group counts a customer the first time it sees them in this pass.
+        scratch.mark += 1;
+        let mark = scratch.mark;
+        scratch.reached.iter_mut().for_each(|r| *r = false);
+        for (i, record) in path.interactions().enumerate() {
+            let touchpoint = record.touchpoint().index();
+            let stage = stage_of[touchpoint];
+            let cell = persona * t + touchpoint;
+            self.cells[cell].add(&record, &scales);
+            let group = [
+                touchpoint,
+                stage,
+                channel_of[touchpoint],
+                persona,
+                cell,
+                persona * s + stage,
+            ];
+            for ((seen, count), g) in scratch
+                .last_seen
+                .tables_mut()
+                .into_iter()
+                .zip(self.customers.tables_mut())
+                .zip(group)
+            {
+                if seen[g] != mark {
+                    seen[g] = mark;
+                    count[g] += 1;
+                }
+            }
+            scratch.reached[stage] = true;
+            if record.need_id().is_some() {
+                self.cells[cell].need_contacts += 1;
+                self.cells[cell].repeat_contacts += u64::from(path.followed_up(i));
+            }
+        }
+        for case in path.needs() {
+            let cell = persona * t + path.touchpoint(case.first).index();
+            let tally = &mut self.cells[cell];
+            tally.cases += 1;
+            tally.first_contact_resolved += u64::from(case.resolved_at_first);
+            match case.resolution_ms {
+                Some(ms) => tally.ttr.push_millis(ms),
+                None => tally.unresolved_cases += 1,
+            }
+        }
+        self.journeys += 1;
+        for stage in 0..s {
+            if scratch.reached[stage] {
+                self.reached[stage] += 1;
+                if stage > 0 && scratch.reached[stage - 1] {
+                    self.reached_after_previous[stage] += 1;
+                }
+            }
+        }
+        let first = path.timestamp_ms(0);
+        let (end, converted) = match path.first_goal() {
+            Some(goal) => (path.timestamp_ms(goal), true),
+            None => (path.timestamp_ms(path.len() - 1), false),
         };
-        // For each group, the last customer (+1) counted in it: records come customer by
-        // customer, so a group counts a customer the first time it sees them.
-        let mut last_seen = GroupCustomers::new(t, s, channels.len(), p);
-        let window_ms =
-            i64::try_from(options.repeat_window_seconds.saturating_mul(1000)).unwrap_or(i64::MAX);
-        let mut cases: Vec<Case> = Vec::new();
-        let mut reached = vec![false; s];
-        let end = customers.end.min(log.customers().len());
-        for c in customers.start.min(end)..end {
-            let customer = CustomerIndex::from_u32(c as u32);
-            let mark = c as u64 + 1;
-            let persona = log.persona_of(customer).map_or(p - 1, |p| p.index());
-            cases.clear();
-            reached.iter_mut().for_each(|r| *r = false);
-            let (mut first_ms, mut last_ms, mut goal_ms) = (None, 0_i64, None);
-            for record in log.customer_interactions(customer) {
-                let touchpoint = record.touchpoint().index();
-                let stage = stage_of[touchpoint];
-                let cell = persona * t + touchpoint;
-                tallies.cells[cell].add(&record, &scales);
-                let group = [
-                    touchpoint,
-                    stage,
-                    channel_of[touchpoint],
-                    persona,
-                    cell,
-                    persona * s + stage,
-                ];
-                for ((seen, count), g) in last_seen
-                    .tables_mut()
-                    .into_iter()
-                    .zip(tallies.customers.tables_mut())
-                    .zip(group)
-                {
-                    if seen[g] != mark {
-                        seen[g] = mark;
-                        count[g] += 1;
-                    }
-                }
-                let now = record.timestamp_ms();
-                first_ms.get_or_insert(now);
-                last_ms = now;
-                reached[stage] = true;
-                if goal_ms.is_none() && is_goal[touchpoint] {
-                    goal_ms = Some(now);
-                }
-                let Some(need) = record.need_id() else {
-                    continue;
-                };
-                tallies.cells[cell].need_contacts += 1;
-                let resolved_end = (record.resolved() == Some(true)).then(|| {
-                    now.saturating_add(record.handling().map_or(0, |d| d.as_millis() as i64))
-                });
-                match cases.iter_mut().find(|case| case.need == need) {
-                    None => cases.push(Case {
-                        need,
-                        first_cell: cell,
-                        first_ms: now,
-                        first_flagged_resolved: record.resolved() == Some(true),
-                        first_repeated: false,
-                        last_cell: cell,
-                        last_is_first: true,
-                        last_ms: now,
-                        resolved_end_ms: resolved_end,
-                    }),
-                    Some(case) => {
-                        if now.saturating_sub(case.last_ms) <= window_ms {
-                            tallies.cells[case.last_cell].repeat_contacts += 1;
-                            if case.last_is_first {
-                                case.first_repeated = true;
-                            }
-                        }
-                        case.last_cell = cell;
-                        case.last_is_first = false;
-                        case.last_ms = now;
-                        if case.resolved_end_ms.is_none() {
-                            case.resolved_end_ms = resolved_end;
-                        }
-                    }
-                }
-            }
-            for case in &cases {
-                let resolved_first = match options.fcr {
-                    FcrRule::NoRepeatContact => !case.first_repeated,
-                    FcrRule::ResolvedFlag => case.first_flagged_resolved,
-                };
-                let tally = &mut tallies.cells[case.first_cell];
-                tally.cases += 1;
-                tally.first_contact_resolved += u64::from(resolved_first);
-                match case.resolved_end_ms {
-                    Some(end) => tally
-                        .ttr
-                        .push_millis(end.saturating_sub(case.first_ms).max(0) as u64),
-                    None => tally.unresolved_cases += 1,
-                }
-            }
-            if let Some(first) = first_ms {
-                tallies.journeys += 1;
-                for stage in 0..s {
-                    if reached[stage] {
-                        tallies.reached[stage] += 1;
-                        if stage > 0 && reached[stage - 1] {
-                            tallies.reached_after_previous[stage] += 1;
-                        }
-                    }
-                }
-                let (end, converted) = goal_ms.map_or((last_ms, false), |goal| (goal, true));
-                tallies
-                    .time_to_convert
-                    .push(end.saturating_sub(first) as f64 / 1000.0, converted);
-            }
-        }
-        Ok(tallies)
+        self.time_to_convert
+            .push(end.saturating_sub(first) as f64 / 1000.0, converted);
     }
 
     /// Adds the tallies of other customers of the same log.
@@ -621,7 +579,8 @@ impl Tallies {
     ///
     /// [`ShapeMismatch`] when `other` was made for another journey or other scales.
     pub fn merge(&mut self, other: Tallies) -> Result<(), ShapeMismatch> {
-        let same_shape = self.scales == other.scales
+        let same_shape = self.fingerprint == other.fingerprint
+            && self.scales == other.scales
             && self.options == other.options
             && (self.personas, self.touchpoints, self.stages, self.channels)
                 == (
@@ -665,7 +624,14 @@ impl Tallies {
     /// The metrics of every group. Groups are listed even when empty (their metrics are then
     /// absent), in journey order; persona tables list customers without a persona last, as
     /// persona `None`.
-    pub fn metrics(self, journey: &Journey) -> MetricsReport {
+    ///
+    /// # Errors
+    ///
+    /// [`ShapeMismatch`] when `journey` is not the journey the tallies were made for.
+    pub fn metrics(self, journey: &Journey) -> Result<MetricsReport, ShapeMismatch> {
+        if journey.fingerprint() != self.fingerprint {
+            return Err(ShapeMismatch);
+        }
         let Layout {
             channels,
             channel_of,
@@ -784,7 +750,7 @@ impl Tallies {
             })
             .collect();
 
-        MetricsReport {
+        Ok(MetricsReport {
             options: self.options,
             journey: JourneyMetrics {
                 customers: self.journeys,
@@ -848,7 +814,27 @@ impl Tallies {
                     metrics,
                 })
                 .collect(),
-        }
+        })
+    }
+}
+
+impl Accumulate for Tallies {
+    type Output = MetricsReport;
+
+    fn add_customer(&mut self, path: &CustomerPath<'_>) {
+        self.add_path(path);
+    }
+
+    fn merge(&mut self, other: Self) -> Result<(), ShapeMismatch> {
+        Tallies::merge(self, other)
+    }
+
+    fn finish(self, journey: &Journey) -> Result<MetricsReport, ShapeMismatch> {
+        self.metrics(journey)
+    }
+
+    fn case_rules(&self) -> MetricsOptions {
+        self.options
     }
 }
 
@@ -973,11 +959,14 @@ pub struct MetricsReport {
 }
 
 impl MetricsReport {
-    /// Every metric of `log` in one pass; `MetricsOptions::default()` for the usual settings.
+    /// Every metric of the selected customers of `log`, on every core;
+    /// `MetricsOptions::default()` for the usual settings. The same as
+    /// [`Observation::metrics`].
     ///
     /// # Errors
     ///
-    /// [`JourneyMismatch`] when the log was built for another journey.
+    /// [`SelectionError`] when the log was built for another journey or the selection does
+    /// not fit the journey.
     ///
     /// # Complexity
     ///
@@ -986,11 +975,29 @@ impl MetricsReport {
     pub fn compute(
         journey: &Journey,
         log: &InteractionLog,
+        selection: &Selection,
         options: MetricsOptions,
-    ) -> Result<MetricsReport, JourneyMismatch> {
-        Ok(
-            Tallies::of_customers(journey, log, 0..log.customers().len(), options)?
-                .metrics(journey),
-        )
+    ) -> Result<MetricsReport, SelectionError> {
+        Observation::new(journey, log)?.metrics(selection, options)
+    }
+}
+
+impl Observation<'_> {
+    /// Every metric of the selected customers: see [`MetricsReport`].
+    ///
+    /// # Errors
+    ///
+    /// [`SelectionError`] when the selection does not fit the journey.
+    ///
+    /// # Complexity
+    ///
+    /// O(n log n) for n selected interactions, plus O(T·P) for T touchpoints and P personas.
+    pub fn metrics(
+        &self,
+        selection: &Selection,
+        options: MetricsOptions,
+    ) -> Result<MetricsReport, SelectionError> {
+        let (journey, scales) = (self.journey(), self.log().scales());
+        self.run(selection, || Tallies::new(journey, scales, options))
     }
 }

@@ -1,37 +1,49 @@
-//! Analyses: what a journey and its interaction log say together. Each analysis reads the
-//! model and the log and returns a plain report value; partial results merge.
+//! Analyses: what a journey and its interaction log say together.
+//!
+//! Every analysis starts from an [`Observation`]: a journey paired with a log built for it
+//! (checked once, by [`Fingerprint`](crate::Fingerprint)). A [`Selection`] picks the customers
+//! and interactions to look at; the same selection serves every analysis. Each customer's
+//! selected path is walked once ([`CustomerPath`], where the case logic of needs lives) and
+//! added to the analysis' partial state ([`Accumulate`]): a plain serde value that merges
+//! exactly with the partial state of other customers, so a pass can run on every core, or on
+//! partitions in another engine, and give the same result as one pass.
+//!
+//! | analysis | partial state | result | convenience on [`Journey`](crate::Journey) |
+//! |---|---|---|---|
+//! | [`metrics`] | [`Tallies`] | [`MetricsReport`] | [`MetricsReport::compute`] |
+//! | [`friction`] | [`FrictionCounts`] | [`FrictionReport`] | [`DetectFriction`] |
+//! | [`paths`] | [`FollowsCounts`], [`VariantCounts`], [`DropOffCounts`] | [`DirectlyFollowsGraph`], [`Variants`], [`DropOffPaths`] | [`ObservePaths`] |
+//! | [`conformance`] | [`ConformanceCounts`] | [`ConformanceReport`] | [`CheckConformance`] |
+//! | [`attribution`] | [`ChainCounts`] | [`MarkovChain`], [`AttributionReport`], [`ShapleyReport`] | [`Attribute`] |
+//! | [`whatif`] | — | [`Prediction`], [`JourneyDiff`] | [`MarkovChain::predict`] |
 
-mod attribution;
-pub(crate) mod conformance;
-mod friction;
-pub(crate) mod layout;
-mod metrics;
-pub(crate) mod paths;
-mod whatif;
+pub mod attribution;
+pub mod conformance;
+pub mod friction;
+mod layout;
+pub mod metrics;
+mod observation;
+pub mod paths;
+mod selection;
+mod table;
+mod walk;
+pub mod whatif;
 
 pub use attribution::{
-    Attribute, AttributionError, AttributionReport, ChannelValue, EntryConversion, ExpectedSteps,
-    MAX_EXACT_CHANNELS, MarkovChain, PersonaConversion, RemovalEffect, ShapleyMethod,
-    ShapleyOptions, ShapleyReport,
+    Attribute, AttributionError, AttributionReport, ChainCounts, MarkovChain, ShapleyOptions,
+    ShapleyReport,
 };
-pub use conformance::{
-    CheckConformance, ConformanceReport, CustomerConformance, FitnessSpread, OffMapKind,
-    OffMapMove, Rework, SkippedStage, StageMoves,
-};
+pub use conformance::{CheckConformance, ConformanceCounts, ConformanceReport, OffMapKind};
 pub use friction::{
-    Axis, ConfigError, DetectFriction, Evidence, FrictionConfig, FrictionError, FrictionKind,
-    FrictionPoint, FrictionReport, Location, Unit,
+    DetectFriction, FrictionConfig, FrictionCounts, FrictionError, FrictionKind, FrictionPoint,
+    FrictionReport,
 };
-pub use metrics::{
-    EmotionPoint, FcrRule, FunnelStep, GroupMetrics, JourneyMetrics, JourneyMismatch, Keyed,
-    MetricsOptions, MetricsReport, Nps, PersonaCurve, ScoreMetric, SentimentMean, ShapeMismatch,
-    Tallies, Tally, TimeToConvert,
-};
+pub use metrics::{FcrRule, MetricsOptions, MetricsReport, Tallies};
+pub use observation::{Accumulate, JourneyMismatch, Observation, ShapeMismatch};
 pub use paths::{
-    Departure, DirectlyFollowsGraph, DropOffPaths, Endpoint, FollowsEdge, LastTouchpoint, NextStep,
-    ObservePaths, PathCount, PathError, PathFilter, TimeRange, TimeRangeMode, Variant, VariantTail,
+    DirectlyFollowsGraph, DropOffCounts, DropOffPaths, FollowsCounts, ObservePaths, VariantCounts,
     Variants,
 };
-pub use whatif::{
-    Change, DiffScenario, FlowRef, JourneyDiff, Prediction, TouchpointChange, WhatIfError,
-};
+pub use selection::{Selection, SelectionError, TimeRange, TimeRangeMode};
+pub use walk::{CustomerPath, NeedCase, Step};
+pub use whatif::{Change, JourneyDiff, Prediction, WhatIfError};

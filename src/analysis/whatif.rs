@@ -156,14 +156,14 @@ impl MarkovChain {
     ///
     /// ```
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// use journey_map::analysis::{Attribute, Change, PathFilter};
+    /// use journey_map::analysis::{Attribute, Change, Selection};
     /// use journey_map::{IngestOptions, Journey, LogBuilder};
     ///
     /// let journey = Journey::load("examples/data/retail_bank.ron")?;
     /// let mut builder = LogBuilder::new(&journey, IngestOptions::default());
     /// builder.read_csv_path("examples/data/retail_bank.interactions.csv")?;
     /// let (log, _) = builder.finish();
-    /// let chain = journey.markov_chain(&log, &PathFilter::default())?;
+    /// let chain = journey.markov_chain(&log, &Selection::all())?;
     ///
     /// let better = chain.predict(&journey, &[Change::LowerDropOff {
     ///     touchpoint: "verification-callback".into(),

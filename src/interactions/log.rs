@@ -12,7 +12,7 @@ use super::record::{CustomerId, Interaction, Outcome};
 use super::scores::Scales;
 use crate::model::ids::dense_index;
 use crate::model::{FastMap, fast_map};
-use crate::{ItemKind, Journey, PersonaIndex, TouchpointIndex, UnknownIdError};
+use crate::{Fingerprint, ItemKind, Journey, PersonaIndex, TouchpointIndex, UnknownIdError};
 
 dense_index!(
     /// The position of a customer in an [`InteractionLog`], dense from zero in order of first
@@ -541,6 +541,7 @@ impl<'j> LogBuilder<'j> {
             tags: self.tags,
             scales: self.options.scales,
             touchpoint_count: self.journey.touchpoints().len(),
+            fingerprint: self.journey.fingerprint(),
         };
         (log, self.report)
     }
@@ -631,6 +632,7 @@ pub struct InteractionLog {
     tags: Vec<String>,
     scales: Scales,
     touchpoint_count: usize,
+    fingerprint: Fingerprint,
 }
 
 impl InteractionLog {
@@ -670,6 +672,12 @@ impl InteractionLog {
     /// How many touchpoints the journey the log was built for has.
     pub fn touchpoint_count(&self) -> usize {
         self.touchpoint_count
+    }
+
+    /// The [`Fingerprint`] of the journey the log was built for: analyses check it against
+    /// the journey they are given.
+    pub fn fingerprint(&self) -> Fingerprint {
+        self.fingerprint
     }
 
     /// Every interaction, customer by customer, each customer's in time order.
@@ -718,6 +726,10 @@ pub struct InteractionRef<'a> {
 }
 
 impl<'a> InteractionRef<'a> {
+    pub(crate) fn new(log: &'a InteractionLog, record: &'a Stored) -> Self {
+        Self { log, record }
+    }
+
     /// The customer.
     pub fn customer(&self) -> CustomerIndex {
         CustomerIndex::from_u32(self.record.customer)
@@ -789,7 +801,7 @@ impl<'a> InteractionRef<'a> {
     }
 
     /// Milliseconds since the Unix epoch, for arithmetic on hot paths.
-    pub(crate) fn timestamp_ms(&self) -> i64 {
+    pub fn timestamp_ms(&self) -> i64 {
         self.record.timestamp_ms
     }
 

@@ -87,6 +87,90 @@ pub struct Journey {
     pub(crate) flows_out: FlowAdjacency,
     /// The flows by the touchpoint they enter, for fast traversals.
     pub(crate) flows_in: FlowAdjacency,
+    /// A hash of the ids, computed once.
+    fingerprint: Fingerprint,
+}
+
+/// A fingerprint of a journey's ids: its personas, stages and touchpoints in order, and the
+/// stage of each touchpoint. Two journeys with the same fingerprint index their personas,
+/// stages and touchpoints the same way, so a log or a partial analysis made for one can be
+/// read with the other.
+///
+/// The value is a 64-bit FNV-1a hash, the same on every platform and in every run, so partial
+/// results computed on one machine can be checked on another. It is not a cryptographic hash.
+///
+/// # Example
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use journey_map::Journey;
+///
+/// let bank = Journey::load("examples/data/retail_bank.ron")?;
+/// let broadband = Journey::load("examples/data/broadband.ron")?;
+/// assert_eq!(bank.fingerprint(), Journey::load("examples/data/retail_bank.ron")?.fingerprint());
+/// assert_ne!(bank.fingerprint(), broadband.fingerprint());
+/// assert_eq!(bank.fingerprint().to_string().len(), 16);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Fingerprint(u64);
+
+impl Fingerprint {
+    /// The hash as a number.
+    pub fn as_u64(self) -> u64 {
+        self.0
+    }
+
+    /// A fingerprint from its number, as [`Fingerprint::as_u64`] gives it.
+    pub fn from_u64(value: u64) -> Self {
+        Self(value)
+    }
+
+    fn of(parts: &Parts, touchpoint_stage: &[StageIndex]) -> Self {
+        const PRIME: u64 = 0x0000_0100_0000_01b3;
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut eat = |bytes: &[u8]| {
+            for &b in bytes {
+                hash ^= u64::from(b);
+                hash = hash.wrapping_mul(PRIME);
+            }
+        };
+        // A kind tag before each list and a length before each id keep the encoding unique.
+        for (tag, ids) in [
+            (
+                b'p',
+                parts
+                    .personas
+                    .iter()
+                    .map(|p| p.id.as_str())
+                    .collect::<Vec<_>>(),
+            ),
+            (b's', parts.stages.iter().map(|s| s.id.as_str()).collect()),
+            (
+                b't',
+                parts.touchpoints.iter().map(|t| t.id.as_str()).collect(),
+            ),
+        ] {
+            eat(&[tag]);
+            eat(&(ids.len() as u64).to_le_bytes());
+            for id in ids {
+                eat(&(id.len() as u64).to_le_bytes());
+                eat(id.as_bytes());
+            }
+        }
+        for stage in touchpoint_stage {
+            eat(&stage.as_u32().to_le_bytes());
+        }
+        Self(hash)
+    }
+}
+
+impl fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
 }
 
 impl Journey {
@@ -150,7 +234,9 @@ impl Journey {
         let flows_out = FlowAdjacency::new(touchpoints.len(), &flow_ends, Way::Forward);
         let flows_in = FlowAdjacency::new(touchpoints.len(), &flow_ends, Way::Backward);
 
+        let fingerprint = Fingerprint::of(&parts, &touchpoint_stage);
         Self {
+            fingerprint,
             parts,
             flows_out,
             flows_in,
@@ -163,6 +249,12 @@ impl Journey {
             stage_nodes,
             touchpoint_nodes,
         }
+    }
+
+    /// The fingerprint of this journey's ids, which logs and partial analyses carry to check
+    /// that they are read with the journey they were made for.
+    pub fn fingerprint(&self) -> Fingerprint {
+        self.fingerprint
     }
 
     /// A builder holding a copy of this journey's parts, to change and build again.

@@ -28,7 +28,7 @@ pub use flow::Flow;
 pub use ids::{
     FlowIndex, PersonaId, PersonaIndex, StageId, StageIndex, TouchpointId, TouchpointIndex,
 };
-pub use journey::Journey;
+pub use journey::{Fingerprint, Journey};
 pub use persona::Persona;
 pub use queries::{GoalPaths, PathLimits};
 pub use stage::Stage;

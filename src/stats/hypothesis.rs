@@ -124,50 +124,90 @@ pub fn binomial_greater(x: u64, n: u64, theta: f64) -> f64 {
 
 /// The count, mean and variance of a sample, accumulated from sums so that groups add and
 /// subtract exactly enough for tests against "everything else".
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+///
+/// The sums are kept in fixed point (values and squares to 2^-32), so adding, merging and
+/// subtracting are exact and do not depend on order: a sample split into parts and merged
+/// has the same moments as one pass. Only finite values are kept.
+///
+/// # Example
+///
+/// ```
+/// use journey_map::stats::Moments;
+///
+/// let (mut all, mut first, mut second) = (Moments::default(), Moments::default(), Moments::default());
+/// for (i, v) in [0.1, 2.5, 3.25, 7.0].into_iter().enumerate() {
+///     all.push(v);
+///     if i < 2 { first.push(v); } else { second.push(v); }
+/// }
+/// first.merge(&second);
+/// assert_eq!(first, all);
+/// assert_eq!(all.count(), 4);
+/// assert!((all.mean().unwrap_or(0.0) - 3.2125).abs() < 1e-9);
+/// assert_eq!(all.without(&second).count(), 2);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Moments {
-    /// Observations.
-    pub count: u64,
-    /// Their sum.
-    pub sum: f64,
-    /// The sum of their squares.
-    pub sum_squares: f64,
+    count: u64,
+    sum: i128,
+    sum_squares: i128,
 }
 
+const MOMENT_SCALE: f64 = 4_294_967_296.0;
+
 impl Moments {
-    /// Adds one observation.
-    pub fn push(&mut self, value: f64) {
-        self.count += 1;
-        self.sum += value;
-        self.sum_squares += value * value;
+    /// Adds one observation; only finite values are kept. Returns whether it was.
+    pub fn push(&mut self, value: f64) -> bool {
+        let finite = value.is_finite();
+        if finite {
+            self.count += 1;
+            self.sum = self
+                .sum
+                .saturating_add((value * MOMENT_SCALE).round() as i128);
+            self.sum_squares = self
+                .sum_squares
+                .saturating_add((value * value * MOMENT_SCALE).round() as i128);
+        }
+        finite
     }
 
     /// Adds the observations of `other`.
     pub fn merge(&mut self, other: &Moments) {
         self.count += other.count;
-        self.sum += other.sum;
-        self.sum_squares += other.sum_squares;
+        self.sum = self.sum.saturating_add(other.sum);
+        self.sum_squares = self.sum_squares.saturating_add(other.sum_squares);
     }
 
     /// The observations of `self` that are not in `part` (a subset of them).
     pub fn without(&self, part: &Moments) -> Moments {
         Moments {
             count: self.count.saturating_sub(part.count),
-            sum: self.sum - part.sum,
-            sum_squares: self.sum_squares - part.sum_squares,
+            sum: self.sum.saturating_sub(part.sum),
+            sum_squares: self.sum_squares.saturating_sub(part.sum_squares),
         }
+    }
+
+    /// How many observations.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// The sum of the observations.
+    pub fn sum(&self) -> f64 {
+        self.sum as f64 / MOMENT_SCALE
     }
 
     /// The mean; `None` without observations.
     pub fn mean(&self) -> Option<f64> {
-        (self.count > 0).then(|| self.sum / self.count as f64)
+        (self.count > 0).then(|| self.sum() / self.count as f64)
     }
 
     /// The sample variance (n - 1 in the denominator); `None` below two observations.
     pub fn variance(&self) -> Option<f64> {
         let n = self.count as f64;
-        (self.count > 1)
-            .then(|| ((self.sum_squares - self.sum * self.sum / n) / (n - 1.0)).max(0.0))
+        (self.count > 1).then(|| {
+            let (sum, squares) = (self.sum(), self.sum_squares as f64 / MOMENT_SCALE);
+            ((squares - sum * sum / n) / (n - 1.0)).max(0.0)
+        })
     }
 
     /// The 95% t interval of the mean; `None` below two observations.

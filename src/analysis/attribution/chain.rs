@@ -5,8 +5,11 @@ use serde::{Deserialize, Serialize};
 
 use super::AttributionError;
 use super::solver::{Factors, Singular};
-use crate::analysis::paths::filter::Selection;
-use crate::{Journey, TouchpointId, TouchpointIndex};
+use crate::analysis::layout::Layout;
+use crate::analysis::paths::add_counts;
+use crate::analysis::table::Table;
+use crate::analysis::{Accumulate, CustomerPath, ShapeMismatch};
+use crate::{Fingerprint, Journey, TouchpointId, TouchpointIndex};
 
 const NONE: u32 = u32::MAX;
 
@@ -116,87 +119,6 @@ pub struct ExpectedSteps {
 }
 
 impl MarkovChain {
-    /// Counts the transitions of the selected paths. Complexity: O(n) for n interactions.
-    pub(crate) fn build(selection: &Selection<'_>) -> Self {
-        let layout = &selection.layout;
-        let t = layout.is_goal.len();
-        // Count on journey touchpoints first, then keep the visited ones as states.
-        let mut start = vec![0_u64; t];
-        let mut moves: crate::model::FastMap<u64, u64> = crate::model::fast_map(t * 4);
-        let mut conversion = vec![0_u64; t];
-        let mut drop_out = vec![0_u64; t];
-        let mut visited = vec![false; t];
-        let (mut customers, mut conversions) = (0_u64, 0_u64);
-        for c in 0..selection.customer_count() {
-            let Some((path, _)) = selection.path(c) else {
-                continue;
-            };
-            customers += 1;
-            let first = path[0].touchpoint;
-            start[first as usize] += 1;
-            let mut previous = NONE;
-            let mut converted = false;
-            for record in path {
-                let here = record.touchpoint;
-                visited[here as usize] = true;
-                if previous != NONE {
-                    *moves
-                        .entry((u64::from(previous) << 32) | u64::from(here))
-                        .or_default() += 1;
-                }
-                if layout.is_goal[here as usize] {
-                    conversion[here as usize] += 1;
-                    converted = true;
-                    break;
-                }
-                previous = here;
-            }
-            if converted {
-                conversions += 1;
-            } else {
-                drop_out[previous as usize] += 1;
-            }
-        }
-        let touchpoints: Vec<u32> = (0..t as u32).filter(|&i| visited[i as usize]).collect();
-        let mut state_of = vec![NONE; t];
-        for (s, &tp) in touchpoints.iter().enumerate() {
-            state_of[tp as usize] = s as u32;
-        }
-        let mut rows: Vec<Row> = touchpoints
-            .iter()
-            .map(|&tp| Row {
-                to: Vec::new(),
-                conversion: conversion[tp as usize],
-                drop_out: drop_out[tp as usize],
-            })
-            .collect();
-        for (key, n) in moves {
-            let (from, to) = ((key >> 32) as usize, (key & 0xffff_ffff) as usize);
-            rows[state_of[from] as usize].to.push((state_of[to], n));
-        }
-        for row in &mut rows {
-            row.to.sort_unstable();
-        }
-        let journey = layout.journey;
-        MarkovChain {
-            ids: touchpoints
-                .iter()
-                .map(|&tp| journey.touchpoints()[tp as usize].id.clone())
-                .collect(),
-            start: touchpoints.iter().map(|&tp| start[tp as usize]).collect(),
-            channel_of: touchpoints
-                .iter()
-                .map(|&tp| layout.channel_of[tp as usize])
-                .collect(),
-            channels: layout.channels.iter().map(|c| (*c).clone()).collect(),
-            touchpoints,
-            state_of,
-            rows,
-            customers,
-            conversions,
-        }
-    }
-
     /// Customers in the chain.
     pub fn customers(&self) -> u64 {
         self.customers
@@ -448,12 +370,128 @@ impl Probabilities {
     }
 }
 
-/// The chain of a journey's log under a filter.
-pub(crate) fn chain_of(
-    journey: &Journey,
-    log: &crate::InteractionLog,
-    filter: &crate::analysis::PathFilter,
-) -> Result<MarkovChain, AttributionError> {
-    let selection = Selection::new(journey, log, filter)?;
-    Ok(MarkovChain::build(&selection))
+/// The partial state of a [`MarkovChain`]: the observed transitions of some customers,
+/// mergeable with those of others (see [`Accumulate`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChainCounts {
+    fingerprint: Fingerprint,
+    /// Customers starting at each touchpoint.
+    start: Vec<u64>,
+    /// Moves keyed by (from, to) touchpoint index.
+    moves: Table<(u32, u32), u64>,
+    conversion: Vec<u64>,
+    drop_out: Vec<u64>,
+    visited: Vec<bool>,
+    customers: u64,
+    conversions: u64,
+}
+
+impl ChainCounts {
+    /// An empty partial state for `journey`.
+    pub fn new(journey: &Journey) -> Self {
+        let t = journey.touchpoints().len();
+        Self {
+            fingerprint: journey.fingerprint(),
+            start: vec![0; t],
+            moves: Table::default(),
+            conversion: vec![0; t],
+            drop_out: vec![0; t],
+            visited: vec![false; t],
+            customers: 0,
+            conversions: 0,
+        }
+    }
+}
+
+impl Accumulate for ChainCounts {
+    type Output = MarkovChain;
+
+    /// Counts the customer's path up to their first goal.
+    fn add_customer(&mut self, path: &CustomerPath<'_>) {
+        self.customers += 1;
+        self.start[path.touchpoint(0).index()] += 1;
+        let end = path.first_goal().map_or(path.len(), |goal| goal + 1);
+        let mut previous = NONE;
+        for here in path.touchpoints().take(end) {
+            let here = here.as_u32();
+            self.visited[here as usize] = true;
+            if previous != NONE {
+                *self.moves.row(&(previous, here), || ((previous, here), 0)) += 1;
+            }
+            previous = here;
+        }
+        match path.first_goal() {
+            Some(_) => {
+                self.conversion[previous as usize] += 1;
+                self.conversions += 1;
+            }
+            None => self.drop_out[previous as usize] += 1,
+        }
+    }
+
+    fn merge(&mut self, other: Self) -> Result<(), ShapeMismatch> {
+        if self.fingerprint != other.fingerprint {
+            return Err(ShapeMismatch);
+        }
+        add_counts(&mut self.start, &other.start);
+        add_counts(&mut self.conversion, &other.conversion);
+        add_counts(&mut self.drop_out, &other.drop_out);
+        for (a, b) in self.visited.iter_mut().zip(&other.visited) {
+            *a |= b;
+        }
+        self.moves.merge(other.moves, |a, b| *a += b);
+        self.customers += other.customers;
+        self.conversions += other.conversions;
+        Ok(())
+    }
+
+    /// Keeps the visited touchpoints as states. Complexity: O(T + E log E) for T touchpoints
+    /// and E distinct moves.
+    fn finish(self, journey: &Journey) -> Result<MarkovChain, ShapeMismatch> {
+        if journey.fingerprint() != self.fingerprint {
+            return Err(ShapeMismatch);
+        }
+        let layout = Layout::of(journey);
+        let t = self.visited.len();
+        let touchpoints: Vec<u32> = (0..t as u32)
+            .filter(|&i| self.visited[i as usize])
+            .collect();
+        let mut state_of = vec![NONE; t];
+        for (s, &tp) in touchpoints.iter().enumerate() {
+            state_of[tp as usize] = s as u32;
+        }
+        let mut rows: Vec<Row> = touchpoints
+            .iter()
+            .map(|&tp| Row {
+                to: Vec::new(),
+                conversion: self.conversion[tp as usize],
+                drop_out: self.drop_out[tp as usize],
+            })
+            .collect();
+        for ((from, to), n) in self.moves.into_rows() {
+            rows[state_of[from as usize] as usize]
+                .to
+                .push((state_of[to as usize], n));
+        }
+        for row in &mut rows {
+            row.to.sort_unstable();
+        }
+        Ok(MarkovChain {
+            ids: touchpoints.iter().map(|&tp| layout.id(tp)).collect(),
+            start: touchpoints
+                .iter()
+                .map(|&tp| self.start[tp as usize])
+                .collect(),
+            channel_of: touchpoints
+                .iter()
+                .map(|&tp| layout.channel_of[tp as usize])
+                .collect(),
+            channels: layout.channels.iter().map(|c| (*c).clone()).collect(),
+            touchpoints,
+            state_of,
+            rows,
+            customers: self.customers,
+            conversions: self.conversions,
+        })
+    }
 }

@@ -22,23 +22,23 @@ mod chain;
 mod shapley;
 mod solver;
 
-pub use chain::{EntryConversion, ExpectedSteps, MarkovChain, RemovalEffect};
+pub use chain::{ChainCounts, EntryConversion, ExpectedSteps, MarkovChain, RemovalEffect};
 pub use shapley::{ChannelValue, MAX_EXACT_CHANNELS, ShapleyMethod, ShapleyOptions, ShapleyReport};
 
 pub(crate) use chain::Probabilities;
 
 use serde::{Deserialize, Serialize};
 
-use super::paths::{PathError, PathFilter};
+use super::{Observation, Selection, SelectionError};
 use crate::{InteractionLog, Journey, PersonaId};
 
 /// Why attribution could not be computed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum AttributionError {
-    /// The log or the filter does not fit the journey.
+    /// The log or the selection does not fit the journey.
     #[error("cannot select the paths")]
-    Path(#[from] PathError),
+    Selection(#[from] SelectionError),
     /// Some customers could never leave the chain: `I - Q` is singular.
     #[error("the chain traps customers in a loop with no way to convert or leave")]
     Trapped,
@@ -79,7 +79,7 @@ pub struct AttributionReport {
     pub conversions: u64,
     /// Conversion probability by the chain; absent without customers.
     pub conversion: Option<f64>,
-    /// Per persona, in journey order (only the filter's persona when it names one).
+    /// Per persona, in journey order (only the selection's persona when it names one).
     pub personas: Vec<PersonaConversion>,
     /// Per entry touchpoint (where paths start), most customers first.
     pub entries: Vec<EntryConversion>,
@@ -95,7 +95,7 @@ pub struct AttributionReport {
 ///
 /// ```
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// use journey_map::analysis::{Attribute, PathFilter, ShapleyOptions};
+/// use journey_map::analysis::{Attribute, Selection, ShapleyOptions};
 /// use journey_map::{IngestOptions, Journey, LogBuilder};
 ///
 /// let journey = Journey::load("examples/data/retail_bank.ron")?;
@@ -103,13 +103,13 @@ pub struct AttributionReport {
 /// builder.read_csv_path("examples/data/retail_bank.interactions.csv")?;
 /// let (log, _) = builder.finish();
 ///
-/// let report = journey.attribution(&log, &PathFilter::default())?;
+/// let report = journey.attribution(&log, &Selection::all())?;
 /// let observed = report.conversions as f64 / report.customers as f64;
 /// assert!((report.conversion.ok_or("no customers")? - observed).abs() < 1e-9);
 /// let top = &report.removal_effects[0];
 /// assert!(top.effect > 0.0 && top.effect <= 1.0);
 ///
-/// let shapley = journey.shapley_channels(&log, &PathFilter::default(), ShapleyOptions::default())?;
+/// let shapley = journey.shapley_channels(&log, &Selection::all(), ShapleyOptions::default())?;
 /// let sum: f64 = shapley.channels.iter().map(|c| c.conversions).sum();
 /// assert!((sum - report.conversions as f64).abs() < 1e-6);
 /// # Ok(())
@@ -121,12 +121,12 @@ pub trait Attribute {
     /// # Arguments
     ///
     /// * `log` — interactions built for this journey.
-    /// * `filter` — which customers and interactions to look at.
+    /// * `selection` — which customers and interactions to look at.
     ///
     /// # Errors
     ///
-    /// [`AttributionError::Path`] when the log belongs to another journey or the filter is
-    /// invalid.
+    /// [`AttributionError::Selection`] when the log belongs to another journey or the
+    /// selection does not fit it.
     ///
     /// # Complexity
     ///
@@ -134,7 +134,7 @@ pub trait Attribute {
     fn markov_chain(
         &self,
         log: &InteractionLog,
-        filter: &PathFilter,
+        selection: &Selection,
     ) -> Result<MarkovChain, AttributionError>;
 
     /// Conversion overall, per persona and per entry, removal effects and expected steps.
@@ -142,7 +142,7 @@ pub trait Attribute {
     /// # Arguments
     ///
     /// * `log` — interactions built for this journey.
-    /// * `filter` — which customers and interactions to look at.
+    /// * `selection` — which customers and interactions to look at.
     ///
     /// # Returns
     ///
@@ -160,7 +160,7 @@ pub trait Attribute {
     fn attribution(
         &self,
         log: &InteractionLog,
-        filter: &PathFilter,
+        selection: &Selection,
     ) -> Result<AttributionReport, AttributionError>;
 
     /// Shapley values of the channels.
@@ -168,7 +168,7 @@ pub trait Attribute {
     /// # Arguments
     ///
     /// * `log` — interactions built for this journey.
-    /// * `filter` — which customers and interactions to look at.
+    /// * `selection` — which customers and interactions to look at.
     /// * `options` — exact limit, sampled permutations and seed.
     ///
     /// # Returns
@@ -188,7 +188,7 @@ pub trait Attribute {
     fn shapley_channels(
         &self,
         log: &InteractionLog,
-        filter: &PathFilter,
+        selection: &Selection,
         options: ShapleyOptions,
     ) -> Result<ShapleyReport, AttributionError>;
 }
@@ -197,23 +197,65 @@ impl Attribute for Journey {
     fn markov_chain(
         &self,
         log: &InteractionLog,
-        filter: &PathFilter,
+        selection: &Selection,
     ) -> Result<MarkovChain, AttributionError> {
-        chain::chain_of(self, log, filter)
+        Ok(Observation::new(self, log)
+            .map_err(SelectionError::from)?
+            .markov_chain(selection)?)
     }
 
     fn attribution(
         &self,
         log: &InteractionLog,
-        filter: &PathFilter,
+        selection: &Selection,
     ) -> Result<AttributionReport, AttributionError> {
-        let chain = self.markov_chain(log, filter)?;
+        Observation::new(self, log)
+            .map_err(SelectionError::from)?
+            .attribution(selection)
+    }
+
+    fn shapley_channels(
+        &self,
+        log: &InteractionLog,
+        selection: &Selection,
+        options: ShapleyOptions,
+    ) -> Result<ShapleyReport, AttributionError> {
+        Observation::new(self, log)
+            .map_err(SelectionError::from)?
+            .shapley_channels(selection, options)
+    }
+}
+
+impl Observation<'_> {
+    /// The absorbing Markov chain of the selected paths: see [`Attribute::markov_chain`].
+    ///
+    /// # Errors
+    ///
+    /// [`SelectionError`] when the selection does not fit the journey.
+    pub fn markov_chain(&self, selection: &Selection) -> Result<MarkovChain, SelectionError> {
+        let journey = self.journey();
+        self.run(selection, || ChainCounts::new(journey))
+    }
+
+    /// Markov attribution of the selected customers: see [`Attribute::attribution`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Attribute::attribution`].
+    pub fn attribution(
+        &self,
+        selection: &Selection,
+    ) -> Result<AttributionReport, AttributionError> {
+        let chain = self.markov_chain(selection)?;
         let mut personas = Vec::new();
-        for persona in self.personas() {
-            if filter.persona.as_ref().is_some_and(|p| p != &persona.id) {
+        for persona in self.journey().personas() {
+            if selection
+                .current_persona()
+                .is_some_and(|p| p != &persona.id)
+            {
                 continue;
             }
-            let one = self.markov_chain(log, &filter.clone().persona(persona.id.clone()))?;
+            let one = self.markov_chain(&selection.clone().persona(persona.id.clone()))?;
             personas.push(PersonaConversion {
                 persona: persona.id.clone(),
                 customers: one.customers(),
@@ -235,13 +277,17 @@ impl Attribute for Journey {
         })
     }
 
-    fn shapley_channels(
+    /// Shapley values of the channels: see [`Attribute::shapley_channels`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Attribute::shapley_channels`].
+    pub fn shapley_channels(
         &self,
-        log: &InteractionLog,
-        filter: &PathFilter,
+        selection: &Selection,
         options: ShapleyOptions,
     ) -> Result<ShapleyReport, AttributionError> {
-        let chain = self.markov_chain(log, filter)?;
+        let chain = self.markov_chain(selection)?;
         shapley::shapley(&chain, options)
     }
 }

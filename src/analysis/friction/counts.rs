@@ -1,49 +1,65 @@
-//! The one pass over the log that friction detection needs: per persona and touchpoint, the
-//! customers who met each kind of friction, the survey answers, the cases and the times.
+//! The one pass that friction detection needs: per persona and touchpoint, the customers who
+//! met each kind of friction, the survey answers, the cases and the times, as a mergeable
+//! partial state.
 
-use crate::analysis::layout::Layout;
-use crate::analysis::{FcrRule, MetricsOptions};
+use serde::{Deserialize, Serialize};
+
+use super::config::{ConfigError, FrictionConfig};
+use super::report::FrictionKind;
+use crate::analysis::table::Table;
+use crate::analysis::{Accumulate, CustomerPath, MetricsOptions, ShapeMismatch};
 use crate::stats::Moments;
-use crate::{CustomerIndex, InteractionLog, Journey};
+use crate::{Fingerprint, Journey, Outcome, Scales};
 
-/// The statistical kinds, in the order of `FrictionKind::ALL`.
-pub(super) const KINDS: usize = 12;
-pub(super) const DROP_OFF: usize = 0;
-pub(super) const ABANDONMENT: usize = 1;
-pub(super) const FAILURE: usize = 2;
-pub(super) const ESCALATION: usize = 3;
-pub(super) const LOW_SATISFACTION: usize = 4;
-pub(super) const DETRACTORS: usize = 5;
-pub(super) const HIGH_EFFORT: usize = 6;
-pub(super) const LONG_WAIT: usize = 7;
-pub(super) const SLOW_RESOLUTION: usize = 8;
-pub(super) const REPEAT_CONTACT: usize = 9;
-pub(super) const LOOP: usize = 10;
-pub(super) const OFF_MAP: usize = 11;
-const VISITED: u16 = 1 << 13;
+/// How many kinds there are: the length of the per-kind counts.
+const KINDS: usize = FrictionKind::ALL.len();
+const _: () = assert!(KINDS <= 32, "a KindSet holds at most 32 kinds");
 
 /// Bins of the customer-level maximum of ln(1 + seconds), for times above a threshold that
 /// is only known after the pass.
 pub(super) const BINS: usize = 64;
 pub(super) const BIN_WIDTH: f64 = 0.25;
 
+/// A set of kinds, one bit per kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct KindSet(u32);
+
+impl KindSet {
+    fn insert(&mut self, kind: FrictionKind) {
+        self.0 |= 1 << kind as u32;
+    }
+
+    fn contains(self, kind: FrictionKind) -> bool {
+        self.0 & (1 << kind as u32) != 0
+    }
+}
+
+/// A bad share of survey answers: (answers, bad answers).
+pub(super) type Answers = [u64; 2];
+
 /// Counts of one persona at one touchpoint.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(super) struct Cell {
     /// Customers with an interaction here, and of those who reached a goal.
     pub visitors: u64,
     pub visitors_converted: u64,
-    /// Customers who met each kind here (times: see `highest`), and of those who converted.
+    /// Customers who met each kind here (indexed by kind; times: see `highest_*`), and of
+    /// those who converted.
     pub met: [u64; KINDS],
     pub met_converted: [u64; KINDS],
-    /// (answers, bad answers) for CSAT, NPS and CES.
-    pub answers: [[u64; 2]; 3],
+    pub csat: Answers,
+    pub nps: Answers,
+    pub ces: Answers,
     /// (needs first raised here, not resolved at the first contact).
     pub cases: [u64; 2],
-    /// ln(1 + seconds) of waits here and of resolution times of needs first raised here.
-    pub times: [Moments; 2],
-    /// Per time: customers by the bin of their highest time here, (not converted, converted).
-    pub highest: [[[u32; 2]; BINS]; 2],
+    /// ln(1 + seconds) of waits here.
+    pub wait: Moments,
+    /// ln(1 + seconds) of resolution times of needs first raised here.
+    pub resolution: Moments,
+    /// Customers by the bin of their highest wait here, (not converted, converted).
+    pub highest_wait: Vec<[u32; 2]>,
+    /// Customers by the bin of their highest resolution time here.
+    pub highest_resolution: Vec<[u32; 2]>,
 }
 
 impl Default for Cell {
@@ -53,10 +69,14 @@ impl Default for Cell {
             visitors_converted: 0,
             met: [0; KINDS],
             met_converted: [0; KINDS],
-            answers: [[0; 2]; 3],
+            csat: [0; 2],
+            nps: [0; 2],
+            ces: [0; 2],
             cases: [0; 2],
-            times: [Moments::default(); 2],
-            highest: [[[0; 2]; BINS]; 2],
+            wait: Moments::default(),
+            resolution: Moments::default(),
+            highest_wait: vec![[0; 2]; BINS],
+            highest_resolution: vec![[0; 2]; BINS],
         }
     }
 }
@@ -69,232 +89,281 @@ impl Cell {
             self.met[k] += other.met[k];
             self.met_converted[k] += other.met_converted[k];
         }
-        for (a, b) in self.answers.iter_mut().zip(&other.answers) {
+        for (a, b) in [
+            (&mut self.csat, &other.csat),
+            (&mut self.nps, &other.nps),
+            (&mut self.ces, &other.ces),
+            (&mut self.cases, &other.cases),
+        ] {
             a[0] += b[0];
             a[1] += b[1];
         }
-        self.cases[0] += other.cases[0];
-        self.cases[1] += other.cases[1];
-        for (a, b) in self.times.iter_mut().zip(&other.times) {
-            a.merge(b);
-        }
-        for (a, b) in self.highest.iter_mut().zip(&other.highest) {
-            for (x, y) in a.iter_mut().zip(b) {
+        self.wait.merge(&other.wait);
+        self.resolution.merge(&other.resolution);
+        for (mine, theirs) in [
+            (&mut self.highest_wait, &other.highest_wait),
+            (&mut self.highest_resolution, &other.highest_resolution),
+        ] {
+            for (x, y) in mine.iter_mut().zip(theirs) {
                 x[0] += y[0];
                 x[1] += y[1];
             }
         }
     }
-}
 
-/// Every cell of a log, persona-major, with customers without a persona in the last row.
-#[derive(Debug, Clone)]
-pub(super) struct Counts {
-    pub rows: usize,
-    pub touchpoints: usize,
-    pub cells: Vec<Cell>,
-    pub customers: u64,
-    pub converted: u64,
-}
-
-impl Counts {
-    pub(super) fn cell(&self, row: usize, touchpoint: usize) -> &Cell {
-        &self.cells[row * self.touchpoints + touchpoint]
+    /// Customers who met `kind` here, and of those who converted.
+    pub(super) fn met(&self, kind: FrictionKind) -> (u64, u64) {
+        (self.met[kind as usize], self.met_converted[kind as usize])
     }
+}
 
-    /// One pass over the log, customer by customer.
+/// The partial state of friction detection: what [`DetectFriction`] counts in its one pass,
+/// per persona and touchpoint, mergeable across customers (see [`Accumulate`]).
+///
+/// [`DetectFriction`]: super::DetectFriction
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FrictionCounts {
+    fingerprint: Fingerprint,
+    scales: Scales,
+    config: FrictionConfig,
+    pub(super) rows: usize,
+    pub(super) touchpoints: usize,
+    /// Persona-major cells, with customers without a persona in the last row.
+    pub(super) cells: Vec<Cell>,
+    pub(super) customers: u64,
+    pub(super) converted: u64,
+    /// Off-map moves by (row, from, to): how often, for the sentences of off-map points.
+    pub(super) off_map: Table<(u32, u32, u32), u64>,
+    #[serde(skip)]
+    scratch: Scratch,
+}
+
+/// What the pass keeps from customer to customer.
+#[derive(Debug, Clone, Default)]
+struct Scratch {
+    flags: Vec<KindSet>,
+    visited: Vec<bool>,
+    highest: Vec<[f64; 2]>,
+    touched: Vec<usize>,
+}
+
+impl FrictionCounts {
+    /// An empty partial state for `journey`, scores on `scales` (the log's
+    /// [`InteractionLog::scales`](crate::InteractionLog::scales)), counted by `config`'s
+    /// repeat window and first-contact-resolution rule.
     ///
-    /// Complexity: O(n) for n interactions plus O(P·T) cells.
-    pub(super) fn of(journey: &Journey, log: &InteractionLog, options: MetricsOptions) -> Counts {
+    /// # Errors
+    ///
+    /// [`ConfigError`] for settings out of range.
+    pub fn new(
+        journey: &Journey,
+        scales: Scales,
+        config: &FrictionConfig,
+    ) -> Result<Self, ConfigError> {
+        config.validate()?;
         let t = journey.touchpoints().len();
         let rows = journey.personas().len() + 1;
-        let scales = log.scales();
-        let layout = Layout::of(journey);
-        let (is_goal, channel_of) = (&layout.is_goal, &layout.channel_of);
-        let window_ms =
-            i64::try_from(options.current_repeat_window().as_millis()).unwrap_or(i64::MAX);
-        let mut counts = Counts {
+        Ok(Self {
+            fingerprint: journey.fingerprint(),
+            scales,
+            config: config.clone(),
             rows,
             touchpoints: t,
             cells: vec![Cell::default(); rows * t],
             customers: 0,
             converted: 0,
-        };
-        let mut flags = vec![0_u16; t];
-        let mut highest = vec![[f64::NEG_INFINITY; 2]; t];
-        let mut touched: Vec<usize> = Vec::new();
-        let mut cases: Vec<Case> = Vec::new();
-        for c in 0..log.customers().len() {
-            let customer = CustomerIndex::from_u32(c as u32);
-            let row = log.persona_of(customer).map_or(rows - 1, |p| p.index());
-            let base = row * t;
-            touched.clear();
-            cases.clear();
-            let (mut previous, mut converted) = (None::<usize>, false);
-            for record in log.customer_interactions(customer) {
-                let tp = record.touchpoint().index();
-                let cell = &mut counts.cells[base + tp];
-                let mut f = flags[tp];
-                if f & VISITED != 0 {
-                    f |= 1 << LOOP;
-                } else {
-                    f |= VISITED;
-                    touched.push(tp);
-                }
-                f |= match record.outcome() {
-                    crate::Outcome::Completed => 0,
-                    crate::Outcome::Abandoned => 1 << ABANDONMENT,
-                    crate::Outcome::Failed => 1 << FAILURE,
-                    crate::Outcome::Escalated => 1 << ESCALATION,
-                };
-                if let Some(csat) = record.csat() {
-                    let bad = !scales.is_top_two(csat);
-                    cell.answers[0][0] += 1;
-                    cell.answers[0][1] += u64::from(bad);
-                    f |= u16::from(bad) << LOW_SATISFACTION;
-                }
-                if let Some(nps) = record.nps() {
-                    let bad = nps <= 6;
-                    cell.answers[1][0] += 1;
-                    cell.answers[1][1] += u64::from(bad);
-                    f |= u16::from(bad) << DETRACTORS;
-                }
-                if let Some(ces) = record.ces() {
-                    let bad = !scales.is_easy(ces);
-                    cell.answers[2][0] += 1;
-                    cell.answers[2][1] += u64::from(bad);
-                    f |= u16::from(bad) << HIGH_EFFORT;
-                }
-                if let Some(wait) = record.wait() {
-                    let v = wait.as_secs_f64().ln_1p();
-                    cell.times[0].push(v);
-                    if f & (1 << LONG_WAIT) == 0 || v > highest[tp][0] {
-                        highest[tp][0] = v;
-                        f |= 1 << LONG_WAIT;
-                    }
-                }
-                flags[tp] = f;
-                if let Some(from) = previous
-                    && layout.classify(from, tp).is_off_map()
-                {
-                    flags[from] |= 1 << OFF_MAP;
-                }
-                previous = Some(tp);
-                converted |= is_goal[tp];
-                let Some(need) = record.need_id() else {
-                    continue;
-                };
-                let now = record.timestamp_ms();
-                let resolved_end = (record.resolved() == Some(true)).then(|| {
-                    now.saturating_add(record.handling().map_or(0, |d| d.as_millis() as i64))
-                });
-                match cases.iter_mut().find(|case| case.need == need) {
-                    None => cases.push(Case {
-                        need,
-                        first: tp,
-                        first_ms: now,
-                        first_flagged_resolved: record.resolved() == Some(true),
-                        first_repeated: false,
-                        last_is_first: true,
-                        last_ms: now,
-                        resolved_end_ms: resolved_end,
-                        last_channel: channel_of[tp],
-                        channels_seen: 1 << (channel_of[tp] % 64),
-                        ping_pong: false,
-                    }),
-                    Some(case) => {
-                        let channel = channel_of[tp];
-                        if channel != case.last_channel {
-                            case.ping_pong |= case.channels_seen & (1 << (channel % 64)) != 0;
-                            case.channels_seen |= 1 << (channel % 64);
-                            case.last_channel = channel;
-                        }
-                        if case.last_is_first && now.saturating_sub(case.last_ms) <= window_ms {
-                            case.first_repeated = true;
-                        }
-                        case.last_is_first = false;
-                        case.last_ms = now;
-                        if case.resolved_end_ms.is_none() {
-                            case.resolved_end_ms = resolved_end;
-                        }
-                    }
-                }
-            }
-            let Some(last) = previous else {
-                continue;
-            };
-            for case in &cases {
-                let resolved_first = match options.current_fcr() {
-                    FcrRule::NoRepeatContact => !case.first_repeated,
-                    FcrRule::ResolvedFlag => case.first_flagged_resolved,
-                };
-                if case.ping_pong {
-                    flags[case.first] |= 1 << LOOP;
-                }
-                let cell = &mut counts.cells[base + case.first];
-                cell.cases[0] += 1;
-                if !resolved_first {
-                    cell.cases[1] += 1;
-                    flags[case.first] |= 1 << REPEAT_CONTACT;
-                }
-                if let Some(end) = case.resolved_end_ms {
-                    let v = (end.saturating_sub(case.first_ms).max(0) as f64 / 1000.0).ln_1p();
-                    cell.times[1].push(v);
-                    if flags[case.first] & (1 << SLOW_RESOLUTION) == 0 || v > highest[case.first][1]
-                    {
-                        highest[case.first][1] = v;
-                        flags[case.first] |= 1 << SLOW_RESOLUTION;
-                    }
-                }
-            }
-            if !converted {
-                flags[last] |= 1 << DROP_OFF;
-            }
-            counts.customers += 1;
-            counts.converted += u64::from(converted);
-            let conv = u64::from(converted);
-            for &tp in &touched {
-                let f = flags[tp];
-                let cell = &mut counts.cells[base + tp];
-                cell.visitors += 1;
-                cell.visitors_converted += conv;
-                for k in 0..KINDS {
-                    if k == LONG_WAIT || k == SLOW_RESOLUTION {
-                        continue;
-                    }
-                    if f & (1 << k) != 0 {
-                        cell.met[k] += 1;
-                        cell.met_converted[k] += conv;
-                    }
-                }
-                for (j, kind) in [LONG_WAIT, SLOW_RESOLUTION].into_iter().enumerate() {
-                    if f & (1 << kind) != 0 {
-                        let bin = ((highest[tp][j] / BIN_WIDTH) as usize).min(BINS - 1);
-                        cell.highest[j][bin][usize::from(converted)] += 1;
-                    }
-                }
-                flags[tp] = 0;
-            }
-        }
-        counts
+            off_map: Table::default(),
+            scratch: Scratch::default(),
+        })
+    }
+
+    pub(super) fn cell(&self, row: usize, touchpoint: usize) -> &Cell {
+        &self.cells[row * self.touchpoints + touchpoint]
+    }
+
+    pub(super) fn config(&self) -> &FrictionConfig {
+        &self.config
+    }
+
+    pub(super) fn fingerprint(&self) -> Fingerprint {
+        self.fingerprint
     }
 }
 
-/// One need of one customer, while its contacts are walked in time order.
-#[derive(Debug, Clone, Copy)]
-struct Case {
-    need: u32,
-    first: usize,
-    first_ms: i64,
-    first_flagged_resolved: bool,
-    first_repeated: bool,
-    last_is_first: bool,
-    last_ms: i64,
-    resolved_end_ms: Option<i64>,
-    /// The channel of the last contact, as a position among the journey's channels.
-    last_channel: usize,
-    /// The channels used so far (bit `position % 64`).
-    channels_seen: u64,
-    /// Whether the need went back to a channel it had left (A, B, A).
-    ping_pong: bool,
+fn bin(value: f64) -> usize {
+    ((value / BIN_WIDTH) as usize).min(BINS - 1)
+}
+
+impl Accumulate for FrictionCounts {
+    type Output = super::FrictionReport;
+
+    /// Complexity: O(k) for the customer's k interactions.
+    fn add_customer(&mut self, path: &CustomerPath<'_>) {
+        let t = self.touchpoints;
+        let row = path
+            .persona()
+            .map_or(self.rows - 1, |p| p.index().min(self.rows - 1));
+        let base = row * t;
+        let scales = self.scales;
+        let scratch = &mut self.scratch;
+        if scratch.flags.len() != t {
+            scratch.flags = vec![KindSet::default(); t];
+            scratch.visited = vec![false; t];
+            scratch.highest = vec![[f64::NEG_INFINITY; 2]; t];
+        }
+        let Scratch {
+            flags,
+            visited,
+            highest,
+            touched,
+        } = scratch;
+        for (i, record) in path.interactions().enumerate() {
+            let tp = record.touchpoint().index();
+            let cell = &mut self.cells[base + tp];
+            let f = &mut flags[tp];
+            if visited[tp] {
+                f.insert(FrictionKind::Loop);
+            } else {
+                visited[tp] = true;
+                touched.push(tp);
+            }
+            match record.outcome() {
+                Outcome::Completed => {}
+                Outcome::Abandoned => f.insert(FrictionKind::Abandonment),
+                Outcome::Failed => f.insert(FrictionKind::Failure),
+                Outcome::Escalated => f.insert(FrictionKind::Escalation),
+            }
+            let mut answer = |answers: &mut Answers, bad: bool, kind: FrictionKind| {
+                answers[0] += 1;
+                answers[1] += u64::from(bad);
+                if bad {
+                    f.insert(kind);
+                }
+            };
+            if let Some(csat) = record.csat() {
+                answer(
+                    &mut cell.csat,
+                    !scales.is_top_two(csat),
+                    FrictionKind::LowSatisfaction,
+                );
+            }
+            if let Some(nps) = record.nps() {
+                answer(&mut cell.nps, nps <= 6, FrictionKind::Detractors);
+            }
+            if let Some(ces) = record.ces() {
+                answer(
+                    &mut cell.ces,
+                    !scales.is_easy(ces),
+                    FrictionKind::HighEffort,
+                );
+            }
+            if let Some(wait) = record.wait() {
+                let v = wait.as_secs_f64().ln_1p();
+                cell.wait.push(v);
+                if !f.contains(FrictionKind::LongWait) || v > highest[tp][0] {
+                    highest[tp][0] = v;
+                    f.insert(FrictionKind::LongWait);
+                }
+            }
+            if let Some(step) = path.step(i)
+                && step.is_off_map()
+            {
+                let (from, to) = (step.from.as_u32(), step.to.as_u32());
+                flags[from as usize].insert(FrictionKind::OffMap);
+                let key = (row as u32, from, to);
+                *self.off_map.row(&key, || (key, 0)) += 1;
+            }
+        }
+        for case in path.needs() {
+            let first = path.touchpoint(case.first).index();
+            if case.back_to_channel {
+                flags[first].insert(FrictionKind::Loop);
+            }
+            let cell = &mut self.cells[base + first];
+            cell.cases[0] += 1;
+            if !case.resolved_at_first {
+                cell.cases[1] += 1;
+                flags[first].insert(FrictionKind::RepeatContact);
+            }
+            if let Some(ms) = case.resolution_ms {
+                let v = (ms as f64 / 1000.0).ln_1p();
+                cell.resolution.push(v);
+                let f = &mut flags[first];
+                if !f.contains(FrictionKind::SlowResolution) || v > highest[first][1] {
+                    highest[first][1] = v;
+                    f.insert(FrictionKind::SlowResolution);
+                }
+            }
+        }
+        let converted = path.converted();
+        if !converted {
+            flags[path.touchpoint(path.len() - 1).index()].insert(FrictionKind::DropOff);
+        }
+        self.customers += 1;
+        self.converted += u64::from(converted);
+        let conv = u64::from(converted);
+        for tp in touched.drain(..) {
+            let f = flags[tp];
+            let cell = &mut self.cells[base + tp];
+            cell.visitors += 1;
+            cell.visitors_converted += conv;
+            for kind in FrictionKind::ALL {
+                if !f.contains(kind) {
+                    continue;
+                }
+                match kind.customer_measure() {
+                    CustomerMeasure::Met => {
+                        cell.met[kind as usize] += 1;
+                        cell.met_converted[kind as usize] += conv;
+                    }
+                    CustomerMeasure::HighestWait => {
+                        cell.highest_wait[bin(highest[tp][0])][usize::from(converted)] += 1;
+                    }
+                    CustomerMeasure::HighestResolution => {
+                        cell.highest_resolution[bin(highest[tp][1])][usize::from(converted)] += 1;
+                    }
+                    CustomerMeasure::None => {}
+                }
+            }
+            flags[tp] = KindSet::default();
+            visited[tp] = false;
+        }
+    }
+
+    fn merge(&mut self, other: Self) -> Result<(), ShapeMismatch> {
+        if (self.fingerprint, self.scales, &self.config)
+            != (other.fingerprint, other.scales, &other.config)
+            || self.cells.len() != other.cells.len()
+        {
+            return Err(ShapeMismatch);
+        }
+        for (a, b) in self.cells.iter_mut().zip(&other.cells) {
+            a.add(b);
+        }
+        self.customers += other.customers;
+        self.converted += other.converted;
+        self.off_map.merge(other.off_map, |a, b| *a += b);
+        Ok(())
+    }
+
+    fn finish(self, journey: &Journey) -> Result<super::FrictionReport, ShapeMismatch> {
+        super::detect::report(journey, self)
+    }
+
+    fn case_rules(&self) -> MetricsOptions {
+        self.config.metrics
+    }
+}
+
+/// How a customer who met a kind at a touchpoint is counted there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum CustomerMeasure {
+    /// In `met` and `met_converted`.
+    Met,
+    /// By the bin of their highest wait.
+    HighestWait,
+    /// By the bin of their highest resolution time.
+    HighestResolution,
+    /// Not counted per customer (structural kinds).
+    None,
 }

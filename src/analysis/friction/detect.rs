@@ -1,17 +1,13 @@
 //! The tests, the correction over all of them, and the attribution to personas.
 
 use super::config::{ConfigError, FrictionConfig};
-use super::counts::{
-    ABANDONMENT, BIN_WIDTH, BINS, Cell, Counts, DETRACTORS, DROP_OFF, ESCALATION, FAILURE,
-    HIGH_EFFORT, KINDS, LONG_WAIT, LOOP, LOW_SATISFACTION, OFF_MAP, REPEAT_CONTACT,
-    SLOW_RESOLUTION,
-};
-use super::report::{Evidence, FrictionKind, FrictionPoint, FrictionReport, Location, Unit};
-use crate::analysis::JourneyMismatch;
+use super::counts::{BIN_WIDTH, BINS, Cell, CustomerMeasure, FrictionCounts};
+use super::report::{Evidence, FrictionKind, FrictionPoint, FrictionReport, Location};
+use crate::analysis::{Observation, Selection, SelectionError, ShapeMismatch};
 use crate::stats::{
     Interval, Moments, Rate, benjamini_hochberg, binomial_greater, welch_greater_by,
 };
-use crate::{InteractionLog, Journey, StructuralWarning};
+use crate::{Journey, StructuralWarning};
 
 /// Why friction could not be detected.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -20,9 +16,9 @@ pub enum FrictionError {
     /// A setting is out of range.
     #[error("invalid friction settings")]
     Config(#[from] ConfigError),
-    /// The log was built for another journey.
-    #[error("the log does not belong to this journey")]
-    Journey(#[from] JourneyMismatch),
+    /// The log or the selection does not fit the journey.
+    #[error("cannot select the customers")]
+    Selection(#[from] SelectionError),
 }
 
 /// What one test measures at one place: a share of trials, or times.
@@ -38,18 +34,22 @@ enum Measure {
 }
 
 impl Measure {
-    fn of(cell: &Cell, kind: usize) -> Measure {
-        let rate = |n: u64, bad: u64| Measure::Rate { n, bad };
+    fn of(cell: &Cell, kind: FrictionKind) -> Measure {
+        let rate = |[n, bad]: [u64; 2]| Measure::Rate { n, bad };
         match kind {
-            DROP_OFF | ABANDONMENT | FAILURE | ESCALATION | LOOP | OFF_MAP => {
-                rate(cell.visitors, cell.met[kind])
-            }
-            LOW_SATISFACTION => rate(cell.answers[0][0], cell.answers[0][1]),
-            DETRACTORS => rate(cell.answers[1][0], cell.answers[1][1]),
-            HIGH_EFFORT => rate(cell.answers[2][0], cell.answers[2][1]),
-            REPEAT_CONTACT => rate(cell.cases[0], cell.cases[1]),
-            LONG_WAIT => Measure::Time(cell.times[0]),
-            _ => Measure::Time(cell.times[1]),
+            FrictionKind::DropOff
+            | FrictionKind::Abandonment
+            | FrictionKind::Failure
+            | FrictionKind::Escalation
+            | FrictionKind::Loop
+            | FrictionKind::OffMap => rate([cell.visitors, cell.met(kind).0]),
+            FrictionKind::LowSatisfaction => rate(cell.csat),
+            FrictionKind::Detractors => rate(cell.nps),
+            FrictionKind::HighEffort => rate(cell.ces),
+            FrictionKind::RepeatContact => rate(cell.cases),
+            FrictionKind::LongWait => Measure::Time(cell.wait),
+            FrictionKind::SlowResolution => Measure::Time(cell.resolution),
+            FrictionKind::DeadEnd | FrictionKind::Unreachable => Measure::Empty,
         }
     }
 
@@ -83,7 +83,7 @@ impl Measure {
         match self {
             Measure::Empty => 0,
             Measure::Rate { n, .. } => *n,
-            Measure::Time(m) => m.count,
+            Measure::Time(m) => m.count(),
         }
     }
 }
@@ -136,8 +136,8 @@ fn test(here: Measure, rest: Measure, config: &FrictionConfig) -> Option<Tested>
                     low: interval.low.exp_m1(),
                     high: interval.high.exp_m1(),
                 },
-                n: a.count,
-                baseline_n: b.count,
+                n: a.count(),
+                baseline_n: b.count(),
                 big_enough: ma - mb >= config.min_time_ratio.ln() - 1e-12,
                 severity: if spread > 0.0 {
                     (ma - mb) / spread
@@ -155,38 +155,52 @@ fn test(here: Measure, rest: Measure, config: &FrictionConfig) -> Option<Tested>
 /// One test of the family: a kind at a touchpoint, for everyone (`row` None) or one persona.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
-    kind: usize,
+    kind: FrictionKind,
     touchpoint: usize,
     row: Option<usize>,
     tested: Tested,
 }
 
-pub(super) fn detect(
-    journey: &Journey,
-    log: &InteractionLog,
-    config: &FrictionConfig,
-) -> Result<FrictionReport, FrictionError> {
-    config.validate()?;
-    if log.touchpoint_count() != journey.touchpoints().len() {
-        return Err(JourneyMismatch {
-            log: log.touchpoint_count(),
-            journey: journey.touchpoints().len(),
-        }
-        .into());
+impl Observation<'_> {
+    /// Friction of the selected customers: see [`DetectFriction`](super::DetectFriction).
+    ///
+    /// # Errors
+    ///
+    /// [`FrictionError::Config`] for settings out of range; [`FrictionError::Selection`] when
+    /// the selection does not fit the journey.
+    pub fn friction(
+        &self,
+        selection: &Selection,
+        config: &FrictionConfig,
+    ) -> Result<FrictionReport, FrictionError> {
+        let (journey, scales) = (self.journey(), self.log().scales());
+        let empty = FrictionCounts::new(journey, scales, config)?;
+        Ok(self.run(selection, || empty.clone())?)
     }
-    let counts = Counts::of(journey, log, config.metrics);
+}
+
+/// The report of the counts of a pass: the tests, the correction over all of them, the
+/// persona lens and the sentences.
+pub(super) fn report(
+    journey: &Journey,
+    counts: FrictionCounts,
+) -> Result<FrictionReport, ShapeMismatch> {
+    if journey.fingerprint() != counts.fingerprint() {
+        return Err(ShapeMismatch);
+    }
+    let config = counts.config();
     let (rows, t) = (counts.rows, counts.touchpoints);
     let personas = rows - 1;
     let is_goal: Vec<bool> = journey.touchpoints().iter().map(|tp| tp.is_goal).collect();
-    let enabled = |k: usize| !config.skip.contains(&FrictionKind::ALL[k]);
-    let eligible = |k: usize, tp: usize| k != DROP_OFF || !is_goal[tp];
+    let enabled = |k: FrictionKind| !k.is_structural() && !config.skip.contains(&k);
+    let eligible = |k: FrictionKind, tp: usize| k != FrictionKind::DropOff || !is_goal[tp];
 
     let mut family: Vec<Entry> = Vec::new();
     let mut untested = 0_u64;
     // Per kind: the measure of each (row, touchpoint), each row's total and the grand total.
     let mut measures = vec![Measure::Empty; rows * t];
     let mut row_totals = vec![Measure::Empty; rows];
-    for k in (0..KINDS).filter(|&k| enabled(k)) {
+    for k in FrictionKind::ALL.into_iter().filter(|&k| enabled(k)) {
         let mut grand = Measure::Empty;
         for r in 0..rows {
             row_totals[r] = Measure::Empty;
@@ -279,7 +293,6 @@ pub(super) fn detect(
             points.push(point(
                 journey,
                 &counts,
-                config,
                 &family[i],
                 q[i],
                 &(0..rows).collect::<Vec<_>>(),
@@ -287,7 +300,7 @@ pub(super) fn detect(
         } else {
             for i in alone {
                 let row = family[i].row.unwrap_or(0);
-                points.push(point(journey, &counts, config, &family[i], q[i], &[row]));
+                points.push(point(journey, &counts, &family[i], q[i], &[row]));
             }
         }
     }
@@ -310,18 +323,7 @@ pub(super) fn detect(
             .map(|r| counts.cell(r, index.index()).visitors)
             .sum();
         let name = &journey.touchpoints()[index.index()].name;
-        let summary = match kind {
-            FrictionKind::DeadEnd => format!(
-                "No goal can be reached from {name} along the designed flows; {} customer{} got there.",
-                visitors,
-                plural(visitors)
-            ),
-            _ => format!(
-                "No entry leads to {name} along the designed flows; {} customer{} got there off the map.",
-                visitors,
-                plural(visitors)
-            ),
-        };
+        let summary = structural_sentence(kind, name, visitors);
         let severity = if visitors > 0 { 1.0 } else { 0.0 };
         points.push(FrictionPoint {
             kind,
@@ -336,7 +338,7 @@ pub(super) fn detect(
             summary,
         });
     }
-    describe_off_map_moves(journey, log, &mut points);
+    describe_off_map_moves(journey, &counts, &mut points);
     points.sort_by(|a, b| {
         b.impact
             .total_cmp(&a.impact)
@@ -357,48 +359,59 @@ pub(super) fn detect(
     })
 }
 
-/// Adds to each off-map point where its customers most often went, by the conformance
-/// analysis (the same definition of an off-map move), for the point's persona or everyone.
-fn describe_off_map_moves(journey: &Journey, log: &InteractionLog, points: &mut [FrictionPoint]) {
-    use crate::analysis::conformance::conformance;
-    use crate::analysis::paths::PathFilter;
-    use crate::analysis::paths::filter::Selection;
-    use crate::analysis::{ConformanceReport, OffMapKind};
-    let mut reports: Vec<(Option<crate::PersonaId>, ConformanceReport)> = Vec::new();
+/// Adds to each off-map point where its customers most often went: the off-map move from its
+/// touchpoint made most often by its persona's customers (or everyone's), ties by journey
+/// order, as the conformance analysis ranks them.
+fn describe_off_map_moves(
+    journey: &Journey,
+    counts: &FrictionCounts,
+    points: &mut [FrictionPoint],
+) {
+    use crate::analysis::OffMapKind;
     for point in points.iter_mut().filter(|p| p.kind == FrictionKind::OffMap) {
-        let index = match reports.iter().position(|(p, _)| *p == point.persona) {
-            Some(index) => index,
-            None => {
-                let filter = PathFilter {
-                    persona: point.persona.clone(),
-                    ..PathFilter::default()
-                };
-                let Ok(selection) = Selection::new(journey, log, &filter) else {
-                    continue;
-                };
-                reports.push((point.persona.clone(), conformance(&selection)));
-                reports.len() - 1
-            }
-        };
-        let from = point.location.touchpoint();
-        let Some(top) = reports[index].1.off_map.iter().find(|m| &m.from == from) else {
+        let Some(from) = journey.touchpoint_index(point.location.touchpoint().as_str()) else {
             continue;
         };
-        let to = journey
-            .touchpoint(top.to.as_str())
-            .map_or(top.to.as_str(), |t| t.name.as_str());
-        let how = match top.kind {
+        let row = point
+            .persona
+            .as_ref()
+            .and_then(|p| journey.persona_index(p.as_str()))
+            .map(|p| p.as_u32());
+        let mut to_counts: Vec<u64> = vec![0; counts.touchpoints];
+        for &((r, f, to), n) in counts.off_map.rows() {
+            if f == from.as_u32() && row.is_none_or(|row| row == r) {
+                to_counts[to as usize] += n;
+            }
+        }
+        let Some((to, &count)) = to_counts
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))
+        else {
+            continue;
+        };
+        let target = &journey.touchpoints()[to];
+        let step = journey
+            .stage_index_of(target_index(to))
+            .zip(journey.stage_index_of(from))
+            .map_or(0, |(b, a)| b.index() as i64 - a.index() as i64);
+        let how = match OffMapKind::of(step) {
             OffMapKind::WithinStage => "within the same stage",
             OffMapKind::NextStage => "into the next stage",
             OffMapKind::SkipsStages => "skipping a stage or more",
-            _ => "back to an earlier stage",
+            OffMapKind::MovesBack => "back to an earlier stage",
         };
         point.summary.push_str(&format!(
-            " Most often they go to {to}, {how} ({} time{}).",
-            top.count,
-            plural(top.count)
+            " Most often they go to {}, {how} ({count} time{}).",
+            target.name,
+            plural(count)
         ));
     }
+}
+
+fn target_index(t: usize) -> crate::TouchpointIndex {
+    crate::TouchpointIndex::from_u32(t as u32)
 }
 
 fn plural(n: u64) -> &'static str {
@@ -416,28 +429,30 @@ fn location(journey: &Journey, tp: usize) -> Location {
 /// Builds the friction point of a flagged test, for the customers of `rows`.
 fn point(
     journey: &Journey,
-    counts: &Counts,
-    config: &FrictionConfig,
+    counts: &FrictionCounts,
     entry: &Entry,
     q: f64,
     rows: &[usize],
 ) -> FrictionPoint {
-    let (k, tp, tested) = (entry.kind, entry.touchpoint, entry.tested);
+    let config = counts.config();
+    let (kind, tp, tested) = (entry.kind, entry.touchpoint, entry.tested);
     let mut cell = Cell::default();
     for &r in rows {
         cell.add(counts.cell(r, tp));
     }
-    let (affected, affected_converted) = if k == LONG_WAIT || k == SLOW_RESOLUTION {
-        // Customers whose highest time here is at least the baseline's typical time times the
-        // minimum ratio.
-        let j = usize::from(k == SLOW_RESOLUTION);
+    // Customers whose highest time here is at least the baseline's typical time times the
+    // minimum ratio.
+    let above = |bins: &[[u32; 2]]| {
         let threshold = ((1.0 + tested.baseline) * config.min_time_ratio).ln();
         let first = ((threshold / BIN_WIDTH).round() as usize).min(BINS - 1);
-        cell.highest[j][first..].iter().fold((0, 0), |(n, c), bin| {
+        bins[first..].iter().fold((0, 0), |(n, c), bin| {
             (n + u64::from(bin[0] + bin[1]), c + u64::from(bin[1]))
         })
-    } else {
-        (cell.met[k], cell.met_converted[k])
+    };
+    let (affected, affected_converted) = match kind.customer_measure() {
+        CustomerMeasure::HighestWait => above(&cell.highest_wait),
+        CustomerMeasure::HighestResolution => above(&cell.highest_resolution),
+        CustomerMeasure::Met | CustomerMeasure::None => cell.met(kind),
     };
     let others = cell.visitors.saturating_sub(affected);
     let others_rate = if others > 0 {
@@ -450,28 +465,23 @@ fn point(
     } else {
         0.0
     };
-    let beyond = match Measure::of(&cell, k) {
+    let beyond = match Measure::of(&cell, kind) {
         Measure::Rate { .. } if tested.observed > 0.0 => {
             (1.0 - tested.baseline / tested.observed).max(0.0)
         }
         _ => 1.0,
     };
     let lost = affected as f64 * (others_rate - affected_rate).max(0.0) * beyond;
-    let kind = FrictionKind::ALL[k];
     let persona = entry.row.map(|r| journey.personas()[r].id.clone());
     let severity = tested.severity.max(0.0);
-    let baseline_of = match (&persona, k) {
-        (None, DROP_OFF) => "every other touchpoint that is not a goal".to_owned(),
-        (None, _) => "every other touchpoint".to_owned(),
-        (Some(_), DROP_OFF) => {
+    let goal_rule = kind == FrictionKind::DropOff;
+    let baseline_of = match (&persona, goal_rule) {
+        (None, true) => "every other touchpoint that is not a goal".to_owned(),
+        (None, false) => "every other touchpoint".to_owned(),
+        (Some(_), true) => {
             "the same persona at every other touchpoint that is not a goal".to_owned()
         }
-        (Some(_), _) => "the same persona at every other touchpoint".to_owned(),
-    };
-    let unit = if k == LONG_WAIT || k == SLOW_RESOLUTION {
-        Unit::Seconds
-    } else {
-        Unit::Share
+        (Some(_), false) => "the same persona at every other touchpoint".to_owned(),
     };
     FrictionPoint {
         kind,
@@ -483,8 +493,8 @@ fn point(
         customers_affected: affected,
         lost_conversions: lost,
         evidence: Some(Evidence {
-            metric: metric_name(k).to_owned(),
-            unit,
+            metric: kind.metric().to_owned(),
+            unit: kind.unit(),
             observed: tested.observed,
             baseline: tested.baseline,
             interval: tested.interval,
@@ -494,28 +504,32 @@ fn point(
             q,
             baseline_of,
         }),
-        summary: sentence(journey, k, tp, entry.row, &tested),
+        summary: sentence(journey, kind, tp, entry.row, &tested),
     }
 }
 
-fn metric_name(k: usize) -> &'static str {
-    match k {
-        DROP_OFF => "share of customers whose journey ended here without a goal",
-        ABANDONMENT => "share of customers who abandoned here",
-        FAILURE => "share of customers with a failed interaction here",
-        ESCALATION => "share of customers escalated or handed over here",
-        LOW_SATISFACTION => "share of CSAT answers below the top two boxes",
-        DETRACTORS => "share of NPS answers from detractors (0-6)",
-        HIGH_EFFORT => "share of CES answers that are not easy",
-        LONG_WAIT => "typical wait (geometric mean of 1 + seconds, less 1)",
-        SLOW_RESOLUTION => {
-            "typical time to resolution of needs first raised here (geometric mean of 1 + seconds, less 1)"
-        }
-        REPEAT_CONTACT => "share of needs first raised here not resolved at the first contact",
-        LOOP => {
-            "share of customers who came back to this touchpoint or whose need raised here went back to a channel it had left"
-        }
-        _ => "share of customers who left this touchpoint off the map",
+/// The sentence of a structural point met by `visitors` customers.
+fn structural_sentence(kind: FrictionKind, name: &str, visitors: u64) -> String {
+    let customers = format!("{visitors} customer{}", plural(visitors));
+    match kind {
+        FrictionKind::Unreachable => format!(
+            "No entry leads to {name} along the designed flows; {customers} got there off the map."
+        ),
+        FrictionKind::DeadEnd
+        | FrictionKind::DropOff
+        | FrictionKind::Abandonment
+        | FrictionKind::Failure
+        | FrictionKind::Escalation
+        | FrictionKind::LowSatisfaction
+        | FrictionKind::Detractors
+        | FrictionKind::HighEffort
+        | FrictionKind::LongWait
+        | FrictionKind::SlowResolution
+        | FrictionKind::RepeatContact
+        | FrictionKind::Loop
+        | FrictionKind::OffMap => format!(
+            "No goal can be reached from {name} along the designed flows; {customers} got there."
+        ),
     }
 }
 
@@ -536,7 +550,13 @@ pub(crate) fn human_seconds(seconds: f64) -> String {
     }
 }
 
-fn sentence(journey: &Journey, k: usize, tp: usize, row: Option<usize>, t: &Tested) -> String {
+fn sentence(
+    journey: &Journey,
+    kind: FrictionKind,
+    tp: usize,
+    row: Option<usize>,
+    t: &Tested,
+) -> String {
     let name = &journey.touchpoints()[tp].name;
     let (o, b) = (percent(t.observed), percent(t.baseline));
     let (who, elsewhere) = match row {
@@ -546,44 +566,48 @@ fn sentence(journey: &Journey, k: usize, tp: usize, row: Option<usize>, t: &Test
             "at their other touchpoints",
         ),
     };
-    let text = match k {
-        DROP_OFF => format!(
+    let text = match kind {
+        FrictionKind::DropOff => format!(
             "{o} of {who} who reach {name} end their journey there without reaching a goal, against {b} {elsewhere}."
         ),
-        ABANDONMENT => format!("{o} of {who} give up at {name}, against {b} {elsewhere}."),
-        FAILURE => format!("{name} fails for {o} of {who}, against {b} {elsewhere}."),
-        ESCALATION => {
+        FrictionKind::Abandonment => {
+            format!("{o} of {who} give up at {name}, against {b} {elsewhere}.")
+        }
+        FrictionKind::Failure => format!("{name} fails for {o} of {who}, against {b} {elsewhere}."),
+        FrictionKind::Escalation => {
             format!("{name} escalates or hands over {o} of {who}, against {b} {elsewhere}.")
         }
-        LOW_SATISFACTION => format!(
+        FrictionKind::LowSatisfaction => format!(
             "{o} of the CSAT answers of {who} about {name} are below the top two boxes, against {b} {elsewhere}."
         ),
-        DETRACTORS => format!(
+        FrictionKind::Detractors => format!(
             "{o} of the NPS answers of {who} after {name} are detractors, against {b} {elsewhere}."
         ),
-        HIGH_EFFORT => {
+        FrictionKind::HighEffort => {
             format!("{o} of {who} who answered say {name} was not easy, against {b} {elsewhere}.")
         }
-        LONG_WAIT => format!(
+        FrictionKind::LongWait => format!(
             "{} typically wait {} at {name}, against {} {elsewhere}.",
             capitalize(&who),
             human_seconds(t.observed),
             human_seconds(t.baseline)
         ),
-        SLOW_RESOLUTION => format!(
+        FrictionKind::SlowResolution => format!(
             "Needs {who} first raise at {name} typically take {} to resolve, against {} {elsewhere}.",
             human_seconds(t.observed),
             human_seconds(t.baseline)
         ),
-        REPEAT_CONTACT => format!(
+        FrictionKind::RepeatContact => format!(
             "{o} of the needs {who} first raise at {name} are not resolved at the first contact, against {b} {elsewhere}."
         ),
-        LOOP => format!(
+        FrictionKind::Loop => format!(
             "{o} of {who} come back to {name} again or go back and forth between channels about a need raised there, against {b} {elsewhere}."
         ),
-        _ => format!(
+        FrictionKind::OffMap => format!(
             "{o} of {who} leave {name} for a touchpoint the map has no flow to, against {b} {elsewhere}."
         ),
+        // Structural kinds are not tested; their sample is the customers who were there.
+        FrictionKind::DeadEnd | FrictionKind::Unreachable => structural_sentence(kind, name, t.n),
     };
     capitalize(&text)
 }

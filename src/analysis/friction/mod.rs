@@ -44,16 +44,19 @@ mod detect;
 mod report;
 
 pub use config::{ConfigError, FrictionConfig};
+pub use counts::FrictionCounts;
 pub use detect::FrictionError;
 pub use report::{Axis, Evidence, FrictionKind, FrictionPoint, FrictionReport, Location, Unit};
 
+use crate::analysis::{Observation, Selection, SelectionError};
 use crate::{InteractionLog, Journey};
 
 /// Friction detection, as an analysis of a journey.
 ///
 /// # Arguments
 ///
-/// `log`: the journey's interactions; `config`: the thresholds and kinds
+/// `log`: the journey's interactions; `selection`: which customers and interactions
+/// ([`Selection::all`] for everything); `config`: the thresholds and kinds
 /// ([`FrictionConfig::default`] for the documented defaults).
 ///
 /// # Returns
@@ -64,8 +67,8 @@ use crate::{InteractionLog, Journey};
 ///
 /// # Errors
 ///
-/// [`FrictionError::Config`] for settings out of range; [`FrictionError::Journey`] when the log
-/// was built for another journey.
+/// [`FrictionError::Config`] for settings out of range; [`FrictionError::Selection`] when the
+/// log was built for another journey or the selection does not fit it.
 ///
 /// # Complexity
 ///
@@ -76,14 +79,14 @@ use crate::{InteractionLog, Journey};
 ///
 /// ```
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// use journey_map::analysis::{DetectFriction, FrictionConfig, FrictionKind};
+/// use journey_map::analysis::{DetectFriction, FrictionConfig, FrictionKind, Selection};
 /// use journey_map::{IngestOptions, Journey, LogBuilder};
 ///
 /// let journey = Journey::load("examples/data/retail_bank.ron")?;
 /// let mut builder = LogBuilder::new(&journey, IngestOptions::default());
 /// builder.read_csv_path("examples/data/retail_bank.interactions.csv")?;
 /// let (log, _) = builder.finish();
-/// let report = journey.detect_friction(&log, &FrictionConfig::default())?;
+/// let report = journey.detect_friction(&log, &Selection::all(), &FrictionConfig::default())?;
 ///
 /// // The sample log has friction planted at the online application form.
 /// let worst = &report.points[0];
@@ -93,7 +96,7 @@ use crate::{InteractionLog, Journey};
 /// # }
 /// ```
 pub trait DetectFriction {
-    /// Finds where customers struggle. See the trait's documentation.
+    /// Finds where the selected customers struggle. See the trait's documentation.
     ///
     /// # Errors
     ///
@@ -101,6 +104,7 @@ pub trait DetectFriction {
     fn detect_friction(
         &self,
         log: &InteractionLog,
+        selection: &Selection,
         config: &FrictionConfig,
     ) -> Result<FrictionReport, FrictionError>;
 }
@@ -109,9 +113,12 @@ impl DetectFriction for Journey {
     fn detect_friction(
         &self,
         log: &InteractionLog,
+        selection: &Selection,
         config: &FrictionConfig,
     ) -> Result<FrictionReport, FrictionError> {
-        detect::detect(self, log, config)
+        Observation::new(self, log)
+            .map_err(SelectionError::from)?
+            .friction(selection, config)
     }
 }
 
@@ -124,8 +131,9 @@ impl FrictionReport {
     pub fn compute(
         journey: &Journey,
         log: &InteractionLog,
+        selection: &Selection,
         config: &FrictionConfig,
     ) -> Result<FrictionReport, FrictionError> {
-        detect::detect(journey, log, config)
+        journey.detect_friction(log, selection, config)
     }
 }

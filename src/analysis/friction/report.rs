@@ -5,6 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::config::FrictionConfig;
+use super::counts::CustomerMeasure;
 use crate::stats::Interval;
 use crate::{PersonaId, StageId, TouchpointId};
 
@@ -72,7 +73,14 @@ impl FrictionKind {
             | FrictionKind::Escalation
             | FrictionKind::Loop
             | FrictionKind::OffMap => Axis::Easy,
-            _ => Axis::Effective,
+            FrictionKind::DropOff
+            | FrictionKind::Abandonment
+            | FrictionKind::Failure
+            | FrictionKind::LowSatisfaction
+            | FrictionKind::Detractors
+            | FrictionKind::RepeatContact
+            | FrictionKind::DeadEnd
+            | FrictionKind::Unreachable => Axis::Effective,
         }
     }
 
@@ -98,7 +106,74 @@ impl FrictionKind {
 
     /// Whether this kind comes from the map's structure rather than from interactions.
     pub fn is_structural(self) -> bool {
-        matches!(self, FrictionKind::DeadEnd | FrictionKind::Unreachable)
+        match self {
+            FrictionKind::DeadEnd | FrictionKind::Unreachable => true,
+            FrictionKind::DropOff
+            | FrictionKind::Abandonment
+            | FrictionKind::Failure
+            | FrictionKind::Escalation
+            | FrictionKind::LowSatisfaction
+            | FrictionKind::Detractors
+            | FrictionKind::HighEffort
+            | FrictionKind::LongWait
+            | FrictionKind::SlowResolution
+            | FrictionKind::RepeatContact
+            | FrictionKind::Loop
+            | FrictionKind::OffMap => false,
+        }
+    }
+
+    /// The unit of the measure this kind is tested on.
+    pub fn unit(self) -> Unit {
+        match self.customer_measure() {
+            CustomerMeasure::HighestWait | CustomerMeasure::HighestResolution => Unit::Seconds,
+            CustomerMeasure::Met | CustomerMeasure::None => Unit::Share,
+        }
+    }
+
+    /// How a customer who met this kind at a touchpoint is counted there.
+    pub(super) fn customer_measure(self) -> CustomerMeasure {
+        match self {
+            FrictionKind::LongWait => CustomerMeasure::HighestWait,
+            FrictionKind::SlowResolution => CustomerMeasure::HighestResolution,
+            FrictionKind::DeadEnd | FrictionKind::Unreachable => CustomerMeasure::None,
+            FrictionKind::DropOff
+            | FrictionKind::Abandonment
+            | FrictionKind::Failure
+            | FrictionKind::Escalation
+            | FrictionKind::LowSatisfaction
+            | FrictionKind::Detractors
+            | FrictionKind::HighEffort
+            | FrictionKind::RepeatContact
+            | FrictionKind::Loop
+            | FrictionKind::OffMap => CustomerMeasure::Met,
+        }
+    }
+
+    /// What this kind measures, in words, as the evidence names it.
+    pub fn metric(self) -> &'static str {
+        match self {
+            FrictionKind::DropOff => "share of customers whose journey ended here without a goal",
+            FrictionKind::Abandonment => "share of customers who abandoned here",
+            FrictionKind::Failure => "share of customers with a failed interaction here",
+            FrictionKind::Escalation => "share of customers escalated or handed over here",
+            FrictionKind::LowSatisfaction => "share of CSAT answers below the top two boxes",
+            FrictionKind::Detractors => "share of NPS answers from detractors (0-6)",
+            FrictionKind::HighEffort => "share of CES answers that are not easy",
+            FrictionKind::LongWait => "typical wait (geometric mean of 1 + seconds, less 1)",
+            FrictionKind::SlowResolution => {
+                "typical time to resolution of needs first raised here (geometric mean of 1 + seconds, less 1)"
+            }
+            FrictionKind::RepeatContact => {
+                "share of needs first raised here not resolved at the first contact"
+            }
+            FrictionKind::Loop => {
+                "share of customers who came back to this touchpoint or whose need raised here went back to a channel it had left"
+            }
+            FrictionKind::OffMap => "share of customers who left this touchpoint off the map",
+            FrictionKind::DeadEnd => "customers at a touchpoint from which no goal can be reached",
+            FrictionKind::Unreachable => "customers at a touchpoint no entry leads to",
+        }
     }
 }
 

@@ -3,10 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::filter::Selection;
-use crate::TouchpointId;
-use crate::model::{FastMap, fast_map};
+use crate::analysis::layout::Layout;
+use crate::analysis::table::Table;
+use crate::analysis::{Accumulate, CustomerPath, ShapeMismatch};
 use crate::stats::{Durations, Summary};
+use crate::{Fingerprint, InteractionRef, Journey, TouchpointId};
 
 /// How often customers went from one touchpoint straight to another.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -56,87 +57,137 @@ pub struct DirectlyFollowsGraph {
     pub ends: Vec<Endpoint>,
 }
 
+/// One move's counts in a [`FollowsCounts`].
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct EdgeTally {
-    from: u32,
-    to: u32,
     count: u64,
     customers: u64,
-    last_customer: usize,
     times: Durations,
+    /// Whether the customer being added made the move already; false between customers.
+    #[serde(skip)]
+    seen: bool,
 }
 
-/// Complexity: O(n) expected for n selected interactions, plus O(E log E) to rank E edges.
-pub(crate) fn directly_follows(selection: &Selection<'_>) -> DirectlyFollowsGraph {
-    let t = selection.layout.is_goal.len();
-    let mut slots: FastMap<u64, u32> = fast_map(t * 4);
-    let mut edges: Vec<EdgeTally> = Vec::new();
-    let mut starts = vec![0_u64; t];
-    let mut ends = vec![0_u64; t];
-    let (mut customers, mut interactions) = (0_u64, 0_u64);
-    for c in 0..selection.customer_count() {
-        let Some((path, _)) = selection.path(c) else {
-            continue;
-        };
-        customers += 1;
-        interactions += path.len() as u64;
-        starts[path[0].touchpoint as usize] += 1;
-        ends[path[path.len() - 1].touchpoint as usize] += 1;
-        for pair in path.windows(2) {
-            let (a, b) = (&pair[0], &pair[1]);
-            let key = (u64::from(a.touchpoint) << 32) | u64::from(b.touchpoint);
-            let slot = *slots.entry(key).or_insert_with(|| {
-                edges.push(EdgeTally {
-                    from: a.touchpoint,
-                    to: b.touchpoint,
-                    count: 0,
-                    customers: 0,
-                    last_customer: usize::MAX,
-                    times: Durations::default(),
-                });
-                (edges.len() - 1) as u32
-            });
-            let edge = &mut edges[slot as usize];
-            edge.count += 1;
-            if edge.last_customer != c {
-                edge.last_customer = c;
-                edge.customers += 1;
-            }
-            let gap = b.timestamp_ms.saturating_sub(a.timestamp_ms).max(0);
-            edge.times.push_millis(gap as u64);
+/// The partial state of the directly-follows graph: what [`ObservePaths::directly_follows`]
+/// counts, mergeable across customers (see [`Accumulate`]).
+///
+/// [`ObservePaths::directly_follows`]: super::ObservePaths::directly_follows
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FollowsCounts {
+    fingerprint: Fingerprint,
+    customers: u64,
+    interactions: u64,
+    /// Moves keyed by (from, to) touchpoint index.
+    edges: Table<(u32, u32), EdgeTally>,
+    starts: Vec<u64>,
+    ends: Vec<u64>,
+    #[serde(skip)]
+    touched: Vec<(u32, u32)>,
+}
+
+impl FollowsCounts {
+    /// An empty partial state for `journey`.
+    pub fn new(journey: &Journey) -> Self {
+        let t = journey.touchpoints().len();
+        Self {
+            fingerprint: journey.fingerprint(),
+            customers: 0,
+            interactions: 0,
+            edges: Table::default(),
+            starts: vec![0; t],
+            ends: vec![0; t],
+            touched: Vec::new(),
         }
     }
-    edges.sort_unstable_by(|x, y| {
-        y.count
-            .cmp(&x.count)
-            .then(x.from.cmp(&y.from))
-            .then(x.to.cmp(&y.to))
-    });
-    let edges = edges
-        .into_iter()
-        .filter_map(|mut edge| {
-            let time = edge.times.summary()?;
-            Some(FollowsEdge {
-                from: selection.touchpoint_id(edge.from),
-                to: selection.touchpoint_id(edge.to),
-                count: edge.count,
-                customers: edge.customers,
-                designed: selection
-                    .layout
-                    .is_designed(edge.from as usize, edge.to as usize),
-                time,
+}
+
+impl Accumulate for FollowsCounts {
+    type Output = DirectlyFollowsGraph;
+
+    fn add_customer(&mut self, path: &CustomerPath<'_>) {
+        self.customers += 1;
+        self.interactions += path.len() as u64;
+        self.starts[path.touchpoint(0).index()] += 1;
+        self.ends[path.touchpoint(path.len() - 1).index()] += 1;
+        let mut previous: Option<InteractionRef<'_>> = None;
+        for record in path.interactions() {
+            if let Some(before) = previous {
+                let key = (before.touchpoint().as_u32(), record.touchpoint().as_u32());
+                let edge = self.edges.row(&key, || (key, EdgeTally::default()));
+                edge.count += 1;
+                if !edge.seen {
+                    edge.seen = true;
+                    edge.customers += 1;
+                    self.touched.push(key);
+                }
+                let gap = record
+                    .timestamp_ms()
+                    .saturating_sub(before.timestamp_ms())
+                    .max(0);
+                edge.times.push_millis(gap as u64);
+            }
+            previous = Some(record);
+        }
+        for key in self.touched.drain(..) {
+            self.edges.row(&key, || (key, EdgeTally::default())).seen = false;
+        }
+    }
+
+    fn merge(&mut self, other: Self) -> Result<(), ShapeMismatch> {
+        if self.fingerprint != other.fingerprint {
+            return Err(ShapeMismatch);
+        }
+        self.customers += other.customers;
+        self.interactions += other.interactions;
+        self.edges.merge(other.edges, |a, b| {
+            a.count += b.count;
+            a.customers += b.customers;
+            a.times.merge(b.times);
+        });
+        add_counts(&mut self.starts, &other.starts);
+        add_counts(&mut self.ends, &other.ends);
+        Ok(())
+    }
+
+    fn finish(self, journey: &Journey) -> Result<DirectlyFollowsGraph, ShapeMismatch> {
+        if journey.fingerprint() != self.fingerprint {
+            return Err(ShapeMismatch);
+        }
+        let layout = Layout::of(journey);
+        let mut edges = self.edges.into_rows();
+        edges.sort_unstable_by(|(x, a), (y, b)| b.count.cmp(&a.count).then(x.cmp(y)));
+        let edges = edges
+            .into_iter()
+            .filter_map(|((from, to), mut edge)| {
+                let time = edge.times.summary()?;
+                Some(FollowsEdge {
+                    from: layout.id(from),
+                    to: layout.id(to),
+                    count: edge.count,
+                    customers: edge.customers,
+                    designed: layout.is_designed(from as usize, to as usize),
+                    time,
+                })
             })
+            .collect();
+        Ok(DirectlyFollowsGraph {
+            customers: self.customers,
+            interactions: self.interactions,
+            edges,
+            starts: endpoints(&layout, &self.starts),
+            ends: endpoints(&layout, &self.ends),
         })
-        .collect();
-    DirectlyFollowsGraph {
-        customers,
-        interactions,
-        edges,
-        starts: endpoints(selection, &starts),
-        ends: endpoints(selection, &ends),
     }
 }
 
-fn endpoints(selection: &Selection<'_>, counts: &[u64]) -> Vec<Endpoint> {
+/// Adds `other` to `counts`, slot by slot.
+pub(crate) fn add_counts(counts: &mut [u64], other: &[u64]) {
+    for (a, b) in counts.iter_mut().zip(other) {
+        *a += b;
+    }
+}
+
+fn endpoints(layout: &Layout<'_>, counts: &[u64]) -> Vec<Endpoint> {
     let mut found: Vec<(u32, u64)> = counts
         .iter()
         .enumerate()
@@ -147,7 +198,7 @@ fn endpoints(selection: &Selection<'_>, counts: &[u64]) -> Vec<Endpoint> {
     found
         .into_iter()
         .map(|(t, customers)| Endpoint {
-            touchpoint: selection.touchpoint_id(t),
+            touchpoint: layout.id(t),
             customers,
         })
         .collect()

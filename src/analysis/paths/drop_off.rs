@@ -3,9 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::filter::Selection;
-use crate::model::{FastMap, fast_map};
-use crate::{Outcome, TouchpointId};
+use super::directly_follows::add_counts;
+use crate::analysis::layout::Layout;
+use crate::analysis::table::Table;
+use crate::analysis::{Accumulate, CustomerPath, ShapeMismatch};
+use crate::{Fingerprint, Journey, Outcome, TouchpointId};
 
 /// A path that led to a last touchpoint, with its customers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -73,105 +75,158 @@ pub struct DropOffPaths {
     pub departures: Vec<Departure>,
 }
 
-/// Complexity: O(n) expected for n selected interactions, plus sorting the distinct paths.
-pub(crate) fn drop_off_paths(selection: &Selection<'_>, top_paths: usize) -> DropOffPaths {
-    let t = selection.layout.is_goal.len();
-    let mut paths: FastMap<Box<[u32]>, u64> = fast_map(1024);
-    let mut buffer: Vec<u32> = Vec::new();
-    let mut last_counts = vec![0_u64; t];
-    // Per touchpoint left unfinished: next touchpoint (t = gone) -> interactions.
-    let mut next: FastMap<(u32, u32), u64> = fast_map(256);
-    let mut left = vec![0_u64; t];
-    let (mut customers, mut not_converted) = (0_u64, 0_u64);
-    let gone = t as u32;
-    for c in 0..selection.customer_count() {
-        let Some((path, converted)) = selection.path(c) else {
-            continue;
-        };
-        customers += 1;
-        for (i, record) in path.iter().enumerate() {
-            let outcome = Outcome::from_code(record.outcome);
-            if matches!(outcome, Outcome::Abandoned | Outcome::Failed) {
-                left[record.touchpoint as usize] += 1;
-                let to = path.get(i + 1).map_or(gone, |r| r.touchpoint);
-                *next.entry((record.touchpoint, to)).or_default() += 1;
+/// The partial state of the drop-off paths, mergeable across customers (see [`Accumulate`]).
+/// `top_paths` is how many leading paths the report lists per last touchpoint.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DropOffCounts {
+    fingerprint: Fingerprint,
+    top_paths: usize,
+    customers: u64,
+    not_converted: u64,
+    /// Customers who did not convert, by full path.
+    paths: Table<Box<[u32]>, u64>,
+    /// Customers who did not convert, by last touchpoint.
+    last: Vec<u64>,
+    /// Interactions that ended abandoned or failed, by (touchpoint, next touchpoint or
+    /// `touchpoints` for none).
+    next: Table<(u32, u32), u64>,
+    /// Interactions that ended abandoned or failed, by touchpoint.
+    left: Vec<u64>,
+    #[serde(skip)]
+    buffer: Vec<u32>,
+}
+
+impl DropOffCounts {
+    /// An empty partial state for `journey`, listing `top_paths` paths per last touchpoint.
+    pub fn new(journey: &Journey, top_paths: usize) -> Self {
+        let t = journey.touchpoints().len();
+        Self {
+            fingerprint: journey.fingerprint(),
+            top_paths,
+            customers: 0,
+            not_converted: 0,
+            paths: Table::default(),
+            last: vec![0; t],
+            next: Table::default(),
+            left: vec![0; t],
+            buffer: Vec::new(),
+        }
+    }
+}
+
+impl Accumulate for DropOffCounts {
+    type Output = DropOffPaths;
+
+    fn add_customer(&mut self, path: &CustomerPath<'_>) {
+        let gone = self.last.len() as u32;
+        self.customers += 1;
+        for (i, record) in path.interactions().enumerate() {
+            if matches!(record.outcome(), Outcome::Abandoned | Outcome::Failed) {
+                let here = record.touchpoint().as_u32();
+                self.left[here as usize] += 1;
+                let to = if i + 1 < path.len() {
+                    path.touchpoint(i + 1).as_u32()
+                } else {
+                    gone
+                };
+                *self.next.row(&(here, to), || ((here, to), 0)) += 1;
             }
         }
-        if converted {
-            continue;
+        if path.converted() {
+            return;
         }
-        not_converted += 1;
-        last_counts[path[path.len() - 1].touchpoint as usize] += 1;
-        buffer.clear();
-        buffer.extend(path.iter().map(|r| r.touchpoint));
-        match paths.get_mut(buffer.as_slice()) {
-            Some(n) => *n += 1,
-            None => {
-                paths.insert(buffer.clone().into_boxed_slice(), 1);
+        self.not_converted += 1;
+        self.last[path.touchpoint(path.len() - 1).index()] += 1;
+        self.buffer.clear();
+        self.buffer.extend(path.touchpoints().map(|t| t.as_u32()));
+        let key = self.buffer.as_slice();
+        *self.paths.row(key, || (key.to_vec().into_boxed_slice(), 0)) += 1;
+    }
+
+    fn merge(&mut self, other: Self) -> Result<(), ShapeMismatch> {
+        if (self.fingerprint, self.top_paths) != (other.fingerprint, other.top_paths) {
+            return Err(ShapeMismatch);
+        }
+        self.customers += other.customers;
+        self.not_converted += other.not_converted;
+        self.paths.merge(other.paths, |a, b| *a += b);
+        self.next.merge(other.next, |a, b| *a += b);
+        add_counts(&mut self.last, &other.last);
+        add_counts(&mut self.left, &other.left);
+        Ok(())
+    }
+
+    /// Complexity: sorting the distinct paths and next steps.
+    fn finish(self, journey: &Journey) -> Result<DropOffPaths, ShapeMismatch> {
+        if journey.fingerprint() != self.fingerprint {
+            return Err(ShapeMismatch);
+        }
+        let layout = Layout::of(journey);
+        let t = self.last.len();
+        let gone = t as u32;
+        let (last_counts, not_converted) = (&self.last, self.not_converted);
+        let mut by_last: Vec<Vec<(Box<[u32]>, u64)>> = vec![Vec::new(); t];
+        for (path, n) in self.paths.into_rows() {
+            let last = path[path.len() - 1] as usize;
+            by_last[last].push((path, n));
+        }
+        let mut last_touchpoints: Vec<LastTouchpoint> = Vec::new();
+        let mut order: Vec<usize> = (0..t).filter(|&i| last_counts[i] > 0).collect();
+        order.sort_by(|&a, &b| last_counts[b].cmp(&last_counts[a]).then(a.cmp(&b)));
+        for i in order {
+            let mut found = std::mem::take(&mut by_last[i]);
+            found.sort_unstable_by(|a, b| {
+                b.1.cmp(&a.1)
+                    .then(a.0.len().cmp(&b.0.len()))
+                    .then(a.0.cmp(&b.0))
+            });
+            last_touchpoints.push(LastTouchpoint {
+                touchpoint: layout.id(i as u32),
+                customers: last_counts[i],
+                share: last_counts[i] as f64 / not_converted as f64,
+                paths: found
+                    .into_iter()
+                    .take(self.top_paths)
+                    .map(|(path, customers)| PathCount {
+                        touchpoints: path.iter().map(|&t| layout.id(t)).collect(),
+                        customers,
+                    })
+                    .collect(),
+            });
+        }
+        let mut steps: Vec<Vec<(u32, u64)>> = vec![Vec::new(); t];
+        for ((from, to), n) in self.next.into_rows() {
+            steps[from as usize].push((to, n));
+        }
+        let mut departures: Vec<Departure> = Vec::new();
+        for (from, mut found) in steps.into_iter().enumerate() {
+            if found.is_empty() {
+                continue;
             }
+            found.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            let channel = layout.channel_of[from];
+            let other = |to: u32| to != gone && layout.channel_of[to as usize] != channel;
+            departures.push(Departure {
+                touchpoint: layout.id(from as u32),
+                left: self.left[from],
+                to_other_channel: found.iter().filter(|s| other(s.0)).map(|s| s.1).sum(),
+                gone: found.iter().filter(|s| s.0 == gone).map(|s| s.1).sum(),
+                next: found
+                    .into_iter()
+                    .map(|(to, interactions)| NextStep {
+                        touchpoint: (to != gone).then(|| layout.id(to)),
+                        other_channel: other(to),
+                        interactions,
+                    })
+                    .collect(),
+            });
         }
-    }
-    let mut by_last: Vec<Vec<(Box<[u32]>, u64)>> = vec![Vec::new(); t];
-    for (path, n) in paths {
-        let last = path[path.len() - 1] as usize;
-        by_last[last].push((path, n));
-    }
-    let mut last_touchpoints: Vec<LastTouchpoint> = Vec::new();
-    let mut order: Vec<usize> = (0..t).filter(|&i| last_counts[i] > 0).collect();
-    order.sort_by(|&a, &b| last_counts[b].cmp(&last_counts[a]).then(a.cmp(&b)));
-    for i in order {
-        let mut found = std::mem::take(&mut by_last[i]);
-        found.sort_unstable_by(|a, b| {
-            b.1.cmp(&a.1)
-                .then(a.0.len().cmp(&b.0.len()))
-                .then(a.0.cmp(&b.0))
-        });
-        last_touchpoints.push(LastTouchpoint {
-            touchpoint: selection.touchpoint_id(i as u32),
-            customers: last_counts[i],
-            share: last_counts[i] as f64 / not_converted as f64,
-            paths: found
-                .into_iter()
-                .take(top_paths)
-                .map(|(path, customers)| PathCount {
-                    touchpoints: path.iter().map(|&t| selection.touchpoint_id(t)).collect(),
-                    customers,
-                })
-                .collect(),
-        });
-    }
-    let mut steps: Vec<Vec<(u32, u64)>> = vec![Vec::new(); t];
-    for ((from, to), n) in next {
-        steps[from as usize].push((to, n));
-    }
-    let mut departures: Vec<Departure> = Vec::new();
-    for (from, mut found) in steps.into_iter().enumerate() {
-        if found.is_empty() {
-            continue;
-        }
-        found.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        let channel = selection.layout.channel_of[from];
-        let other = |to: u32| to != gone && selection.layout.channel_of[to as usize] != channel;
-        departures.push(Departure {
-            touchpoint: selection.touchpoint_id(from as u32),
-            left: left[from],
-            to_other_channel: found.iter().filter(|s| other(s.0)).map(|s| s.1).sum(),
-            gone: found.iter().filter(|s| s.0 == gone).map(|s| s.1).sum(),
-            next: found
-                .into_iter()
-                .map(|(to, interactions)| NextStep {
-                    touchpoint: (to != gone).then(|| selection.touchpoint_id(to)),
-                    other_channel: other(to),
-                    interactions,
-                })
-                .collect(),
-        });
-    }
-    departures.sort_by_key(|d| std::cmp::Reverse(d.left));
-    DropOffPaths {
-        customers,
-        not_converted,
-        last_touchpoints,
-        departures,
+        departures.sort_by_key(|d| std::cmp::Reverse(d.left));
+        Ok(DropOffPaths {
+            customers: self.customers,
+            not_converted,
+            last_touchpoints,
+            departures,
+        })
     }
 }

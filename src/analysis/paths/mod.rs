@@ -1,7 +1,7 @@
 //! Observed paths: what customers really did, walk by walk.
 //!
 //! A customer's *path* is their interactions in time order (ties in input order), as a
-//! sequence of touchpoints. [`PathFilter`] picks the customers and interactions to look at.
+//! sequence of touchpoints. A [`Selection`] picks the customers and interactions to look at.
 //! [`ObservePaths`] computes, from the selected paths:
 //!
 //! - the directly-follows graph ([`DirectlyFollowsGraph`]): each move from one touchpoint
@@ -13,39 +13,16 @@
 
 mod directly_follows;
 mod drop_off;
-pub(crate) mod filter;
 mod variants;
 
-pub use directly_follows::{DirectlyFollowsGraph, Endpoint, FollowsEdge};
-pub use drop_off::{Departure, DropOffPaths, LastTouchpoint, NextStep, PathCount};
-pub use filter::{PathFilter, TimeRange, TimeRangeMode};
-pub use variants::{Variant, VariantTail, Variants};
+pub use directly_follows::{DirectlyFollowsGraph, Endpoint, FollowsCounts, FollowsEdge};
+pub use drop_off::{Departure, DropOffCounts, DropOffPaths, LastTouchpoint, NextStep, PathCount};
+pub use variants::{Variant, VariantCounts, VariantTail, Variants};
 
-use jiff::Timestamp;
+pub(crate) use directly_follows::add_counts;
 
-use crate::analysis::JourneyMismatch;
-use crate::{InteractionLog, Journey, UnknownIdError};
-use filter::Selection;
-
-/// Why a path analysis could not run.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
-pub enum PathError {
-    /// The log was built for another journey.
-    #[error("the log does not belong to this journey")]
-    Journey(#[from] JourneyMismatch),
-    /// The filter names a persona the journey does not have.
-    #[error("the path filter names an unknown persona")]
-    UnknownPersona(#[from] UnknownIdError),
-    /// The filter's time range ends before it starts.
-    #[error("the time range ends ({end}) before it starts ({start})")]
-    TimeRange {
-        /// The range's start.
-        start: Timestamp,
-        /// The range's end.
-        end: Timestamp,
-    },
-}
+use crate::analysis::{Observation, Selection, SelectionError};
+use crate::{InteractionLog, Journey};
 
 /// Observed paths of a journey's customers: the directly-follows graph, variants and drop-off
 /// paths. Implemented for [`Journey`].
@@ -54,7 +31,7 @@ pub enum PathError {
 ///
 /// ```
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// use journey_map::analysis::{ObservePaths, PathFilter};
+/// use journey_map::analysis::{ObservePaths, Selection};
 /// use journey_map::{IngestOptions, Journey, LogBuilder};
 ///
 /// let journey = Journey::load("examples/data/retail_bank.ron")?;
@@ -62,16 +39,16 @@ pub enum PathError {
 /// builder.read_csv_path("examples/data/retail_bank.interactions.csv")?;
 /// let (log, _) = builder.finish();
 ///
-/// let graph = journey.directly_follows(&log, &PathFilter::default())?;
+/// let graph = journey.directly_follows(&log, &Selection::all())?;
 /// let busiest = &graph.edges[0];
 /// assert!(busiest.count >= graph.edges[1].count);
 /// assert!(busiest.time.median >= 0.0);
 ///
-/// let variants = journey.variants(&log, &PathFilter::default(), 5)?;
+/// let variants = journey.variants(&log, &Selection::all(), 5)?;
 /// let listed: u64 = variants.top.iter().map(|v| v.customers).sum();
 /// assert_eq!(listed + variants.tail.customers, variants.customers);
 ///
-/// let lost = journey.drop_off_paths(&log, &PathFilter::default().converted(false), 3)?;
+/// let lost = journey.drop_off_paths(&log, &Selection::all().converted(false), 3)?;
 /// assert_eq!(lost.customers, lost.not_converted);
 /// # Ok(())
 /// # }
@@ -82,7 +59,7 @@ pub trait ObservePaths {
     /// # Arguments
     ///
     /// * `log` — interactions built for this journey.
-    /// * `filter` — which customers and interactions to look at.
+    /// * `selection` — which customers and interactions to look at.
     ///
     /// # Returns
     ///
@@ -92,8 +69,8 @@ pub trait ObservePaths {
     ///
     /// # Errors
     ///
-    /// [`PathError`] when the log belongs to another journey, the filter names an unknown
-    /// persona (with a suggestion) or its time range ends before it starts.
+    /// [`SelectionError`] when the log belongs to another journey, the selection names an
+    /// unknown persona (with a suggestion) or its time range ends before it starts.
     ///
     /// # Complexity
     ///
@@ -101,15 +78,15 @@ pub trait ObservePaths {
     fn directly_follows(
         &self,
         log: &InteractionLog,
-        filter: &PathFilter,
-    ) -> Result<DirectlyFollowsGraph, PathError>;
+        selection: &Selection,
+    ) -> Result<DirectlyFollowsGraph, SelectionError>;
 
     /// The distinct paths of the selected customers: the `top` most walked and the tail.
     ///
     /// # Arguments
     ///
     /// * `log` — interactions built for this journey.
-    /// * `filter` — which customers and interactions to look at.
+    /// * `selection` — which customers and interactions to look at.
     /// * `top` — how many variants to list; the rest are summarised in the tail.
     ///
     /// # Returns
@@ -127,9 +104,9 @@ pub trait ObservePaths {
     fn variants(
         &self,
         log: &InteractionLog,
-        filter: &PathFilter,
+        selection: &Selection,
         top: usize,
-    ) -> Result<Variants, PathError>;
+    ) -> Result<Variants, SelectionError>;
 
     /// Where customers who did not convert were last seen and the `top_paths` most common
     /// paths that led there; and, for interactions that ended abandoned or failed, where the
@@ -138,7 +115,7 @@ pub trait ObservePaths {
     /// # Arguments
     ///
     /// * `log` — interactions built for this journey.
-    /// * `filter` — which customers and interactions to look at.
+    /// * `selection` — which customers and interactions to look at.
     /// * `top_paths` — how many leading paths to list per last touchpoint.
     ///
     /// # Returns
@@ -156,38 +133,75 @@ pub trait ObservePaths {
     fn drop_off_paths(
         &self,
         log: &InteractionLog,
-        filter: &PathFilter,
+        selection: &Selection,
         top_paths: usize,
-    ) -> Result<DropOffPaths, PathError>;
+    ) -> Result<DropOffPaths, SelectionError>;
 }
 
 impl ObservePaths for Journey {
     fn directly_follows(
         &self,
         log: &InteractionLog,
-        filter: &PathFilter,
-    ) -> Result<DirectlyFollowsGraph, PathError> {
-        let selection = Selection::new(self, log, filter)?;
-        Ok(directly_follows::directly_follows(&selection))
+        selection: &Selection,
+    ) -> Result<DirectlyFollowsGraph, SelectionError> {
+        Observation::new(self, log)?.directly_follows(selection)
     }
 
     fn variants(
         &self,
         log: &InteractionLog,
-        filter: &PathFilter,
+        selection: &Selection,
         top: usize,
-    ) -> Result<Variants, PathError> {
-        let selection = Selection::new(self, log, filter)?;
-        Ok(variants::variants(&selection, top))
+    ) -> Result<Variants, SelectionError> {
+        Observation::new(self, log)?.variants(selection, top)
     }
 
     fn drop_off_paths(
         &self,
         log: &InteractionLog,
-        filter: &PathFilter,
+        selection: &Selection,
         top_paths: usize,
-    ) -> Result<DropOffPaths, PathError> {
-        let selection = Selection::new(self, log, filter)?;
-        Ok(drop_off::drop_off_paths(&selection, top_paths))
+    ) -> Result<DropOffPaths, SelectionError> {
+        Observation::new(self, log)?.drop_off_paths(selection, top_paths)
+    }
+}
+
+impl Observation<'_> {
+    /// The directly-follows graph of the selected paths: see
+    /// [`ObservePaths::directly_follows`].
+    ///
+    /// # Errors
+    ///
+    /// [`SelectionError`] when the selection does not fit the journey.
+    pub fn directly_follows(
+        &self,
+        selection: &Selection,
+    ) -> Result<DirectlyFollowsGraph, SelectionError> {
+        let journey = self.journey();
+        self.run(selection, || FollowsCounts::new(journey))
+    }
+
+    /// The variants of the selected paths: see [`ObservePaths::variants`].
+    ///
+    /// # Errors
+    ///
+    /// [`SelectionError`] when the selection does not fit the journey.
+    pub fn variants(&self, selection: &Selection, top: usize) -> Result<Variants, SelectionError> {
+        let journey = self.journey();
+        self.run(selection, || VariantCounts::new(journey, top))
+    }
+
+    /// The drop-off paths of the selected customers: see [`ObservePaths::drop_off_paths`].
+    ///
+    /// # Errors
+    ///
+    /// [`SelectionError`] when the selection does not fit the journey.
+    pub fn drop_off_paths(
+        &self,
+        selection: &Selection,
+        top_paths: usize,
+    ) -> Result<DropOffPaths, SelectionError> {
+        let journey = self.journey();
+        self.run(selection, || DropOffCounts::new(journey, top_paths))
     }
 }

@@ -2,9 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::filter::Selection;
-use crate::TouchpointId;
-use crate::model::{FastMap, fast_map};
+use crate::analysis::layout::Layout;
+use crate::analysis::table::Table;
+use crate::analysis::{Accumulate, CustomerPath, ShapeMismatch};
+use crate::{Fingerprint, Journey, TouchpointId};
 
 /// One distinct touchpoint sequence and the customers who walked it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -50,69 +51,105 @@ pub struct Variants {
     pub tail: VariantTail,
 }
 
-/// (customers, of whom converted) of one variant.
-type Tally = (u64, u64);
+/// The partial state of the variants: every distinct path with its customers and
+/// conversions, mergeable across customers (see [`Accumulate`]). `top` is how many variants
+/// the report lists.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VariantCounts {
+    fingerprint: Fingerprint,
+    top: usize,
+    customers: u64,
+    /// (customers, of whom converted) per distinct path.
+    found: Table<Box<[u32]>, (u64, u64)>,
+    #[serde(skip)]
+    buffer: Vec<u32>,
+}
 
-/// Complexity: O(n) expected for n selected interactions (one hash of each customer's path),
-/// plus O(V log V) to rank V variants.
-pub(crate) fn variants(selection: &Selection<'_>, top: usize) -> Variants {
-    let mut found: FastMap<Box<[u32]>, Tally> = fast_map(1024);
-    let mut buffer: Vec<u32> = Vec::new();
-    let mut customers = 0_u64;
-    for c in 0..selection.customer_count() {
-        let Some((path, converted)) = selection.path(c) else {
-            continue;
-        };
-        customers += 1;
-        buffer.clear();
-        buffer.extend(path.iter().map(|r| r.touchpoint));
-        let tally = match found.get_mut(buffer.as_slice()) {
-            Some(tally) => tally,
-            None => found.entry(buffer.clone().into_boxed_slice()).or_default(),
-        };
-        tally.0 += 1;
-        tally.1 += u64::from(converted);
-    }
-    let distinct = found.len() as u64;
-    let mut ranked: Vec<(Box<[u32]>, Tally)> = found.into_iter().collect();
-    ranked.sort_unstable_by(|a, b| {
-        b.1.0
-            .cmp(&a.1.0)
-            .then(a.0.len().cmp(&b.0.len()))
-            .then(a.0.cmp(&b.0))
-    });
-    let share = |n: u64| {
-        if customers == 0 {
-            0.0
-        } else {
-            n as f64 / customers as f64
+impl VariantCounts {
+    /// An empty partial state for `journey`, listing the `top` variants.
+    pub fn new(journey: &Journey, top: usize) -> Self {
+        Self {
+            fingerprint: journey.fingerprint(),
+            top,
+            customers: 0,
+            found: Table::default(),
+            buffer: Vec::new(),
         }
-    };
-    let mut tail = VariantTail::default();
-    for (_, (n, converted)) in ranked.iter().skip(top) {
-        tail.variants += 1;
-        tail.customers += n;
-        tail.converted += converted;
-        tail.singletons += u64::from(*n == 1);
     }
-    tail.share = share(tail.customers);
-    let top = ranked
-        .into_iter()
-        .take(top)
-        .map(|(sequence, (n, converted))| Variant {
-            touchpoints: sequence
-                .iter()
-                .map(|&t| selection.touchpoint_id(t))
-                .collect(),
-            customers: n,
-            share: share(n),
-            converted,
+}
+
+impl Accumulate for VariantCounts {
+    type Output = Variants;
+
+    fn add_customer(&mut self, path: &CustomerPath<'_>) {
+        self.customers += 1;
+        self.buffer.clear();
+        self.buffer.extend(path.touchpoints().map(|t| t.as_u32()));
+        let key = self.buffer.as_slice();
+        let tally = self
+            .found
+            .row(key, || (key.to_vec().into_boxed_slice(), (0, 0)));
+        tally.0 += 1;
+        tally.1 += u64::from(path.converted());
+    }
+
+    fn merge(&mut self, other: Self) -> Result<(), ShapeMismatch> {
+        if (self.fingerprint, self.top) != (other.fingerprint, other.top) {
+            return Err(ShapeMismatch);
+        }
+        self.customers += other.customers;
+        self.found.merge(other.found, |a, b| {
+            a.0 += b.0;
+            a.1 += b.1;
+        });
+        Ok(())
+    }
+
+    /// Complexity: O(V log V) to rank V variants.
+    fn finish(self, journey: &Journey) -> Result<Variants, ShapeMismatch> {
+        if journey.fingerprint() != self.fingerprint {
+            return Err(ShapeMismatch);
+        }
+        let layout = Layout::of(journey);
+        let (customers, top) = (self.customers, self.top);
+        let distinct = self.found.len() as u64;
+        let mut ranked = self.found.into_rows();
+        ranked.sort_unstable_by(|a, b| {
+            b.1.0
+                .cmp(&a.1.0)
+                .then(a.0.len().cmp(&b.0.len()))
+                .then(a.0.cmp(&b.0))
+        });
+        let share = |n: u64| {
+            if customers == 0 {
+                0.0
+            } else {
+                n as f64 / customers as f64
+            }
+        };
+        let mut tail = VariantTail::default();
+        for (_, (n, converted)) in ranked.iter().skip(top) {
+            tail.variants += 1;
+            tail.customers += n;
+            tail.converted += converted;
+            tail.singletons += u64::from(*n == 1);
+        }
+        tail.share = share(tail.customers);
+        let top = ranked
+            .into_iter()
+            .take(top)
+            .map(|(sequence, (n, converted))| Variant {
+                touchpoints: sequence.iter().map(|&t| layout.id(t)).collect(),
+                customers: n,
+                share: share(n),
+                converted,
+            })
+            .collect();
+        Ok(Variants {
+            customers,
+            distinct,
+            top,
+            tail,
         })
-        .collect();
-    Variants {
-        customers,
-        distinct,
-        top,
-        tail,
     }
 }

@@ -1,0 +1,254 @@
+//! Which customers, and which of their interactions, an analysis looks at: one selection for
+//! every analysis.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::layout::Layout;
+use crate::interactions::log::Stored;
+use crate::{InteractionLog, Journey, PersonaId, UnknownIdError};
+
+/// How a [`TimeRange`] selects interactions.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum TimeRangeMode {
+    /// Keep each customer's interactions inside the range and drop the rest: paths are cut to
+    /// the window (a customer with nothing inside is left out).
+    #[default]
+    Interactions,
+    /// Keep the whole path of each customer whose first interaction lies inside the range: a
+    /// cohort of customers who started in the window.
+    Started,
+}
+
+/// A half-open range of time, `start..end`, and how it selects interactions.
+///
+/// # Example
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use journey_map::analysis::{TimeRange, TimeRangeMode};
+///
+/// let march = TimeRange::new("2026-03-01T00:00:00Z".parse()?, "2026-04-01T00:00:00Z".parse()?);
+/// assert_eq!(march.current_mode(), TimeRangeMode::Interactions);
+/// let cohort = march.mode(TimeRangeMode::Started);
+/// assert_eq!(cohort.current_mode(), TimeRangeMode::Started);
+/// assert!(cohort.current_start() < cohort.current_end());
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeRange {
+    start: Timestamp,
+    end: Timestamp,
+    #[serde(default)]
+    mode: TimeRangeMode,
+}
+
+impl TimeRange {
+    /// The range `start..end`, cutting paths to it ([`TimeRangeMode::Interactions`]).
+    pub fn new(start: Timestamp, end: Timestamp) -> Self {
+        Self {
+            start,
+            end,
+            mode: TimeRangeMode::Interactions,
+        }
+    }
+
+    /// The same range, selecting with `mode`.
+    pub fn mode(mut self, mode: TimeRangeMode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// The first instant inside the range.
+    pub fn current_start(&self) -> Timestamp {
+        self.start
+    }
+
+    /// The first instant after the range.
+    pub fn current_end(&self) -> Timestamp {
+        self.end
+    }
+
+    /// Whether the range cuts paths or picks a cohort.
+    pub fn current_mode(&self) -> TimeRangeMode {
+        self.mode
+    }
+}
+
+/// Which customers, and which of their interactions, an analysis looks at: a persona, a time
+/// range, and whether they converted. Every analysis takes one; the default selects every
+/// customer and every interaction.
+///
+/// A customer *converted* when their selected path reaches a goal touchpoint.
+///
+/// # Example
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use journey_map::analysis::{Selection, TimeRange, TimeRangeMode};
+///
+/// let march = TimeRange::new("2026-03-01T00:00:00Z".parse()?, "2026-04-01T00:00:00Z".parse()?)
+///     .mode(TimeRangeMode::Started);
+/// let selection = Selection::all().persona("branch-loyalist").time(march).converted(false);
+/// assert_eq!(selection.current_persona().map(|p| p.as_str()), Some("branch-loyalist"));
+/// assert_eq!(selection.current_converted(), Some(false));
+/// assert!(Selection::all().is_everything());
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Selection {
+    persona: Option<PersonaId>,
+    time: Option<TimeRange>,
+    converted: Option<bool>,
+}
+
+impl Selection {
+    /// Every customer and every interaction (the same as `Selection::default()`).
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// Only customers of `persona`.
+    pub fn persona(mut self, persona: impl Into<PersonaId>) -> Self {
+        self.persona = Some(persona.into());
+        self
+    }
+
+    /// Only interactions (or customers) in `range`.
+    pub fn time(mut self, range: TimeRange) -> Self {
+        self.time = Some(range);
+        self
+    }
+
+    /// Only customers who converted (`true`) or did not (`false`).
+    pub fn converted(mut self, converted: bool) -> Self {
+        self.converted = Some(converted);
+        self
+    }
+
+    /// The persona selected, if any.
+    pub fn current_persona(&self) -> Option<&PersonaId> {
+        self.persona.as_ref()
+    }
+
+    /// The time range selected, if any.
+    pub fn current_time(&self) -> Option<TimeRange> {
+        self.time
+    }
+
+    /// Whether converted (`Some(true)`) or other customers (`Some(false)`) are selected.
+    pub fn current_converted(&self) -> Option<bool> {
+        self.converted
+    }
+
+    /// Whether the selection keeps every customer and interaction.
+    pub fn is_everything(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// Why a selection cannot be applied to a journey and its log.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SelectionError {
+    /// The log was built for another journey.
+    #[error("the log does not belong to this journey")]
+    Journey(#[from] super::JourneyMismatch),
+    /// The selection names a persona the journey does not have.
+    #[error("the selection names an unknown persona")]
+    UnknownPersona(#[from] UnknownIdError),
+    /// The selection's time range ends before it starts.
+    #[error("the time range ends ({end}) before it starts ({start})")]
+    TimeRange {
+        /// The range's start.
+        start: Timestamp,
+        /// The range's end.
+        end: Timestamp,
+    },
+}
+
+/// A [`Selection`] resolved against a journey: persona index and range in milliseconds.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Resolved {
+    persona: Option<u32>,
+    range: Option<(i64, i64, TimeRangeMode)>,
+    converted: Option<bool>,
+}
+
+impl Resolved {
+    /// Resolves `selection`: the persona must exist and the range must not end before it
+    /// starts.
+    pub(crate) fn new(journey: &Journey, selection: &Selection) -> Result<Self, SelectionError> {
+        let persona = match &selection.persona {
+            Some(id) => Some(journey.resolve_persona(id.as_str())?.as_u32()),
+            None => None,
+        };
+        let range = match selection.time {
+            Some(range) if range.end < range.start => {
+                return Err(SelectionError::TimeRange {
+                    start: range.start,
+                    end: range.end,
+                });
+            }
+            Some(range) => Some((
+                range.start.as_millisecond(),
+                range.end.as_millisecond(),
+                range.mode,
+            )),
+            None => None,
+        };
+        Ok(Self {
+            persona,
+            range,
+            converted: selection.converted,
+        })
+    }
+
+    /// Customer `c`'s selected records and the position of their first goal, or `None` when
+    /// the selection leaves the customer out.
+    ///
+    /// Complexity: O(log n + k) for a customer with n interactions, k of them selected.
+    pub(crate) fn path<'a>(
+        &self,
+        layout: &Layout<'_>,
+        log: &'a InteractionLog,
+        c: usize,
+    ) -> Option<(&'a [Stored], Option<usize>)> {
+        if let Some(persona) = self.persona
+            && log.persona_raw(c) != persona
+        {
+            return None;
+        }
+        let mut records = log.customer_records(c);
+        if let Some((start, end, mode)) = self.range {
+            match mode {
+                TimeRangeMode::Interactions => {
+                    let from = records.partition_point(|r| r.timestamp_ms < start);
+                    let to = records.partition_point(|r| r.timestamp_ms < end);
+                    records = &records[from..to.max(from)];
+                }
+                TimeRangeMode::Started => {
+                    let first = records.first()?.timestamp_ms;
+                    if first < start || first >= end {
+                        return None;
+                    }
+                }
+            }
+        }
+        if records.is_empty() {
+            return None;
+        }
+        let goal = records
+            .iter()
+            .position(|r| layout.is_goal[r.touchpoint as usize]);
+        match self.converted {
+            Some(wanted) if wanted != goal.is_some() => None,
+            _ => Some((records, goal)),
+        }
+    }
+}

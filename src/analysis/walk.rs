@@ -1,0 +1,340 @@
+//! One customer's selected path, walked once: what every accumulator reads.
+//!
+//! The walk is where the case logic lives, written once for every analysis: which contacts
+//! about a need were followed by another within the repeat window, whether a need was resolved
+//! at its first contact (by the [`FcrRule`]), how long it took to resolve, and whether it went
+//! back to a channel it had left.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::layout::Layout;
+use super::metrics::{FcrRule, MetricsOptions};
+use crate::interactions::log::Stored;
+use crate::{CustomerId, CustomerIndex, InteractionLog, InteractionRef, PersonaIndex};
+use crate::{StageIndex, TouchpointIndex};
+
+/// How one move between two consecutive interactions of a customer relates to the designed
+/// map.
+///
+/// # Example
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use journey_map::analysis::{Accumulate, CustomerPath, Observation, Selection};
+/// use journey_map::{IngestOptions, Journey, LogBuilder};
+///
+/// let journey = Journey::load("examples/data/retail_bank.ron")?;
+/// let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+/// builder.read_csv("customer,touchpoint,timestamp,outcome\n\
+///                   a,search-ad,2026-01-05T09:00:00Z,completed\n\
+///                   a,product-page,2026-01-05T09:05:00Z,completed\n".as_bytes())?;
+/// let (log, _) = builder.finish();
+/// let observation = Observation::new(&journey, &log)?;
+/// let mut designed = Vec::new();
+/// observation.for_each_customer(&Selection::all(), Default::default(), |path| {
+///     designed.extend((1..path.len()).filter_map(|i| path.step(i)).map(|s| s.designed));
+/// })?;
+/// assert_eq!(designed, [true]);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Step {
+    /// Where the customer was.
+    pub from: TouchpointIndex,
+    /// Where the customer went (the same touchpoint for a repeat).
+    pub to: TouchpointIndex,
+    /// A designed flow leads from `from` to `to`.
+    pub designed: bool,
+    /// Stage of `to` minus stage of `from`: 0 within a stage, above 1 skips stages, below 0
+    /// goes back.
+    pub stage_step: i64,
+}
+
+impl Step {
+    /// The customer came back to the same touchpoint.
+    pub fn is_repeat(&self) -> bool {
+        self.from == self.to
+    }
+
+    /// A move to another touchpoint along no designed flow.
+    pub fn is_off_map(&self) -> bool {
+        !self.designed && !self.is_repeat()
+    }
+}
+
+/// One need (case) of one customer: its contacts walked in time order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct NeedCase {
+    /// The position of the need's first contact in the customer's selected path.
+    pub first: usize,
+    /// How many contacts the need had.
+    pub contacts: u32,
+    /// Whether the need was resolved at its first contact, by the [`FcrRule`] in force.
+    pub resolved_at_first: bool,
+    /// Milliseconds from the first contact to the end of the first contact marked resolved
+    /// (its time plus its handling time, when known); `None` when never marked resolved.
+    pub resolution_ms: Option<u64>,
+    /// Whether the need went back to a channel it had left (web, phone, web).
+    pub back_to_channel: bool,
+}
+
+impl NeedCase {
+    /// The time to resolution, when the need was resolved.
+    pub fn time_to_resolution(&self) -> Option<Duration> {
+        self.resolution_ms.map(Duration::from_millis)
+    }
+}
+
+/// One customer's selected interactions, in time order, with what every analysis derives from
+/// them once: whether and where the customer converted, each need's case, and which contacts
+/// were followed by another about the same need within the repeat window.
+///
+/// Paths come from [`Observation::for_each_customer`](super::Observation::for_each_customer)
+/// and are what an [`Accumulate`](super::Accumulate) partial state adds.
+#[derive(Debug, Clone, Copy)]
+pub struct CustomerPath<'a> {
+    pub(crate) layout: &'a Layout<'a>,
+    log: &'a InteractionLog,
+    customer: u32,
+    records: &'a [Stored],
+    first_goal: Option<usize>,
+    needs: &'a [NeedCase],
+    followed_up: &'a [bool],
+}
+
+impl<'a> CustomerPath<'a> {
+    /// The customer, by index in the log.
+    pub fn customer(&self) -> CustomerIndex {
+        CustomerIndex::from_u32(self.customer)
+    }
+
+    /// The customer's id.
+    pub fn customer_id(&self) -> &'a CustomerId {
+        &self.log.customers()[self.customer as usize]
+    }
+
+    /// The customer's persona, when known.
+    pub fn persona(&self) -> Option<PersonaIndex> {
+        self.log.persona_of(self.customer())
+    }
+
+    /// How many interactions the selected path has (at least one).
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Always false: a selected path has at least one interaction.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// The interactions, in time order.
+    pub fn interactions(&self) -> impl ExactSizeIterator<Item = InteractionRef<'a>> + 'a {
+        let log = self.log;
+        self.records
+            .iter()
+            .map(move |record| InteractionRef::new(log, record))
+    }
+
+    /// The interaction at position `i`; `None` past the end.
+    pub fn interaction(&self, i: usize) -> Option<InteractionRef<'a>> {
+        self.records
+            .get(i)
+            .map(|r| InteractionRef::new(self.log, r))
+    }
+
+    /// The touchpoint of the interaction at position `i`, which must be below
+    /// [`len`](Self::len).
+    ///
+    /// # Panics
+    ///
+    /// When `i` is out of range.
+    pub fn touchpoint(&self, i: usize) -> TouchpointIndex {
+        TouchpointIndex::from_u32(self.records[i].touchpoint)
+    }
+
+    /// The touchpoints, in time order.
+    pub fn touchpoints(&self) -> impl ExactSizeIterator<Item = TouchpointIndex> + 'a {
+        self.records
+            .iter()
+            .map(|r| TouchpointIndex::from_u32(r.touchpoint))
+    }
+
+    /// The stage of the touchpoint at position `i`.
+    ///
+    /// # Panics
+    ///
+    /// When `i` is out of range.
+    pub fn stage(&self, i: usize) -> StageIndex {
+        StageIndex::from_u32(self.layout.stage_of[self.records[i].touchpoint as usize] as u32)
+    }
+
+    /// The move into the interaction at position `i` from the one before; `None` for the first
+    /// interaction or past the end.
+    pub fn step(&self, i: usize) -> Option<Step> {
+        let from = self.records.get(i.checked_sub(1)?)?.touchpoint as usize;
+        let to = self.records.get(i)?.touchpoint as usize;
+        let step = self.layout.classify(from, to);
+        Some(Step {
+            from: TouchpointIndex::from_u32(from as u32),
+            to: TouchpointIndex::from_u32(to as u32),
+            designed: step.designed,
+            stage_step: step.stage_step,
+        })
+    }
+
+    /// Whether the selected path reaches a goal touchpoint.
+    pub fn converted(&self) -> bool {
+        self.first_goal.is_some()
+    }
+
+    /// The position of the first goal interaction.
+    pub fn first_goal(&self) -> Option<usize> {
+        self.first_goal
+    }
+
+    /// Milliseconds since the Unix epoch of the interaction at position `i`.
+    ///
+    /// # Panics
+    ///
+    /// When `i` is out of range.
+    pub fn timestamp_ms(&self, i: usize) -> i64 {
+        self.records[i].timestamp_ms
+    }
+
+    /// The customer's needs, in order of first contact.
+    pub fn needs(&self) -> &'a [NeedCase] {
+        self.needs
+    }
+
+    /// Whether the contact at position `i` is about a need and was followed by another contact
+    /// about the same need within the repeat window (a repeat contact, counted at the earlier
+    /// contact).
+    pub fn followed_up(&self, i: usize) -> bool {
+        self.followed_up.get(i).copied().unwrap_or(false)
+    }
+}
+
+/// The scratch space of the walk, reused from customer to customer.
+#[derive(Debug, Default)]
+pub(crate) struct Walker {
+    needs: Vec<NeedCase>,
+    followed_up: Vec<bool>,
+    open: Vec<Open>,
+}
+
+/// A need while its contacts are walked.
+#[derive(Debug, Clone, Copy)]
+struct Open {
+    need: u32,
+    first_ms: i64,
+    first_flagged_resolved: bool,
+    first_repeated: bool,
+    last: usize,
+    last_ms: i64,
+    resolved_end_ms: Option<i64>,
+    last_channel: usize,
+    channels_seen: u64,
+}
+
+impl Walker {
+    /// Walks one customer's selected records.
+    ///
+    /// Complexity: O(k·m) for k interactions and m distinct needs (m is small in practice).
+    pub(crate) fn walk<'a>(
+        &'a mut self,
+        layout: &'a Layout<'a>,
+        log: &'a InteractionLog,
+        customer: u32,
+        records: &'a [Stored],
+        first_goal: Option<usize>,
+        rules: &MetricsOptions,
+    ) -> CustomerPath<'a> {
+        self.needs.clear();
+        self.open.clear();
+        self.followed_up.clear();
+        let window_ms =
+            i64::try_from(rules.current_repeat_window().as_millis()).unwrap_or(i64::MAX);
+        let mut any_need = false;
+        for (i, record) in records.iter().enumerate() {
+            let Some(need) = InteractionRef::new(log, record).need_id() else {
+                continue;
+            };
+            if !any_need {
+                any_need = true;
+                self.followed_up.resize(records.len(), false);
+            }
+            let now = record.timestamp_ms;
+            let view = InteractionRef::new(log, record);
+            let flagged = view.resolved() == Some(true);
+            let resolved_end = flagged
+                .then(|| now.saturating_add(view.handling().map_or(0, |d| d.as_millis() as i64)));
+            let channel = layout.channel_of[record.touchpoint as usize];
+            match self.open.iter().position(|case| case.need == need) {
+                None => {
+                    self.open.push(Open {
+                        need,
+                        first_ms: now,
+                        first_flagged_resolved: flagged,
+                        first_repeated: false,
+                        last: i,
+                        last_ms: now,
+                        resolved_end_ms: resolved_end,
+                        last_channel: channel,
+                        channels_seen: 1 << (channel % 64),
+                    });
+                    self.needs.push(NeedCase {
+                        first: i,
+                        contacts: 1,
+                        resolved_at_first: false,
+                        resolution_ms: None,
+                        back_to_channel: false,
+                    });
+                }
+                Some(n) => {
+                    let (case, out) = (&mut self.open[n], &mut self.needs[n]);
+                    out.contacts += 1;
+                    if channel != case.last_channel {
+                        out.back_to_channel |= case.channels_seen & (1 << (channel % 64)) != 0;
+                        case.channels_seen |= 1 << (channel % 64);
+                        case.last_channel = channel;
+                    }
+                    if now.saturating_sub(case.last_ms) <= window_ms {
+                        self.followed_up[case.last] = true;
+                        if case.last == out.first {
+                            case.first_repeated = true;
+                        }
+                    }
+                    case.last = i;
+                    case.last_ms = now;
+                    if case.resolved_end_ms.is_none() {
+                        case.resolved_end_ms = resolved_end;
+                    }
+                }
+            }
+        }
+        for (case, out) in self.open.iter().zip(&mut self.needs) {
+            out.resolved_at_first = match rules.current_fcr() {
+                FcrRule::NoRepeatContact => !case.first_repeated,
+                FcrRule::ResolvedFlag => case.first_flagged_resolved,
+            };
+            out.resolution_ms = case
+                .resolved_end_ms
+                .map(|end| end.saturating_sub(case.first_ms).max(0) as u64);
+        }
+        CustomerPath {
+            layout,
+            log,
+            customer,
+            records,
+            first_goal,
+            needs: &self.needs,
+            followed_up: &self.followed_up,
+        }
+    }
+}
