@@ -121,8 +121,9 @@ fn run() -> Result<(), String> {
     let mut report = journey
         .detect_friction(&log, &Selection::all(), &config)
         .map_err(|e| chain(&e))?;
-    let metrics = MetricsReport::compute(&journey, &log, &Selection::all(), config.metrics)
-        .map_err(|e| chain(&e))?;
+    let metrics =
+        MetricsReport::compute(&journey, &log, &Selection::all(), config.current_metrics())
+            .map_err(|e| chain(&e))?;
     let persona_id = persona.map(|p| journey.personas()[p.index()].id.clone());
     report
         .points
@@ -158,7 +159,10 @@ fn run() -> Result<(), String> {
     );
     println!(
         "{} tests, flagged at q <= {} with at least {} observations; {} places too small to test",
-        report.tests, config.max_q, config.min_sample, report.untested
+        report.tests,
+        config.current_max_q(),
+        config.current_min_sample(),
+        report.untested
     );
     println!();
     if points.is_empty() {

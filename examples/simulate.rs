@@ -10,7 +10,7 @@
 use std::process::ExitCode;
 
 use journey_map::sim::{Behaviour, Simulator};
-use journey_map::{Journey, LoadError, write_csv};
+use journey_map::{Journey, LoadError, SettingsError, write_csv};
 
 /// Simulated journeys start here, so that sample files do not depend on the day they are made.
 const START: &str = "2026-01-05T08:00:00Z";
@@ -25,25 +25,20 @@ fn main() -> ExitCode {
         eprintln!("error: CUSTOMERS and SEED must be whole numbers");
         return ExitCode::from(2);
     };
-    let status = |error: &LoadError| {
-        if matches!(error, LoadError::Read { .. }) {
-            2
-        } else {
-            1
-        }
-    };
     let journey = match Journey::load(journey_path) {
         Ok(journey) => journey,
         Err(error) => {
             eprintln!("error: {error}");
-            return ExitCode::from(status(&error));
+            let unreadable = matches!(error, LoadError::Read { .. });
+            return ExitCode::from(if unreadable { 2 } else { 1 });
         }
     };
     let behaviour = match Behaviour::load(behaviour_path) {
         Ok(behaviour) => behaviour,
         Err(error) => {
             eprintln!("error: {error}");
-            return ExitCode::from(status(&error));
+            let unreadable = matches!(error, SettingsError::Read { .. });
+            return ExitCode::from(if unreadable { 2 } else { 1 });
         }
     };
     let simulator = match Simulator::new(&journey, &behaviour) {

@@ -276,9 +276,17 @@ pub mod model;
 pub mod sim;
 pub mod stats;
 
-pub use format::{LoadError, SaveError};
-pub use interactions::*;
-pub use model::*;
+pub use format::{LoadError, SaveError, SettingsError};
+pub use interactions::{
+    CustomerId, CustomerIndex, EffortDirection, IngestError, IngestOptions, IngestReport,
+    Interaction, InteractionLog, InteractionRef, LogBuilder, Mode, Outcome, Scales, ScoreScale,
+    UnixUnit, write_csv,
+};
+pub use model::{
+    Channel, Fingerprint, Flow, FlowIndex, ItemKind, Journey, JourneyBuilder, PathLimits, Persona,
+    PersonaId, PersonaIndex, Problem, Stage, StageId, StageIndex, StructuralWarning, Touchpoint,
+    TouchpointId, TouchpointIndex, TouchpointKind, UnknownIdError, ValidationError,
+};
 
 /// The README's Rust examples, compiled and run as doc tests.
 #[doc = include_str!("../README.md")]

@@ -1,11 +1,10 @@
 //! Interaction records attached to a journey: checking, interning, ordering, strict and lenient
 //! modes, and CSV ingestion.
 
-use std::time::Duration;
-
+use journey_map::interactions::{Field, HeaderProblem, RecordError, RecordProblem};
 use journey_map::{
-    EffortDirection, Field, HeaderProblem, IngestError, IngestOptions, Interaction, Journey,
-    LogBuilder, Mode, Outcome, RecordError, RecordProblem, Scales, ScoreScale, UnixUnit,
+    EffortDirection, IngestError, IngestOptions, Interaction, Journey, LogBuilder, Mode, Outcome,
+    Scales, ScoreScale, UnixUnit,
 };
 
 fn bank() -> Journey {
@@ -115,8 +114,8 @@ fn every_field_comes_back_as_attached() {
     let first = log.interactions().next().unwrap();
     assert_eq!(first.timestamp(), at("2026-03-02T09:15:00.250Z"));
     assert_eq!(first.outcome(), Outcome::Escalated);
-    assert_eq!(first.wait(), Some(Duration::from_millis(340_500)));
-    assert_eq!(first.handling(), Some(Duration::ZERO));
+    assert_eq!(first.wait_seconds(), Some(340.5));
+    assert_eq!(first.handling_seconds(), Some(0.0));
     assert_eq!(
         (first.csat(), first.ces(), first.nps()),
         (Some(4), Some(7), Some(0))
@@ -128,7 +127,7 @@ fn every_field_comes_back_as_attached() {
     let second = log.interactions().nth(1).unwrap();
     assert_eq!(
         (
-            second.wait(),
+            second.wait_seconds(),
             second.csat(),
             second.sentiment(),
             second.resolved()
@@ -335,7 +334,7 @@ fn csv_reads_every_column_and_leaves_empty_cells_absent() {
     let rows: Vec<_> = log.interactions().collect();
     // 11:00+01:00 is 10:00Z: the same time, so input order decides.
     assert_eq!(rows[0].outcome(), Outcome::Escalated);
-    assert_eq!(rows[0].wait(), Some(Duration::from_millis(12_500)));
+    assert_eq!(rows[0].wait_seconds(), Some(12.5));
     assert_eq!(
         (rows[0].csat(), rows[0].ces(), rows[0].nps()),
         (Some(2), Some(3), Some(6))
@@ -344,7 +343,7 @@ fn csv_reads_every_column_and_leaves_empty_cells_absent() {
     assert_eq!(rows[0].resolved(), Some(false));
     assert_eq!(rows[1].timestamp(), at("2026-01-05T10:00:00Z"));
     assert_eq!(
-        (rows[1].csat(), rows[1].wait(), rows[1].resolved()),
+        (rows[1].csat(), rows[1].wait_seconds(), rows[1].resolved()),
         (None, None, Some(true))
     );
     assert_eq!(rows[1].persona(), rows[0].persona());
@@ -507,7 +506,7 @@ fn ron_lists_of_interactions_load_like_code() {
     let c2 = log.customer_index("c2").unwrap();
     let first = log.customer_interactions(c2).next().unwrap();
     assert_eq!(first.timestamp(), at("2026-01-05T08:04:00Z"));
-    assert_eq!(first.wait(), Some(Duration::from_secs(30)));
+    assert_eq!(first.wait_seconds(), Some(30.0));
 }
 
 #[test]

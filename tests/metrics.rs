@@ -412,7 +412,7 @@ fn repeat_contacts_fcr_and_time_to_resolution() {
         &journey,
         &log,
         &Selection::all(),
-        MetricsOptions::default().repeat_window(std::time::Duration::from_secs(9 * 86_400)),
+        MetricsOptions::default().repeat_window_seconds(9 * 86_400),
     )
     .unwrap();
     let chatbot = &wide.by_touchpoint[journey.touchpoint_index("chatbot").unwrap().index()].metrics;
@@ -548,11 +548,11 @@ fn group_durations_equal_a_direct_summary_of_their_interactions() {
                 persona_of(&record),
                 record.touchpoint().index(),
             );
-            if let Some(wait) = record.wait() {
-                waits[group].push_millis(wait.as_millis() as u64);
+            if let Some(wait) = record.wait_seconds() {
+                waits[group].push_millis((wait * 1000.0).round() as u64);
             }
-            if let Some(h) = record.handling() {
-                handling[group].push_millis(h.as_millis() as u64);
+            if let Some(h) = record.handling_seconds() {
+                handling[group].push_millis((h * 1000.0).round() as u64);
             }
         }
         for (g, m) in metrics.iter().enumerate() {

@@ -4,7 +4,7 @@
 use journey_map::analysis::{MetricsOptions, MetricsReport, Selection};
 use journey_map::sim::{Behaviour, BehaviourProblem, Simulator};
 use journey_map::{
-    IngestOptions, InteractionLog, Journey, LoadError, LogBuilder, Outcome, write_csv,
+    IngestOptions, InteractionLog, Journey, LogBuilder, Outcome, SettingsError, write_csv,
 };
 
 fn bank() -> Journey {
@@ -236,7 +236,8 @@ fn behaviour_files_load_and_report_syntax_errors() {
     assert!(
         matches!(
             &error,
-            LoadError::Syntax {
+            SettingsError::Syntax {
+                kind: "behaviour model",
                 line: 2,
                 column: 3,
                 ..
@@ -244,10 +245,12 @@ fn behaviour_files_load_and_report_syntax_errors() {
         ),
         "{error}"
     );
-    assert!(matches!(
-        Behaviour::load("examples/data/none.ron"),
-        Err(LoadError::Read { .. })
-    ));
+    let error = Behaviour::load("examples/data/none.ron").unwrap_err();
+    assert!(matches!(error, SettingsError::Read { .. }));
+    assert_eq!(
+        error.to_string(),
+        "cannot read behaviour model file examples/data/none.ron"
+    );
 }
 
 #[test]

@@ -107,11 +107,11 @@ impl Tally {
             self.ces_sum += u64::from(ces);
             self.ces_easy += u64::from(scales.is_easy(ces));
         }
-        if let Some(wait) = record.wait() {
-            self.wait.push_millis(wait.as_millis() as u64);
+        if let Some(wait) = record.wait_ms() {
+            self.wait.push_millis(wait);
         }
-        if let Some(handling) = record.handling() {
-            self.handling.push_millis(handling.as_millis() as u64);
+        if let Some(handling) = record.handling_ms() {
+            self.handling.push_millis(handling);
         }
         if let Some(sentiment) = record.sentiment() {
             self.sentiment.push(f64::from(sentiment));
@@ -275,11 +275,10 @@ pub enum FcrRule {
 /// # Example
 ///
 /// ```
-/// use std::time::Duration;
 /// use journey_map::analysis::{FcrRule, MetricsOptions};
 ///
-/// let options = MetricsOptions::default().repeat_window(Duration::from_secs(3 * 24 * 3600)).fcr(FcrRule::ResolvedFlag);
-/// assert_eq!(options.current_repeat_window(), Duration::from_secs(259_200));
+/// let options = MetricsOptions::default().repeat_window_seconds(3 * 24 * 3600).fcr(FcrRule::ResolvedFlag);
+/// assert_eq!(options.current_repeat_window_seconds(), 259_200);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -299,9 +298,10 @@ impl Default for MetricsOptions {
 }
 
 impl MetricsOptions {
-    /// A contact about the same need within this time after another is a repeat contact.
-    pub fn repeat_window(mut self, window: std::time::Duration) -> Self {
-        self.repeat_window_seconds = window.as_secs();
+    /// A contact about the same need within this many seconds after another is a repeat
+    /// contact.
+    pub fn repeat_window_seconds(mut self, seconds: u64) -> Self {
+        self.repeat_window_seconds = seconds;
         self
     }
 
@@ -311,9 +311,9 @@ impl MetricsOptions {
         self
     }
 
-    /// The repeat window set.
-    pub fn current_repeat_window(&self) -> std::time::Duration {
-        std::time::Duration::from_secs(self.repeat_window_seconds)
+    /// The repeat window set, in seconds.
+    pub fn current_repeat_window_seconds(&self) -> u64 {
+        self.repeat_window_seconds
     }
 
     /// The FCR rule set.

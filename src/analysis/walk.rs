@@ -5,8 +5,6 @@
 //! at its first contact (by the [`FcrRule`]), how long it took to resolve, and whether it went
 //! back to a channel it had left.
 
-use std::time::Duration;
-
 use serde::{Deserialize, Serialize};
 
 use super::layout::Layout;
@@ -76,17 +74,17 @@ pub struct NeedCase {
     pub contacts: u32,
     /// Whether the need was resolved at its first contact, by the [`FcrRule`] in force.
     pub resolved_at_first: bool,
-    /// Milliseconds from the first contact to the end of the first contact marked resolved
-    /// (its time plus its handling time, when known); `None` when never marked resolved.
-    pub resolution_ms: Option<u64>,
+    /// Milliseconds from the first contact to the end of the first contact marked resolved.
+    pub(crate) resolution_ms: Option<u64>,
     /// Whether the need went back to a channel it had left (web, phone, web).
     pub back_to_channel: bool,
 }
 
 impl NeedCase {
-    /// The time to resolution, when the need was resolved.
-    pub fn time_to_resolution(&self) -> Option<Duration> {
-        self.resolution_ms.map(Duration::from_millis)
+    /// Seconds from the first contact to the end of the first contact marked resolved (its
+    /// time plus its handling time, when known); `None` when never marked resolved.
+    pub fn resolution_seconds(&self) -> Option<f64> {
+        self.resolution_ms.map(|ms| ms as f64 / 1000.0)
     }
 }
 
@@ -258,8 +256,8 @@ impl Walker {
         self.needs.clear();
         self.open.clear();
         self.followed_up.clear();
-        let window_ms =
-            i64::try_from(rules.current_repeat_window().as_millis()).unwrap_or(i64::MAX);
+        let window_ms = i64::try_from(rules.current_repeat_window_seconds().saturating_mul(1000))
+            .unwrap_or(i64::MAX);
         let mut any_need = false;
         for (i, record) in records.iter().enumerate() {
             let Some(need) = InteractionRef::new(log, record).need_id() else {
@@ -272,8 +270,8 @@ impl Walker {
             let now = record.timestamp_ms;
             let view = InteractionRef::new(log, record);
             let flagged = view.resolved() == Some(true);
-            let resolved_end = flagged
-                .then(|| now.saturating_add(view.handling().map_or(0, |d| d.as_millis() as i64)));
+            let resolved_end =
+                flagged.then(|| now.saturating_add(view.handling_ms().map_or(0, |ms| ms as i64)));
             let channel = layout.channel_of[record.touchpoint as usize];
             match self.open.iter().position(|case| case.need == need) {
                 None => {

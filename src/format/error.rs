@@ -1,4 +1,4 @@
-//! Errors of reading and writing journey files.
+//! Errors of reading and writing journey files and settings files.
 
 use std::io;
 use std::path::PathBuf;
@@ -105,4 +105,70 @@ pub enum SaveError {
         /// What went wrong.
         message: String,
     },
+}
+
+/// A settings file (friction settings, a simulator behaviour model) could not be read. Each
+/// error names the kind of file, so a bad friction settings file is never reported as a bad
+/// journey.
+///
+/// # Example
+///
+/// ```
+/// use journey_map::SettingsError;
+/// use journey_map::analysis::FrictionConfig;
+///
+/// let error = FrictionConfig::load("no-such-settings.ron").unwrap_err();
+/// assert!(matches!(error, SettingsError::Read { kind: "friction settings", .. }));
+/// assert_eq!(error.to_string(), "cannot read friction settings file no-such-settings.ron");
+///
+/// let error = FrictionConfig::from_ron_str("(max_q: 0.01, colour: 3)", "inline").unwrap_err();
+/// assert_eq!(error.location(), Some((1, 15)));
+/// assert!(error.to_string().starts_with("inline:1:15: "));
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SettingsError {
+    /// The file could not be read.
+    #[error("cannot read {kind} file {}", path.display())]
+    Read {
+        /// The kind of settings, e.g. "friction settings".
+        kind: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+    /// The text is not valid RON or does not have the structure of these settings (an unknown
+    /// field, a value of the wrong type).
+    #[error("{origin}:{line}:{column}: {message}")]
+    Syntax {
+        /// The kind of settings, e.g. "friction settings".
+        kind: &'static str,
+        /// The file's path, or the name given for text in memory.
+        origin: String,
+        /// The line of the problem, from 1.
+        line: usize,
+        /// The column of the problem, from 1, in characters.
+        column: usize,
+        /// What was wrong and what was expected.
+        message: String,
+    },
+}
+
+impl SettingsError {
+    /// The kind of settings file.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SettingsError::Read { kind, .. } | SettingsError::Syntax { kind, .. } => kind,
+        }
+    }
+
+    /// The line and column of a syntax error.
+    pub fn location(&self) -> Option<(usize, usize)> {
+        match self {
+            SettingsError::Syntax { line, column, .. } => Some((*line, *column)),
+            SettingsError::Read { .. } => None,
+        }
+    }
 }

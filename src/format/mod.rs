@@ -13,4 +13,4 @@ mod document;
 mod error;
 pub(crate) mod ron;
 
-pub use error::{LoadError, SaveError};
+pub use error::{LoadError, SaveError, SettingsError};

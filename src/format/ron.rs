@@ -40,12 +40,14 @@ pub(crate) fn read<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, RonS
     })
 }
 
-/// Reads a settings value from RON text, naming `origin` in a syntax error.
+/// Reads a settings value of `kind` from RON text, naming `origin` in a syntax error.
 pub(crate) fn read_named<T: serde::de::DeserializeOwned>(
     text: &str,
     origin: &str,
-) -> Result<T, crate::LoadError> {
-    read(text).map_err(|e| crate::LoadError::Syntax {
+    kind: &'static str,
+) -> Result<T, super::SettingsError> {
+    read(text).map_err(|e| super::SettingsError::Syntax {
+        kind,
         origin: origin.to_owned(),
         line: e.line,
         column: e.column,
@@ -57,12 +59,14 @@ pub(crate) fn read_named<T: serde::de::DeserializeOwned>(
 /// path, line and column.
 pub(crate) fn load_file<T: serde::de::DeserializeOwned>(
     path: &std::path::Path,
-) -> Result<T, crate::LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|source| crate::LoadError::Read {
+    kind: &'static str,
+) -> Result<T, super::SettingsError> {
+    let text = std::fs::read_to_string(path).map_err(|source| super::SettingsError::Read {
+        kind,
         path: path.to_owned(),
         source,
     })?;
-    read_named(&text, &path.display().to_string())
+    read_named(&text, &path.display().to_string(), kind)
 }
 
 /// Lower-cases the first letter of a message from ron, to match this crate's messages.

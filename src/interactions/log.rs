@@ -1,7 +1,6 @@
 //! The interaction log: checked interactions on interned ids, each customer's in time order.
 
 use std::borrow::Borrow;
-use std::time::Duration;
 
 use jiff::Timestamp;
 
@@ -616,7 +615,7 @@ fn score(
 /// let customer = log.customer_index("h1").ok_or("missing")?;
 /// let visits: Vec<_> = log.customer_interactions(customer).map(|i| i.outcome()).collect();
 /// assert_eq!(visits.len(), 2);
-/// assert_eq!(log.interactions().next().and_then(|i| i.wait()), Some(std::time::Duration::from_secs(600)));
+/// assert_eq!(log.interactions().next().and_then(|i| i.wait_seconds()), Some(600.0));
 /// # Ok(())
 /// # }
 /// ```
@@ -760,15 +759,24 @@ impl<'a> InteractionRef<'a> {
         Outcome::from_code(self.record.outcome)
     }
 
-    /// How long the customer waited, to the millisecond.
-    pub fn wait(&self) -> Option<Duration> {
-        (self.record.wait_ms != NONE).then(|| Duration::from_millis(u64::from(self.record.wait_ms)))
+    /// How long the customer waited, in seconds (stored to the millisecond).
+    pub fn wait_seconds(&self) -> Option<f64> {
+        self.wait_ms().map(|ms| ms as f64 / 1000.0)
     }
 
-    /// How long the interaction took, to the millisecond.
-    pub fn handling(&self) -> Option<Duration> {
-        (self.record.handling_ms != NONE)
-            .then(|| Duration::from_millis(u64::from(self.record.handling_ms)))
+    /// How long the interaction took, in seconds (stored to the millisecond).
+    pub fn handling_seconds(&self) -> Option<f64> {
+        self.handling_ms().map(|ms| ms as f64 / 1000.0)
+    }
+
+    /// The wait in whole milliseconds, for exact arithmetic on hot paths.
+    pub(crate) fn wait_ms(&self) -> Option<u64> {
+        (self.record.wait_ms != NONE).then_some(u64::from(self.record.wait_ms))
+    }
+
+    /// The handling time in whole milliseconds, for exact arithmetic on hot paths.
+    pub(crate) fn handling_ms(&self) -> Option<u64> {
+        (self.record.handling_ms != NONE).then_some(u64::from(self.record.handling_ms))
     }
 
     /// The CSAT answer, on the log's CSAT scale.

@@ -177,7 +177,8 @@ pub enum RecordProblem {
 ///
 /// ```
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// use journey_map::{Field, IngestError, IngestOptions, Interaction, Journey, LogBuilder, Outcome};
+/// use journey_map::interactions::Field;
+/// use journey_map::{IngestError, IngestOptions, Interaction, Journey, LogBuilder, Outcome};
 ///
 /// let journey = Journey::load("examples/data/retail_bank.ron")?;
 /// let mut builder = LogBuilder::new(&journey, IngestOptions::default());

@@ -30,7 +30,7 @@ use super::{
 /// use journey_map::PathLimits;
 ///
 /// let limits = PathLimits::default().max_touchpoints(6).max_paths(50);
-/// assert_eq!(limits.touchpoints(), 6);
+/// assert_eq!(limits.current_max_touchpoints(), 6);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -63,12 +63,12 @@ impl PathLimits {
     }
 
     /// The longest path kept, in touchpoints.
-    pub fn touchpoints(&self) -> usize {
+    pub fn current_max_touchpoints(&self) -> usize {
         self.max_touchpoints
     }
 
     /// The most paths returned.
-    pub fn paths(&self) -> usize {
+    pub fn current_max_paths(&self) -> usize {
         self.max_paths
     }
 }

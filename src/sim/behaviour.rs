@@ -570,7 +570,7 @@ impl Behaviour {
     ///
     /// # Errors
     ///
-    /// [`LoadError::Syntax`](crate::LoadError::Syntax) with line and column.
+    /// [`SettingsError::Syntax`](crate::SettingsError::Syntax) with line and column.
     ///
     /// # Example
     ///
@@ -580,19 +580,19 @@ impl Behaviour {
     /// let behaviour = Behaviour::from_ron_str("(off_map: 0.05)", "inline.ron")?;
     /// assert_eq!(behaviour.off_map, 0.05);
     /// assert!(Behaviour::from_ron_str("(of_map: 0.05)", "inline.ron").is_err());
-    /// # Ok::<(), journey_map::LoadError>(())
+    /// # Ok::<(), journey_map::SettingsError>(())
     /// ```
-    pub fn from_ron_str(text: &str, origin: &str) -> Result<Behaviour, crate::LoadError> {
-        crate::format::ron::read_named(text, origin)
+    pub fn from_ron_str(text: &str, origin: &str) -> Result<Behaviour, crate::SettingsError> {
+        crate::format::ron::read_named(text, origin, "behaviour model")
     }
 
     /// Reads a behaviour model from a RON file.
     ///
     /// # Errors
     ///
-    /// [`LoadError::Read`](crate::LoadError::Read) when the file cannot be read, otherwise as
+    /// [`SettingsError::Read`](crate::SettingsError::Read) when the file cannot be read, otherwise as
     /// [`Behaviour::from_ron_str`].
-    pub fn load(path: impl AsRef<std::path::Path>) -> Result<Behaviour, crate::LoadError> {
-        crate::format::ron::load_file(path.as_ref())
+    pub fn load(path: impl AsRef<std::path::Path>) -> Result<Behaviour, crate::SettingsError> {
+        crate::format::ron::load_file(path.as_ref(), "behaviour model")
     }
 }

@@ -76,11 +76,6 @@ impl Durations {
         self.millis.extend(other.millis);
     }
 
-    /// Adds every duration of `other`, leaving it as it was.
-    pub fn merge_from(&mut self, other: &Durations) {
-        self.millis.extend_from_slice(&other.millis);
-    }
-
     /// How many durations.
     pub fn len(&self) -> usize {
         self.millis.len()
@@ -321,7 +316,7 @@ mod tests {
                     for _ in 0..next(40) {
                         d.push_millis(next(spread));
                     }
-                    all.merge_from(&d);
+                    all.merge(d.clone());
                     d
                 })
                 .collect();

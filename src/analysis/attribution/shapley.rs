@@ -11,7 +11,7 @@ use super::chain::MarkovChain;
 use crate::Channel;
 use crate::model::{FastMap, fast_map};
 
-/// The largest number of channels [`ShapleyOptions::exact_up_to`] accepts (2^20 coalitions).
+/// The largest number of channels [`exact_up_to`](ShapleyOptions::exact_up_to) accepts (2^20 coalitions).
 pub const MAX_EXACT_CHANNELS: usize = 20;
 
 /// How Shapley values over channels are computed.
@@ -22,7 +22,10 @@ pub const MAX_EXACT_CHANNELS: usize = 20;
 /// use journey_map::analysis::ShapleyOptions;
 ///
 /// let options = ShapleyOptions::default().exact_up_to(10).permutations(4_000).seed(7);
-/// assert_eq!((options.exact_up_to, options.permutations, options.seed), (10, 4_000, 7));
+/// assert_eq!(
+///     (options.current_exact_up_to(), options.current_permutations(), options.current_seed()),
+///     (10, 4_000, 7)
+/// );
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default)]
@@ -30,11 +33,11 @@ pub const MAX_EXACT_CHANNELS: usize = 20;
 pub struct ShapleyOptions {
     /// Enumerate every coalition when the chain has at most this many channels (default 15,
     /// at most [`MAX_EXACT_CHANNELS`]); sample permutations above.
-    pub exact_up_to: usize,
+    pub(crate) exact_up_to: usize,
     /// Random channel orders to sample above the exact limit (default 1,000, at least 1).
-    pub permutations: usize,
+    pub(crate) permutations: usize,
     /// Seed of the sampler (ChaCha8), so a sampled result can be reproduced (default 0).
-    pub seed: u64,
+    pub(crate) seed: u64,
 }
 
 impl Default for ShapleyOptions {
@@ -48,13 +51,28 @@ impl Default for ShapleyOptions {
 }
 
 impl ShapleyOptions {
-    /// Sets [`ShapleyOptions::exact_up_to`].
+    /// Enumerate every coalition up to this many channels.
+    pub fn current_exact_up_to(&self) -> usize {
+        self.exact_up_to
+    }
+
+    /// Random channel orders sampled above the exact limit.
+    pub fn current_permutations(&self) -> usize {
+        self.permutations
+    }
+
+    /// The seed of the sampler.
+    pub fn current_seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Sets [`exact_up_to`](ShapleyOptions::exact_up_to).
     pub fn exact_up_to(mut self, channels: usize) -> Self {
         self.exact_up_to = channels;
         self
     }
 
-    /// Sets [`ShapleyOptions::permutations`].
+    /// Sets [`permutations`](ShapleyOptions::permutations).
     pub fn permutations(mut self, permutations: usize) -> Self {
         self.permutations = permutations;
         self

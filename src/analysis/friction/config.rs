@@ -32,34 +32,34 @@ use crate::analysis::MetricsOptions;
 /// use journey_map::analysis::{FrictionConfig, FrictionKind};
 ///
 /// let strict = FrictionConfig::default().max_q(0.01).min_sample(100).skip(FrictionKind::OffMap);
-/// assert_eq!(strict.min_sample, 100);
+/// assert_eq!(strict.current_min_sample(), 100);
 ///
 /// // The same from RON; fields left out keep their defaults.
 /// let loaded = FrictionConfig::from_ron_str("(max_q: 0.01, min_sample: 100, skip: [OffMap])", "inline")?;
 /// assert_eq!(loaded, strict);
-/// # Ok::<(), journey_map::LoadError>(())
+/// # Ok::<(), journey_map::SettingsError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct FrictionConfig {
     /// The largest Benjamini-Hochberg q-value called friction, in `(0, 1]`.
-    pub max_q: f64,
+    pub(crate) max_q: f64,
     /// The fewest observations a test needs in the place and in its baseline.
-    pub min_sample: u64,
+    pub(crate) min_sample: u64,
     /// The least a rate must exceed its baseline by, as a share (0.10 = 10 points).
-    pub min_rate_difference: f64,
+    pub(crate) min_rate_difference: f64,
     /// The least ratio of a rate to its baseline, 1 or more.
-    pub min_rate_ratio: f64,
+    pub(crate) min_rate_ratio: f64,
     /// The least ratio of a typical time to its baseline, 1 or more.
-    pub min_time_ratio: f64,
+    pub(crate) min_time_ratio: f64,
     /// Whether each persona is also tested against its own journey elsewhere, so that friction
     /// one persona suffers alone is found and attributed to it.
-    pub persona_lens: bool,
+    pub(crate) persona_lens: bool,
     /// Kinds not to look for.
-    pub skip: BTreeSet<FrictionKind>,
+    pub(crate) skip: BTreeSet<FrictionKind>,
     /// The repeat-contact window and the first-contact-resolution rule.
-    pub metrics: MetricsOptions,
+    pub(crate) metrics: MetricsOptions,
 }
 
 impl Default for FrictionConfig {
@@ -139,6 +139,46 @@ impl FrictionConfig {
         self
     }
 
+    /// The largest q-value called friction.
+    pub fn current_max_q(&self) -> f64 {
+        self.max_q
+    }
+
+    /// The fewest observations a test needs on each side.
+    pub fn current_min_sample(&self) -> u64 {
+        self.min_sample
+    }
+
+    /// The least difference between a rate and its baseline.
+    pub fn current_min_rate_difference(&self) -> f64 {
+        self.min_rate_difference
+    }
+
+    /// The least ratio between a rate and its baseline.
+    pub fn current_min_rate_ratio(&self) -> f64 {
+        self.min_rate_ratio
+    }
+
+    /// The least ratio between a typical time and its baseline.
+    pub fn current_min_time_ratio(&self) -> f64 {
+        self.min_time_ratio
+    }
+
+    /// Whether the persona lens is on.
+    pub fn current_persona_lens(&self) -> bool {
+        self.persona_lens
+    }
+
+    /// The kinds not looked for.
+    pub fn current_skip(&self) -> &BTreeSet<FrictionKind> {
+        &self.skip
+    }
+
+    /// The repeat-contact window and the FCR rule.
+    pub fn current_metrics(&self) -> MetricsOptions {
+        self.metrics
+    }
+
     /// Checks every setting.
     ///
     /// # Errors
@@ -203,20 +243,20 @@ impl FrictionConfig {
     ///
     /// # Errors
     ///
-    /// [`LoadError::Syntax`](crate::LoadError::Syntax) with line and column, for bad syntax and
+    /// [`SettingsError::Syntax`](crate::SettingsError::Syntax) with line and column, for bad syntax and
     /// unknown fields. Values are checked by [`FrictionConfig::validate`], which detection
     /// calls.
-    pub fn from_ron_str(text: &str, origin: &str) -> Result<FrictionConfig, crate::LoadError> {
-        crate::format::ron::read_named(text, origin)
+    pub fn from_ron_str(text: &str, origin: &str) -> Result<FrictionConfig, crate::SettingsError> {
+        crate::format::ron::read_named(text, origin, "friction settings")
     }
 
     /// Reads settings from a RON file.
     ///
     /// # Errors
     ///
-    /// [`LoadError::Read`](crate::LoadError::Read) when the file cannot be read, otherwise as
+    /// [`SettingsError::Read`](crate::SettingsError::Read) when the file cannot be read, otherwise as
     /// [`FrictionConfig::from_ron_str`].
-    pub fn load(path: impl AsRef<std::path::Path>) -> Result<FrictionConfig, crate::LoadError> {
-        crate::format::ron::load_file(path.as_ref())
+    pub fn load(path: impl AsRef<std::path::Path>) -> Result<FrictionConfig, crate::SettingsError> {
+        crate::format::ron::load_file(path.as_ref(), "friction settings")
     }
 }

@@ -257,8 +257,8 @@ impl Accumulate for FrictionCounts {
                     FrictionKind::HighEffort,
                 );
             }
-            if let Some(wait) = record.wait() {
-                let v = wait.as_secs_f64().ln_1p();
+            if let Some(wait) = record.wait_seconds() {
+                let v = wait.ln_1p();
                 cell.wait.push(v);
                 if !f.contains(FrictionKind::LongWait) || v > highest[tp][0] {
                     highest[tp][0] = v;
