@@ -273,6 +273,7 @@ pub mod analysis;
 pub mod format;
 pub mod interactions;
 pub mod model;
+#[cfg(feature = "simulator")]
 pub mod sim;
 pub mod stats;
 

@@ -142,6 +142,7 @@ fn validate_exits_2_when_the_file_is_unreadable_or_missing() {
 }
 
 #[test]
+#[cfg(feature = "simulator")]
 fn simulate_writes_the_sample_logs_and_checks_its_inputs() {
     let dir = std::env::temp_dir().join(format!("journey-map-simulate-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

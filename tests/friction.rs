@@ -3,6 +3,8 @@
 //! touchpoints. At 10,000 customers every planted friction is found with its persona and no
 //! healthy touchpoint is flagged; at 200 customers no healthy touchpoint is flagged.
 
+#![cfg(feature = "simulator")]
+
 use std::collections::BTreeMap;
 
 use journey_map::analysis::{

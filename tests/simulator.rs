@@ -1,6 +1,8 @@
 //! The seeded simulator: reproducible logs, planted friction that shows in the metrics, and a
 //! behaviour model checked against its journey.
 
+#![cfg(feature = "simulator")]
+
 use journey_map::analysis::{MetricsOptions, MetricsReport, Selection};
 use journey_map::sim::{Behaviour, BehaviourProblem, Simulator};
 use journey_map::{
