@@ -1,6 +1,6 @@
-//! Attaching 1,000,000 interactions and computing every metric; reading the same records
-//! from CSV (on two threads, the default, and on one), next to the csv crate reading the file
-//! alone.
+//! Attaching 1,000,000 interactions and computing every metric (on every core, the default,
+//! and on one thread); reading the same records from CSV (on two threads, the default, and on
+//! one), next to the csv crate reading the file alone.
 //!
 //! Run with `cargo bench --bench metrics`.
 
@@ -8,38 +8,12 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use journey_map::analysis::{MetricsOptions, MetricsReport, Selection};
-use journey_map::{IngestOptions, Interaction, Journey, LogBuilder};
+use journey_map::{IngestOptions, Journey, LogBuilder};
 
 #[path = "../tests/support/records.rs"]
 mod records;
 
-use records::{RECORDS, records};
-
-fn to_csv(records: &[Interaction]) -> String {
-    let mut out = String::from(
-        "customer,touchpoint,timestamp,outcome,persona,wait_seconds,handling_seconds,csat,ces,nps,sentiment,resolved,need\n",
-    );
-    for r in records {
-        let opt = |v: Option<String>| v.unwrap_or_default();
-        out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-            r.customer,
-            r.touchpoint,
-            r.timestamp.as_second(),
-            r.outcome,
-            opt(r.persona.as_ref().map(|p| p.to_string())),
-            opt(r.wait_seconds.map(|v| v.to_string())),
-            opt(r.handling_seconds.map(|v| v.to_string())),
-            opt(r.csat.map(|v| v.to_string())),
-            opt(r.ces.map(|v| v.to_string())),
-            opt(r.nps.map(|v| v.to_string())),
-            opt(r.sentiment.map(|v| v.to_string())),
-            opt(r.resolved.map(|v| v.to_string())),
-            opt(r.need.clone()),
-        ));
-    }
-    out
-}
+use records::{RECORDS, records, to_csv};
 
 fn bench(c: &mut Criterion) {
     let journey = Journey::load("examples/data/retail_bank.ron").unwrap();
@@ -61,6 +35,7 @@ fn bench(c: &mut Criterion) {
     let mut builder = LogBuilder::new(&journey, IngestOptions::default());
     builder.extend(&records).unwrap();
     let (log, _) = builder.finish();
+    // Metrics on every core (the default), then attach and metrics on one thread.
     group.bench_function("metrics", |b| {
         b.iter(|| {
             MetricsReport::compute(
@@ -72,22 +47,40 @@ fn bench(c: &mut Criterion) {
             .unwrap()
         })
     });
-
-    group.bench_function("attach_and_metrics", |b| {
-        b.iter_with_large_drop(|| {
-            let mut builder = LogBuilder::new(&journey, IngestOptions::default());
-            builder.extend(black_box(&records)).unwrap();
-            let (log, _) = builder.finish();
-            (
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    group.bench_function("metrics_one_thread", |b| {
+        b.iter(|| {
+            one.install(|| {
                 MetricsReport::compute(
                     &journey,
-                    &log,
+                    black_box(&log),
                     &Selection::all(),
                     MetricsOptions::default(),
                 )
-                .unwrap(),
-                log,
-            )
+                .unwrap()
+            })
+        })
+    });
+    group.bench_function("attach_and_metrics_one_thread", |b| {
+        b.iter_with_large_drop(|| {
+            one.install(|| {
+                let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+                builder.extend(black_box(&records)).unwrap();
+                let (log, _) = builder.finish();
+                (
+                    MetricsReport::compute(
+                        &journey,
+                        &log,
+                        &Selection::all(),
+                        MetricsOptions::default(),
+                    )
+                    .unwrap(),
+                    log,
+                )
+            })
         })
     });
 

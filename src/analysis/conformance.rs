@@ -14,7 +14,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::layout::Layout;
-use super::table::Table;
+use super::table::PairTable;
 use super::{Accumulate, CustomerPath, Observation, Selection, SelectionError, ShapeMismatch};
 use crate::stats::Mean;
 use crate::{CustomerIndex, Fingerprint, InteractionLog, Journey, StageId, TouchpointId};
@@ -325,7 +325,7 @@ pub struct ConformanceCounts {
     /// Per-customer fitness of customers with a transition (exact fixed-point sum).
     fitness: Mean,
     perfect: u64,
-    off_map: Table<(u32, u32), MoveTally>,
+    off_map: PairTable<MoveTally>,
     /// (moves, off-map moves) that jumped over each stage.
     skipped: Vec<[u64; 2]>,
     skips: StageMoves,
@@ -349,7 +349,7 @@ impl ConformanceCounts {
             designed: 0,
             fitness: Mean::default(),
             perfect: 0,
-            off_map: Table::default(),
+            off_map: PairTable::new(t, t),
             skipped: vec![[0; 2]; journey.stages().len()],
             skips: StageMoves::default(),
             moves_back: StageMoves::default(),
@@ -374,7 +374,7 @@ impl Accumulate for ConformanceCounts {
             path,
             &mut self.seen,
             |from, to, step| {
-                let tally = off_map.row(&(from, to), || ((from, to), MoveTally::default()));
+                let tally = off_map.row(from, to, MoveTally::default);
                 tally.count += 1;
                 if !tally.seen {
                     tally.seen = true;
@@ -389,8 +389,8 @@ impl Accumulate for ConformanceCounts {
                 skipped[stage][1] += u64::from(off);
             },
         );
-        for key in touched.drain(..) {
-            off_map.row(&key, || (key, MoveTally::default())).seen = false;
+        for (from, to) in touched.drain(..) {
+            off_map.row(from, to, MoveTally::default).seen = false;
         }
         self.skips.off_map += skips_off;
         self.moves_back.off_map += back_off;

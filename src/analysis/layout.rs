@@ -16,7 +16,13 @@ pub(crate) struct Layout<'j> {
     pub(crate) stage_of: Vec<usize>,
     /// Whether each touchpoint is a goal.
     pub(crate) is_goal: Vec<bool>,
+    /// Bit `from · T + to` set when a designed flow leads from `from` to `to`; empty for
+    /// journeys of more than [`DENSE_DESIGNED`] touchpoints, where the flows are searched.
+    designed: Vec<u64>,
 }
+
+/// The most touchpoints whose designed moves are kept as a bit matrix (512 KiB at most).
+const DENSE_DESIGNED: usize = 2048;
 
 /// How one observed move between two touchpoints relates to the designed map.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,12 +57,26 @@ impl<'j> Layout<'j> {
             stage_of.push(stage.map_or(0, |s| s.index()));
             is_goal.push(touchpoint.is_goal);
         }
+        let mut designed = Vec::new();
+        if count <= DENSE_DESIGNED {
+            designed = vec![0_u64; (count * count).div_ceil(64)];
+            for from in 0..count {
+                for to in journey
+                    .flows_out
+                    .neighbors(TouchpointIndex::from_u32(from as u32))
+                {
+                    let bit = from * count + to.index();
+                    designed[bit / 64] |= 1 << (bit % 64);
+                }
+            }
+        }
         Self {
             journey,
             channels,
             channel_of,
             stage_of,
             is_goal,
+            designed,
         }
     }
 
@@ -65,8 +85,13 @@ impl<'j> Layout<'j> {
         self.journey.touchpoints()[t as usize].id.clone()
     }
 
-    /// Whether a designed flow leads from `from` to `to`, in O(out-degree of `from`).
+    /// Whether a designed flow leads from `from` to `to`: O(1), or O(out-degree of `from`) in
+    /// journeys of more than 2,048 touchpoints.
     pub(crate) fn is_designed(&self, from: usize, to: usize) -> bool {
+        if !self.designed.is_empty() {
+            let bit = from * self.is_goal.len() + to;
+            return self.designed[bit / 64] & (1 << (bit % 64)) != 0;
+        }
         self.journey
             .flows_out
             .neighbors(TouchpointIndex::from_u32(from as u32))

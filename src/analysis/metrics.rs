@@ -386,10 +386,11 @@ pub struct Tallies {
 /// What a pass keeps from customer to customer; equal whatever it holds.
 #[derive(Debug, Clone, Default)]
 struct Scratch {
-    /// For each group, the mark of the last customer counted in it.
-    last_seen: GroupCustomers,
+    /// The mark of the last customer seen at each touchpoint, stage and channel.
+    touchpoint: Vec<u64>,
+    stage: Vec<u64>,
+    channel: Vec<u64>,
     mark: u64,
-    reached: Vec<bool>,
 }
 
 impl PartialEq for Scratch {
@@ -506,40 +507,38 @@ impl Tallies {
         let scales = self.scales;
         let persona = path.persona().map_or(p - 1, |x| x.index().min(p - 1));
         let scratch = &mut self.scratch;
-        if scratch.reached.len() != s {
-            scratch.last_seen = GroupCustomers::new(t, s, self.channels, p);
-            scratch.reached = vec![false; s];
+        if scratch.stage.len() != s {
+            scratch.touchpoint = vec![0; t];
+            scratch.stage = vec![0; s];
+            scratch.channel = vec![0; self.channels];
         }
-        // A group counts a customer the first time it sees them in this pass.
+        // A group counts a customer the first time it sees them: a customer has one persona,
+        // so a distinct touchpoint is a distinct persona-touchpoint cell, and a distinct stage
+        // a distinct persona-stage cell.
         scratch.mark += 1;
         let mark = scratch.mark;
-        scratch.reached.iter_mut().for_each(|r| *r = false);
+        let customers = &mut self.customers;
+        customers.persona[persona] += 1;
         for (i, record) in path.interactions().enumerate() {
             let touchpoint = record.touchpoint().index();
             let stage = stage_of[touchpoint];
             let cell = persona * t + touchpoint;
             self.cells[cell].add(&record, &scales);
-            let group = [
-                touchpoint,
-                stage,
-                channel_of[touchpoint],
-                persona,
-                cell,
-                persona * s + stage,
-            ];
-            for ((seen, count), g) in scratch
-                .last_seen
-                .tables_mut()
-                .into_iter()
-                .zip(self.customers.tables_mut())
-                .zip(group)
-            {
-                if seen[g] != mark {
-                    seen[g] = mark;
-                    count[g] += 1;
+            if scratch.touchpoint[touchpoint] != mark {
+                scratch.touchpoint[touchpoint] = mark;
+                customers.touchpoint[touchpoint] += 1;
+                customers.persona_touchpoint[cell] += 1;
+                let channel = channel_of[touchpoint];
+                if scratch.channel[channel] != mark {
+                    scratch.channel[channel] = mark;
+                    customers.channel[channel] += 1;
+                }
+                if scratch.stage[stage] != mark {
+                    scratch.stage[stage] = mark;
+                    customers.stage[stage] += 1;
+                    customers.persona_stage[persona * s + stage] += 1;
                 }
             }
-            scratch.reached[stage] = true;
             if record.need_id().is_some() {
                 self.cells[cell].need_contacts += 1;
                 self.cells[cell].repeat_contacts += u64::from(path.followed_up(i));
@@ -556,10 +555,11 @@ impl Tallies {
             }
         }
         self.journeys += 1;
+        let reached = |stage: usize| scratch.stage[stage] == mark;
         for stage in 0..s {
-            if scratch.reached[stage] {
+            if reached(stage) {
                 self.reached[stage] += 1;
-                if stage > 0 && scratch.reached[stage - 1] {
+                if stage > 0 && reached(stage - 1) {
                     self.reached_after_previous[stage] += 1;
                 }
             }

@@ -208,11 +208,13 @@ impl<'a> Observation<'a> {
         let mut walker = Walker::default();
         let end = customers.end.min(self.log.customers().len());
         for c in customers.start.min(end)..end {
-            let Some((records, goal)) = resolved.path(&self.layout, self.log, c) else {
+            let Some(records) = resolved.path(self.log, c) else {
                 continue;
             };
-            let path = walker.walk(&self.layout, self.log, c as u32, records, goal, rules);
-            each(&path);
+            let path = walker.walk(&self.layout, self.log, c as u32, records, rules);
+            if resolved.keeps(path.converted()) {
+                each(&path);
+            }
         }
     }
 
@@ -322,13 +324,15 @@ impl<'a> Observation<'a> {
     }
 }
 
-/// Splits `customers` into ranges: one per [`MIN_PART`] customers, at most four per thread.
+/// Splits `customers` into ranges: one per [`MIN_PART`] customers, at most four per thread
+/// (so that a thread that finishes early takes another), and one range on one thread.
 fn parts(customers: usize) -> Vec<std::ops::Range<usize>> {
     #[cfg(feature = "parallel")]
     let threads = rayon::current_num_threads();
     #[cfg(not(feature = "parallel"))]
     let threads = 1;
-    let count = (customers / MIN_PART).clamp(1, threads * 4);
+    let most = if threads > 1 { threads * 4 } else { 1 };
+    let count = (customers / MIN_PART).clamp(1, most);
     let size = customers.div_ceil(count).max(1);
     (0..count)
         .map(|i| (i * size).min(customers)..((i + 1) * size).min(customers))

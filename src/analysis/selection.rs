@@ -4,7 +4,6 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::layout::Layout;
 use crate::interactions::log::Stored;
 use crate::{InteractionLog, Journey, PersonaId, UnknownIdError};
 
@@ -209,16 +208,12 @@ impl Resolved {
         })
     }
 
-    /// Customer `c`'s selected records and the position of their first goal, or `None` when
-    /// the selection leaves the customer out.
+    /// Customer `c`'s selected records, or `None` when the persona or the time range leaves
+    /// the customer out (whether they converted is decided by [`Resolved::keeps`] once the
+    /// path is walked).
     ///
-    /// Complexity: O(log n + k) for a customer with n interactions, k of them selected.
-    pub(crate) fn path<'a>(
-        &self,
-        layout: &Layout<'_>,
-        log: &'a InteractionLog,
-        c: usize,
-    ) -> Option<(&'a [Stored], Option<usize>)> {
+    /// Complexity: O(log n) for a customer with n interactions.
+    pub(crate) fn path<'a>(&self, log: &'a InteractionLog, c: usize) -> Option<&'a [Stored]> {
         if let Some(persona) = self.persona
             && log.persona_raw(c) != persona
         {
@@ -240,15 +235,11 @@ impl Resolved {
                 }
             }
         }
-        if records.is_empty() {
-            return None;
-        }
-        let goal = records
-            .iter()
-            .position(|r| layout.is_goal[r.touchpoint as usize]);
-        match self.converted {
-            Some(wanted) if wanted != goal.is_some() => None,
-            _ => Some((records, goal)),
-        }
+        (!records.is_empty()).then_some(records)
+    }
+
+    /// Whether a path that converted (or not) is selected.
+    pub(crate) fn keeps(&self, converted: bool) -> bool {
+        self.converted.is_none_or(|wanted| wanted == converted)
     }
 }

@@ -230,6 +230,8 @@ pub(crate) struct Walker {
 #[derive(Debug, Clone, Copy)]
 struct Open {
     need: u32,
+    first: usize,
+    contacts: u32,
     first_ms: i64,
     first_flagged_resolved: bool,
     first_repeated: bool,
@@ -238,10 +240,14 @@ struct Open {
     resolved_end_ms: Option<i64>,
     last_channel: usize,
     channels_seen: u64,
+    back_to_channel: bool,
 }
 
+/// Marks an absent need key in a stored record.
+const NO_NEED: u32 = u32::MAX;
+
 impl Walker {
-    /// Walks one customer's selected records.
+    /// Walks one customer's selected records: finds the first goal and each need's case.
     ///
     /// Complexity: O(k·m) for k interactions and m distinct needs (m is small in practice).
     pub(crate) fn walk<'a>(
@@ -250,61 +256,57 @@ impl Walker {
         log: &'a InteractionLog,
         customer: u32,
         records: &'a [Stored],
-        first_goal: Option<usize>,
         rules: &MetricsOptions,
     ) -> CustomerPath<'a> {
+        let mut first_goal = None;
         self.needs.clear();
         self.open.clear();
         self.followed_up.clear();
         let window_ms = i64::try_from(rules.current_repeat_window_seconds().saturating_mul(1000))
             .unwrap_or(i64::MAX);
-        let mut any_need = false;
         for (i, record) in records.iter().enumerate() {
-            let Some(need) = InteractionRef::new(log, record).need_id() else {
+            if first_goal.is_none() && layout.is_goal[record.touchpoint as usize] {
+                first_goal = Some(i);
+            }
+            let need = record.need;
+            if need == NO_NEED {
                 continue;
-            };
-            if !any_need {
-                any_need = true;
+            }
+            if self.followed_up.is_empty() {
                 self.followed_up.resize(records.len(), false);
             }
             let now = record.timestamp_ms;
-            let view = InteractionRef::new(log, record);
-            let flagged = view.resolved() == Some(true);
-            let resolved_end =
-                flagged.then(|| now.saturating_add(view.handling_ms().map_or(0, |ms| ms as i64)));
+            let flagged = record.resolved == 1;
+            let resolved_end = flagged.then(|| {
+                let handling = InteractionRef::new(log, record).handling_ms();
+                now.saturating_add(handling.map_or(0, |ms| ms as i64))
+            });
             let channel = layout.channel_of[record.touchpoint as usize];
-            match self.open.iter().position(|case| case.need == need) {
-                None => {
-                    self.open.push(Open {
-                        need,
-                        first_ms: now,
-                        first_flagged_resolved: flagged,
-                        first_repeated: false,
-                        last: i,
-                        last_ms: now,
-                        resolved_end_ms: resolved_end,
-                        last_channel: channel,
-                        channels_seen: 1 << (channel % 64),
-                    });
-                    self.needs.push(NeedCase {
-                        first: i,
-                        contacts: 1,
-                        resolved_at_first: false,
-                        resolution_ms: None,
-                        back_to_channel: false,
-                    });
-                }
-                Some(n) => {
-                    let (case, out) = (&mut self.open[n], &mut self.needs[n]);
-                    out.contacts += 1;
+            match self.open.iter_mut().find(|case| case.need == need) {
+                None => self.open.push(Open {
+                    need,
+                    first: i,
+                    contacts: 1,
+                    first_ms: now,
+                    first_flagged_resolved: flagged,
+                    first_repeated: false,
+                    last: i,
+                    last_ms: now,
+                    resolved_end_ms: resolved_end,
+                    last_channel: channel,
+                    channels_seen: 1 << (channel % 64),
+                    back_to_channel: false,
+                }),
+                Some(case) => {
+                    case.contacts += 1;
                     if channel != case.last_channel {
-                        out.back_to_channel |= case.channels_seen & (1 << (channel % 64)) != 0;
+                        case.back_to_channel |= case.channels_seen & (1 << (channel % 64)) != 0;
                         case.channels_seen |= 1 << (channel % 64);
                         case.last_channel = channel;
                     }
                     if now.saturating_sub(case.last_ms) <= window_ms {
                         self.followed_up[case.last] = true;
-                        if case.last == out.first {
+                        if case.last == case.first {
                             case.first_repeated = true;
                         }
                     }
@@ -316,15 +318,21 @@ impl Walker {
                 }
             }
         }
-        for (case, out) in self.open.iter().zip(&mut self.needs) {
-            out.resolved_at_first = match rules.current_fcr() {
-                FcrRule::NoRepeatContact => !case.first_repeated,
-                FcrRule::ResolvedFlag => case.first_flagged_resolved,
-            };
-            out.resolution_ms = case
-                .resolved_end_ms
-                .map(|end| end.saturating_sub(case.first_ms).max(0) as u64);
-        }
+        let fcr = rules.current_fcr();
+        self.needs.extend(self.open.iter().map(|case| {
+            NeedCase {
+                first: case.first,
+                contacts: case.contacts,
+                resolved_at_first: match fcr {
+                    FcrRule::NoRepeatContact => !case.first_repeated,
+                    FcrRule::ResolvedFlag => case.first_flagged_resolved,
+                },
+                resolution_ms: case
+                    .resolved_end_ms
+                    .map(|end| end.saturating_sub(case.first_ms).max(0) as u64),
+                back_to_channel: case.back_to_channel,
+            }
+        }));
         CustomerPath {
             layout,
             log,

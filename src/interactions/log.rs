@@ -433,8 +433,11 @@ impl<'j> LogBuilder<'j> {
         // Records usually come customer by customer: try the last customer before hashing.
         let cached = Some(self.last_customer)
             .filter(|&c| c != NONE && self.customers.id(c).as_str() == interaction.customer);
-        let existing = cached.or_else(|| self.customers.get(interaction.customer));
-        if let (Some(persona), Some(customer)) = (persona, existing) {
+        let found = match cached {
+            Some(c) => Ok(c),
+            None => self.customers.find(interaction.customer),
+        };
+        if let (Some(persona), Ok(customer)) = (persona, found) {
             let known = self.customer_persona[customer as usize];
             if known != NONE && known != persona.as_u32() {
                 let first = journey
@@ -451,12 +454,12 @@ impl<'j> LogBuilder<'j> {
             }
         }
         // Every check has passed: from here on the record is attached.
-        let customer = match existing {
-            Some(customer) => customer,
-            None => {
+        let customer = match found {
+            Ok(customer) => customer,
+            Err(hash) => {
                 let customer = self
                     .customers
-                    .add(interaction.customer)
+                    .add_hashed(interaction.customer, hash)
                     .ok_or((None, RecordProblem::TooManyCustomers))?;
                 self.customer_persona.push(NONE);
                 customer

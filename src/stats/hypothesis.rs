@@ -152,7 +152,7 @@ pub struct Moments {
     sum_squares: i128,
 }
 
-const MOMENT_SCALE: f64 = 4_294_967_296.0;
+use super::fixed::{SCALE as MOMENT_SCALE, fixed};
 
 impl Moments {
     /// Adds one observation; only finite values are kept. Returns whether it was.
@@ -160,12 +160,8 @@ impl Moments {
         let finite = value.is_finite();
         if finite {
             self.count += 1;
-            self.sum = self
-                .sum
-                .saturating_add((value * MOMENT_SCALE).round() as i128);
-            self.sum_squares = self
-                .sum_squares
-                .saturating_add((value * value * MOMENT_SCALE).round() as i128);
+            self.sum = self.sum.saturating_add(fixed(value));
+            self.sum_squares = self.sum_squares.saturating_add(fixed(value * value));
         }
         finite
     }

@@ -7,6 +7,7 @@
 //! `0..=1` and behave at 0 and at `n` successes, unlike the normal approximation.
 
 mod fdr;
+mod fixed;
 mod hypothesis;
 mod percentiles;
 mod survival;

@@ -135,7 +135,12 @@ pub(crate) struct SortedPart<'a> {
 impl Durations {
     /// Sorts the values, so that [`Durations::sorted_part`] can lend them.
     pub(crate) fn sort(&mut self) {
-        self.millis.sort_unstable();
+        // Durations fit in 32 bits: a radix sort skips the constant upper bytes.
+        if self.millis.len() > 64 {
+            radsort::sort(&mut self.millis);
+        } else {
+            self.millis.sort_unstable();
+        }
     }
 
     /// The values, which must have been sorted by [`Durations::sort`], and their sum.
@@ -242,15 +247,13 @@ pub struct Mean {
     sum: i128,
 }
 
-const MEAN_SCALE: f64 = 4_294_967_296.0;
-
 impl Mean {
     /// Adds a value; only finite values are kept. Returns whether it was.
     pub fn push(&mut self, value: f64) -> bool {
         let finite = value.is_finite();
         if finite {
             self.count += 1;
-            self.sum += (value * MEAN_SCALE).round() as i128;
+            self.sum += super::fixed::fixed(value);
         }
         finite
     }
@@ -268,7 +271,7 @@ impl Mean {
 
     /// The mean; `None` when there is no value.
     pub fn mean(&self) -> Option<f64> {
-        (self.count > 0).then(|| self.sum as f64 / MEAN_SCALE / self.count as f64)
+        (self.count > 0).then(|| self.sum as f64 / super::fixed::SCALE / self.count as f64)
     }
 }
 

@@ -28,11 +28,17 @@ impl Rng {
 /// Ten interactions for each of 100,000 customers, at random touchpoints of the bank journey,
 /// a third with scores, waits and need keys.
 pub fn records(journey: &Journey) -> Vec<Interaction> {
+    records_of(journey, CUSTOMERS)
+}
+
+/// Ten interactions for each of `customers` customers, as [`records`] makes them.
+pub fn records_of(journey: &Journey, customers: usize) -> Vec<Interaction> {
+    let count = customers * (RECORDS / CUSTOMERS);
     let mut rng = Rng(0x5EED_1234_ABCD_0001);
     let start = jiff::Timestamp::from_second(1_767_225_600).unwrap();
     let touchpoints = journey.touchpoints();
     let personas = journey.personas();
-    (0..RECORDS)
+    (0..count)
         .map(|i| {
             let customer = i / (RECORDS / CUSTOMERS);
             let t = &touchpoints[rng.below(touchpoints.len() as u64) as usize];
@@ -69,4 +75,31 @@ pub fn attached(journey: &Journey) -> InteractionLog {
     let mut builder = LogBuilder::new(journey, IngestOptions::default());
     builder.extend(&records).unwrap();
     builder.finish().0
+}
+
+/// The records as CSV, every column filled where the record has a value.
+pub fn to_csv(records: &[Interaction]) -> String {
+    let mut out = String::from(
+        "customer,touchpoint,timestamp,outcome,persona,wait_seconds,handling_seconds,csat,ces,nps,sentiment,resolved,need\n",
+    );
+    for r in records {
+        let opt = |v: Option<String>| v.unwrap_or_default();
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            r.customer,
+            r.touchpoint,
+            r.timestamp.as_second(),
+            r.outcome,
+            opt(r.persona.as_ref().map(|p| p.to_string())),
+            opt(r.wait_seconds.map(|v| v.to_string())),
+            opt(r.handling_seconds.map(|v| v.to_string())),
+            opt(r.csat.map(|v| v.to_string())),
+            opt(r.ces.map(|v| v.to_string())),
+            opt(r.nps.map(|v| v.to_string())),
+            opt(r.sentiment.map(|v| v.to_string())),
+            opt(r.resolved.map(|v| v.to_string())),
+            opt(r.need.clone()),
+        ));
+    }
+    out
 }

@@ -7,7 +7,7 @@ use super::AttributionError;
 use super::solver::{Factors, Singular};
 use crate::analysis::layout::Layout;
 use crate::analysis::paths::add_counts;
-use crate::analysis::table::Table;
+use crate::analysis::table::PairTable;
 use crate::analysis::{Accumulate, CustomerPath, ShapeMismatch};
 use crate::{Fingerprint, Journey, TouchpointId, TouchpointIndex};
 
@@ -378,7 +378,7 @@ pub struct ChainCounts {
     /// Customers starting at each touchpoint.
     start: Vec<u64>,
     /// Moves keyed by (from, to) touchpoint index.
-    moves: Table<(u32, u32), u64>,
+    moves: PairTable<u64>,
     conversion: Vec<u64>,
     drop_out: Vec<u64>,
     visited: Vec<bool>,
@@ -393,7 +393,7 @@ impl ChainCounts {
         Self {
             fingerprint: journey.fingerprint(),
             start: vec![0; t],
-            moves: Table::default(),
+            moves: PairTable::new(t, t),
             conversion: vec![0; t],
             drop_out: vec![0; t],
             visited: vec![false; t],
@@ -416,7 +416,7 @@ impl Accumulate for ChainCounts {
             let here = here.as_u32();
             self.visited[here as usize] = true;
             if previous != NONE {
-                *self.moves.row(&(previous, here), || ((previous, here), 0)) += 1;
+                *self.moves.row(previous, here, || 0) += 1;
             }
             previous = here;
         }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::config::{ConfigError, FrictionConfig};
 use super::report::FrictionKind;
-use crate::analysis::table::Table;
+use crate::analysis::table::PairTable;
 use crate::analysis::{Accumulate, CustomerPath, MetricsOptions, ShapeMismatch};
 use crate::stats::Moments;
 use crate::{Fingerprint, Journey, Outcome, Scales};
@@ -14,6 +14,17 @@ use crate::{Fingerprint, Journey, Outcome, Scales};
 /// How many kinds there are: the length of the per-kind counts.
 const KINDS: usize = FrictionKind::ALL.len();
 const _: () = assert!(KINDS <= 32, "a KindSet holds at most 32 kinds");
+// A kind's bit and slot are its position in `FrictionKind::ALL`.
+const _: () = {
+    let mut i = 0;
+    while i < KINDS {
+        assert!(
+            FrictionKind::ALL[i] as usize == i,
+            "ALL lists the kinds in order"
+        );
+        i += 1;
+    }
+};
 
 /// Bins of the customer-level maximum of ln(1 + seconds), for times above a threshold that
 /// is only known after the pass.
@@ -31,6 +42,16 @@ impl KindSet {
 
     fn contains(self, kind: FrictionKind) -> bool {
         self.0 & (1 << kind as u32) != 0
+    }
+
+    /// The kinds in the set, in `FrictionKind::ALL` order: O(kinds in the set).
+    fn kinds(self) -> impl Iterator<Item = FrictionKind> {
+        let mut bits = self.0;
+        std::iter::from_fn(move || {
+            let bit = bits.trailing_zeros() as usize;
+            bits &= bits.wrapping_sub(1);
+            FrictionKind::ALL.get(bit).copied()
+        })
     }
 }
 
@@ -132,8 +153,9 @@ pub struct FrictionCounts {
     pub(super) cells: Vec<Cell>,
     pub(super) customers: u64,
     pub(super) converted: u64,
-    /// Off-map moves by (row, from, to): how often, for the sentences of off-map points.
-    pub(super) off_map: Table<(u32, u32, u32), u64>,
+    /// Off-map moves by (row · touchpoints + from, to): how often, for the sentences of
+    /// off-map points.
+    pub(super) off_map: PairTable<u64>,
     #[serde(skip)]
     scratch: Scratch,
 }
@@ -172,7 +194,7 @@ impl FrictionCounts {
             cells: vec![Cell::default(); rows * t],
             customers: 0,
             converted: 0,
-            off_map: Table::default(),
+            off_map: PairTable::new(rows * t, t),
             scratch: Scratch::default(),
         })
     }
@@ -270,8 +292,7 @@ impl Accumulate for FrictionCounts {
             {
                 let (from, to) = (step.from.as_u32(), step.to.as_u32());
                 flags[from as usize].insert(FrictionKind::OffMap);
-                let key = (row as u32, from, to);
-                *self.off_map.row(&key, || (key, 0)) += 1;
+                *self.off_map.row((base as u32) + from, to, || 0) += 1;
             }
         }
         for case in path.needs() {
@@ -307,10 +328,7 @@ impl Accumulate for FrictionCounts {
             let cell = &mut self.cells[base + tp];
             cell.visitors += 1;
             cell.visitors_converted += conv;
-            for kind in FrictionKind::ALL {
-                if !f.contains(kind) {
-                    continue;
-                }
+            for kind in f.kinds() {
                 match kind.customer_measure() {
                     CustomerMeasure::Met => {
                         cell.met[kind as usize] += 1;

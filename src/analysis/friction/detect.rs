@@ -377,8 +377,10 @@ fn describe_off_map_moves(
             .as_ref()
             .and_then(|p| journey.persona_index(p.as_str()))
             .map(|p| p.as_u32());
+        let t = counts.touchpoints as u32;
         let mut to_counts: Vec<u64> = vec![0; counts.touchpoints];
-        for &((r, f, to), n) in counts.off_map.rows() {
+        for &((key, to), n) in counts.off_map.rows() {
+            let (r, f) = (key / t.max(1), key % t.max(1));
             if f == from.as_u32() && row.is_none_or(|row| row == r) {
                 to_counts[to as usize] += n;
             }

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::layout::Layout;
-use crate::analysis::table::Table;
+use crate::analysis::table::PairTable;
 use crate::analysis::{Accumulate, CustomerPath, ShapeMismatch};
 use crate::stats::{Durations, Summary};
 use crate::{Fingerprint, InteractionRef, Journey, TouchpointId};
@@ -78,7 +78,7 @@ pub struct FollowsCounts {
     customers: u64,
     interactions: u64,
     /// Moves keyed by (from, to) touchpoint index.
-    edges: Table<(u32, u32), EdgeTally>,
+    edges: PairTable<EdgeTally>,
     starts: Vec<u64>,
     ends: Vec<u64>,
     #[serde(skip)]
@@ -93,7 +93,7 @@ impl FollowsCounts {
             fingerprint: journey.fingerprint(),
             customers: 0,
             interactions: 0,
-            edges: Table::default(),
+            edges: PairTable::new(t, t),
             starts: vec![0; t],
             ends: vec![0; t],
             touched: Vec::new(),
@@ -113,7 +113,7 @@ impl Accumulate for FollowsCounts {
         for record in path.interactions() {
             if let Some(before) = previous {
                 let key = (before.touchpoint().as_u32(), record.touchpoint().as_u32());
-                let edge = self.edges.row(&key, || (key, EdgeTally::default()));
+                let edge = self.edges.row(key.0, key.1, EdgeTally::default);
                 edge.count += 1;
                 if !edge.seen {
                     edge.seen = true;
@@ -128,8 +128,8 @@ impl Accumulate for FollowsCounts {
             }
             previous = Some(record);
         }
-        for key in self.touched.drain(..) {
-            self.edges.row(&key, || (key, EdgeTally::default())).seen = false;
+        for (a, b) in self.touched.drain(..) {
+            self.edges.row(a, b, EdgeTally::default).seen = false;
         }
     }
 

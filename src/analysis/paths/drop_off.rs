@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::directly_follows::add_counts;
 use crate::analysis::layout::Layout;
-use crate::analysis::table::Table;
+use crate::analysis::table::{PairTable, Table};
 use crate::analysis::{Accumulate, CustomerPath, ShapeMismatch};
 use crate::{Fingerprint, Journey, Outcome, TouchpointId};
 
@@ -89,7 +89,7 @@ pub struct DropOffCounts {
     last: Vec<u64>,
     /// Interactions that ended abandoned or failed, by (touchpoint, next touchpoint or
     /// `touchpoints` for none).
-    next: Table<(u32, u32), u64>,
+    next: PairTable<u64>,
     /// Interactions that ended abandoned or failed, by touchpoint.
     left: Vec<u64>,
     #[serde(skip)]
@@ -107,7 +107,7 @@ impl DropOffCounts {
             not_converted: 0,
             paths: Table::default(),
             last: vec![0; t],
-            next: Table::default(),
+            next: PairTable::new(t, t + 1),
             left: vec![0; t],
             buffer: Vec::new(),
         }
@@ -129,7 +129,7 @@ impl Accumulate for DropOffCounts {
                 } else {
                     gone
                 };
-                *self.next.row(&(here, to), || ((here, to), 0)) += 1;
+                *self.next.row(here, to, || 0) += 1;
             }
         }
         if path.converted() {
