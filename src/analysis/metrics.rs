@@ -651,18 +651,25 @@ impl Tallies {
         // together: each cell's are sorted once and every group's percentiles are read off
         // the sorted cells it is made of.
         let mut cells = self.cells;
-        for cell in &mut cells {
+        let sort = |cell: &mut Tally| {
             cell.wait.sort();
             cell.handling.sort();
             cell.ttr.sort();
+        };
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            cells.par_iter_mut().for_each(sort);
         }
-        let parts: Vec<[SortedPart<'_>; 3]> = cells
+        #[cfg(not(feature = "parallel"))]
+        cells.iter_mut().for_each(sort);
+        let parts: Vec<[Vec<SortedPart<'_>>; 3]> = cells
             .iter()
             .map(|c| {
                 [
-                    c.wait.sorted_part(),
-                    c.handling.sorted_part(),
-                    c.ttr.sorted_part(),
+                    c.wait.sorted_parts().collect(),
+                    c.handling.sorted_parts().collect(),
+                    c.ttr.sorted_parts().collect(),
                 ]
             })
             .collect();
@@ -699,8 +706,8 @@ impl Tallies {
                     of_group.iter_mut().for_each(Vec::clear);
                     for &i in &group {
                         tally.merge_counts_from(&cells[i]);
-                        for (list, part) in of_group.iter_mut().zip(parts[i]) {
-                            list.push(part);
+                        for (list, part) in of_group.iter_mut().zip(&parts[i]) {
+                            list.extend_from_slice(part);
                         }
                     }
                     tally.customers = customers;

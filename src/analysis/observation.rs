@@ -257,10 +257,10 @@ impl<'a> Observation<'a> {
 
     /// Runs a partial state over every selected customer, on every core of the current rayon
     /// thread pool (with the `parallel` feature, on by default): customers are split into
-    /// ranges, each range gets a fresh state from `make`, and the states are merged in range
-    /// order. Every partial state of the crate counts exactly (integers and fixed-point sums),
-    /// so the result is the same on any number of threads; run inside
-    /// `rayon::ThreadPool::install` to choose the threads.
+    /// ranges, each range gets a fresh state from `make`, and the states are merged pairwise
+    /// as the threads finish. Every partial state of the crate counts exactly (integers and
+    /// fixed-point sums), so the result is the same on any number of threads and in any
+    /// grouping; run inside `rayon::ThreadPool::install` to choose the threads.
     ///
     /// # Errors
     ///
@@ -285,20 +285,20 @@ impl<'a> Observation<'a> {
             });
             state
         };
+        // States made by the same `make` always have the same shape, so merging succeeds;
+        // exact states merge to the same result in any grouping.
+        let merge = |mut whole: A, part: A| {
+            let _ = whole.merge(part);
+            whole
+        };
         #[cfg(feature = "parallel")]
-        let states: Vec<A> = {
+        let whole = {
             use rayon::prelude::*;
-            parts.into_par_iter().map(run).collect()
+            parts.into_par_iter().map(run).reduce_with(merge)
         };
         #[cfg(not(feature = "parallel"))]
-        let states: Vec<A> = parts.into_iter().map(run).collect();
-        let mut states = states.into_iter();
-        let mut whole = states.next().unwrap_or_else(&make);
-        for state in states {
-            // States made by the same `make` always have the same shape.
-            let _ = whole.merge(state);
-        }
-        Ok(whole)
+        let whole = parts.into_iter().map(run).reduce(merge);
+        Ok(whole.unwrap_or_else(make))
     }
 
     /// Runs a partial state over every selected customer (as [`Observation::accumulate`]) and

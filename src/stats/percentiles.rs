@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 /// error is the rounding of each duration to the millisecond. The mean is an integer sum, so
 /// it does not depend on how values were split and merged. Memory is 8 bytes a value.
 ///
+/// Merging moves the other set's storage instead of copying its values (large sets are kept
+/// as a list of chunks), so merging partial results costs O(1) per part.
+///
 /// # Example
 ///
 /// ```
@@ -28,22 +31,55 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!(summary.p90, 46.0);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct Durations {
-    millis: Vec<u64>,
+    /// The values, in chunks: a merge appends the other set's chunks.
+    chunks: Vec<Vec<u64>>,
 }
+
+/// Chunks smaller than this are copied into the last chunk when merged, so that many small
+/// merges do not leave many small chunks.
+const SMALL_CHUNK: usize = 4096;
 
 /// Two sets of durations are equal when they hold the same values, in any order.
 impl PartialEq for Durations {
     fn eq(&self, other: &Self) -> bool {
-        if self.millis.len() != other.millis.len() {
+        if self.len() != other.len() {
             return false;
         }
-        let mut mine = self.millis.clone();
-        let mut theirs = other.millis.clone();
+        let (mut mine, mut theirs) = (self.flat(), other.flat());
         mine.sort_unstable();
         theirs.sort_unstable();
         mine == theirs
+    }
+}
+
+/// The serialized form: every value, in one list.
+#[derive(Serialize, Deserialize)]
+#[serde(rename = "Durations")]
+struct Flat {
+    millis: Vec<u64>,
+}
+
+impl Serialize for Durations {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Flat {
+            millis: self.flat(),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Durations {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let Flat { millis } = Flat::deserialize(deserializer)?;
+        Ok(Durations {
+            chunks: if millis.is_empty() {
+                Vec::new()
+            } else {
+                vec![millis]
+            },
+        })
     }
 }
 
@@ -68,22 +104,53 @@ pub struct Summary {
 impl Durations {
     /// Adds a duration in milliseconds.
     pub fn push_millis(&mut self, millis: u64) {
-        self.millis.push(millis);
+        match self.chunks.last_mut() {
+            Some(last) => last.push(millis),
+            None => self.chunks.push(vec![millis]),
+        }
     }
 
-    /// Adds every duration of `other`.
+    /// Adds every duration of `other`, moving its storage rather than copying large parts.
     pub fn merge(&mut self, other: Durations) {
-        self.millis.extend(other.millis);
+        for mut chunk in other.chunks {
+            if chunk.is_empty() {
+                continue;
+            }
+            match self.chunks.last_mut() {
+                // A small chunk joins the other: only the smaller of the two is copied.
+                Some(last) if chunk.len() < SMALL_CHUNK || last.len() < SMALL_CHUNK => {
+                    if last.len() < chunk.len() {
+                        std::mem::swap(last, &mut chunk);
+                    }
+                    last.extend_from_slice(&chunk);
+                }
+                _ => self.chunks.push(chunk),
+            }
+        }
     }
 
     /// How many durations.
     pub fn len(&self) -> usize {
-        self.millis.len()
+        self.chunks.iter().map(Vec::len).sum()
     }
 
     /// Whether there is no duration.
     pub fn is_empty(&self) -> bool {
-        self.millis.is_empty()
+        self.chunks.iter().all(Vec::is_empty)
+    }
+
+    /// Every value, copied into one list.
+    fn flat(&self) -> Vec<u64> {
+        self.chunks.concat()
+    }
+
+    /// The values as one slice, joining the chunks first when there are several.
+    fn joined(&mut self) -> &mut Vec<u64> {
+        if self.chunks.len() != 1 {
+            let all = self.chunks.concat();
+            self.chunks = vec![all];
+        }
+        &mut self.chunks[0]
     }
 
     /// The p-th percentile in seconds, for `p` in `0..=1`; `None` when empty or `p` is outside
@@ -93,10 +160,10 @@ impl Durations {
     ///
     /// O(n): two selections, no sort.
     pub fn percentile(&mut self, p: f64) -> Option<f64> {
-        if self.millis.is_empty() || !(0.0..=1.0).contains(&p) {
+        if self.is_empty() || !(0.0..=1.0).contains(&p) {
             return None;
         }
-        Some(percentile(&mut self.millis, p) / 1000.0)
+        Some(percentile(self.joined(), p) / 1000.0)
     }
 
     /// Count, mean, median, p90, min and max in seconds; `None` when empty. May reorder the
@@ -106,18 +173,19 @@ impl Durations {
     ///
     /// O(n).
     pub fn summary(&mut self) -> Option<Summary> {
-        let n = self.millis.len();
-        if n == 0 {
+        if self.is_empty() {
             return None;
         }
-        let sum: u128 = self.millis.iter().map(|&v| u128::from(v)).sum();
-        let min = self.millis.iter().copied().min().unwrap_or(0);
-        let max = self.millis.iter().copied().max().unwrap_or(0);
+        let millis = self.joined();
+        let n = millis.len();
+        let sum: u128 = millis.iter().map(|&v| u128::from(v)).sum();
+        let min = millis.iter().copied().min().unwrap_or(0);
+        let max = millis.iter().copied().max().unwrap_or(0);
         Some(Summary {
             count: n as u64,
             mean: sum as f64 / n as f64 / 1000.0,
-            median: percentile(&mut self.millis, 0.5) / 1000.0,
-            p90: percentile(&mut self.millis, 0.9) / 1000.0,
+            median: percentile(millis, 0.5) / 1000.0,
+            p90: percentile(millis, 0.9) / 1000.0,
             min: min as f64 / 1000.0,
             max: max as f64 / 1000.0,
         })
@@ -133,23 +201,28 @@ pub(crate) struct SortedPart<'a> {
 }
 
 impl Durations {
-    /// Sorts the values, so that [`Durations::sorted_part`] can lend them.
+    /// Sorts the values, so that [`Durations::sorted_parts`] can lend them.
     pub(crate) fn sort(&mut self) {
-        // Durations fit in 32 bits: a radix sort skips the constant upper bytes.
-        if self.millis.len() > 64 {
-            radsort::sort(&mut self.millis);
-        } else {
-            self.millis.sort_unstable();
+        for chunk in &mut self.chunks {
+            // Durations fit in 32 bits: a radix sort skips the constant upper bytes.
+            if chunk.len() > 64 {
+                radsort::sort(chunk);
+            } else {
+                chunk.sort_unstable();
+            }
         }
     }
 
-    /// The values, which must have been sorted by [`Durations::sort`], and their sum.
-    pub(crate) fn sorted_part(&self) -> SortedPart<'_> {
-        debug_assert!(self.millis.is_sorted());
-        SortedPart {
-            values: &self.millis,
-            sum: self.millis.iter().map(|&v| u128::from(v)).sum(),
-        }
+    /// The sorted parts of the values, which must have been sorted by [`Durations::sort`], with
+    /// their sums.
+    pub(crate) fn sorted_parts(&self) -> impl Iterator<Item = SortedPart<'_>> {
+        self.chunks.iter().map(|chunk| {
+            debug_assert!(chunk.is_sorted());
+            SortedPart {
+                values: chunk,
+                sum: chunk.iter().map(|&v| u128::from(v)).sum(),
+            }
+        })
     }
 }
 
@@ -324,7 +397,8 @@ mod tests {
                 })
                 .collect();
             pieces.iter_mut().for_each(Durations::sort);
-            let sorted: Vec<SortedPart<'_>> = pieces.iter().map(Durations::sorted_part).collect();
+            let sorted: Vec<SortedPart<'_>> =
+                pieces.iter().flat_map(Durations::sorted_parts).collect();
             assert_eq!(summary_of_sorted(&sorted), all.summary(), "round {round}");
         }
         assert_eq!(summary_of_sorted(&[]), None);

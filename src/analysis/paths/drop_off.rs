@@ -175,11 +175,17 @@ impl Accumulate for DropOffCounts {
         order.sort_by(|&a, &b| last_counts[b].cmp(&last_counts[a]).then(a.cmp(&b)));
         for i in order {
             let mut found = std::mem::take(&mut by_last[i]);
-            found.sort_unstable_by(|a, b| {
+            let order = |a: &(Box<[u32]>, u64), b: &(Box<[u32]>, u64)| {
                 b.1.cmp(&a.1)
                     .then(a.0.len().cmp(&b.0.len()))
                     .then(a.0.cmp(&b.0))
-            });
+            };
+            // Only the listed paths are ranked: partition them off, then sort them.
+            let listed = self.top_paths.min(found.len());
+            if listed < found.len() {
+                found.select_nth_unstable_by(listed, order);
+            }
+            found[..listed].sort_unstable_by(order);
             last_touchpoints.push(LastTouchpoint {
                 touchpoint: layout.id(i as u32),
                 customers: last_counts[i],

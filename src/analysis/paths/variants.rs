@@ -105,7 +105,7 @@ impl Accumulate for VariantCounts {
         Ok(())
     }
 
-    /// Complexity: O(V log V) to rank V variants.
+    /// Complexity: O(V + k log k) to rank the top k of V variants.
     fn finish(self, journey: &Journey) -> Result<Variants, ShapeMismatch> {
         if journey.fingerprint() != self.fingerprint {
             return Err(ShapeMismatch);
@@ -114,12 +114,17 @@ impl Accumulate for VariantCounts {
         let (customers, top) = (self.customers, self.top);
         let distinct = self.found.len() as u64;
         let mut ranked = self.found.into_rows();
-        ranked.sort_unstable_by(|a, b| {
+        let order = |a: &(Box<[u32]>, (u64, u64)), b: &(Box<[u32]>, (u64, u64))| {
             b.1.0
                 .cmp(&a.1.0)
                 .then(a.0.len().cmp(&b.0.len()))
                 .then(a.0.cmp(&b.0))
-        });
+        };
+        // Only the top k are ranked: partition them off in O(V), then sort them.
+        if top < ranked.len() {
+            ranked.select_nth_unstable_by(top, order);
+        }
+        ranked[..top.min(distinct as usize)].sort_unstable_by(order);
         let share = |n: u64| {
             if customers == 0 {
                 0.0
