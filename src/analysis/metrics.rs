@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::layout::Layout;
 use super::observation::{Accumulate, Observation, ShapeMismatch};
+use super::parallel;
 use super::selection::{Selection, SelectionError};
 use super::walk::CustomerPath;
 use crate::stats::{Durations, Mean, Rate, SortedPart, Summary, TimeToEvent, summary_of_sorted};
@@ -651,18 +652,11 @@ impl Tallies {
         // together: each cell's are sorted once and every group's percentiles are read off
         // the sorted cells it is made of.
         let mut cells = self.cells;
-        let sort = |cell: &mut Tally| {
+        parallel::for_each(&mut cells, |cell| {
             cell.wait.sort();
             cell.handling.sort();
             cell.ttr.sort();
-        };
-        #[cfg(feature = "parallel")]
-        {
-            use rayon::prelude::*;
-            cells.par_iter_mut().for_each(sort);
-        }
-        #[cfg(not(feature = "parallel"))]
-        cells.iter_mut().for_each(sort);
+        });
         let parts: Vec<[Vec<SortedPart<'_>>; 3]> = cells
             .iter()
             .map(|c| {
@@ -697,23 +691,19 @@ impl Tallies {
             persona_stage: persona_stage_customers,
         } = self.customers;
         let finish = |groups: Vec<Vec<usize>>, customers: Vec<u64>| -> Vec<GroupMetrics> {
-            let mut of_group: [Vec<SortedPart<'_>>; 3] = Default::default();
-            groups
-                .into_iter()
-                .zip(customers)
-                .map(|(group, customers)| {
-                    let mut tally = Tally::default();
-                    of_group.iter_mut().for_each(Vec::clear);
-                    for &i in &group {
-                        tally.merge_counts_from(&cells[i]);
-                        for (list, part) in of_group.iter_mut().zip(&parts[i]) {
-                            list.extend_from_slice(part);
-                        }
+            let groups: Vec<(Vec<usize>, u64)> = groups.into_iter().zip(customers).collect();
+            parallel::map(groups, |(group, customers)| {
+                let mut tally = Tally::default();
+                let mut of_group: [Vec<SortedPart<'_>>; 3] = Default::default();
+                for &i in &group {
+                    tally.merge_counts_from(&cells[i]);
+                    for (list, part) in of_group.iter_mut().zip(&parts[i]) {
+                        list.extend_from_slice(part);
                     }
-                    tally.customers = customers;
-                    tally.metrics_with(of_group.each_ref().map(|l| summary_of_sorted(l)))
-                })
-                .collect()
+                }
+                tally.customers = customers;
+                tally.metrics_with(of_group.each_ref().map(|l| summary_of_sorted(l)))
+            })
         };
         let by_touchpoint = finish(members.touchpoint, touchpoint_customers);
         let by_stage = finish(members.stage, stage_customers);
@@ -738,6 +728,7 @@ impl Tallies {
             })
             .collect();
         let converted = self.time_to_convert.events() as u64;
+        let time_to_convert = self.time_to_convert.quantiles(&[0.5, 0.9]);
         let stage_ids: Vec<StageId> = journey.stages().iter().map(|s| s.id.clone()).collect();
         let emotion_curve = stage_ids
             .iter()
@@ -767,8 +758,8 @@ impl Tallies {
                     customers: self.journeys,
                     converted,
                     censored: self.journeys - converted,
-                    median_seconds: self.time_to_convert.quantile(0.5),
-                    p90_seconds: self.time_to_convert.quantile(0.9),
+                    median_seconds: time_to_convert[0],
+                    p90_seconds: time_to_convert[1],
                 },
                 emotion_curve,
                 emotion_curve_by_persona,

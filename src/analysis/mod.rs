@@ -23,6 +23,7 @@ pub mod friction;
 mod layout;
 pub mod metrics;
 mod observation;
+mod parallel;
 pub mod paths;
 mod selection;
 mod table;

@@ -1,5 +1,7 @@
-//! A table of rows found by key: the hash-indexed, mergeable and serializable store of the
-//! partial states whose keys are not dense (moves, variants, paths).
+//! Tables of rows found by key: the mergeable, serializable stores of the partial states whose
+//! keys are not dense: moves between touchpoints ([`PairTable`]) and touchpoint sequences
+//! ([`SeqTable`]). Every table hashes with the same fixed seed, so a merge reuses the other
+//! table's hashes.
 
 use std::borrow::Borrow;
 use std::hash::{BuildHasher, Hash};
@@ -8,21 +10,25 @@ use hashbrown::HashTable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Rows in order of first insertion, each found by its key in O(1) through a hash index that
-/// is rebuilt after deserializing. Serializes as the list of `(key, value)` rows, so keys that
-/// are not strings (pairs, sequences) work in every serde format.
+/// keeps each row's hash beside its position (growing never hashes a key again): the sparse
+/// store of a [`PairTable`] too large to index densely.
 #[derive(Clone)]
 pub(crate) struct Table<K, V> {
     rows: Vec<(K, V)>,
-    index: HashTable<u32>,
-    hasher: foldhash::fast::RandomState,
+    /// (hash of the key, position of the row).
+    index: HashTable<(u64, u32)>,
+    hasher: foldhash::fast::FixedState,
 }
+
+/// The seed every table hashes with, so that tables of different parts agree on hashes.
+const SEED: u64 = 0x6a6f_7572_6e65_7973;
 
 impl<K, V> Default for Table<K, V> {
     fn default() -> Self {
         Self {
             rows: Vec::new(),
             index: HashTable::new(),
-            hasher: foldhash::fast::RandomState::default(),
+            hasher: foldhash::fast::FixedState::with_seed(SEED),
         }
     }
 }
@@ -42,92 +48,19 @@ impl<K: Hash + Eq, V> Table<K, V> {
     {
         let rows = &self.rows;
         self.index
-            .find(hash, |&i| rows[i as usize].0.borrow() == key)
-            .map(|&i| i as usize)
+            .find(hash, |&(h, i)| {
+                h == hash && rows[i as usize].0.borrow() == key
+            })
+            .map(|&(_, i)| i as usize)
     }
 
     /// Appends a row whose key is not present.
     fn push(&mut self, hash: u64, row: (K, V)) -> usize {
         let i = self.rows.len();
-        let (rows, hasher) = (&self.rows, &self.hasher);
         self.index
-            .insert_unique(hash, i as u32, |&j| hasher.hash_one(&rows[j as usize].0));
+            .insert_unique(hash, (hash, i as u32), |&(h, _)| h);
         self.rows.push(row);
         i
-    }
-
-    /// The value of `key`, with a row made by `make` when the key is new.
-    pub(crate) fn row<Q>(&mut self, key: &Q, make: impl FnOnce() -> (K, V)) -> &mut V
-    where
-        K: Borrow<Q>,
-        Q: Hash + Eq + ?Sized,
-    {
-        let hash = self.hasher.hash_one(key);
-        let i = match self.find(hash, key) {
-            Some(i) => i,
-            None => self.push(hash, make()),
-        };
-        &mut self.rows[i].1
-    }
-
-    /// Adds one row: a key already present has its value combined by `combine`. Returns
-    /// whether the key was present.
-    fn add(&mut self, key: K, value: V, combine: &mut impl FnMut(&mut V, V)) -> bool {
-        let hash = self.hasher.hash_one(&key);
-        match self.find(hash, &key) {
-            Some(i) => {
-                combine(&mut self.rows[i].1, value);
-                true
-            }
-            None => {
-                self.push(hash, (key, value));
-                false
-            }
-        }
-    }
-
-    /// Adds the rows of `other`: a key already here has its value combined by `combine`.
-    pub(crate) fn merge(&mut self, other: Table<K, V>, mut combine: impl FnMut(&mut V, V)) {
-        for (key, value) in other.rows {
-            self.add(key, value, &mut combine);
-        }
-    }
-
-    /// How many rows.
-    pub(crate) fn len(&self) -> usize {
-        self.rows.len()
-    }
-
-    /// The rows, in order of first insertion.
-    pub(crate) fn into_rows(self) -> Vec<(K, V)> {
-        self.rows
-    }
-}
-
-impl<K: Serialize, V: Serialize> Serialize for Table<K, V> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.rows.serialize(serializer)
-    }
-}
-
-impl<'de, K, V> Deserialize<'de> for Table<K, V>
-where
-    K: Deserialize<'de> + Hash + Eq,
-    V: Deserialize<'de>,
-{
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let rows: Vec<(K, V)> = Vec::deserialize(deserializer)?;
-        let mut table = Table {
-            rows: Vec::with_capacity(rows.len()),
-            index: HashTable::with_capacity(rows.len()),
-            hasher: foldhash::fast::RandomState::default(),
-        };
-        for (key, value) in rows {
-            if table.add(key, value, &mut |_, _| {}) {
-                return Err(serde::de::Error::custom("a key appears twice in a table"));
-            }
-        }
-        Ok(table)
     }
 }
 
@@ -276,6 +209,140 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for PairTable<V> {
                 return Err(serde::de::Error::custom("a pair lies outside its table"));
             }
             if table.add(a, b, value, &mut |_, _| {}) {
+                return Err(serde::de::Error::custom("a key appears twice in a table"));
+            }
+        }
+        Ok(table)
+    }
+}
+
+/// Rows keyed by sequences of touchpoints (variants, paths): the keys live end to end in one
+/// arena instead of one allocation each, found through a hash index of the same fixed seed
+/// as [`Table`]'s. Serializes as the list of `(sequence, value)` rows.
+#[derive(Clone)]
+pub(crate) struct SeqTable<V> {
+    /// Every key, end to end.
+    arena: Vec<u32>,
+    /// (start in the arena, length, value), in order of first insertion.
+    rows: Vec<(usize, usize, V)>,
+    /// (hash of the key, position of the row).
+    index: HashTable<(u64, u32)>,
+}
+
+impl<V> Default for SeqTable<V> {
+    fn default() -> Self {
+        Self {
+            arena: Vec::new(),
+            rows: Vec::new(),
+            index: HashTable::new(),
+        }
+    }
+}
+
+impl<V: std::fmt::Debug> std::fmt::Debug for SeqTable<V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.rows()).finish()
+    }
+}
+
+fn hash_seq(key: &[u32]) -> u64 {
+    foldhash::fast::FixedState::with_seed(SEED).hash_one(key)
+}
+
+impl<V> SeqTable<V> {
+    fn key(&self, row: usize) -> &[u32] {
+        let (start, len, _) = self.rows[row];
+        &self.arena[start..start + len]
+    }
+
+    fn find(&self, hash: u64, key: &[u32]) -> Option<usize> {
+        self.index
+            .find(hash, |&(h, i)| h == hash && self.key(i as usize) == key)
+            .map(|&(_, i)| i as usize)
+    }
+
+    fn push(&mut self, hash: u64, key: &[u32], value: V) -> usize {
+        let i = self.rows.len();
+        self.index
+            .insert_unique(hash, (hash, i as u32), |&(h, _)| h);
+        self.rows.push((self.arena.len(), key.len(), value));
+        self.arena.extend_from_slice(key);
+        i
+    }
+
+    /// The value of `key`, made by `make` when new.
+    pub(crate) fn row(&mut self, key: &[u32], make: impl FnOnce() -> V) -> &mut V {
+        let hash = hash_seq(key);
+        let i = match self.find(hash, key) {
+            Some(i) => i,
+            None => self.push(hash, key, make()),
+        };
+        &mut self.rows[i].2
+    }
+
+    /// Adds one row with its key's hash: a key already present has its value combined.
+    /// Returns whether the key was present.
+    fn add(
+        &mut self,
+        hash: u64,
+        key: &[u32],
+        value: V,
+        combine: &mut impl FnMut(&mut V, V),
+    ) -> bool {
+        match self.find(hash, key) {
+            Some(i) => {
+                combine(&mut self.rows[i].2, value);
+                true
+            }
+            None => {
+                self.push(hash, key, value);
+                false
+            }
+        }
+    }
+
+    /// Adds the rows of `other`: a key already here has its value combined by `combine`,
+    /// which must be commutative (the smaller table is merged into the larger); the other
+    /// table's hashes are reused.
+    pub(crate) fn merge(&mut self, mut other: SeqTable<V>, mut combine: impl FnMut(&mut V, V)) {
+        if other.rows.len() > self.rows.len() {
+            std::mem::swap(self, &mut other);
+        }
+        let mut hashes = vec![0_u64; other.rows.len()];
+        for &(hash, i) in other.index.iter() {
+            hashes[i as usize] = hash;
+        }
+        self.index.reserve(other.rows.len(), |&(h, _)| h);
+        self.rows.reserve(other.rows.len());
+        let SeqTable { arena, rows, .. } = other;
+        for ((start, len, value), hash) in rows.into_iter().zip(hashes) {
+            self.add(hash, &arena[start..start + len], value, &mut combine);
+        }
+    }
+
+    /// How many rows.
+    pub(crate) fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// The rows, in order of first insertion.
+    pub(crate) fn rows(&self) -> impl Iterator<Item = (&[u32], &V)> {
+        (0..self.rows.len()).map(|i| (self.key(i), &self.rows[i].2))
+    }
+}
+
+impl<V: Serialize> Serialize for SeqTable<V> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.rows())
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for SeqTable<V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let rows: Vec<(Vec<u32>, V)> = Vec::deserialize(deserializer)?;
+        let mut table = SeqTable::default();
+        for (key, value) in rows {
+            if table.add(hash_seq(&key), &key, value, &mut |_, _| {}) {
                 return Err(serde::de::Error::custom("a key appears twice in a table"));
             }
         }

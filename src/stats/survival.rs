@@ -77,16 +77,43 @@ impl TimeToEvent {
     ///
     /// O(n log n).
     pub fn quantile(&self, q: f64) -> Option<f64> {
-        if !(0.0..=1.0).contains(&q) {
-            return None;
+        self.quantiles(&[q])[0]
+    }
+
+    /// [`TimeToEvent::quantile`] of each share in `qs`, from one sort of the observations.
+    ///
+    /// # Complexity
+    ///
+    /// O(n log n + k) for k shares.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use journey_map::stats::TimeToEvent;
+    ///
+    /// let mut t = TimeToEvent::default();
+    /// for time in [5.0, 1.0, 3.0, 2.0, 4.0] {
+    ///     t.push(time, true);
+    /// }
+    /// assert_eq!(t.quantiles(&[0.5, 0.9, 2.0]), [Some(3.0), Some(5.0), None]);
+    /// ```
+    pub fn quantiles(&self, qs: &[f64]) -> Vec<Option<f64>> {
+        let mut found: Vec<Option<f64>> = vec![None; qs.len()];
+        let mut wanted: Vec<usize> = (0..qs.len())
+            .filter(|&i| (0.0..=1.0).contains(&qs[i]))
+            .collect();
+        if wanted.is_empty() {
+            return found;
         }
+        // Smallest share first: the estimate rises with time.
+        wanted.sort_by(|&a, &b| qs[a].total_cmp(&qs[b]));
         let mut sorted = self.observations.clone();
         // Events (true) before censorings (false) at the same time.
         sorted.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
         let mut at_risk = sorted.len() as f64;
         let mut survival = 1.0_f64;
-        let mut i = 0;
-        while i < sorted.len() {
+        let (mut i, mut next) = (0, 0);
+        while i < sorted.len() && next < wanted.len() {
             let time = sorted[i].0;
             let mut events = 0.0;
             let mut leaving = 0.0;
@@ -97,13 +124,14 @@ impl TimeToEvent {
             }
             if events > 0.0 {
                 survival *= 1.0 - events / at_risk;
-                if 1.0 - survival >= q - 1e-12 {
-                    return Some(time);
+                while next < wanted.len() && 1.0 - survival >= qs[wanted[next]] - 1e-12 {
+                    found[wanted[next]] = Some(time);
+                    next += 1;
                 }
             }
             at_risk -= leaving;
         }
-        None
+        found
     }
 }
 

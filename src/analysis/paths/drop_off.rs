@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::directly_follows::add_counts;
 use crate::analysis::layout::Layout;
-use crate::analysis::table::{PairTable, Table};
+use crate::analysis::table::{PairTable, SeqTable};
 use crate::analysis::{Accumulate, CustomerPath, ShapeMismatch};
 use crate::{Fingerprint, Journey, Outcome, TouchpointId};
 
@@ -84,7 +84,7 @@ pub struct DropOffCounts {
     customers: u64,
     not_converted: u64,
     /// Customers who did not convert, by full path.
-    paths: Table<Box<[u32]>, u64>,
+    paths: SeqTable<u64>,
     /// Customers who did not convert, by last touchpoint.
     last: Vec<u64>,
     /// Interactions that ended abandoned or failed, by (touchpoint, next touchpoint or
@@ -105,7 +105,7 @@ impl DropOffCounts {
             top_paths,
             customers: 0,
             not_converted: 0,
-            paths: Table::default(),
+            paths: SeqTable::default(),
             last: vec![0; t],
             next: PairTable::new(t, t + 1),
             left: vec![0; t],
@@ -139,8 +139,7 @@ impl Accumulate for DropOffCounts {
         self.last[path.touchpoint(path.len() - 1).index()] += 1;
         self.buffer.clear();
         self.buffer.extend(path.touchpoints().map(|t| t.as_u32()));
-        let key = self.buffer.as_slice();
-        *self.paths.row(key, || (key.to_vec().into_boxed_slice(), 0)) += 1;
+        *self.paths.row(&self.buffer, || 0) += 1;
     }
 
     fn merge(&mut self, other: Self) -> Result<(), ShapeMismatch> {
@@ -165,8 +164,8 @@ impl Accumulate for DropOffCounts {
         let t = self.last.len();
         let gone = t as u32;
         let (last_counts, not_converted) = (&self.last, self.not_converted);
-        let mut by_last: Vec<Vec<(Box<[u32]>, u64)>> = vec![Vec::new(); t];
-        for (path, n) in self.paths.into_rows() {
+        let mut by_last: Vec<Vec<(&[u32], u64)>> = vec![Vec::new(); t];
+        for (path, &n) in self.paths.rows() {
             let last = path[path.len() - 1] as usize;
             by_last[last].push((path, n));
         }
@@ -175,7 +174,7 @@ impl Accumulate for DropOffCounts {
         order.sort_by(|&a, &b| last_counts[b].cmp(&last_counts[a]).then(a.cmp(&b)));
         for i in order {
             let mut found = std::mem::take(&mut by_last[i]);
-            let order = |a: &(Box<[u32]>, u64), b: &(Box<[u32]>, u64)| {
+            let order = |a: &(&[u32], u64), b: &(&[u32], u64)| {
                 b.1.cmp(&a.1)
                     .then(a.0.len().cmp(&b.0.len()))
                     .then(a.0.cmp(&b.0))

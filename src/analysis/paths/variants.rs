@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::layout::Layout;
-use crate::analysis::table::Table;
+use crate::analysis::table::SeqTable;
 use crate::analysis::{Accumulate, CustomerPath, ShapeMismatch};
 use crate::{Fingerprint, Journey, TouchpointId};
 
@@ -60,7 +60,7 @@ pub struct VariantCounts {
     top: usize,
     customers: u64,
     /// (customers, of whom converted) per distinct path.
-    found: Table<Box<[u32]>, (u64, u64)>,
+    found: SeqTable<(u64, u64)>,
     #[serde(skip)]
     buffer: Vec<u32>,
 }
@@ -72,7 +72,7 @@ impl VariantCounts {
             fingerprint: journey.fingerprint(),
             top,
             customers: 0,
-            found: Table::default(),
+            found: SeqTable::default(),
             buffer: Vec::new(),
         }
     }
@@ -85,10 +85,7 @@ impl Accumulate for VariantCounts {
         self.customers += 1;
         self.buffer.clear();
         self.buffer.extend(path.touchpoints().map(|t| t.as_u32()));
-        let key = self.buffer.as_slice();
-        let tally = self
-            .found
-            .row(key, || (key.to_vec().into_boxed_slice(), (0, 0)));
+        let tally = self.found.row(&self.buffer, || (0, 0));
         tally.0 += 1;
         tally.1 += u64::from(path.converted());
     }
@@ -113,8 +110,12 @@ impl Accumulate for VariantCounts {
         let layout = Layout::of(journey);
         let (customers, top) = (self.customers, self.top);
         let distinct = self.found.len() as u64;
-        let mut ranked = self.found.into_rows();
-        let order = |a: &(Box<[u32]>, (u64, u64)), b: &(Box<[u32]>, (u64, u64))| {
+        let mut ranked: Vec<(&[u32], (u64, u64))> = self
+            .found
+            .rows()
+            .map(|(key, &tally)| (key, tally))
+            .collect();
+        let order = |a: &(&[u32], (u64, u64)), b: &(&[u32], (u64, u64))| {
             b.1.0
                 .cmp(&a.1.0)
                 .then(a.0.len().cmp(&b.0.len()))
