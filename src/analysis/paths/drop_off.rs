@@ -177,7 +177,7 @@ impl Accumulate for DropOffCounts {
             let order = |a: &(&[u32], u64), b: &(&[u32], u64)| {
                 b.1.cmp(&a.1)
                     .then(a.0.len().cmp(&b.0.len()))
-                    .then(a.0.cmp(&b.0))
+                    .then(a.0.cmp(b.0))
             };
             // Only the listed paths are ranked: partition them off, then sort them.
             let listed = self.top_paths.min(found.len());

@@ -119,7 +119,7 @@ impl Accumulate for VariantCounts {
             b.1.0
                 .cmp(&a.1.0)
                 .then(a.0.len().cmp(&b.0.len()))
-                .then(a.0.cmp(&b.0))
+                .then(a.0.cmp(b.0))
         };
         // Only the top k are ranked: partition them off in O(V), then sort them.
         if top < ranked.len() {
