@@ -10,6 +10,7 @@
 //! # Contents
 //!
 //! - [Find where customers struggle](#find-where-customers-struggle)
+//! - [Observe once, select any slice, merge partial results](#observe-once-select-any-slice-merge-partial-results)
 //! - [What customers really did](#what-customers-really-did)
 //! - [Load a journey and ask it questions](#load-a-journey-and-ask-it-questions)
 //! - [Build a journey in code](#build-a-journey-in-code)
@@ -43,6 +44,45 @@
 //! );
 //! let evidence = worst.evidence.as_ref().ok_or("statistical friction has evidence")?;
 //! assert!(evidence.q <= 0.05 && evidence.sample_size >= 30);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Observe once, select any slice, merge partial results
+//!
+//! Every analysis hangs off an [`analysis::Observation`]: a journey paired with a log built for
+//! it, checked once by the journey's [`Fingerprint`]. An [`analysis::Selection`] picks the
+//! customers (a persona, a time window, converted or not); every analysis takes one. Each
+//! selected customer's path is walked once ([`analysis::CustomerPath`]) into the analysis'
+//! partial state ([`analysis::Accumulate`]), which merges exactly with other customers'
+//! states: analyses run on every core, and another engine can compute them on partitions.
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use journey_map::analysis::{Accumulate, MetricsOptions, Observation, Selection, Tallies};
+//! use journey_map::{IngestOptions, Journey, LogBuilder};
+//!
+//! let journey = Journey::load("examples/data/retail_bank.ron")?;
+//! let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+//! builder.read_csv_path("examples/data/retail_bank.interactions.csv")?;
+//! let (log, _) = builder.finish();
+//! let observation = Observation::new(&journey, &log)?;
+//!
+//! // The metrics of customers who did not convert, on every core.
+//! let lost = Selection::all().converted(false);
+//! let report = observation.metrics(&lost, MetricsOptions::default())?;
+//!
+//! // The same from two partial states, computed apart, shipped as JSON and merged.
+//! let half = log.customers().len() / 2;
+//! let part = |range| observation.accumulate_range(&lost, range, Tallies::new(&journey, log.scales(), MetricsOptions::default()));
+//! let mut first = part(0..half)?;
+//! let second: Tallies = serde_json::from_str(&serde_json::to_string(&part(half..log.customers().len())?)?)?;
+//! first.merge(second)?;
+//! assert_eq!(first.finish(&journey)?, report);
+//!
+//! // A log built for another journey is refused, never misread.
+//! let broadband = Journey::load("examples/data/broadband.ron")?;
+//! assert!(Observation::new(&broadband, &log).is_err());
 //! # Ok(())
 //! # }
 //! ```
@@ -239,19 +279,23 @@
 //!   the builder and its validation, queries and structural checks. The model knows nothing of
 //!   files' syntax, interactions or analyses.
 //! - [`format`](mod@format): the RON document structure and its conversion to and from
-//!   [`Journey`], with [`LoadError`] and [`SaveError`].
+//!   [`Journey`], with [`LoadError`] and [`SaveError`], and [`SettingsError`] for settings
+//!   files.
 //! - [`interactions`](mod@interactions): interaction records, score scales, the log and its
 //!   builder, CSV and RON reading, and what ingestion reports. The log knows the journey only
 //!   through the touchpoint and persona indices it resolved.
-//! - [`stats`](mod@stats): Wilson intervals, exact mergeable percentiles and means,
+//! - [`stats`](mod@stats): Wilson intervals, exact mergeable percentiles, means and moments,
 //!   Kaplan-Meier times to an event, one-sided tests and the Benjamini-Hochberg correction,
 //!   shared by every analysis.
-//! - [`analysis`](mod@analysis): analyses of a journey and its log, each in its own module:
-//!   the CX metrics, friction detection, observed paths, conformance, Markov attribution and
-//!   what-if predictions. The analyses share one layout of the journey (channels, stages and
-//!   designed flows on dense indices), so friction's off-map moves and conformance's agree.
-//! - [`sim`](mod@sim): the seeded simulator and its behaviour model, where friction is
-//!   planted.
+//! - [`analysis`](mod@analysis): the observation, the selection, the per-customer walk and
+//!   the [`Accumulate`](analysis::Accumulate) trait of partial states, then each analysis in its
+//!   own module: [`metrics`](analysis::metrics), [`friction`](analysis::friction),
+//!   [`paths`](analysis::paths), [`conformance`](analysis::conformance),
+//!   [`attribution`](analysis::attribution) and [`whatif`](analysis::whatif). The analyses share
+//!   one layout of the journey (channels, stages and designed flows on dense indices), so
+//!   friction's off-map moves and conformance's agree.
+//! - `sim` (feature `simulator`, on by default): the seeded simulator and its behaviour model,
+//!   where friction is planted.
 //!
 //! ```
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
