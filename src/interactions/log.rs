@@ -117,8 +117,14 @@ impl<'a> RecordView<'a> {
 ///
 /// let options = IngestOptions::default().mode(Mode::Lenient).scales(Scales::default());
 /// assert_eq!(options.current_mode(), Mode::Lenient);
+///
+/// // Options are worth saving next to a pipeline's other settings.
+/// let saved = serde_json::to_string(&options)?;
+/// assert_eq!(serde_json::from_str::<IngestOptions>(&saved)?, options);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct IngestOptions {
     mode: Mode,
     scales: Scales,
