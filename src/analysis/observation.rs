@@ -324,14 +324,14 @@ impl<'a> Observation<'a> {
     }
 }
 
-/// Splits `customers` into ranges: one per [`MIN_PART`] customers, at most four per thread
+/// Splits `customers` into ranges: one per [`MIN_PART`] customers, at most two per thread
 /// (so that a thread that finishes early takes another), and one range on one thread.
 fn parts(customers: usize) -> Vec<std::ops::Range<usize>> {
     #[cfg(feature = "parallel")]
     let threads = rayon::current_num_threads();
     #[cfg(not(feature = "parallel"))]
     let threads = 1;
-    let most = if threads > 1 { threads * 4 } else { 1 };
+    let most = if threads > 1 { threads * 2 } else { 1 };
     let count = (customers / MIN_PART).clamp(1, most);
     let size = customers.div_ceil(count).max(1);
     (0..count)

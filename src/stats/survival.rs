@@ -108,8 +108,9 @@ impl TimeToEvent {
         // Smallest share first: the estimate rises with time.
         wanted.sort_by(|&a, &b| qs[a].total_cmp(&qs[b]));
         let mut sorted = self.observations.clone();
-        // Events (true) before censorings (false) at the same time.
-        sorted.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+        // Events (true) before censorings (false) at the same time; a radix sort (times are
+        // finite, so its order is `total_cmp`'s).
+        radsort::sort_by_key(&mut sorted, |o| (o.0, u8::from(!o.1)));
         let mut at_risk = sorted.len() as f64;
         let mut survival = 1.0_f64;
         let (mut i, mut next) = (0, 0);
