@@ -36,33 +36,16 @@ fn bench(c: &mut Criterion) {
     builder.extend(&records).unwrap();
     let (log, _) = builder.finish();
     // Metrics on every core (the default), then attach and metrics on one thread.
-    group.bench_function("metrics", |b| {
-        b.iter(|| {
-            MetricsReport::compute(
-                &journey,
-                black_box(&log),
-                &Selection::all(),
-                MetricsOptions::default(),
-            )
-            .unwrap()
-        })
-    });
+    let metrics = |log: &journey_map::InteractionLog| {
+        MetricsReport::compute(&journey, log, &Selection::all(), MetricsOptions::default()).unwrap()
+    };
+    group.bench_function("metrics", |b| b.iter(|| metrics(black_box(&log))));
     let one = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .build()
         .unwrap();
     group.bench_function("metrics_one_thread", |b| {
-        b.iter(|| {
-            one.install(|| {
-                MetricsReport::compute(
-                    &journey,
-                    black_box(&log),
-                    &Selection::all(),
-                    MetricsOptions::default(),
-                )
-                .unwrap()
-            })
-        })
+        b.iter(|| one.install(|| metrics(black_box(&log))))
     });
     group.bench_function("attach_and_metrics_one_thread", |b| {
         b.iter_with_large_drop(|| {
@@ -70,16 +53,7 @@ fn bench(c: &mut Criterion) {
                 let mut builder = LogBuilder::new(&journey, IngestOptions::default());
                 builder.extend(black_box(&records)).unwrap();
                 let (log, _) = builder.finish();
-                (
-                    MetricsReport::compute(
-                        &journey,
-                        &log,
-                        &Selection::all(),
-                        MetricsOptions::default(),
-                    )
-                    .unwrap(),
-                    log,
-                )
+                (metrics(&log), log)
             })
         })
     });
