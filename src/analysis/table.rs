@@ -349,3 +349,67 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for SeqTable<V> {
         Ok(table)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Counts of pairs in a dense table (small) and a sparse one (over 2^20 slots) agree, and
+    /// survive a serde round trip and a merge.
+    #[test]
+    fn pair_tables_count_alike_dense_or_sparse() {
+        for (height, width) in [(30, 30), (2_000, 1_000)] {
+            let mut a: PairTable<u64> = PairTable::new(height, width);
+            let mut b: PairTable<u64> = PairTable::new(height, width);
+            assert_eq!(a.dense.is_empty(), height * width > 1 << 20);
+            for i in 0..500_u32 {
+                let (x, y) = (i * 7 % height as u32, i * 13 % width as u32);
+                *a.row(x, y, || 0) += 1;
+                *b.row(y % height as u32, x % width as u32, || 0) += 2;
+            }
+            let json = serde_json::to_string(&b).unwrap();
+            let b: PairTable<u64> = serde_json::from_str(&json).unwrap();
+            let total = |t: &PairTable<u64>| t.rows().iter().map(|r| r.1).sum::<u64>();
+            assert_eq!((total(&a), total(&b)), (500, 1_000));
+            let rows_before = a.rows().len() + b.rows().len();
+            a.merge(b, |x, y| *x += y);
+            assert_eq!(total(&a), 1_500);
+            assert!(a.rows().len() <= rows_before);
+            let mut pairs: Vec<(u32, u32)> = a.rows().iter().map(|r| r.0).collect();
+            pairs.sort_unstable();
+            pairs.dedup();
+            assert_eq!(pairs.len(), a.rows().len(), "each pair once");
+        }
+    }
+
+    #[test]
+    fn pair_tables_refuse_bad_rows() {
+        let outside = r#"{"height":2,"width":2,"rows":[[[2,0],1]]}"#;
+        let error = serde_json::from_str::<PairTable<u64>>(outside).unwrap_err();
+        assert!(error.to_string().contains("outside"), "{error}");
+        let twice = r#"{"height":2,"width":2,"rows":[[[1,0],1],[[1,0],2]]}"#;
+        let error = serde_json::from_str::<PairTable<u64>>(twice).unwrap_err();
+        assert!(error.to_string().contains("twice"), "{error}");
+    }
+
+    #[test]
+    fn sequence_tables_merge_and_refuse_repeated_keys() {
+        let mut a: SeqTable<u64> = SeqTable::default();
+        let mut b: SeqTable<u64> = SeqTable::default();
+        for i in 0..1_000_u32 {
+            *a.row(&[i % 37, i % 5], || 0) += 1;
+            *b.row(&[i % 41, i % 5, 9], || 0) += 1;
+            *b.row(&[i % 37, i % 5], || 0) += 1;
+        }
+        let b: SeqTable<u64> = serde_json::from_str(&serde_json::to_string(&b).unwrap()).unwrap();
+        let before = a.len();
+        a.merge(b, |x, y| *x += y);
+        assert_eq!(a.rows().map(|r| *r.1).sum::<u64>(), 3_000);
+        assert!(a.len() > before);
+        assert_eq!(a.rows().filter(|r| r.0 == [0, 0]).count(), 1);
+
+        let twice = "[[[1,2],1],[[1,2],3]]";
+        let error = serde_json::from_str::<SeqTable<u64>>(twice).unwrap_err();
+        assert!(error.to_string().contains("twice"), "{error}");
+    }
+}

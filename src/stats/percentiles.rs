@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 /// it does not depend on how values were split and merged. Memory is 8 bytes a value.
 ///
 /// Merging moves the other set's storage instead of copying its values (large sets are kept
-/// as a list of chunks), so merging partial results costs O(1) per part.
+/// as they came), so merging partial results costs O(1) per large part.
 ///
 /// # Example
 ///
@@ -33,12 +33,14 @@ use serde::{Deserialize, Serialize};
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Durations {
-    /// The values, in chunks: a merge appends the other set's chunks.
-    chunks: Vec<Vec<u64>>,
+    /// The values pushed here, and small merged sets.
+    open: Vec<u64>,
+    /// Large sets merged in, kept as they came: a merge moves them instead of copying.
+    sealed: Vec<Vec<u64>>,
 }
 
-/// Chunks smaller than this are copied into the last chunk when merged, so that many small
-/// merges do not leave many small chunks.
+/// Sets smaller than this are copied into the open chunk when merged, so that many small merges
+/// do not leave many small chunks.
 const SMALL_CHUNK: usize = 4096;
 
 /// Two sets of durations are equal when they hold the same values, in any order.
@@ -74,11 +76,8 @@ impl<'de> Deserialize<'de> for Durations {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let Flat { millis } = Flat::deserialize(deserializer)?;
         Ok(Durations {
-            chunks: if millis.is_empty() {
-                Vec::new()
-            } else {
-                vec![millis]
-            },
+            open: millis,
+            sealed: Vec::new(),
         })
     }
 }
@@ -104,53 +103,51 @@ pub struct Summary {
 impl Durations {
     /// Adds a duration in milliseconds.
     pub fn push_millis(&mut self, millis: u64) {
-        match self.chunks.last_mut() {
-            Some(last) => last.push(millis),
-            None => self.chunks.push(vec![millis]),
-        }
+        self.open.push(millis);
     }
 
     /// Adds every duration of `other`, moving its storage rather than copying large parts.
     pub fn merge(&mut self, other: Durations) {
-        for mut chunk in other.chunks {
-            if chunk.is_empty() {
-                continue;
-            }
-            match self.chunks.last_mut() {
-                // A small chunk joins the other: only the smaller of the two is copied.
-                Some(last) if chunk.len() < SMALL_CHUNK || last.len() < SMALL_CHUNK => {
-                    if last.len() < chunk.len() {
-                        std::mem::swap(last, &mut chunk);
-                    }
-                    last.extend_from_slice(&chunk);
-                }
-                _ => self.chunks.push(chunk),
+        let Durations { open, sealed } = other;
+        for chunk in std::iter::once(open).chain(sealed) {
+            if chunk.len() < SMALL_CHUNK {
+                self.open.extend_from_slice(&chunk);
+            } else {
+                self.sealed.push(chunk);
             }
         }
     }
 
     /// How many durations.
     pub fn len(&self) -> usize {
-        self.chunks.iter().map(Vec::len).sum()
+        self.open.len() + self.sealed.iter().map(Vec::len).sum::<usize>()
     }
 
     /// Whether there is no duration.
     pub fn is_empty(&self) -> bool {
-        self.chunks.iter().all(Vec::is_empty)
+        self.open.is_empty() && self.sealed.iter().all(Vec::is_empty)
+    }
+
+    /// Every chunk of values, the open one first.
+    fn chunks(&self) -> impl Iterator<Item = &Vec<u64>> {
+        std::iter::once(&self.open).chain(&self.sealed)
     }
 
     /// Every value, copied into one list.
     fn flat(&self) -> Vec<u64> {
-        self.chunks.concat()
+        let mut all = Vec::with_capacity(self.len());
+        for chunk in self.chunks() {
+            all.extend_from_slice(chunk);
+        }
+        all
     }
 
     /// The values as one slice, joining the chunks first when there are several.
     fn joined(&mut self) -> &mut Vec<u64> {
-        if self.chunks.len() != 1 {
-            let all = self.chunks.concat();
-            self.chunks = vec![all];
+        for chunk in std::mem::take(&mut self.sealed) {
+            self.open.extend_from_slice(&chunk);
         }
-        &mut self.chunks[0]
+        &mut self.open
     }
 
     /// The p-th percentile in seconds, for `p` in `0..=1`; `None` when empty or `p` is outside
@@ -203,7 +200,7 @@ pub(crate) struct SortedPart<'a> {
 impl Durations {
     /// Sorts the values, so that [`Durations::sorted_parts`] can lend them.
     pub(crate) fn sort(&mut self) {
-        for chunk in &mut self.chunks {
+        for chunk in std::iter::once(&mut self.open).chain(&mut self.sealed) {
             // Durations fit in 32 bits: a radix sort skips the constant upper bytes.
             if chunk.len() > 64 {
                 radsort::sort(chunk);
@@ -216,7 +213,7 @@ impl Durations {
     /// The sorted parts of the values, which must have been sorted by [`Durations::sort`], with
     /// their sums.
     pub(crate) fn sorted_parts(&self) -> impl Iterator<Item = SortedPart<'_>> {
-        self.chunks.iter().map(|chunk| {
+        self.chunks().filter(|c| !c.is_empty()).map(|chunk| {
             debug_assert!(chunk.is_sorted());
             SortedPart {
                 values: chunk,
