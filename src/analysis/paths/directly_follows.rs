@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::layout::Layout;
+use crate::analysis::parallel;
 use crate::analysis::table::PairTable;
 use crate::analysis::{Accumulate, CustomerPath, ShapeMismatch};
 use crate::stats::{Durations, Summary};
@@ -156,20 +157,21 @@ impl Accumulate for FollowsCounts {
         let layout = Layout::of(journey);
         let mut edges = self.edges.into_rows();
         edges.sort_unstable_by(|(x, a), (y, b)| b.count.cmp(&a.count).then(x.cmp(y)));
-        let edges = edges
-            .into_iter()
-            .filter_map(|((from, to), mut edge)| {
-                let time = edge.times.summary()?;
-                Some(FollowsEdge {
-                    from: layout.id(from),
-                    to: layout.id(to),
-                    count: edge.count,
-                    customers: edge.customers,
-                    designed: layout.is_designed(from as usize, to as usize),
-                    time,
-                })
+        // Each edge's times are summarised on every core.
+        let edges = parallel::map(edges, |((from, to), mut edge)| {
+            let time = edge.times.summary()?;
+            Some(FollowsEdge {
+                from: layout.id(from),
+                to: layout.id(to),
+                count: edge.count,
+                customers: edge.customers,
+                designed: layout.is_designed(from as usize, to as usize),
+                time,
             })
-            .collect();
+        })
+        .into_iter()
+        .flatten()
+        .collect();
         Ok(DirectlyFollowsGraph {
             customers: self.customers,
             interactions: self.interactions,
