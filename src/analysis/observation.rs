@@ -181,7 +181,8 @@ impl<'a> Observation<'a> {
     ///
     /// # Errors
     ///
-    /// [`SelectionError`] when the selection names an unknown persona or an empty time range.
+    /// [`SelectionError`] when the selection names an unknown persona or a time range that ends
+    /// before it starts.
     ///
     /// # Complexity
     ///
