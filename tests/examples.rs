@@ -241,6 +241,30 @@ fn friction_report_writes_json_and_takes_other_files_and_a_persona() {
     let report: journey_map::analysis::FrictionReport =
         serde_json::from_value(json["friction"].clone()).expect("a FrictionReport");
     assert_eq!(report.points.len(), points.len());
+    // The health figures are the persona's own: its customers, its conversion.
+    let journey = journey_map::Journey::load("examples/data/broadband.ron").unwrap();
+    let mut builder = journey_map::LogBuilder::new(&journey, Default::default());
+    builder
+        .read_csv_path("examples/data/broadband.interactions.csv")
+        .unwrap();
+    let (log, _) = builder.finish();
+    let persona = journey.persona_index("remote-worker").unwrap();
+    let goal: Vec<bool> = journey.touchpoints().iter().map(|t| t.is_goal).collect();
+    let (mut customers, mut converted) = (0_u64, 0_u64);
+    for c in 0..log.customers().len() {
+        let c = journey_map::CustomerIndex::from_u32(c as u32);
+        if log.persona_of(c) == Some(persona) {
+            customers += 1;
+            converted += u64::from(
+                log.customer_interactions(c)
+                    .any(|i| goal[i.touchpoint().index()]),
+            );
+        }
+    }
+    let health = &json["metrics"]["journey"];
+    assert_eq!(health["customers"], customers);
+    assert!(customers < report.customers);
+    assert_eq!(health["goal_conversion"]["successes"], converted);
 }
 
 #[test]
