@@ -54,13 +54,14 @@ fn the_four_touchpoint_chain_matches_the_hand_solution() {
             "{effects:?}"
         );
     }
-    // Effects sum to 3: six conversions shared 2, 2, 4/3, 2/3.
+    // The goal D takes no credit: the effects of A, B and C sum to 2, so the six conversions
+    // are shared 3, 2 and 1.
     let attributed: Vec<f64> = report
         .removal_effects
         .iter()
         .map(|r| r.attributed_conversions)
         .collect();
-    for (got, want) in attributed.iter().zip([2.0, 2.0, 4.0 / 3.0, 2.0 / 3.0]) {
+    for (got, want) in attributed.iter().zip([3.0, 0.0, 2.0, 1.0]) {
         assert!(close(*got, want), "{attributed:?}");
     }
     // Expected visits: A 1, B 0.6, C 0.4, D 0.6; every converting path has three steps.
@@ -141,6 +142,67 @@ fn shapley_values_match_the_hand_solution_and_sum_to_the_conversions() {
         .shapley_channels(&log, &Selection::all(), forced)
         .unwrap();
     assert_eq!(again, sampled);
+}
+
+/// ad (Social, entry), mail (Email, entry), buy (Web, goal): one customer goes ad -> buy, one
+/// visits mail only.
+#[test]
+fn goals_take_no_credit_on_the_smallest_journey() {
+    let journey = Journey::from_ron_str(
+        r#"(
+        name: "Credit",
+        stages: [(id: "s", name: "S")],
+        touchpoints: [
+            (id: "ad", name: "Ad", stage: "s", channel: Social, kind: Marketing, entry: true),
+            (id: "mail", name: "Mail", stage: "s", channel: Email, kind: Marketing, entry: true),
+            (id: "buy", name: "Buy", stage: "s", channel: Web, kind: DigitalProduct, goal: true),
+        ],
+        flows: [(from: "ad", to: "buy"), (from: "mail", to: "buy")],
+    )"#,
+    )
+    .unwrap();
+    let log = log_of(&journey, &[(&["ad", "buy"], 1, ""), (&["mail"], 1, "")]);
+    let report = journey.attribution(&log, &Selection::all()).unwrap();
+    assert_eq!((report.customers, report.conversions), (2, 1));
+    let credit = |id: &str| {
+        let r = report
+            .removal_effects
+            .iter()
+            .find(|r| r.touchpoint == id)
+            .unwrap();
+        (r.effect, r.attributed_conversions)
+    };
+    // ad's removal loses the only conversion: it gets it all; the goal gets none.
+    assert_eq!(credit("ad"), (1.0, 1.0));
+    assert_eq!(credit("mail"), (0.0, 0.0));
+    assert_eq!(credit("buy"), (1.0, 0.0));
+    let shapley = journey
+        .shapley_channels(&log, &Selection::all(), ShapleyOptions::default())
+        .unwrap();
+    let values: Vec<(Channel, f64)> = shapley
+        .channels
+        .iter()
+        .map(|c| (c.channel.clone(), c.conversions))
+        .collect();
+    // Web holds only the goal: not a player.
+    assert_eq!(values, [(Channel::Social, 1.0), (Channel::Email, 0.0)]);
+    assert_eq!((shapley.conversions, shapley.uncredited), (1.0, 0.0));
+
+    // A customer who starts at the goal converts with no channel's help: uncredited.
+    let log = log_of(
+        &journey,
+        &[
+            (&["ad", "buy"], 1, ""),
+            (&["mail"], 1, ""),
+            (&["buy"], 2, ""),
+        ],
+    );
+    let shapley = journey
+        .shapley_channels(&log, &Selection::all(), ShapleyOptions::default())
+        .unwrap();
+    let credited: f64 = shapley.channels.iter().map(|c| c.conversions).sum();
+    assert!(close(shapley.conversions, 3.0) && close(shapley.uncredited, 2.0));
+    assert!(close(credited, 1.0), "{shapley:?}");
 }
 
 #[test]

@@ -76,6 +76,8 @@ pub struct MarkovChain {
     /// The channel of each state, as a position among the journey's channels.
     pub(crate) channel_of: Vec<usize>,
     pub(crate) channels: Vec<crate::Channel>,
+    /// Whether each state is a goal touchpoint.
+    pub(crate) goal: Vec<bool>,
     pub(crate) customers: u64,
     pub(crate) conversions: u64,
 }
@@ -91,8 +93,10 @@ pub struct RemovalEffect {
     /// `1 - conversion_without / conversion`, from 0 (not needed) to 1 (every conversion
     /// passes through it).
     pub effect: f64,
-    /// Conversions attributed to it: the observed conversions shared in proportion to the
-    /// removal effects.
+    /// Conversions attributed to it: the observed conversions shared among the touchpoints
+    /// that are not goals, in proportion to their removal effects. A goal gets none (a
+    /// conversion happens there; it is not what brought the customer), so the touchpoints that
+    /// are not goals share every conversion (none when no such touchpoint has an effect).
     pub attributed_conversions: f64,
 }
 
@@ -292,14 +296,19 @@ impl MarkovChain {
             let without = (total - reach * solved.absorb[c]).clamp(0.0, total);
             effects.push((c, without, (1.0 - without / total).clamp(0.0, 1.0)));
         }
-        let sum: f64 = effects.iter().map(|e| e.2).sum();
+        // Goals take no credit: the conversions are shared among the other touchpoints.
+        let sum: f64 = effects
+            .iter()
+            .filter(|e| !self.goal[e.0])
+            .map(|e| e.2)
+            .sum();
         let mut result: Vec<RemovalEffect> = effects
             .into_iter()
             .map(|(c, without, effect)| RemovalEffect {
                 touchpoint: self.ids[c].clone(),
                 conversion_without: without,
                 effect,
-                attributed_conversions: if sum > 0.0 {
+                attributed_conversions: if sum > 0.0 && !self.goal[c] {
                     self.conversions as f64 * effect / sum
                 } else {
                     0.0
@@ -487,6 +496,10 @@ impl Accumulate for ChainCounts {
                 .map(|&tp| layout.channel_of[tp as usize])
                 .collect(),
             channels: layout.channels.iter().map(|c| (*c).clone()).collect(),
+            goal: touchpoints
+                .iter()
+                .map(|&tp| layout.is_goal[tp as usize])
+                .collect(),
             touchpoints,
             state_of,
             rows,

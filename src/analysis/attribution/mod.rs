@@ -7,13 +7,16 @@
 //!
 //! - conversion probability overall, per persona and per entry touchpoint;
 //! - each touchpoint's *removal effect*, `1 - P(conversion without it) / P(conversion)`, and
-//!   the conversions attributed to it (observed conversions shared in proportion to the
-//!   effects);
+//!   the conversions attributed to it: the observed conversions shared among the touchpoints
+//!   that are not goals, in proportion to their effects. Goals take no credit (a conversion
+//!   happens there; it is not what brought the customer);
 //! - the expected number of steps, overall and to a goal;
 //! - Shapley values over channels ([`ShapleyReport`]), whose coalition value is the chain's
-//!   predicted conversions with only the coalition's channels: exact up to 15 channels,
-//!   sampled above with a standard error. Unlike removal effects, Shapley values sum exactly to
-//!   the conversions.
+//!   predicted conversions with only the coalition's channels' touchpoints and every goal:
+//!   goals are kept in every coalition, not players, so a channel that holds only goals gets
+//!   no value. Exact up to 15 channels, sampled above with a standard error. The values sum
+//!   exactly to the conversions less those of customers who start at a goal
+//!   ([`ShapleyReport::uncredited`]).
 //!
 //! The same chain predicts what a change to the journey would do: see
 //! [`MarkovChain::predict`].

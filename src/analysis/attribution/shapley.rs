@@ -123,8 +123,12 @@ pub struct ShapleyReport {
     /// How the values were computed.
     pub method: ShapleyMethod,
     /// The value of every channel together: the chain's predicted conversions, which equal the
-    /// observed conversions. The values sum to it exactly, sampled or not.
+    /// observed conversions. The channels' values sum exactly to it less `uncredited`,
+    /// sampled or not.
     pub conversions: f64,
+    /// Conversions that goals make alone (customers who start at a goal), which no channel
+    /// brought: goals are not players, they are kept in every coalition.
+    pub uncredited: f64,
     /// Each channel, most conversions first.
     pub channels: Vec<ChannelValue>,
 }
@@ -152,13 +156,20 @@ impl Worth<'_> {
         if let Some(&v) = self.cache.get(&key) {
             return Ok(v);
         }
-        // Whether each journey channel is in the coalition.
+        // Whether each journey channel is in the coalition; goals always are (they are where
+        // conversions happen, not players).
         let mut kept = vec![false; self.chain.channels.len()];
         for (i, &member) in members.iter().enumerate() {
             kept[self.channels[i]] = member;
         }
-        let removed: Vec<bool> = self.chain.channel_of.iter().map(|&c| !kept[c]).collect();
-        let value = if !members.contains(&true) {
+        let removed: Vec<bool> = self
+            .chain
+            .channel_of
+            .iter()
+            .zip(&self.chain.goal)
+            .map(|(&c, &goal)| !goal && !kept[c])
+            .collect();
+        let value = if self.chain.customers == 0 {
             0.0
         } else {
             self.chain.customers as f64 * self.chain.conversion_without(&removed)?
@@ -182,22 +193,32 @@ pub(crate) fn shapley(
     if options.permutations == 0 {
         return Err(AttributionError::NoPermutations);
     }
-    let mut channels: Vec<usize> = chain.channel_of.clone();
+    // The players: channels of the touchpoints that are not goals.
+    let mut channels: Vec<usize> = chain
+        .channel_of
+        .iter()
+        .zip(&chain.goal)
+        .filter(|(_, goal)| !**goal)
+        .map(|(&c, _)| c)
+        .collect();
     channels.sort_unstable();
     channels.dedup();
     let k = channels.len();
-    if k == 0 {
-        return Ok(ShapleyReport {
-            method: ShapleyMethod::Exact { coalitions: 1 },
-            conversions: 0.0,
-            channels: Vec::new(),
-        });
-    }
     let mut worth = Worth {
         chain,
         channels: channels.clone(),
         cache: fast_map(1024),
     };
+    // What goals alone convert (customers who start at a goal): credited to no channel.
+    let uncredited = worth.of(&vec![false; k])?;
+    if k == 0 {
+        return Ok(ShapleyReport {
+            method: ShapleyMethod::Exact { coalitions: 1 },
+            conversions: uncredited,
+            uncredited,
+            channels: Vec::new(),
+        });
+    }
     let mut values = vec![0.0; k];
     let mut errors: Option<Vec<f64>> = None;
     let method;
@@ -274,6 +295,7 @@ pub(crate) fn shapley(
     Ok(ShapleyReport {
         method,
         conversions: total,
+        uncredited,
         channels: result,
     })
 }
