@@ -251,7 +251,7 @@ fn print_health(journey: &Journey, metrics: &MetricsReport, persona: Option<&Per
         None => println!("Journey health"),
     }
     let funnel = &metrics.journey.funnel;
-    println!("  funnel (customers reaching each stage):");
+    println!("  funnel (customers reaching each stage after the ones before it):");
     for step in funnel {
         let from = step
             .from_previous

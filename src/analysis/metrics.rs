@@ -374,8 +374,8 @@ pub struct Tallies {
     journeys: u64,
     /// Customers with an interaction in each stage.
     reached: Vec<u64>,
-    /// Customers with an interaction in each stage and in the stage before it.
-    reached_after_previous: Vec<u64>,
+    /// Customers who reached each stage after every stage before it, in order.
+    in_order: Vec<u64>,
     /// Seconds from each customer's first interaction to their first goal, or to their last
     /// interaction when they have not reached a goal (censored).
     time_to_convert: TimeToEvent,
@@ -471,7 +471,7 @@ impl Tallies {
             customers: GroupCustomers::new(t, s, channels, p),
             journeys: 0,
             reached: vec![0; s],
-            reached_after_previous: vec![0; s],
+            in_order: vec![0; s],
             time_to_convert: TimeToEvent::default(),
             scratch: Scratch::default(),
         }
@@ -556,13 +556,16 @@ impl Tallies {
             }
         }
         self.journeys += 1;
-        let reached = |stage: usize| scratch.stage[stage] == mark;
         for stage in 0..s {
-            if reached(stage) {
-                self.reached[stage] += 1;
-                if stage > 0 && reached(stage - 1) {
-                    self.reached_after_previous[stage] += 1;
-                }
+            self.reached[stage] += u64::from(scratch.stage[stage] == mark);
+        }
+        // The ordered funnel: the next stage counts once the customer is in it after every
+        // stage before it (the earliest time is the best, so one greedy walk finds it).
+        let mut next = 0;
+        for i in 0..path.len() {
+            if next < s && path.stage(i).index() == next {
+                self.in_order[next] += 1;
+                next += 1;
             }
         }
         let first = path.timestamp_ms(0);
@@ -611,11 +614,7 @@ impl Tallies {
         for (a, b) in self.reached.iter_mut().zip(other.reached) {
             *a += b;
         }
-        for (a, b) in self
-            .reached_after_previous
-            .iter_mut()
-            .zip(other.reached_after_previous)
-        {
+        for (a, b) in self.in_order.iter_mut().zip(other.in_order) {
             *a += b;
         }
         self.time_to_convert.merge(other.time_to_convert);
@@ -719,12 +718,13 @@ impl Tallies {
             .enumerate()
             .map(|(i, stage)| FunnelStep {
                 stage: stage.id.clone(),
-                customers: self.reached[i],
+                customers: self.in_order[i],
                 from_previous: if i == 0 {
                     None
                 } else {
-                    Rate::new(self.reached_after_previous[i], self.reached[i - 1])
+                    Rate::new(self.in_order[i], self.in_order[i - 1])
                 },
+                reached: self.reached[i],
             })
             .collect();
         let converted = self.time_to_convert.events() as u64;
@@ -870,12 +870,16 @@ pub struct JourneyMetrics {
 pub struct FunnelStep {
     /// The stage.
     pub stage: StageId,
-    /// Distinct customers with an interaction in this stage.
+    /// Customers who reached this stage after every stage before it, in journey order (an
+    /// interaction in each stage, each later than one in the stage before): the funnel, which
+    /// never rises from one stage to the next.
     pub customers: u64,
-    /// Customers with an interaction in this stage and the one before, over customers in the
-    /// one before: the step conversion (its complement is the drop-off). Absent for the first
-    /// stage and after an empty stage.
+    /// `customers` over the previous stage's: the step conversion (its complement is the
+    /// drop-off). Absent for the first stage and after a stage nobody reached in order.
     pub from_previous: Option<Rate>,
+    /// Distinct customers with an interaction in this stage, in any order (a customer who
+    /// skipped a stage is counted here but not in the funnel after it).
+    pub reached: u64,
 }
 
 /// Time to convert, with customers who have not converted counted as censored (still on their
