@@ -115,7 +115,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("busy parent uses: {}", uses.join(", "));
 
     let paths = journey.paths_to_goals(PathLimits::default().max_touchpoints(6));
-    println!("{} paths from an entry to a goal:", paths.paths.len());
+    let n = paths.paths.len();
+    println!(
+        "{n} path{} from an entry to a goal:",
+        if n == 1 { "" } else { "s" }
+    );
     for path in &paths.paths {
         let ids: Vec<&str> = path.iter().map(|id| id.as_str()).collect();
         println!("  {}", ids.join(" -> "));

@@ -53,13 +53,13 @@ fn main() -> ExitCode {
 fn print_summary(path: &str, journey: &Journey) {
     println!("{path}: valid journey \"{}\"", journey.name());
     println!(
-        "  {} personas, {} stages, {} touchpoints, {} flows ({} entries, {} goals)",
-        journey.personas().len(),
-        journey.stages().len(),
-        journey.touchpoints().len(),
-        journey.flows().len(),
-        journey.entries().count(),
-        journey.goals().count(),
+        "  {}, {}, {}, {} ({}, {})",
+        count(journey.personas().len(), "persona", "personas"),
+        count(journey.stages().len(), "stage", "stages"),
+        count(journey.touchpoints().len(), "touchpoint", "touchpoints"),
+        count(journey.flows().len(), "flow", "flows"),
+        count(journey.entries().count(), "entry", "entries"),
+        count(journey.goals().count(), "goal", "goals"),
     );
 
     println!("\ntouchpoints per stage:");
@@ -99,8 +99,13 @@ fn print_summary(path: &str, journey: &Journey) {
     }
 
     let warnings = journey.warnings();
-    println!("\n{} warning(s)", warnings.len());
+    println!("\n{}", count(warnings.len(), "warning", "warnings"));
     for warning in warnings {
         println!("  warning: {warning}");
     }
+}
+
+/// `n` and the noun, singular for one.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -59,7 +59,7 @@ fn validate_summarises_a_valid_journey_with_warnings() {
     );
     assert!(stdout.contains("27 touchpoints"), "{stdout}");
     assert!(stdout.contains("touchpoints per channel"), "{stdout}");
-    assert!(stdout.contains("2 warning(s)"), "{stdout}");
+    assert!(stdout.contains("\n2 warnings"), "{stdout}");
     assert!(
         stdout.contains("\"fax-order-form\" is unreachable"),
         "{stdout}"
@@ -76,7 +76,7 @@ fn validate_accepts_the_bank_sample_without_warnings() {
     command.arg("examples/data/retail_bank.ron");
     let (output, stdout, stderr) = run(command);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
-    assert!(stdout.contains("0 warning(s)"), "{stdout}");
+    assert!(stdout.contains("\n0 warnings"), "{stdout}");
 }
 
 #[test]

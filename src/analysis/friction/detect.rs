@@ -564,7 +564,7 @@ fn sentence(
     let (who, elsewhere) = match row {
         None => ("customers".to_owned(), "elsewhere in the journey"),
         Some(r) => (
-            format!("{} customers", journey.personas()[r].name),
+            customers_of(&journey.personas()[r].name),
             "at their other touchpoints",
         ),
     };
@@ -614,10 +614,41 @@ fn sentence(
     capitalize(&text)
 }
 
+/// The customers of a persona, in words: "Branch loyalist customers", but "New customers" for a
+/// persona named "New customer" and "Business customers" for one named "Business customers".
+fn customers_of(persona: &str) -> String {
+    let lower = persona.to_lowercase();
+    if lower.ends_with("customers") {
+        persona.to_owned()
+    } else if lower.ends_with("customer") {
+        let s = if persona.ends_with(char::is_uppercase) {
+            "S"
+        } else {
+            "s"
+        };
+        format!("{persona}{s}")
+    } else {
+        format!("{persona} customers")
+    }
+}
+
 fn capitalize(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::customers_of;
+
+    #[test]
+    fn persona_names_read_as_customers_once() {
+        assert_eq!(customers_of("Branch loyalist"), "Branch loyalist customers");
+        assert_eq!(customers_of("New customer"), "New customers");
+        assert_eq!(customers_of("Business Customers"), "Business Customers");
+        assert_eq!(customers_of("Returning CUSTOMER"), "Returning CUSTOMERS");
     }
 }
