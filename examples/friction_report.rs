@@ -181,6 +181,13 @@ fn run() -> Result<(), String> {
             println!("{:>3}. {}", rank + 1, point.summary);
         }
     }
+    if !report.structural.is_empty() {
+        println!();
+        println!("Gaps in the map (dead ends and unreachable touchpoints):");
+        for point in &report.structural {
+            println!("  {}: {}", point.kind, point.summary);
+        }
+    }
     println!();
     print_health(&journey, &metrics, persona_id.as_ref());
     Ok(())
@@ -209,7 +216,7 @@ fn print_table(points: &[&FrictionPoint]) {
                     e.q
                 )
             }
-            None => "structural".to_owned(),
+            None => "-".to_owned(),
         };
         println!(
             "{:>4}  {:<16}  {:<24}  {:<20}  {:>8.2}  {:>8}  {:>6.0}  {}",

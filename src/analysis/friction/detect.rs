@@ -305,6 +305,8 @@ pub(super) fn report(
         }
     }
 
+    // The map's own gaps: listed apart from the ranking, one point per touchpoint and cause.
+    let mut structural = Vec::new();
     for warning in journey.warnings() {
         let (kind, touchpoint) = match warning {
             StructuralWarning::DeadEnd { touchpoint } => (FrictionKind::DeadEnd, touchpoint),
@@ -325,7 +327,7 @@ pub(super) fn report(
         let name = &journey.touchpoints()[index.index()].name;
         let summary = structural_sentence(kind, name, visitors);
         let severity = if visitors > 0 { 1.0 } else { 0.0 };
-        points.push(FrictionPoint {
+        structural.push(FrictionPoint {
             kind,
             axis: kind.axis(),
             location: location(journey, index.index()),
@@ -339,16 +341,15 @@ pub(super) fn report(
         });
     }
     describe_off_map_moves(journey, &counts, &mut points);
-    points.sort_by(|a, b| {
+    let order = |a: &FrictionPoint, b: &FrictionPoint| {
+        let index = |p: &FrictionPoint| journey.touchpoint_index(p.location.touchpoint().as_str());
         b.impact
             .total_cmp(&a.impact)
             .then(a.kind.cmp(&b.kind))
-            .then_with(|| {
-                let index =
-                    |p: &FrictionPoint| journey.touchpoint_index(p.location.touchpoint().as_str());
-                index(a).cmp(&index(b))
-            })
-    });
+            .then_with(|| index(a).cmp(&index(b)))
+    };
+    points.sort_by(order);
+    structural.sort_by(order);
     Ok(FrictionReport {
         config: config.clone(),
         customers: counts.customers,
@@ -356,6 +357,7 @@ pub(super) fn report(
         tests: family.len() as u64,
         untested,
         points,
+        structural,
     })
 }
 

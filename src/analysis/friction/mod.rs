@@ -36,7 +36,8 @@
 //! goal touchpoints, where a journey may end.
 //!
 //! Structural friction (dead ends, unreachable touchpoints) comes from
-//! [`Journey::warnings`]; it has no test and no evidence.
+//! [`Journey::warnings`]; it has no test and no evidence, and is listed apart from the ranking,
+//! in [`FrictionReport::structural`].
 
 mod config;
 mod counts;

@@ -301,6 +301,10 @@ pub struct FrictionReport {
     /// Places not tested because they or their baseline had fewer than `min_sample`
     /// observations.
     pub untested: u64,
-    /// Friction points, highest impact first (structural ones nobody met last).
+    /// Friction points found in the interactions, highest impact first.
     pub points: Vec<FrictionPoint>,
+    /// The map's structural gaps (dead ends and unreachable touchpoints, from
+    /// [`Journey::warnings`](crate::Journey::warnings)), apart from the ranking: they have no
+    /// test and no evidence; most customers met first, one point per touchpoint and cause.
+    pub structural: Vec<FrictionPoint>,
 }
