@@ -218,15 +218,18 @@ fn print_table(points: &[&FrictionPoint]) {
             }
             None => "-".to_owned(),
         };
+        let lost = point
+            .lost_conversions
+            .map_or("-".to_owned(), |lost| format!("{lost:.0}"));
         println!(
-            "{:>4}  {:<16}  {:<24}  {:<20}  {:>8.2}  {:>8}  {:>6.0}  {}",
+            "{:>4}  {:<16}  {:<24}  {:<20}  {:>8.2}  {:>8}  {:>6}  {}",
             rank + 1,
             point.kind.as_str(),
             point.location.touchpoint().as_str(),
             persona,
             point.severity,
             point.customers_affected,
-            point.lost_conversions,
+            lost,
             evidence
         );
     }

@@ -609,3 +609,89 @@ fn a_need_going_back_and_forth_between_channels_is_a_loop() {
     assert_eq!(point.customers_affected, 100);
     assert!(point.summary.contains("back and forth between channels"));
 }
+
+/// A (entry) -> B -> D (goal), A -> C -> D: 200 customers go A, C, D and convert; 60 go A, B and
+/// fail at B, every one of them. Nobody at B is unaffected, so the conversions they lost are
+/// estimated against the customers who did not pass through B (all of whom converted).
+#[test]
+fn lost_conversions_where_everyone_is_affected_compare_with_customers_elsewhere() {
+    let journey = Journey::from_ron_str(
+        r#"(
+        name: "Everyone fails",
+        stages: [(id: "s", name: "S")],
+        touchpoints: [
+            (id: "a", name: "A", stage: "s", channel: Web, kind: DigitalProduct, entry: true),
+            (id: "b", name: "B", stage: "s", channel: Web, kind: DigitalProduct),
+            (id: "c", name: "C", stage: "s", channel: Web, kind: DigitalProduct),
+            (id: "d", name: "D", stage: "s", channel: Web, kind: DigitalProduct, goal: true),
+        ],
+        flows: [(from: "a", to: "b"), (from: "a", to: "c"), (from: "b", to: "d"), (from: "c", to: "d")],
+    )"#,
+    )
+    .unwrap();
+    let mut records = Vec::new();
+    let at = |c: usize, i: i64| {
+        jiff::Timestamp::from_second(1_700_000_000 + c as i64 * 100 + i).unwrap()
+    };
+    for c in 0..260 {
+        let id = format!("c{c}");
+        records.push(Interaction::new(
+            id.clone(),
+            "a",
+            at(c, 0),
+            Outcome::Completed,
+        ));
+        if c < 200 {
+            records.push(Interaction::new(
+                id.clone(),
+                "c",
+                at(c, 1),
+                Outcome::Completed,
+            ));
+            records.push(Interaction::new(id, "d", at(c, 2), Outcome::Completed));
+        } else {
+            records.push(Interaction::new(id, "b", at(c, 1), Outcome::Failed));
+        }
+    }
+    let report = journey
+        .detect_friction(
+            &log_of(&journey, &records),
+            &Selection::all(),
+            &FrictionConfig::default(),
+        )
+        .unwrap();
+    let failure = report
+        .points
+        .iter()
+        .find(|p| p.kind == FrictionKind::Failure && p.location.touchpoint().as_str() == "b")
+        .unwrap_or_else(|| panic!("{}", describe(&report)));
+    assert_eq!(failure.customers_affected, 60);
+    assert_eq!(
+        failure.lost_compared_with,
+        journey_map::analysis::friction::LostComparison::NotHere
+    );
+    // All 60 would have converted as the 200 elsewhere did; every failure is beyond the
+    // baseline of 0 failures elsewhere.
+    assert_eq!(failure.lost_conversions, Some(60.0));
+
+    // With only the 60 who fail, nobody is left to compare them with: no estimate, not 0.
+    let report = journey
+        .detect_friction(
+            &log_of(&journey, &records[600..]),
+            &Selection::all(),
+            &FrictionConfig::default(),
+        )
+        .unwrap();
+    let failure = report
+        .points
+        .iter()
+        .find(|p| p.kind == FrictionKind::Failure)
+        .unwrap_or_else(|| panic!("{}", describe(&report)));
+    assert_eq!(
+        (failure.lost_conversions, failure.lost_compared_with),
+        (
+            None,
+            journey_map::analysis::friction::LostComparison::Nobody
+        )
+    );
+}

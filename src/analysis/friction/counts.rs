@@ -153,6 +153,8 @@ pub struct FrictionCounts {
     pub(super) cells: Vec<Cell>,
     pub(super) customers: u64,
     pub(super) converted: u64,
+    /// Customers, and of those who converted, per row (persona).
+    pub(super) row_customers: Vec<[u64; 2]>,
     /// Off-map moves by (row · touchpoints + from, to): how often, for the sentences of
     /// off-map points.
     pub(super) off_map: PairTable<u64>,
@@ -194,6 +196,7 @@ impl FrictionCounts {
             cells: vec![Cell::default(); rows * t],
             customers: 0,
             converted: 0,
+            row_customers: vec![[0; 2]; rows],
             off_map: PairTable::new(rows * t, t),
             scratch: Scratch::default(),
         })
@@ -322,6 +325,8 @@ impl Accumulate for FrictionCounts {
         }
         self.customers += 1;
         self.converted += u64::from(converted);
+        self.row_customers[row][0] += 1;
+        self.row_customers[row][1] += u64::from(converted);
         let conv = u64::from(converted);
         for tp in touched.drain(..) {
             let f = flags[tp];
@@ -360,6 +365,10 @@ impl Accumulate for FrictionCounts {
         }
         self.customers += other.customers;
         self.converted += other.converted;
+        for (a, b) in self.row_customers.iter_mut().zip(&other.row_customers) {
+            a[0] += b[0];
+            a[1] += b[1];
+        }
         self.off_map.merge(other.off_map, |a, b| *a += b);
         Ok(())
     }

@@ -2,7 +2,9 @@
 
 use super::config::{ConfigError, FrictionConfig};
 use super::counts::{BIN_WIDTH, BINS, Cell, CustomerMeasure, FrictionCounts};
-use super::report::{Evidence, FrictionKind, FrictionPoint, FrictionReport, Location};
+use super::report::{
+    Evidence, FrictionKind, FrictionPoint, FrictionReport, Location, LostComparison,
+};
 use crate::analysis::{Observation, Selection, SelectionError, ShapeMismatch};
 use crate::stats::{
     Interval, Moments, Rate, benjamini_hochberg, binomial_greater, welch_greater_by,
@@ -305,9 +307,24 @@ pub(super) fn report(
         }
     }
 
-    // The map's own gaps: listed apart from the ranking, one point per touchpoint and cause.
+    // The map's own gaps: listed apart from the ranking, one point per touchpoint and cause. A
+    // touchpoint no entry reaches is reported as unreachable only, even when no goal can be
+    // reached from it either (one cause: it is cut off from the map).
+    let warnings = journey.warnings();
+    let unreachable: Vec<&crate::TouchpointId> = warnings
+        .iter()
+        .filter_map(|w| match w {
+            StructuralWarning::Unreachable { touchpoint } => Some(touchpoint),
+            _ => None,
+        })
+        .collect();
     let mut structural = Vec::new();
-    for warning in journey.warnings() {
+    for warning in &warnings {
+        if let StructuralWarning::DeadEnd { touchpoint } = warning
+            && unreachable.contains(&touchpoint)
+        {
+            continue;
+        }
         let (kind, touchpoint) = match warning {
             StructuralWarning::DeadEnd { touchpoint } => (FrictionKind::DeadEnd, touchpoint),
             StructuralWarning::Unreachable { touchpoint } => {
@@ -335,7 +352,8 @@ pub(super) fn report(
             severity,
             impact: severity * visitors as f64,
             customers_affected: visitors,
-            lost_conversions: 0.0,
+            lost_conversions: None,
+            lost_compared_with: LostComparison::Nobody,
             evidence: None,
             summary,
         });
@@ -458,11 +476,29 @@ fn point(
         CustomerMeasure::HighestResolution => above(&cell.highest_resolution),
         CustomerMeasure::Met | CustomerMeasure::None => cell.met(kind),
     };
+    // Compared with the others here; when everyone here met it, with the customers of the
+    // same personas who did not pass through here; else there is no estimate.
     let others = cell.visitors.saturating_sub(affected);
-    let others_rate = if others > 0 {
-        cell.visitors_converted.saturating_sub(affected_converted) as f64 / others as f64
+    let (away, away_converted) = rows.iter().fold((0_u64, 0_u64), |(n, c), &r| {
+        (
+            n + counts.row_customers[r][0],
+            c + counts.row_customers[r][1],
+        )
+    });
+    let away = (
+        away.saturating_sub(cell.visitors),
+        away_converted.saturating_sub(cell.visitors_converted),
+    );
+    let (others_rate, compared_with) = if others > 0 {
+        let converted = cell.visitors_converted.saturating_sub(affected_converted);
+        (
+            Some(converted as f64 / others as f64),
+            LostComparison::OthersHere,
+        )
+    } else if away.0 > 0 {
+        (Some(away.1 as f64 / away.0 as f64), LostComparison::NotHere)
     } else {
-        0.0
+        (None, LostComparison::Nobody)
     };
     let affected_rate = if affected > 0 {
         affected_converted as f64 / affected as f64
@@ -475,7 +511,7 @@ fn point(
         }
         _ => 1.0,
     };
-    let lost = affected as f64 * (others_rate - affected_rate).max(0.0) * beyond;
+    let lost = others_rate.map(|rate| affected as f64 * (rate - affected_rate).max(0.0) * beyond);
     let persona = entry.row.map(|r| journey.personas()[r].id.clone());
     let severity = tested.severity.max(0.0);
     let goal_rule = kind == FrictionKind::DropOff;
@@ -496,6 +532,7 @@ fn point(
         impact: severity * affected as f64,
         customers_affected: affected,
         lost_conversions: lost,
+        lost_compared_with: compared_with,
         evidence: Some(Evidence {
             metric: kind.metric().to_owned(),
             unit: kind.unit(),

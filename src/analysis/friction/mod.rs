@@ -47,7 +47,9 @@ mod report;
 pub use config::{ConfigError, FrictionConfig};
 pub use counts::FrictionCounts;
 pub use detect::FrictionError;
-pub use report::{Axis, Evidence, FrictionKind, FrictionPoint, FrictionReport, Location, Unit};
+pub use report::{
+    Axis, Evidence, FrictionKind, FrictionPoint, FrictionReport, Location, LostComparison, Unit,
+};
 
 use crate::analysis::{Observation, Selection, SelectionError};
 use crate::{InteractionLog, Journey};

@@ -276,14 +276,32 @@ pub struct FrictionPoint {
     /// friction, who were at the touchpoint).
     pub customers_affected: u64,
     /// Conversions those customers lost beyond the baseline: the customers affected times how
-    /// much less often they converted than the other customers at the same place, times the
-    /// share of the bad outcomes that is beyond the baseline. An association, not a proof of
-    /// cause. 0 when they converted as often.
-    pub lost_conversions: f64,
+    /// much less often they converted than the customers they are compared with (see
+    /// `lost_compared_with`), times the share of the bad outcomes that is beyond the baseline.
+    /// An association, not a proof of cause. 0 when they converted as often; `None` when there
+    /// is nobody to compare them with.
+    pub lost_conversions: Option<f64>,
+    /// Whom the customers affected are compared with for `lost_conversions`.
+    pub lost_compared_with: LostComparison,
     /// The test behind it; `None` for structural friction.
     pub evidence: Option<Evidence>,
     /// One plain sentence for a CX manager.
     pub summary: String,
+}
+
+/// Whom the customers who met a friction point are compared with to estimate the conversions
+/// they lost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum LostComparison {
+    /// The other customers at the same place, who did not meet it.
+    OthersHere,
+    /// Every customer at the place met it: the customers of the same personas who did not pass
+    /// through the place.
+    NotHere,
+    /// No estimate: every customer at the place met it and every comparable customer passed
+    /// through it, or the point is structural.
+    Nobody,
 }
 
 /// Friction found in a journey and its log, ranked by impact.
