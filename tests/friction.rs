@@ -695,3 +695,80 @@ fn lost_conversions_where_everyone_is_affected_compare_with_customers_elsewhere(
         )
     );
 }
+
+/// Every customer fails at B: 100 of persona p, 10 of persona q. q's 10 are too few to test,
+/// so nothing shows that q is spared: the failure is everyone's, broken down by persona.
+#[test]
+fn a_point_is_one_personas_only_when_the_others_were_tested() {
+    let journey = Journey::from_ron_str(
+        r#"(
+        name: "Lens",
+        personas: [(id: "p", name: "P"), (id: "q", name: "Q")],
+        stages: [(id: "s", name: "S")],
+        touchpoints: [
+            (id: "a", name: "A", stage: "s", channel: Web, kind: DigitalProduct, entry: true),
+            (id: "b", name: "B", stage: "s", channel: Web, kind: DigitalProduct),
+            (id: "c", name: "C", stage: "s", channel: Web, kind: DigitalProduct),
+            (id: "d", name: "D", stage: "s", channel: Web, kind: DigitalProduct, goal: true),
+        ],
+        flows: [(from: "a", to: "b"), (from: "a", to: "c"), (from: "b", to: "d"), (from: "c", to: "d")],
+    )"#,
+    )
+    .unwrap();
+    let at = |c: usize, i: i64| {
+        jiff::Timestamp::from_second(1_700_000_000 + c as i64 * 100 + i).unwrap()
+    };
+    let mut records = Vec::new();
+    for c in 0..310 {
+        let persona = if (100..300).contains(&c) { "q" } else { "p" };
+        let id = format!("c{c}");
+        records.push(
+            Interaction::new(id.clone(), "a", at(c, 0), Outcome::Completed).with_persona(persona),
+        );
+        if (100..300).contains(&c) && c >= 110 {
+            // q customers who never meet B: they go A, C, D.
+            records.push(Interaction::new(
+                id.clone(),
+                "c",
+                at(c, 1),
+                Outcome::Completed,
+            ));
+            records.push(Interaction::new(id, "d", at(c, 2), Outcome::Completed));
+        } else {
+            records.push(Interaction::new(id, "b", at(c, 1), Outcome::Failed));
+        }
+    }
+    let report = journey
+        .detect_friction(
+            &log_of(&journey, &records),
+            &Selection::all(),
+            &FrictionConfig::default(),
+        )
+        .unwrap();
+    let failures: Vec<_> = report
+        .points
+        .iter()
+        .filter(|p| p.kind == FrictionKind::Failure)
+        .collect();
+    assert_eq!(failures.len(), 1, "{}", describe(&report));
+    let failure = failures[0];
+    assert_eq!(failure.persona, None, "{}", describe(&report));
+    let by_persona: Vec<(Option<&str>, Option<f64>, u64)> = failure
+        .evidence
+        .as_ref()
+        .unwrap()
+        .by_persona
+        .iter()
+        .map(|m| {
+            (
+                m.persona.as_ref().map(|p| p.as_str()),
+                m.observed,
+                m.sample_size,
+            )
+        })
+        .collect();
+    assert_eq!(
+        by_persona,
+        [(Some("p"), Some(1.0), 110), (Some("q"), Some(1.0), 10)]
+    );
+}

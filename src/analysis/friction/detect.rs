@@ -3,7 +3,7 @@
 use super::config::{ConfigError, FrictionConfig};
 use super::counts::{BIN_WIDTH, BINS, Cell, CustomerMeasure, FrictionCounts};
 use super::report::{
-    Evidence, FrictionKind, FrictionPoint, FrictionReport, Location, LostComparison,
+    Evidence, FrictionKind, FrictionPoint, FrictionReport, Location, LostComparison, PersonaMeasure,
 };
 use crate::analysis::{Observation, Selection, SelectionError, ShapeMismatch};
 use crate::stats::{
@@ -78,6 +78,15 @@ impl Measure {
             },
             (Measure::Time(a), Measure::Time(b)) => Measure::Time(a.without(&b)),
             (m, _) => m,
+        }
+    }
+
+    /// The share, or the typical time (geometric mean of 1 + seconds, less 1).
+    fn value(&self) -> Option<f64> {
+        match self {
+            Measure::Empty => None,
+            Measure::Rate { n, bad } => (*n > 0).then(|| *bad as f64 / *n as f64),
+            Measure::Time(m) => m.mean().map(f64::exp_m1),
         }
     }
 
@@ -282,11 +291,12 @@ pub(super) fn report(
                         });
                     total = total.add(whole);
                 }
-                // Too few observations of the others to tell: everyone's when more than one
-                // persona suffers it, else that persona's.
+                // One persona's alone only when the others were tested and show no such
+                // difference: too few observations of the others to tell makes it everyone's
+                // (the evidence breaks it down by persona).
                 match test(here, total.without(here), config) {
                     Some(t) => t.big_enough,
-                    None => suffering.len() > 1,
+                    None => true,
                 }
             }
         };
@@ -534,6 +544,21 @@ fn point(
         lost_conversions: lost,
         lost_compared_with: compared_with,
         evidence: Some(Evidence {
+            by_persona: if rows.len() > 1 {
+                rows.iter()
+                    .map(|&r| {
+                        let measure = Measure::of(counts.cell(r, tp), kind);
+                        PersonaMeasure {
+                            persona: journey.personas().get(r).map(|p| p.id.clone()),
+                            observed: measure.value(),
+                            sample_size: measure.size(),
+                        }
+                    })
+                    .filter(|m| m.sample_size > 0)
+                    .collect()
+            } else {
+                Vec::new()
+            },
             metric: kind.metric().to_owned(),
             unit: kind.unit(),
             observed: tested.observed,

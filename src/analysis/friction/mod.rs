@@ -26,8 +26,10 @@
 //! at least `min_sample` observations at the touchpoint and do not show a difference of the
 //! minimum effect there, the friction is reported for each of those personas alone, with their
 //! own evidence: it is not diluted into the total. When the others show it too, it is
-//! everyone's. When the others are too few to tell, it is everyone's if more than one persona
-//! suffers it alone, else that one persona's.
+//! everyone's. When the others are too few to tell, it is everyone's too: a point is one
+//! persona's only when the others were tested and show no such difference. A point that is
+//! everyone's carries the measure of each persona at the place in its evidence
+//! ([`Evidence::by_persona`]).
 //!
 //! Which customers count: drop-off, abandonment, failure, escalation, loops and off-map moves
 //! count customers at the touchpoint (a customer who abandons three times counts once), survey
@@ -48,7 +50,8 @@ pub use config::{ConfigError, FrictionConfig};
 pub use counts::FrictionCounts;
 pub use detect::FrictionError;
 pub use report::{
-    Axis, Evidence, FrictionKind, FrictionPoint, FrictionReport, Location, LostComparison, Unit,
+    Axis, Evidence, FrictionKind, FrictionPoint, FrictionReport, Location, LostComparison,
+    PersonaMeasure, Unit,
 };
 
 use crate::analysis::{Observation, Selection, SelectionError};

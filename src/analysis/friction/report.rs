@@ -252,6 +252,22 @@ pub struct Evidence {
     pub q: f64,
     /// What the baseline is, in words, e.g. "every other touchpoint".
     pub baseline_of: String,
+    /// For a point that is everyone's, the measure of each persona at the place (customers
+    /// without a persona as `None`), personas with no observation left out; empty for a point
+    /// of one persona.
+    pub by_persona: Vec<PersonaMeasure>,
+}
+
+/// One persona's measure at the place of a friction point.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PersonaMeasure {
+    /// The persona, or `None` for customers without one.
+    pub persona: Option<PersonaId>,
+    /// Its value of the point's measure (a share, or a typical time in seconds).
+    pub observed: Option<f64>,
+    /// Its observations.
+    pub sample_size: u64,
 }
 
 /// One place where customers struggle.
