@@ -610,14 +610,12 @@ fn a_need_going_back_and_forth_between_channels_is_a_loop() {
     assert!(point.summary.contains("back and forth between channels"));
 }
 
-/// A (entry) -> B -> D (goal), A -> C -> D: 200 customers go A, C, D and convert; 60 go A, B and
-/// fail at B, every one of them. Nobody at B is unaffected, so the conversions they lost are
-/// estimated against the customers who did not pass through B (all of whom converted).
-#[test]
-fn lost_conversions_where_everyone_is_affected_compare_with_customers_elsewhere() {
-    let journey = Journey::from_ron_str(
+/// A (entry) -> B -> D (goal), A -> C -> D, all on the web; personas p and q.
+fn a_b_c_d() -> Journey {
+    Journey::from_ron_str(
         r#"(
-        name: "Everyone fails",
+        name: "A, B or C, D",
+        personas: [(id: "p", name: "P"), (id: "q", name: "Q")],
         stages: [(id: "s", name: "S")],
         touchpoints: [
             (id: "a", name: "A", stage: "s", channel: Web, kind: DigitalProduct, entry: true),
@@ -628,30 +626,50 @@ fn lost_conversions_where_everyone_is_affected_compare_with_customers_elsewhere(
         flows: [(from: "a", to: "b"), (from: "a", to: "c"), (from: "b", to: "d"), (from: "c", to: "d")],
     )"#,
     )
-    .unwrap();
-    let mut records = Vec::new();
-    let at = |c: usize, i: i64| {
-        jiff::Timestamp::from_second(1_700_000_000 + c as i64 * 100 + i).unwrap()
-    };
-    for c in 0..260 {
-        let id = format!("c{c}");
-        records.push(Interaction::new(
-            id.clone(),
-            "a",
-            at(c, 0),
-            Outcome::Completed,
-        ));
-        if c < 200 {
-            records.push(Interaction::new(
-                id.clone(),
-                "c",
-                at(c, 1),
-                Outcome::Completed,
-            ));
-            records.push(Interaction::new(id, "d", at(c, 2), Outcome::Completed));
-        } else {
-            records.push(Interaction::new(id, "b", at(c, 1), Outcome::Failed));
+    .unwrap()
+}
+
+/// Customer `c` walks `steps`, a second apart, with `persona` on the first record.
+fn walk(
+    records: &mut Vec<Interaction>,
+    c: usize,
+    persona: Option<&str>,
+    steps: &[(&str, Outcome)],
+) {
+    for (i, &(touchpoint, outcome)) in steps.iter().enumerate() {
+        let at = jiff::Timestamp::from_second(1_700_000_000 + (c * 100 + i) as i64).unwrap();
+        let mut record = Interaction::new(format!("c{c}"), touchpoint, at, outcome);
+        if let (0, Some(persona)) = (i, persona) {
+            record = record.with_persona(persona);
         }
+        records.push(record);
+    }
+}
+
+const DONE: Outcome = Outcome::Completed;
+
+/// 200 customers go A, C, D and convert; 60 go A, B and fail at B, every one of them. Nobody
+/// at B is unaffected, so the conversions they lost are estimated against the customers who
+/// did not pass through B (all of whom converted).
+#[test]
+fn lost_conversions_where_everyone_is_affected_compare_with_customers_elsewhere() {
+    let journey = a_b_c_d();
+    let mut records = Vec::new();
+    for c in 0..200 {
+        walk(
+            &mut records,
+            c,
+            None,
+            &[("a", DONE), ("c", DONE), ("d", DONE)],
+        );
+    }
+    for c in 200..260 {
+        walk(
+            &mut records,
+            c,
+            None,
+            &[("a", DONE), ("b", Outcome::Failed)],
+        );
     }
     let report = journey
         .detect_friction(
@@ -696,47 +714,27 @@ fn lost_conversions_where_everyone_is_affected_compare_with_customers_elsewhere(
     );
 }
 
-/// Every customer fails at B: 100 of persona p, 10 of persona q. q's 10 are too few to test,
-/// so nothing shows that q is spared: the failure is everyone's, broken down by persona.
+/// Every customer fails at B: 110 of persona p, 10 of persona q (190 more of q go A, C, D).
+/// q's 10 at B are too few to test, so nothing shows that q is spared: the failure is
+/// everyone's, broken down by persona.
 #[test]
 fn a_point_is_one_personas_only_when_the_others_were_tested() {
-    let journey = Journey::from_ron_str(
-        r#"(
-        name: "Lens",
-        personas: [(id: "p", name: "P"), (id: "q", name: "Q")],
-        stages: [(id: "s", name: "S")],
-        touchpoints: [
-            (id: "a", name: "A", stage: "s", channel: Web, kind: DigitalProduct, entry: true),
-            (id: "b", name: "B", stage: "s", channel: Web, kind: DigitalProduct),
-            (id: "c", name: "C", stage: "s", channel: Web, kind: DigitalProduct),
-            (id: "d", name: "D", stage: "s", channel: Web, kind: DigitalProduct, goal: true),
-        ],
-        flows: [(from: "a", to: "b"), (from: "a", to: "c"), (from: "b", to: "d"), (from: "c", to: "d")],
-    )"#,
-    )
-    .unwrap();
-    let at = |c: usize, i: i64| {
-        jiff::Timestamp::from_second(1_700_000_000 + c as i64 * 100 + i).unwrap()
-    };
+    let journey = a_b_c_d();
     let mut records = Vec::new();
-    for c in 0..310 {
-        let persona = if (100..300).contains(&c) { "q" } else { "p" };
-        let id = format!("c{c}");
-        records.push(
-            Interaction::new(id.clone(), "a", at(c, 0), Outcome::Completed).with_persona(persona),
+    let fails = [("a", DONE), ("b", Outcome::Failed)];
+    for c in 0..110 {
+        walk(&mut records, c, Some("p"), &fails);
+    }
+    for c in 110..120 {
+        walk(&mut records, c, Some("q"), &fails);
+    }
+    for c in 120..310 {
+        walk(
+            &mut records,
+            c,
+            Some("q"),
+            &[("a", DONE), ("c", DONE), ("d", DONE)],
         );
-        if (100..300).contains(&c) && c >= 110 {
-            // q customers who never meet B: they go A, C, D.
-            records.push(Interaction::new(
-                id.clone(),
-                "c",
-                at(c, 1),
-                Outcome::Completed,
-            ));
-            records.push(Interaction::new(id, "d", at(c, 2), Outcome::Completed));
-        } else {
-            records.push(Interaction::new(id, "b", at(c, 1), Outcome::Failed));
-        }
     }
     let report = journey
         .detect_friction(
