@@ -29,8 +29,6 @@ const DENSE_DESIGNED: usize = 2048;
 pub(crate) struct Move {
     /// A designed flow leads from the first touchpoint to the second.
     pub(crate) designed: bool,
-    /// The second touchpoint is the first one again.
-    pub(crate) repeat: bool,
     /// Stage of the second minus stage of the first: 0 within a stage, above 1 skips stages,
     /// below 0 goes back.
     pub(crate) stage_step: i64,
@@ -103,7 +101,6 @@ impl<'j> Layout<'j> {
     pub(crate) fn classify(&self, from: usize, to: usize) -> Move {
         Move {
             designed: self.is_designed(from, to),
-            repeat: from == to,
             stage_step: self.stage_of[to] as i64 - self.stage_of[from] as i64,
         }
     }

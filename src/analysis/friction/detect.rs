@@ -352,7 +352,7 @@ pub(super) fn report(
             .map(|r| counts.cell(r, index.index()).visitors)
             .sum();
         let name = &journey.touchpoints()[index.index()].name;
-        let summary = structural_sentence(kind, name, visitors);
+        let summary = structural_sentence(kind == FrictionKind::Unreachable, name, visitors);
         let severity = if visitors > 0 { 1.0 } else { 0.0 };
         structural.push(FrictionPoint {
             kind,
@@ -574,28 +574,18 @@ fn point(
     }
 }
 
-/// The sentence of a structural point met by `visitors` customers.
-fn structural_sentence(kind: FrictionKind, name: &str, visitors: u64) -> String {
+/// The sentence of a structural point met by `visitors` customers: a touchpoint no entry
+/// leads to (`unreachable`), or one from which no goal can be reached.
+fn structural_sentence(unreachable: bool, name: &str, visitors: u64) -> String {
     let customers = format!("{visitors} customer{}", plural(visitors));
-    match kind {
-        FrictionKind::Unreachable => format!(
+    if unreachable {
+        format!(
             "No entry leads to {name} along the designed flows; {customers} got there off the map."
-        ),
-        FrictionKind::DeadEnd
-        | FrictionKind::DropOff
-        | FrictionKind::Abandonment
-        | FrictionKind::Failure
-        | FrictionKind::Escalation
-        | FrictionKind::LowSatisfaction
-        | FrictionKind::Detractors
-        | FrictionKind::HighEffort
-        | FrictionKind::LongWait
-        | FrictionKind::SlowResolution
-        | FrictionKind::RepeatContact
-        | FrictionKind::Loop
-        | FrictionKind::OffMap => format!(
+        )
+    } else {
+        format!(
             "No goal can be reached from {name} along the designed flows; {customers} got there."
-        ),
+        )
     }
 }
 
@@ -673,7 +663,9 @@ fn sentence(
             "{o} of {who} leave {name} for a touchpoint the map has no flow to, against {b} {elsewhere}."
         ),
         // Structural kinds are not tested; their sample is the customers who were there.
-        FrictionKind::DeadEnd | FrictionKind::Unreachable => structural_sentence(kind, name, t.n),
+        FrictionKind::DeadEnd | FrictionKind::Unreachable => {
+            structural_sentence(kind == FrictionKind::Unreachable, name, t.n)
+        }
     };
     capitalize(&text)
 }
