@@ -225,7 +225,7 @@ fn print_table(points: &[&FrictionPoint]) {
             "{:>4}  {:<16}  {:<24}  {:<20}  {:>8.2}  {:>8}  {:>6}  {}",
             rank + 1,
             point.kind.as_str(),
-            point.location.touchpoint().as_str(),
+            point.location.to_string(),
             persona,
             point.severity,
             point.customers_affected,

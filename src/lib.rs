@@ -37,10 +37,10 @@
 //! let report = journey.detect_friction(&log, &Selection::all(), &FrictionConfig::default())?;
 //! let worst = &report.points[0];
 //! assert_eq!(worst.kind, FrictionKind::LongWait);
-//! assert_eq!(worst.location.touchpoint().as_str(), "verification-callback");
+//! assert_eq!(worst.location.to_string(), "verification-callback");
 //! assert_eq!(
 //!     worst.summary,
-//!     "Customers typically wait 82.8 min at Verification callback, against 60 s elsewhere in the journey."
+//!     "Customers typically wait 84.4 min at Verification callback, against 61 s at the other human service touchpoints on phone."
 //! );
 //! let evidence = worst.evidence.as_ref().ok_or("statistical friction has evidence")?;
 //! assert!(evidence.q <= 0.05 && evidence.sample_size >= 30);
@@ -328,9 +328,10 @@ pub use interactions::{
     UnixUnit, write_csv,
 };
 pub use model::{
-    Channel, Fingerprint, Flow, FlowIndex, ItemKind, Journey, JourneyBuilder, PathLimits, Persona,
-    PersonaId, PersonaIndex, Problem, Stage, StageId, StageIndex, StructuralWarning, Touchpoint,
-    TouchpointId, TouchpointIndex, TouchpointKind, UnknownIdError, ValidationError,
+    Channel, ChannelServiceLevel, Fingerprint, Flow, FlowIndex, ItemKind, Journey, JourneyBuilder,
+    PathLimits, Persona, PersonaId, PersonaIndex, Problem, ServiceLevel, ServiceLevelOwner, Stage,
+    StageId, StageIndex, StructuralWarning, Touchpoint, TouchpointId, TouchpointIndex,
+    TouchpointKind, UnknownIdError, ValidationError, Within,
 };
 
 /// The README's Rust examples, compiled and run as doc tests.

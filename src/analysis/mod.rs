@@ -36,7 +36,7 @@ pub use attribution::{
 };
 pub use conformance::{CheckConformance, ConformanceCounts, ConformanceReport, OffMapKind};
 pub use friction::{
-    DetectFriction, FrictionConfig, FrictionCounts, FrictionError, FrictionKind, FrictionPoint,
+    BaselineScope, DetectFriction, FrictionConfig, FrictionCounts, FrictionError, FrictionKind, FrictionPoint,
     FrictionReport,
 };
 pub use metrics::{FcrRule, MetricsOptions, MetricsReport, Tallies};

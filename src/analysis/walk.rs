@@ -205,6 +205,47 @@ impl<'a> CustomerPath<'a> {
         self.records[i].timestamp_ms
     }
 
+    /// Seconds from the end of the interaction before position `i` to the start of the one at
+    /// `i`: the handoff between them. The end is the start plus the wait and handling times
+    /// where the log has them (the start alone where it has neither); an overlap counts as 0.
+    /// `None` for the first interaction or past the end.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use journey_map::analysis::{Observation, Selection};
+    /// use journey_map::{IngestOptions, Journey, LogBuilder};
+    ///
+    /// let journey = Journey::load("examples/data/retail_bank.ron")?;
+    /// let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+    /// builder.read_csv("customer,touchpoint,timestamp,outcome,wait_seconds,handling_seconds\n\
+    ///                   a,application-helpline,2026-01-05T09:00:00Z,completed,60,240\n\
+    ///                   a,online-application,2026-01-05T10:00:00Z,completed,,\n".as_bytes())?;
+    /// let (log, _) = builder.finish();
+    /// let mut gaps = Vec::new();
+    /// Observation::new(&journey, &log)?.for_each_customer(&Selection::all(), Default::default(), |path| {
+    ///     gaps.push(path.gap_seconds(1));
+    /// })?;
+    /// // One hour between the starts, less the 5 minutes of waiting and handling.
+    /// assert_eq!(gaps, [Some(3300.0)]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn gap_seconds(&self, i: usize) -> Option<f64> {
+        self.gap_ms(i).map(|ms| ms as f64 / 1000.0)
+    }
+
+    /// [`gap_seconds`](Self::gap_seconds) in milliseconds.
+    pub(crate) fn gap_ms(&self, i: usize) -> Option<u64> {
+        let before = self.records.get(i.checked_sub(1)?)?;
+        let next = self.records.get(i)?;
+        let view = InteractionRef::new(self.log, before);
+        let busy = view.wait_ms().unwrap_or(0) + view.handling_ms().unwrap_or(0);
+        let end = before.timestamp_ms.saturating_add(busy as i64);
+        Some(next.timestamp_ms.saturating_sub(end).max(0) as u64)
+    }
+
     /// The customer's needs, in order of first contact.
     pub fn needs(&self) -> &'a [NeedCase] {
         self.needs

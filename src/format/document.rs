@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::model::{Flow, Journey, JourneyBuilder, Parts, Persona, Stage, Touchpoint};
+use crate::model::{ChannelServiceLevel, Flow, Journey, JourneyBuilder, Parts, Persona, Stage, Touchpoint};
 
 /// What a journey file holds, as read. Every list may be left out (it is then empty, and
 /// validation reports a journey without stages or touchpoints).
@@ -20,6 +20,8 @@ pub(crate) struct DocumentIn {
     touchpoints: Vec<Touchpoint>,
     #[serde(default)]
     flows: Vec<Flow>,
+    #[serde(default)]
+    service_levels: Vec<ChannelServiceLevel>,
 }
 
 /// What a journey file holds, as written: the same fields as [`DocumentIn`], borrowed.
@@ -34,6 +36,8 @@ pub(crate) struct DocumentOut<'a> {
     touchpoints: &'a [Touchpoint],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     flows: &'a [Flow],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    service_levels: &'a [ChannelServiceLevel],
 }
 
 impl From<DocumentIn> for JourneyBuilder {
@@ -46,6 +50,7 @@ impl From<DocumentIn> for JourneyBuilder {
                 stages: document.stages,
                 touchpoints: document.touchpoints,
                 flows: document.flows,
+                service_levels: document.service_levels,
             },
         }
     }
@@ -60,6 +65,7 @@ impl<'a> From<&'a Journey> for DocumentOut<'a> {
             stages: journey.stages(),
             touchpoints: journey.touchpoints(),
             flows: journey.flows(),
+            service_levels: journey.service_levels(),
         }
     }
 }

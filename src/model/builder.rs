@@ -6,8 +6,9 @@ use std::hash::Hash;
 use super::ids::DenseIndex;
 use super::journey::Journey;
 use super::validation::{ItemKind, ItemRef, Problem, ValidationError, closest};
+use super::validation::ServiceLevelOwner;
 use super::{
-    FastMap, Flow, Persona, PersonaId, PersonaIndex, Stage, StageId, StageIndex, Touchpoint,
+    ChannelServiceLevel, FastMap, Flow, ServiceLevel, Persona, PersonaId, PersonaIndex, Stage, StageId, StageIndex, Touchpoint,
     TouchpointId, TouchpointIndex, fast_map,
 };
 
@@ -56,6 +57,7 @@ pub(crate) struct Parts {
     pub(crate) stages: Vec<Stage>,
     pub(crate) touchpoints: Vec<Touchpoint>,
     pub(crate) flows: Vec<Flow>,
+    pub(crate) service_levels: Vec<ChannelServiceLevel>,
 }
 
 impl JourneyBuilder {
@@ -120,6 +122,13 @@ impl JourneyBuilder {
     /// Adds flows.
     pub fn flows(mut self, flows: impl IntoIterator<Item = Flow>) -> Self {
         self.parts.flows.extend(flows);
+        self
+    }
+
+    /// Sets the service level of every touchpoint of a channel (targets a touchpoint sets
+    /// itself take precedence).
+    pub fn service_level(mut self, level: ChannelServiceLevel) -> Self {
+        self.parts.service_levels.push(level);
         self
     }
 
@@ -302,6 +311,8 @@ impl JourneyBuilder {
             }
         }
 
+        self.check_service_levels(&mut problems);
+
         if self.parts.stages.is_empty() {
             problems.push(Problem::NoStage);
         }
@@ -324,6 +335,65 @@ impl JourneyBuilder {
             flow_ends,
         };
         (resolved, problems)
+    }
+}
+
+impl JourneyBuilder {
+    /// Checks the targets of every service level, that each channel has at most one, and that
+    /// a channel's service level names a channel some touchpoint uses.
+    fn check_service_levels(&self, problems: &mut Vec<Problem>) {
+        let mut out_of_range = |owner: ServiceLevelOwner, level: &ServiceLevel| {
+            for (field, value, expected) in level.out_of_range() {
+                problems.push(Problem::ServiceLevelOutOfRange {
+                    owner: owner.clone(),
+                    field: field.to_owned(),
+                    value,
+                    expected: expected.to_owned(),
+                });
+            }
+        };
+        for (position, touchpoint) in self.parts.touchpoints.iter().enumerate() {
+            if let Some(level) = &touchpoint.service_level {
+                let item = ItemRef::new(ItemKind::Touchpoint, position, touchpoint.id.as_str());
+                out_of_range(ServiceLevelOwner::Touchpoint(item), level);
+            }
+        }
+        for level in &self.parts.service_levels {
+            out_of_range(ServiceLevelOwner::Channel(level.channel.clone()), &level.level);
+        }
+        for (position, level) in self.parts.service_levels.iter().enumerate() {
+            if let Some(first) = self.parts.service_levels[..position]
+                .iter()
+                .position(|l| l.channel == level.channel)
+            {
+                problems.push(Problem::DuplicateServiceLevel {
+                    channel: level.channel.clone(),
+                    position,
+                    first_position: first,
+                });
+            }
+            if !self
+                .parts
+                .touchpoints
+                .iter()
+                .any(|t| t.channel == level.channel)
+            {
+                let used: Vec<String> = self
+                    .parts
+                    .touchpoints
+                    .iter()
+                    .map(|t| format!("{:?}", t.channel))
+                    .collect();
+                let suggestion = closest(
+                    &format!("{:?}", level.channel),
+                    used.iter().map(String::as_str),
+                );
+                problems.push(Problem::UnusedServiceLevelChannel {
+                    channel: level.channel.clone(),
+                    suggestion,
+                });
+            }
+        }
     }
 }
 

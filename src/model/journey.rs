@@ -10,7 +10,7 @@ use super::FastMap;
 use super::adjacency::{FlowAdjacency, Way};
 use super::builder::{JourneyBuilder, Parts, Resolved};
 use super::validation::{ItemKind, UnknownIdError, closest};
-use super::{
+use super::{ChannelServiceLevel, ServiceLevel, 
     Flow, FlowIndex, Persona, PersonaId, PersonaIndex, Stage, StageId, StageIndex, Touchpoint,
     TouchpointId, TouchpointIndex,
 };
@@ -386,6 +386,39 @@ impl Journey {
     /// ```
     pub fn flows(&self) -> &[Flow] {
         &self.parts.flows
+    }
+
+    /// The service levels set per channel, in file order.
+    pub fn service_levels(&self) -> &[ChannelServiceLevel] {
+        &self.parts.service_levels
+    }
+
+    /// The service level of a touchpoint: its own targets, and for each target it leaves out,
+    /// its channel's. Empty (no target) when neither sets one; `None` for an index out of range.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use journey_map::{Journey, Within};
+    ///
+    /// let journey = Journey::load("examples/data/retail_bank.ron")?;
+    /// let helpline = journey.touchpoint_index("application-helpline").ok_or("no helpline")?;
+    /// let level = journey.service_level(helpline).ok_or("out of range")?;
+    /// assert_eq!(level.answer, Some(Within::new(60.0, 0.8)));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn service_level(&self, touchpoint: TouchpointIndex) -> Option<ServiceLevel> {
+        let tp = self.parts.touchpoints.get(touchpoint.index())?;
+        let channel = self
+            .parts
+            .service_levels
+            .iter()
+            .find(|l| l.channel == tp.channel)
+            .map(|l| l.level)
+            .unwrap_or_default();
+        Some(tp.service_level.unwrap_or_default().or(&channel))
     }
 
     /// The entry touchpoints, in file order.

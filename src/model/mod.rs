@@ -10,6 +10,7 @@ pub(crate) mod ids;
 mod journey;
 mod persona;
 mod queries;
+mod service_level;
 mod stage;
 mod touchpoint;
 pub(crate) mod validation;
@@ -31,6 +32,9 @@ pub use ids::{
 pub use journey::{Fingerprint, Journey};
 pub use persona::Persona;
 pub use queries::{GoalPaths, PathLimits};
+pub use service_level::{ChannelServiceLevel, ServiceLevel, Within};
 pub use stage::Stage;
 pub use touchpoint::{Channel, Touchpoint, TouchpointKind};
-pub use validation::{ItemKind, ItemRef, Problem, UnknownIdError, ValidationError};
+pub use validation::{
+    ItemKind, ItemRef, Problem, ServiceLevelOwner, UnknownIdError, ValidationError,
+};

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{StageId, TouchpointId};
+use super::{ServiceLevel, StageId, TouchpointId};
 
 /// One place where customer and company meet: in one stage, on one channel, of one kind.
 ///
@@ -23,7 +23,7 @@ use super::{StageId, TouchpointId};
 /// assert!(!signup.is_goal);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Touchpoint {
@@ -49,6 +49,10 @@ pub struct Touchpoint {
     /// Reaching this touchpoint is a success. Written `goal: true` in files.
     #[serde(default, rename = "goal", skip_serializing_if = "is_false")]
     pub is_goal: bool,
+    /// What this touchpoint promises its customers; targets it leaves out come from its
+    /// channel's service level, if the journey sets one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_level: Option<ServiceLevel>,
 }
 
 fn is_false(value: &bool) -> bool {
@@ -74,6 +78,7 @@ impl Touchpoint {
             description: None,
             is_entry: false,
             is_goal: false,
+            service_level: None,
         }
     }
 
@@ -98,6 +103,12 @@ impl Touchpoint {
     /// Sets the description.
     pub fn with_description(mut self, description: impl Into<String>) -> Self {
         self.description = Some(description.into());
+        self
+    }
+
+    /// Sets the touchpoint's own service level.
+    pub fn with_service_level(mut self, level: ServiceLevel) -> Self {
+        self.service_level = Some(level);
         self
     }
 }

@@ -178,6 +178,34 @@ pub enum Problem {
     NoStage,
     /// The journey has no touchpoint.
     NoTouchpoint,
+    /// A service level target is out of range: a share outside `0..=1`, or seconds that are
+    /// not positive and finite.
+    ServiceLevelOutOfRange {
+        /// The touchpoint or channel whose service level it is.
+        owner: ServiceLevelOwner,
+        /// The target, as written in files (`answer.seconds`, `max_abandonment`, ...).
+        field: String,
+        /// Its value.
+        value: f64,
+        /// What it may be.
+        expected: String,
+    },
+    /// Two service levels in the journey's `service_levels` list are for the same channel.
+    DuplicateServiceLevel {
+        /// The channel.
+        channel: crate::Channel,
+        /// The position of the later one in the list, from 0.
+        position: usize,
+        /// The position of the first one.
+        first_position: usize,
+    },
+    /// A service level is set for a channel no touchpoint uses: a misspelt channel, usually.
+    UnusedServiceLevelChannel {
+        /// The channel, as written.
+        channel: crate::Channel,
+        /// The closest channel the touchpoints use, as written in files.
+        suggestion: Option<String>,
+    },
     /// No touchpoint is marked as an entry, so no customer could start the journey.
     NoEntry,
     /// No touchpoint is marked as a goal, so no customer could succeed.
@@ -240,6 +268,35 @@ impl fmt::Display for Problem {
                 "the expected shares of the flows leaving touchpoint {touchpoint:?} sum to {}, above 1",
                 (total * 1e9).round() / 1e9
             ),
+            Problem::ServiceLevelOutOfRange {
+                owner,
+                field,
+                value,
+                expected,
+            } => write!(
+                f,
+                "the service level of {owner} has {field} {value}, expected {expected}"
+            ),
+            Problem::DuplicateServiceLevel {
+                channel,
+                position,
+                first_position,
+            } => write!(
+                f,
+                "service level #{} is for channel {channel:?}, like service level #{}",
+                position + 1,
+                first_position + 1
+            ),
+            Problem::UnusedServiceLevelChannel {
+                channel,
+                suggestion,
+            } => {
+                write!(f, "a service level is set for channel {channel:?}, which no touchpoint uses")?;
+                if let Some(suggestion) = suggestion {
+                    write!(f, " (did you mean {suggestion}?)")?;
+                }
+                Ok(())
+            }
             Problem::NoStage => f.write_str("the journey has no stage"),
             Problem::NoTouchpoint => f.write_str("the journey has no touchpoint"),
             Problem::NoEntry => f.write_str("no touchpoint is marked as an entry (`entry: true`)"),
@@ -336,6 +393,25 @@ pub struct UnknownIdError {
     pub id: String,
     /// The closest valid id, when one is close enough to be a likely typo.
     pub suggestion: Option<String>,
+}
+
+/// Whose service level a [`Problem`] is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum ServiceLevelOwner {
+    /// A touchpoint's own service level.
+    Touchpoint(ItemRef),
+    /// A channel's, from the journey's `service_levels` list.
+    Channel(crate::Channel),
+}
+
+impl fmt::Display for ServiceLevelOwner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ServiceLevelOwner::Touchpoint(item) => write!(f, "{item}"),
+            ServiceLevelOwner::Channel(channel) => write!(f, "channel {channel:?}"),
+        }
+    }
 }
 
 impl UnknownIdError {

@@ -22,6 +22,8 @@ use crate::analysis::MetricsOptions;
 /// | `min_rate_difference` | 0.10 | a rate must exceed its baseline by at least 10 percentage points... |
 /// | `min_rate_ratio` | 1.25 | ...and be at least 1.25 times the baseline |
 /// | `min_time_ratio` | 1.5 | a typical time (geometric mean) must be at least 1.5 times the baseline's |
+/// | `baseline` | [`BaselineScope::Peers`] | compare each place with its peers (same channel and kind first) or with the whole journey |
+/// | `min_peers` | 2 | the fewest other places with observations a peer baseline needs |
 /// | `persona_lens` | true | also test each persona against its own journey elsewhere |
 /// | `skip` | none | kinds not to look for |
 /// | `metrics` | [`MetricsOptions::default`] | the repeat-contact window and the FCR rule |
@@ -53,6 +55,10 @@ pub struct FrictionConfig {
     pub(crate) min_rate_ratio: f64,
     /// The least ratio of a typical time to its baseline, 1 or more.
     pub(crate) min_time_ratio: f64,
+    /// What each place is compared with.
+    pub(crate) baseline: BaselineScope,
+    /// The fewest other places with observations a peer baseline needs.
+    pub(crate) min_peers: u64,
     /// Whether each persona is also tested against its own journey elsewhere, so that friction
     /// one persona suffers alone is found and attributed to it.
     pub(crate) persona_lens: bool,
@@ -70,11 +76,37 @@ impl Default for FrictionConfig {
             min_rate_difference: 0.10,
             min_rate_ratio: 1.25,
             min_time_ratio: 1.5,
+            baseline: BaselineScope::Peers,
+            min_peers: 2,
             persona_lens: true,
             skip: BTreeSet::new(),
             metrics: MetricsOptions::default(),
         }
     }
+}
+
+/// What each place is compared with.
+///
+/// # Example
+///
+/// ```
+/// use journey_map::analysis::{BaselineScope, FrictionConfig};
+///
+/// let pooled = FrictionConfig::default().baseline(BaselineScope::Journey);
+/// assert_eq!(pooled.current_baseline(), BaselineScope::Journey);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum BaselineScope {
+    /// Like with like: the places of the same channel and kind when they hold at least
+    /// `min_sample` observations in at least `min_peers` places, else the same channel, else
+    /// the same kind, else the whole journey. Loops at touchpoints whose revisits the map
+    /// designs (a self-flow or a designed cycle) are compared only with such touchpoints, and
+    /// the others only with the others.
+    #[default]
+    Peers,
+    /// Every other place of the journey, pooled.
+    Journey,
 }
 
 /// A friction setting outside what it may be.
@@ -121,6 +153,18 @@ impl FrictionConfig {
         self
     }
 
+    /// Sets what each place is compared with.
+    pub fn baseline(mut self, scope: BaselineScope) -> Self {
+        self.baseline = scope;
+        self
+    }
+
+    /// Sets the fewest other places with observations a peer baseline needs.
+    pub fn min_peers(mut self, places: u64) -> Self {
+        self.min_peers = places;
+        self
+    }
+
     /// Turns the persona lens on or off.
     pub fn persona_lens(mut self, on: bool) -> Self {
         self.persona_lens = on;
@@ -164,6 +208,16 @@ impl FrictionConfig {
         self.min_time_ratio
     }
 
+    /// What each place is compared with.
+    pub fn current_baseline(&self) -> BaselineScope {
+        self.baseline
+    }
+
+    /// The fewest other places with observations a peer baseline needs.
+    pub fn current_min_peers(&self) -> u64 {
+        self.min_peers
+    }
+
     /// Whether the persona lens is on.
     pub fn current_persona_lens(&self) -> bool {
         self.persona_lens
@@ -184,7 +238,8 @@ impl FrictionConfig {
     /// # Errors
     ///
     /// [`ConfigError`] for the first setting out of range: `max_q` outside `(0, 1]`,
-    /// `min_sample` of 0, `min_rate_difference` outside `0..1`, a ratio below 1, or NaN.
+    /// `min_sample` or `min_peers` of 0, `min_rate_difference` outside `0..1`, a ratio below
+    /// 1, or NaN.
     ///
     /// # Example
     ///
@@ -196,7 +251,7 @@ impl FrictionConfig {
     /// assert_eq!(error.to_string(), "friction setting max_q is 0, expected a share in (0, 1]");
     /// ```
     pub fn validate(&self) -> Result<(), ConfigError> {
-        let checks: [(&'static str, f64, bool, &'static str); 5] = [
+        let checks: [(&'static str, f64, bool, &'static str); 6] = [
             (
                 "max_q",
                 self.max_q,
@@ -207,6 +262,12 @@ impl FrictionConfig {
                 "min_sample",
                 self.min_sample as f64,
                 self.min_sample > 0,
+                "1 or more",
+            ),
+            (
+                "min_peers",
+                self.min_peers as f64,
+                self.min_peers > 0,
                 "1 or more",
             ),
             (

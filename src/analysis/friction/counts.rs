@@ -9,7 +9,7 @@ use super::report::FrictionKind;
 use crate::analysis::table::PairTable;
 use crate::analysis::{Accumulate, CustomerPath, MetricsOptions, ShapeMismatch};
 use crate::stats::Moments;
-use crate::{Fingerprint, Journey, Outcome, Scales};
+use crate::{Fingerprint, Journey, Outcome, Scales, ServiceLevel};
 
 /// How many kinds there are: the length of the per-kind counts.
 const KINDS: usize = FrictionKind::ALL.len();
@@ -58,6 +58,24 @@ impl KindSet {
 /// A bad share of survey answers: (answers, bad answers).
 pub(super) type Answers = [u64; 2];
 
+/// The service level targets, by position in [`Cell::missed`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(super) enum Target {
+    Answer = 0,
+    Abandonment = 1,
+    Csat = 2,
+    Resolution = 3,
+}
+
+impl Target {
+    pub(super) const ALL: [Target; 4] = [
+        Target::Answer,
+        Target::Abandonment,
+        Target::Csat,
+        Target::Resolution,
+    ];
+}
+
 /// Counts of one persona at one touchpoint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(super) struct Cell {
@@ -71,16 +89,33 @@ pub(super) struct Cell {
     pub csat: Answers,
     pub nps: Answers,
     pub ces: Answers,
+    /// Customers who gave a CSAT, NPS and CES answer here: the independent units of the
+    /// survey tests.
+    pub answered: [u64; 3],
     /// (needs first raised here, not resolved at the first contact).
     pub cases: [u64; 2],
-    /// ln(1 + seconds) of waits here.
+    /// Customers with a need first raised here.
+    pub case_customers: u64,
+    /// Each customer's mean ln(1 + seconds) of their waits here: one value per customer.
     pub wait: Moments,
-    /// ln(1 + seconds) of resolution times of needs first raised here.
+    /// Each customer's mean ln(1 + seconds) of the resolution times of the needs they first
+    /// raised here.
     pub resolution: Moments,
     /// Customers by the bin of their highest wait here, (not converted, converted).
     pub highest_wait: Vec<[u32; 2]>,
     /// Customers by the bin of their highest resolution time here.
     pub highest_resolution: Vec<[u32; 2]>,
+    /// Interactions here, and of those abandoned (the abandonment target counts contacts).
+    pub contacts: [u64; 2],
+    /// Interactions here with a wait, and of those within the answer target.
+    pub answered_within: [u64; 2],
+    /// Customers with a wait here.
+    pub wait_customers: u64,
+    /// Needs first raised here, and of those resolved within the resolution target.
+    pub resolved_within: [u64; 2],
+    /// Customers who missed each service level target here (by [`Target`]), and of those who
+    /// converted.
+    pub missed: [[u64; 2]; 4],
 }
 
 impl Default for Cell {
@@ -93,12 +128,32 @@ impl Default for Cell {
             csat: [0; 2],
             nps: [0; 2],
             ces: [0; 2],
+            answered: [0; 3],
             cases: [0; 2],
+            case_customers: 0,
             wait: Moments::default(),
             resolution: Moments::default(),
             highest_wait: vec![[0; 2]; BINS],
             highest_resolution: vec![[0; 2]; BINS],
+            contacts: [0; 2],
+            answered_within: [0; 2],
+            wait_customers: 0,
+            resolved_within: [0; 2],
+            missed: [[0; 2]; 4],
         }
+    }
+}
+
+fn add_pairs<const N: usize>(a: &mut [u64; N], b: &[u64; N]) {
+    for (x, y) in a.iter_mut().zip(b) {
+        *x += y;
+    }
+}
+
+fn add_bins(mine: &mut [[u32; 2]], theirs: &[[u32; 2]]) {
+    for (x, y) in mine.iter_mut().zip(theirs) {
+        x[0] += y[0];
+        x[1] += y[1];
     }
 }
 
@@ -106,35 +161,97 @@ impl Cell {
     pub(super) fn add(&mut self, other: &Cell) {
         self.visitors += other.visitors;
         self.visitors_converted += other.visitors_converted;
-        for k in 0..KINDS {
-            self.met[k] += other.met[k];
-            self.met_converted[k] += other.met_converted[k];
-        }
+        add_pairs(&mut self.met, &other.met);
+        add_pairs(&mut self.met_converted, &other.met_converted);
         for (a, b) in [
             (&mut self.csat, &other.csat),
             (&mut self.nps, &other.nps),
             (&mut self.ces, &other.ces),
             (&mut self.cases, &other.cases),
+            (&mut self.contacts, &other.contacts),
+            (&mut self.answered_within, &other.answered_within),
+            (&mut self.resolved_within, &other.resolved_within),
         ] {
-            a[0] += b[0];
-            a[1] += b[1];
+            add_pairs(a, b);
+        }
+        add_pairs(&mut self.answered, &other.answered);
+        self.case_customers += other.case_customers;
+        self.wait_customers += other.wait_customers;
+        for (a, b) in self.missed.iter_mut().zip(&other.missed) {
+            add_pairs(a, b);
         }
         self.wait.merge(&other.wait);
         self.resolution.merge(&other.resolution);
-        for (mine, theirs) in [
-            (&mut self.highest_wait, &other.highest_wait),
-            (&mut self.highest_resolution, &other.highest_resolution),
-        ] {
-            for (x, y) in mine.iter_mut().zip(theirs) {
-                x[0] += y[0];
-                x[1] += y[1];
-            }
-        }
+        add_bins(&mut self.highest_wait, &other.highest_wait);
+        add_bins(&mut self.highest_resolution, &other.highest_resolution);
     }
 
     /// Customers who met `kind` here, and of those who converted.
     pub(super) fn met(&self, kind: FrictionKind) -> (u64, u64) {
         (self.met[kind as usize], self.met_converted[kind as usize])
+    }
+}
+
+/// The times of one move (from one touchpoint to another) or of the moves into one stage: one
+/// value per customer, the mean ln(1 + seconds) of their handoffs there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct GapCell {
+    pub gaps: Moments,
+    /// Customers by the bin of their mean handoff here, (not converted, converted).
+    pub bins: Vec<[u32; 2]>,
+}
+
+impl Default for GapCell {
+    fn default() -> Self {
+        Self {
+            gaps: Moments::default(),
+            bins: vec![[0; 2]; BINS],
+        }
+    }
+}
+
+impl GapCell {
+    fn push(&mut self, value: f64, converted: bool) {
+        self.gaps.push(value);
+        self.bins[bin(value)][usize::from(converted)] += 1;
+    }
+
+    pub(super) fn add(&mut self, other: &GapCell) {
+        self.gaps.merge(&other.gaps);
+        add_bins(&mut self.bins, &other.bins);
+    }
+
+    /// Customers with a handoff here, and of those who converted.
+    pub(super) fn customers(&self) -> (u64, u64) {
+        self.bins.iter().fold((0, 0), |(n, c), b| {
+            (n + u64::from(b[0] + b[1]), c + u64::from(b[1]))
+        })
+    }
+}
+
+/// The service level targets of one touchpoint, in the units the pass counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub(super) struct Targets {
+    pub answer_ms: Option<u64>,
+    pub resolution_ms: Option<u64>,
+    pub level: ServiceLevel,
+}
+
+impl Targets {
+    pub(super) fn of(journey: &Journey) -> Vec<Targets> {
+        (0..journey.touchpoints().len())
+            .map(|t| {
+                let level = journey
+                    .service_level(crate::TouchpointIndex::from_u32(t as u32))
+                    .unwrap_or_default();
+                let ms = |w: Option<crate::Within>| w.map(|w| (w.seconds * 1000.0).floor() as u64);
+                Targets {
+                    answer_ms: ms(level.answer),
+                    resolution_ms: ms(level.resolution),
+                    level,
+                }
+            })
+            .collect()
     }
 }
 
@@ -147,8 +264,11 @@ pub struct FrictionCounts {
     fingerprint: Fingerprint,
     scales: Scales,
     config: FrictionConfig,
+    /// The service level targets of each touchpoint, as counted.
+    pub(super) targets: Vec<Targets>,
     pub(super) rows: usize,
     pub(super) touchpoints: usize,
+    pub(super) stages: usize,
     /// Persona-major cells, with customers without a persona in the last row.
     pub(super) cells: Vec<Cell>,
     pub(super) customers: u64,
@@ -158,23 +278,41 @@ pub struct FrictionCounts {
     /// Off-map moves by (row · touchpoints + from, to): how often, for the sentences of
     /// off-map points.
     pub(super) off_map: PairTable<u64>,
+    /// Handoffs by (row · touchpoints + from, to), repeats of a touchpoint left out.
+    pub(super) moves: PairTable<GapCell>,
+    /// Handoffs into each stage, persona-major (row · stages + stage).
+    pub(super) stage_gaps: Vec<GapCell>,
     #[serde(skip)]
     scratch: Scratch,
+}
+
+/// What one customer did at one touchpoint, while their path is walked.
+#[derive(Debug, Clone, Copy, Default)]
+struct Visit {
+    flags: KindSet,
+    visited: bool,
+    highest: [f64; 2],
+    wait: (f64, u32),
+    resolution: (f64, u32),
+    /// Bits: CSAT, NPS, CES answered; a need first raised here.
+    answered: u8,
+    /// Bits by [`Target`]: a target missed.
+    missed: u8,
 }
 
 /// What the pass keeps from customer to customer.
 #[derive(Debug, Clone, Default)]
 struct Scratch {
-    flags: Vec<KindSet>,
-    visited: Vec<bool>,
-    highest: Vec<[f64; 2]>,
+    visits: Vec<Visit>,
     touched: Vec<usize>,
+    /// (from, to, ln(1 + seconds)) of the customer's handoffs.
+    gaps: Vec<(u32, u32, f64)>,
 }
 
 impl FrictionCounts {
     /// An empty partial state for `journey`, scores on `scales` (the log's
     /// [`InteractionLog::scales`](crate::InteractionLog::scales)), counted by `config`'s
-    /// repeat window and first-contact-resolution rule.
+    /// repeat window and first-contact-resolution rule, and the journey's service levels.
     ///
     /// # Errors
     ///
@@ -186,18 +324,23 @@ impl FrictionCounts {
     ) -> Result<Self, ConfigError> {
         config.validate()?;
         let t = journey.touchpoints().len();
+        let stages = journey.stages().len();
         let rows = journey.personas().len() + 1;
         Ok(Self {
             fingerprint: journey.fingerprint(),
             scales,
             config: config.clone(),
+            targets: Targets::of(journey),
             rows,
             touchpoints: t,
+            stages,
             cells: vec![Cell::default(); rows * t],
             customers: 0,
             converted: 0,
             row_customers: vec![[0; 2]; rows],
             off_map: PairTable::new(rows * t, t),
+            moves: PairTable::new(rows * t, t),
+            stage_gaps: vec![GapCell::default(); rows * stages],
             scratch: Scratch::default(),
         })
     }
@@ -219,10 +362,15 @@ fn bin(value: f64) -> usize {
     ((value / BIN_WIDTH) as usize).min(BINS - 1)
 }
 
+const CSAT: u8 = 1;
+const NPS: u8 = 2;
+const CES: u8 = 4;
+const CASE: u8 = 8;
+
 impl Accumulate for FrictionCounts {
     type Output = super::FrictionReport;
 
-    /// Complexity: O(k) for the customer's k interactions.
+    /// Complexity: O(k log k) for the customer's k interactions.
     fn add_customer(&mut self, path: &CustomerPath<'_>) {
         let t = self.touchpoints;
         let row = path
@@ -231,32 +379,39 @@ impl Accumulate for FrictionCounts {
         let base = row * t;
         let scales = self.scales;
         let scratch = &mut self.scratch;
-        if scratch.flags.len() != t {
-            scratch.flags = vec![KindSet::default(); t];
-            scratch.visited = vec![false; t];
-            scratch.highest = vec![[f64::NEG_INFINITY; 2]; t];
+        if scratch.visits.len() != t {
+            scratch.visits = vec![Visit::default(); t];
         }
         let Scratch {
-            flags,
-            visited,
-            highest,
+            visits,
             touched,
+            gaps,
         } = scratch;
         for (i, record) in path.interactions().enumerate() {
             let tp = record.touchpoint().index();
             let cell = &mut self.cells[base + tp];
-            let f = &mut flags[tp];
-            if visited[tp] {
-                f.insert(FrictionKind::Loop);
+            let targets = &self.targets[tp];
+            let visit = &mut visits[tp];
+            if visit.visited {
+                visit.flags.insert(FrictionKind::Loop);
             } else {
-                visited[tp] = true;
+                visit.visited = true;
                 touched.push(tp);
             }
-            match record.outcome() {
+            let f = &mut visit.flags;
+            let outcome = record.outcome();
+            match outcome {
                 Outcome::Completed => {}
                 Outcome::Abandoned => f.insert(FrictionKind::Abandonment),
                 Outcome::Failed => f.insert(FrictionKind::Failure),
                 Outcome::Escalated => f.insert(FrictionKind::Escalation),
+            }
+            cell.contacts[0] += 1;
+            if outcome == Outcome::Abandoned {
+                cell.contacts[1] += 1;
+                if targets.level.max_abandonment.is_some() {
+                    visit.missed |= 1 << Target::Abandonment as u8;
+                }
             }
             let mut answer = |answers: &mut Answers, bad: bool, kind: FrictionKind| {
                 answers[0] += 1;
@@ -266,62 +421,87 @@ impl Accumulate for FrictionCounts {
                 }
             };
             if let Some(csat) = record.csat() {
-                answer(
-                    &mut cell.csat,
-                    !scales.is_top_two(csat),
-                    FrictionKind::LowSatisfaction,
-                );
+                let bad = !scales.is_top_two(csat);
+                answer(&mut cell.csat, bad, FrictionKind::LowSatisfaction);
+                visit.answered |= CSAT;
+                if bad && targets.level.min_csat.is_some() {
+                    visit.missed |= 1 << Target::Csat as u8;
+                }
             }
             if let Some(nps) = record.nps() {
                 answer(&mut cell.nps, nps <= 6, FrictionKind::Detractors);
+                visit.answered |= NPS;
             }
             if let Some(ces) = record.ces() {
-                answer(
-                    &mut cell.ces,
-                    !scales.is_easy(ces),
-                    FrictionKind::HighEffort,
-                );
+                answer(&mut cell.ces, !scales.is_easy(ces), FrictionKind::HighEffort);
+                visit.answered |= CES;
             }
-            if let Some(wait) = record.wait_seconds() {
-                let v = wait.ln_1p();
-                cell.wait.push(v);
-                if !f.contains(FrictionKind::LongWait) || v > highest[tp][0] {
-                    highest[tp][0] = v;
+            if let Some(wait_ms) = record.wait_ms() {
+                let v = (wait_ms as f64 / 1000.0).ln_1p();
+                visit.wait.0 += v;
+                visit.wait.1 += 1;
+                if !f.contains(FrictionKind::LongWait) || v > visit.highest[0] {
+                    visit.highest[0] = v;
                     f.insert(FrictionKind::LongWait);
                 }
+                if let Some(target) = targets.answer_ms {
+                    cell.answered_within[0] += 1;
+                    if wait_ms <= target {
+                        cell.answered_within[1] += 1;
+                    } else {
+                        visit.missed |= 1 << Target::Answer as u8;
+                    }
+                }
             }
-            if let Some(step) = path.step(i)
-                && step.is_off_map()
-            {
+            if let Some(step) = path.step(i) {
                 let (from, to) = (step.from.as_u32(), step.to.as_u32());
-                flags[from as usize].insert(FrictionKind::OffMap);
-                *self.off_map.row((base as u32) + from, to, || 0) += 1;
+                if step.is_off_map() {
+                    visits[from as usize].flags.insert(FrictionKind::OffMap);
+                    *self.off_map.row((base as u32) + from, to, || 0) += 1;
+                }
+                if !step.is_repeat()
+                    && let Some(gap) = path.gap_ms(i)
+                {
+                    gaps.push((from, to, (gap as f64 / 1000.0).ln_1p()));
+                }
             }
         }
         for case in path.needs() {
             let first = path.touchpoint(case.first).index();
+            let visit = &mut visits[first];
             if case.back_to_channel {
-                flags[first].insert(FrictionKind::Loop);
+                visit.flags.insert(FrictionKind::Loop);
             }
+            visit.answered |= CASE;
             let cell = &mut self.cells[base + first];
             cell.cases[0] += 1;
             if !case.resolved_at_first {
                 cell.cases[1] += 1;
-                flags[first].insert(FrictionKind::RepeatContact);
+                visit.flags.insert(FrictionKind::RepeatContact);
+            }
+            if let Some(target) = self.targets[first].resolution_ms {
+                cell.resolved_within[0] += 1;
+                if case.resolution_ms.is_some_and(|ms| ms <= target) {
+                    cell.resolved_within[1] += 1;
+                } else {
+                    visit.missed |= 1 << Target::Resolution as u8;
+                }
             }
             if let Some(ms) = case.resolution_ms {
                 let v = (ms as f64 / 1000.0).ln_1p();
-                cell.resolution.push(v);
-                let f = &mut flags[first];
-                if !f.contains(FrictionKind::SlowResolution) || v > highest[first][1] {
-                    highest[first][1] = v;
-                    f.insert(FrictionKind::SlowResolution);
+                visit.resolution.0 += v;
+                visit.resolution.1 += 1;
+                if !visit.flags.contains(FrictionKind::SlowResolution) || v > visit.highest[1] {
+                    visit.highest[1] = v;
+                    visit.flags.insert(FrictionKind::SlowResolution);
                 }
             }
         }
         let converted = path.converted();
         if !converted {
-            flags[path.touchpoint(path.len() - 1).index()].insert(FrictionKind::DropOff);
+            visits[path.touchpoint(path.len() - 1).index()]
+                .flags
+                .insert(FrictionKind::DropOff);
         }
         self.customers += 1;
         self.converted += u64::from(converted);
@@ -329,34 +509,88 @@ impl Accumulate for FrictionCounts {
         self.row_customers[row][1] += u64::from(converted);
         let conv = u64::from(converted);
         for tp in touched.drain(..) {
-            let f = flags[tp];
+            let visit = std::mem::take(&mut visits[tp]);
             let cell = &mut self.cells[base + tp];
             cell.visitors += 1;
             cell.visitors_converted += conv;
-            for kind in f.kinds() {
+            for kind in visit.flags.kinds() {
                 match kind.customer_measure() {
                     CustomerMeasure::Met => {
                         cell.met[kind as usize] += 1;
                         cell.met_converted[kind as usize] += conv;
                     }
                     CustomerMeasure::HighestWait => {
-                        cell.highest_wait[bin(highest[tp][0])][usize::from(converted)] += 1;
+                        cell.highest_wait[bin(visit.highest[0])][usize::from(converted)] += 1;
                     }
                     CustomerMeasure::HighestResolution => {
-                        cell.highest_resolution[bin(highest[tp][1])][usize::from(converted)] += 1;
+                        cell.highest_resolution[bin(visit.highest[1])][usize::from(converted)] +=
+                            1;
                     }
-                    CustomerMeasure::None => {}
+                    CustomerMeasure::HighestGap | CustomerMeasure::None => {}
                 }
             }
-            flags[tp] = KindSet::default();
-            visited[tp] = false;
+            for (bit, answered) in [CSAT, NPS, CES].into_iter().zip(&mut cell.answered) {
+                *answered += u64::from(visit.answered & bit != 0);
+            }
+            cell.case_customers += u64::from(visit.answered & CASE != 0);
+            if visit.wait.1 > 0 {
+                cell.wait.push(visit.wait.0 / f64::from(visit.wait.1));
+                cell.wait_customers += 1;
+            }
+            if visit.resolution.1 > 0 {
+                cell.resolution
+                    .push(visit.resolution.0 / f64::from(visit.resolution.1));
+            }
+            for target in Target::ALL {
+                if visit.missed & (1 << target as u8) != 0 {
+                    cell.missed[target as usize][0] += 1;
+                    cell.missed[target as usize][1] += conv;
+                }
+            }
+        }
+        if !gaps.is_empty() {
+            // One value per customer and move, and per customer and stage: their mean.
+            gaps.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+            let mut i = 0;
+            while i < gaps.len() {
+                let (from, to) = (gaps[i].0, gaps[i].1);
+                let run = gaps[i..]
+                    .iter()
+                    .take_while(|g| g.0 == from && g.1 == to)
+                    .count();
+                let mean = gaps[i..i + run].iter().map(|g| g.2).sum::<f64>() / run as f64;
+                self.moves
+                    .row(base as u32 + from, to, GapCell::default)
+                    .push(mean, converted);
+                i += run;
+            }
+            let stage_of = &path.layout.stage_of;
+            gaps.sort_unstable_by_key(|g| stage_of[g.1 as usize]);
+            let mut i = 0;
+            while i < gaps.len() {
+                let stage = stage_of[gaps[i].1 as usize];
+                let run = gaps[i..]
+                    .iter()
+                    .take_while(|g| stage_of[g.1 as usize] == stage)
+                    .count();
+                let mean = gaps[i..i + run].iter().map(|g| g.2).sum::<f64>() / run as f64;
+                self.stage_gaps[row * self.stages + stage].push(mean, converted);
+                i += run;
+            }
+            gaps.clear();
         }
     }
 
     fn merge(&mut self, other: Self) -> Result<(), ShapeMismatch> {
-        if (self.fingerprint, self.scales, &self.config)
-            != (other.fingerprint, other.scales, &other.config)
+        if (self.fingerprint, self.scales, &self.config, &self.targets)
+            != (
+                other.fingerprint,
+                other.scales,
+                &other.config,
+                &other.targets,
+            )
             || self.cells.len() != other.cells.len()
+            || self.stage_gaps.len() != other.stage_gaps.len()
         {
             return Err(ShapeMismatch);
         }
@@ -370,6 +604,10 @@ impl Accumulate for FrictionCounts {
             a[1] += b[1];
         }
         self.off_map.merge(other.off_map, |a, b| *a += b);
+        self.moves.merge(other.moves, |a, b| a.add(&b));
+        for (a, b) in self.stage_gaps.iter_mut().zip(&other.stage_gaps) {
+            a.add(b);
+        }
         Ok(())
     }
 
@@ -391,6 +629,8 @@ pub(super) enum CustomerMeasure {
     HighestWait,
     /// By the bin of their highest resolution time.
     HighestResolution,
+    /// By the bin of their mean handoff time on a move or into a stage.
+    HighestGap,
     /// Not counted per customer (structural kinds).
     None,
 }

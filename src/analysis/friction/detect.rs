@@ -1,9 +1,10 @@
 //! The tests, the correction over all of them, and the attribution to personas.
 
-use super::config::{ConfigError, FrictionConfig};
-use super::counts::{BIN_WIDTH, BINS, Cell, CustomerMeasure, FrictionCounts};
+use super::config::{BaselineScope, ConfigError, FrictionConfig};
+use super::counts::{BIN_WIDTH, BINS, Cell, CustomerMeasure, FrictionCounts, GapCell, Target};
 use super::report::{
-    Evidence, FrictionKind, FrictionPoint, FrictionReport, Location, LostComparison, PersonaMeasure,
+    Baseline, Evidence, FrictionKind, FrictionPoint, FrictionReport, Location, LostComparison,
+    PersonaMeasure,
 };
 use crate::analysis::{Observation, Selection, SelectionError, ShapeMismatch};
 use crate::stats::{
@@ -28,39 +29,77 @@ pub enum FrictionError {
 enum Measure {
     #[default]
     Empty,
-    Rate {
-        n: u64,
-        bad: u64,
-    },
+    /// `bad` of `n` trials, from `units` independent customers (`units` = `n` when each trial
+    /// is a customer).
+    Rate { n: u64, bad: u64, units: u64 },
+    /// One value per customer: the mean ln(1 + seconds) of their times at the place.
     Time(Moments),
 }
 
 impl Measure {
+    fn rate([n, bad]: [u64; 2], units: u64) -> Measure {
+        Measure::Rate { n, bad, units }
+    }
+
     fn of(cell: &Cell, kind: FrictionKind) -> Measure {
-        let rate = |[n, bad]: [u64; 2]| Measure::Rate { n, bad };
+        let per_customer = |[n, bad]: [u64; 2]| Measure::rate([n, bad], n);
         match kind {
             FrictionKind::DropOff
             | FrictionKind::Abandonment
             | FrictionKind::Failure
             | FrictionKind::Escalation
             | FrictionKind::Loop
-            | FrictionKind::OffMap => rate([cell.visitors, cell.met(kind).0]),
-            FrictionKind::LowSatisfaction => rate(cell.csat),
-            FrictionKind::Detractors => rate(cell.nps),
-            FrictionKind::HighEffort => rate(cell.ces),
-            FrictionKind::RepeatContact => rate(cell.cases),
+            | FrictionKind::OffMap => per_customer([cell.visitors, cell.met(kind).0]),
+            FrictionKind::LowSatisfaction => Measure::rate(cell.csat, cell.answered[0]),
+            FrictionKind::Detractors => Measure::rate(cell.nps, cell.answered[1]),
+            FrictionKind::HighEffort => Measure::rate(cell.ces, cell.answered[2]),
+            FrictionKind::RepeatContact => Measure::rate(cell.cases, cell.case_customers),
             FrictionKind::LongWait => Measure::Time(cell.wait),
             FrictionKind::SlowResolution => Measure::Time(cell.resolution),
-            FrictionKind::DeadEnd | FrictionKind::Unreachable => Measure::Empty,
+            FrictionKind::SlowHandoff
+            | FrictionKind::MissedServiceLevel
+            | FrictionKind::DeadEnd
+            | FrictionKind::Unreachable => Measure::Empty,
         }
+    }
+
+    /// The misses of one service level target at a touchpoint.
+    fn missed(cell: &Cell, target: Target) -> Measure {
+        let (n, within, units) = match target {
+            Target::Answer => (
+                cell.answered_within[0],
+                cell.answered_within[1],
+                cell.wait_customers,
+            ),
+            Target::Abandonment => (
+                cell.contacts[0],
+                cell.contacts[0] - cell.contacts[1],
+                cell.visitors,
+            ),
+            Target::Csat => (cell.csat[0], cell.csat[0] - cell.csat[1], cell.answered[0]),
+            Target::Resolution => (
+                cell.resolved_within[0],
+                cell.resolved_within[1],
+                cell.case_customers,
+            ),
+        };
+        Measure::rate([n, n - within], units)
     }
 
     fn add(self, other: Measure) -> Measure {
         match (self, other) {
             (Measure::Empty, m) | (m, Measure::Empty) => m,
-            (Measure::Rate { n, bad }, Measure::Rate { n: n2, bad: b2 }) => Measure::Rate {
+            (
+                Measure::Rate { n, bad, units },
+                Measure::Rate {
+                    n: n2,
+                    bad: b2,
+                    units: u2,
+                },
+            ) => Measure::Rate {
                 n: n + n2,
                 bad: bad + b2,
+                units: units + u2,
             },
             (Measure::Time(mut a), Measure::Time(b)) => {
                 a.merge(&b);
@@ -72,9 +111,17 @@ impl Measure {
 
     fn without(self, part: Measure) -> Measure {
         match (self, part) {
-            (Measure::Rate { n, bad }, Measure::Rate { n: n2, bad: b2 }) => Measure::Rate {
+            (
+                Measure::Rate { n, bad, units },
+                Measure::Rate {
+                    n: n2,
+                    bad: b2,
+                    units: u2,
+                },
+            ) => Measure::Rate {
                 n: n.saturating_sub(n2),
                 bad: bad.saturating_sub(b2),
+                units: units.saturating_sub(u2),
             },
             (Measure::Time(a), Measure::Time(b)) => Measure::Time(a.without(&b)),
             (m, _) => m,
@@ -85,11 +132,12 @@ impl Measure {
     fn value(&self) -> Option<f64> {
         match self {
             Measure::Empty => None,
-            Measure::Rate { n, bad } => (*n > 0).then(|| *bad as f64 / *n as f64),
+            Measure::Rate { n, bad, .. } => (*n > 0).then(|| *bad as f64 / *n as f64),
             Measure::Time(m) => m.mean().map(f64::exp_m1),
         }
     }
 
+    /// Observations: trials or customers with a time.
     fn size(&self) -> u64 {
         match self {
             Measure::Empty => 0,
@@ -97,6 +145,26 @@ impl Measure {
             Measure::Time(m) => m.count(),
         }
     }
+
+    /// Independent customers behind the observations.
+    fn units(&self) -> u64 {
+        match self {
+            Measure::Empty => 0,
+            Measure::Rate { units, .. } => *units,
+            Measure::Time(m) => m.count(),
+        }
+    }
+}
+
+/// What a place is tested against.
+#[derive(Debug, Clone, Copy)]
+enum Against {
+    /// Its peers' pooled measure.
+    Peers(Measure),
+    /// A rate the map designs: friction only above it by the minimum effect.
+    Designed(f64),
+    /// A service level's promised largest share of misses: friction below the promise.
+    Promise(f64),
 }
 
 /// The result of one test.
@@ -107,35 +175,59 @@ struct Tested {
     baseline: f64,
     interval: Interval,
     n: u64,
+    units: u64,
     baseline_n: u64,
     big_enough: bool,
     severity: f64,
 }
 
-fn test(here: Measure, rest: Measure, config: &FrictionConfig) -> Option<Tested> {
-    if here.size() < config.min_sample || rest.size() < config.min_sample {
+/// Tests whether `here` is worse than its baseline by more than the minimum effect.
+fn test(here: Measure, against: Against, config: &FrictionConfig) -> Option<Tested> {
+    if here.units() < config.min_sample {
         return None;
     }
-    match (here, rest) {
-        (Measure::Rate { n, bad }, Measure::Rate { n: n2, bad: b2 }) => {
-            let rate = Rate::new(bad, n)?;
-            let (observed, baseline) = (rate.value, b2 as f64 / n2 as f64);
-            // The least rate that is friction: the minimum effect above the baseline.
-            let threshold = (baseline + config.min_rate_difference)
-                .max(baseline * config.min_rate_ratio)
-                .min(1.0);
+    if let Against::Peers(rest) = against
+        && rest.units() < config.min_sample
+    {
+        return None;
+    }
+    match (here, against) {
+        (Measure::Rate { n, bad, units }, against) => {
+            let (baseline, baseline_n, threshold, strict) = match against {
+                Against::Peers(Measure::Rate { n: n2, bad: b2, .. }) if n2 > 0 => {
+                    let b = b2 as f64 / n2 as f64;
+                    (b, n2, min_effect(b, config), false)
+                }
+                Against::Designed(b) => (b, 0, min_effect(b, config), false),
+                Against::Promise(b) => (b, 0, b, true),
+                _ => return None,
+            };
+            let observed = bad as f64 / n as f64;
+            // One customer's many trials are not many independent observations: the test
+            // sees the share applied to the customers behind it.
+            let (x, trials) = if units < n {
+                ((observed * units as f64).round() as u64, units)
+            } else {
+                (bad, n)
+            };
+            let rate = Rate::new(x, trials)?;
             Some(Tested {
-                p: binomial_greater(bad, n, threshold),
+                p: binomial_greater(x, trials, threshold),
                 observed,
                 baseline,
                 interval: rate.interval,
                 n,
-                baseline_n: n2,
-                big_enough: observed >= threshold,
-                severity: 2.0 * observed.sqrt().asin() - 2.0 * baseline.sqrt().asin(),
+                units,
+                baseline_n,
+                big_enough: if strict {
+                    observed > threshold
+                } else {
+                    observed >= threshold
+                },
+                severity: 2.0 * observed.sqrt().asin() - 2.0 * baseline.clamp(0.0, 1.0).sqrt().asin(),
             })
         }
-        (Measure::Time(a), Measure::Time(b)) => {
+        (Measure::Time(a), Against::Peers(Measure::Time(b))) => {
             let (ma, mb) = (a.mean()?, b.mean()?);
             let spread = ((a.variance()? + b.variance()?) / 2.0).sqrt();
             let interval = a.mean_interval()?;
@@ -148,6 +240,7 @@ fn test(here: Measure, rest: Measure, config: &FrictionConfig) -> Option<Tested>
                     high: interval.high.exp_m1(),
                 },
                 n: a.count(),
+                units: a.count(),
                 baseline_n: b.count(),
                 big_enough: ma - mb >= config.min_time_ratio.ln() - 1e-12,
                 severity: if spread > 0.0 {
@@ -163,12 +256,101 @@ fn test(here: Measure, rest: Measure, config: &FrictionConfig) -> Option<Tested>
     }
 }
 
-/// One test of the family: a kind at a touchpoint, for everyone (`row` None) or one persona.
+/// The least rate that is friction: the minimum effect above the baseline.
+fn min_effect(baseline: f64, config: &FrictionConfig) -> f64 {
+    (baseline + config.min_rate_difference)
+        .max(baseline * config.min_rate_ratio)
+        .min(1.0)
+}
+
+/// A place a test is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Touchpoint(usize),
+    Move(u32, u32),
+    Stage(usize),
+}
+
+/// The places of one family (touchpoints, moves or stages) and their peer groups at each
+/// level of the ladder: 0 same channel and kind, 1 same channel, 2 same kind, 3 every place.
+struct Places {
+    places: Vec<Place>,
+    groups: [Vec<u32>; 4],
+    levels: [Baseline; 4],
+}
+
+impl Places {
+    /// Groups places by keys, one key list per level.
+    fn new<K: PartialEq>(places: Vec<Place>, keys: [Vec<K>; 4], levels: [Baseline; 4]) -> Places {
+        let groups = keys.map(|keys| {
+            let mut seen: Vec<&K> = Vec::new();
+            keys.iter()
+                .map(|k| match seen.iter().position(|s| *s == k) {
+                    Some(g) => g as u32,
+                    None => {
+                        seen.push(k);
+                        (seen.len() - 1) as u32
+                    }
+                })
+                .collect()
+        });
+        Places {
+            places,
+            groups,
+            levels,
+        }
+    }
+
+    /// The baseline of each place for one set of customers: the first level of the ladder
+    /// whose other places hold at least `min_sample` customers in at least `min_peers` places
+    /// (or, for the whole journey, any place). `None` where none does.
+    ///
+    /// Complexity: O(places) per level.
+    fn baselines(
+        &self,
+        measures: &[Measure],
+        config: &FrictionConfig,
+    ) -> Vec<Option<(Measure, Baseline)>> {
+        let mut out: Vec<Option<(Measure, Baseline)>> = vec![None; self.places.len()];
+        let first_level = match config.baseline {
+            BaselineScope::Peers => 0,
+            BaselineScope::Journey => 3,
+        };
+        for level in first_level..4 {
+            let groups = &self.groups[level];
+            let count = groups.iter().map(|&g| g as usize + 1).max().unwrap_or(0);
+            let mut totals = vec![Measure::Empty; count];
+            let mut places = vec![0_u64; count];
+            for (p, m) in measures.iter().enumerate() {
+                let g = groups[p] as usize;
+                totals[g] = totals[g].add(*m);
+                places[g] += u64::from(m.size() > 0);
+            }
+            let need = if level == 3 { 1 } else { config.min_peers };
+            for (p, m) in measures.iter().enumerate() {
+                if out[p].is_some() || m.size() == 0 {
+                    continue;
+                }
+                let g = groups[p] as usize;
+                let rest = totals[g].without(*m);
+                let others = places[g] - u64::from(m.size() > 0);
+                if rest.units() >= config.min_sample && others >= need {
+                    out[p] = Some((rest, self.levels[level]));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// One test of the family: a kind at a place, for everyone (`row` None) or one persona.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
     kind: FrictionKind,
-    touchpoint: usize,
+    place: Place,
+    target: Option<Target>,
     row: Option<usize>,
+    baseline: Baseline,
     tested: Tested,
 }
 
@@ -190,56 +372,315 @@ impl Observation<'_> {
     }
 }
 
+/// Touchpoints on a designed cycle (a self-flow, or flows that lead back): customers may
+/// come back to them by design.
+fn designed_revisits(journey: &Journey) -> Vec<bool> {
+    use petgraph::graph::DiGraph;
+    let t = journey.touchpoints().len();
+    let mut graph: DiGraph<(), ()> = DiGraph::with_capacity(t, journey.flows().len());
+    for _ in 0..t {
+        graph.add_node(());
+    }
+    let mut revisit = vec![false; t];
+    for flow in journey.flows() {
+        let (Some(a), Some(b)) = (
+            journey.touchpoint_index(flow.from.as_str()),
+            journey.touchpoint_index(flow.to.as_str()),
+        ) else {
+            continue;
+        };
+        if a == b {
+            revisit[a.index()] = true;
+        }
+        graph.add_edge((a.index() as u32).into(), (b.index() as u32).into(), ());
+    }
+    for component in petgraph::algo::tarjan_scc(&graph) {
+        if component.len() > 1 {
+            for node in component {
+                revisit[node.index()] = true;
+            }
+        }
+    }
+    revisit
+}
+
+/// The rates the map designs at each touchpoint: for loops, the expected share of its
+/// self-flow; for drop-off, what the expected shares of the flows leaving it leave, where
+/// every flow leaving it has one.
+fn designed_rates(journey: &Journey) -> (Vec<Option<f64>>, Vec<Option<f64>>) {
+    let t = journey.touchpoints().len();
+    let mut revisit = vec![None; t];
+    let mut leave: Vec<Option<f64>> = vec![None; t];
+    let mut all_shared = vec![true; t];
+    let mut any = vec![false; t];
+    for flow in journey.flows() {
+        let (Some(a), Some(b)) = (
+            journey.touchpoint_index(flow.from.as_str()),
+            journey.touchpoint_index(flow.to.as_str()),
+        ) else {
+            continue;
+        };
+        any[a.index()] = true;
+        match flow.expected_share {
+            Some(share) => {
+                if a == b {
+                    revisit[a.index()] = Some(share);
+                }
+                *leave[a.index()].get_or_insert(0.0) += share;
+            }
+            None => all_shared[a.index()] = false,
+        }
+    }
+    let drop = (0..t)
+        .map(|i| {
+            (any[i] && all_shared[i])
+                .then(|| (1.0 - leave[i].unwrap_or(0.0)).clamp(0.0, 1.0))
+        })
+        .collect();
+    (revisit, drop)
+}
+
+/// Everything the tests need from the counts, laid out by place.
+struct Layout<'a> {
+    journey: &'a Journey,
+    counts: &'a FrictionCounts,
+    touchpoints: Places,
+    /// The touchpoints again, loops split by whether the map designs revisits there.
+    loops: Places,
+    moves: Places,
+    /// Each move's cell per row, row-major by move.
+    move_cells: Vec<GapCell>,
+    stages: Places,
+    designed_loop: Vec<Option<f64>>,
+    designed_drop: Vec<Option<f64>>,
+    /// Whether the map designs revisits at each touchpoint, and whether loops are compared
+    /// apart by it.
+    revisits: Vec<bool>,
+    split: bool,
+}
+
+impl<'a> Layout<'a> {
+    fn new(journey: &'a Journey, counts: &'a FrictionCounts) -> Layout<'a> {
+        let tps = journey.touchpoints();
+        let t = tps.len();
+        let rows = counts.rows;
+        let peers = [
+            Baseline::SameChannelAndKind,
+            Baseline::SameChannel,
+            Baseline::SameKind,
+            Baseline::Journey,
+        ];
+        let places: Vec<Place> = (0..t).map(Place::Touchpoint).collect();
+        let keys = |flag: &dyn Fn(usize) -> bool| {
+            [
+                (0..t)
+                    .map(|i| (Some(&tps[i].channel), Some(&tps[i].kind), flag(i)))
+                    .collect::<Vec<_>>(),
+                (0..t)
+                    .map(|i| (Some(&tps[i].channel), None, flag(i)))
+                    .collect(),
+                (0..t).map(|i| (None, Some(&tps[i].kind), flag(i))).collect(),
+                (0..t).map(|i| (None, None, flag(i))).collect(),
+            ]
+        };
+        let touchpoints = Places::new(places.clone(), keys(&|_| false), peers);
+        let revisits = designed_revisits(journey);
+        let split = counts.config().baseline == BaselineScope::Peers;
+        let loops = Places::new(places, keys(&|i| split && revisits[i]), peers);
+
+
+        // Every move observed for anyone, in (from, to) order.
+        let mut pairs: Vec<(u32, u32)> = counts
+            .moves
+            .rows()
+            .iter()
+            .map(|&((key, to), _)| (key % t.max(1) as u32, to))
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut move_cells = vec![GapCell::default(); pairs.len() * rows];
+        for ((key, to), cell) in counts.moves.rows() {
+            let (row, from) = (*key as usize / t.max(1), key % t.max(1) as u32);
+            if let Ok(i) = pairs.binary_search(&(from, *to)) {
+                move_cells[i * rows + row] = cell.clone();
+            }
+        }
+        let channel = |i: u32| &tps[i as usize].channel;
+        let moves = Places::new(
+            pairs.iter().map(|&(a, b)| Place::Move(a, b)).collect(),
+            [
+                pairs
+                    .iter()
+                    .map(|&(a, b)| (Some(channel(a)), Some(channel(b))))
+                    .collect(),
+                pairs.iter().map(|&(_, b)| (None, Some(channel(b)))).collect(),
+                pairs.iter().map(|_| (None, None)).collect(),
+                pairs.iter().map(|_| (None, None)).collect(),
+            ],
+            [
+                Baseline::SameChannelAndKind,
+                Baseline::SameChannel,
+                Baseline::Journey,
+                Baseline::Journey,
+            ],
+        );
+        let s = counts.stages;
+        let stages = Places::new(
+            (0..s).map(Place::Stage).collect(),
+            [vec![0; s], vec![0; s], vec![0; s], vec![0; s]],
+            [Baseline::Journey; 4],
+        );
+        let (designed_loop, designed_drop) = designed_rates(journey);
+        Layout {
+            journey,
+            counts,
+            touchpoints,
+            loops,
+            moves,
+            move_cells,
+            stages,
+            designed_loop,
+            designed_drop,
+            revisits,
+            split,
+        }
+    }
+
+    /// The places of a kind's tests.
+    fn places(&self, kind: FrictionKind) -> Vec<&Places> {
+        match kind {
+            FrictionKind::SlowHandoff => vec![&self.moves, &self.stages],
+            FrictionKind::Loop => vec![&self.loops],
+            _ => vec![&self.touchpoints],
+        }
+    }
+
+    /// The measure of `kind` at `place` for the customers of `row`.
+    fn measure(&self, kind: FrictionKind, place: Place, index: usize, row: usize) -> Measure {
+        match place {
+            Place::Touchpoint(tp) => Measure::of(self.counts.cell(row, tp), kind),
+            Place::Move(..) => {
+                Measure::Time(self.move_cells[index * self.counts.rows + row].gaps)
+            }
+            Place::Stage(stage) => {
+                Measure::Time(self.counts.stage_gaps[row * self.counts.stages + stage].gaps)
+            }
+        }
+    }
+
+    /// The measure of `kind` at `place` for the customers of several rows.
+    fn measure_of(&self, kind: FrictionKind, place: Place, index: usize, rows: &[usize]) -> Measure {
+        rows.iter().fold(Measure::Empty, |acc, &r| {
+            acc.add(self.measure(kind, place, index, r))
+        })
+    }
+
+    /// Whether `kind` is tested at `place`: drop-off is not tested at goals.
+    fn eligible(&self, kind: FrictionKind, place: Place) -> bool {
+        match place {
+            Place::Touchpoint(tp) => {
+                kind != FrictionKind::DropOff || !self.journey.touchpoints()[tp].is_goal
+            }
+            Place::Move(..) | Place::Stage(_) => true,
+        }
+    }
+
+    /// What the map designs for `kind` at `place`, when it does.
+    fn designed(&self, kind: FrictionKind, place: Place) -> Option<f64> {
+        match (kind, place) {
+            (FrictionKind::Loop, Place::Touchpoint(tp)) => self.designed_loop[tp],
+            (FrictionKind::DropOff, Place::Touchpoint(tp)) => self.designed_drop[tp],
+            _ => None,
+        }
+    }
+
+    /// The baselines of every place of `places` for the customers of `rows`, the measures
+    /// with them.
+    fn tests_for(
+        &self,
+        kind: FrictionKind,
+        places: &Places,
+        rows: &[usize],
+    ) -> (Vec<Measure>, Vec<Option<(Against, Baseline)>>) {
+        let config = self.counts.config();
+        let measures: Vec<Measure> = places
+            .places
+            .iter()
+            .enumerate()
+            .map(|(i, &p)| {
+                if self.eligible(kind, p) {
+                    self.measure_of(kind, p, i, rows)
+                } else {
+                    Measure::Empty
+                }
+            })
+            .collect();
+        let peers = places.baselines(&measures, config);
+        let against = places
+            .places
+            .iter()
+            .zip(peers)
+            .map(|(&p, peer)| match self.designed(kind, p) {
+                Some(rate) => Some((Against::Designed(rate), Baseline::Designed)),
+                None => peer.map(|(m, b)| (Against::Peers(m), b)),
+            })
+            .collect();
+        (measures, against)
+    }
+}
+
 /// The report of the counts of a pass: the tests, the correction over all of them, the
 /// persona lens and the sentences.
 pub(super) fn report(
     journey: &Journey,
     counts: FrictionCounts,
 ) -> Result<FrictionReport, ShapeMismatch> {
-    if journey.fingerprint() != counts.fingerprint() {
+    if journey.fingerprint() != counts.fingerprint()
+        || counts.targets != super::counts::Targets::of(journey)
+    {
         return Err(ShapeMismatch);
     }
     let config = counts.config();
-    let (rows, t) = (counts.rows, counts.touchpoints);
+    let rows = counts.rows;
     let personas = rows - 1;
-    let is_goal: Vec<bool> = journey.touchpoints().iter().map(|tp| tp.is_goal).collect();
     let enabled = |k: FrictionKind| !k.is_structural() && !config.skip.contains(&k);
-    let eligible = |k: FrictionKind, tp: usize| k != FrictionKind::DropOff || !is_goal[tp];
+    let layout = Layout::new(journey, &counts);
+    let everyone: Vec<usize> = (0..rows).collect();
 
     let mut family: Vec<Entry> = Vec::new();
     let mut untested = 0_u64;
-    // Per kind: the measure of each (row, touchpoint), each row's total and the grand total.
-    let mut measures = vec![Measure::Empty; rows * t];
-    let mut row_totals = vec![Measure::Empty; rows];
     for k in FrictionKind::ALL.into_iter().filter(|&k| enabled(k)) {
-        let mut grand = Measure::Empty;
-        for r in 0..rows {
-            row_totals[r] = Measure::Empty;
-            for tp in (0..t).filter(|&tp| eligible(k, tp)) {
-                let m = Measure::of(counts.cell(r, tp), k);
-                measures[r * t + tp] = m;
-                row_totals[r] = row_totals[r].add(m);
-            }
-            grand = grand.add(row_totals[r]);
+        if k == FrictionKind::MissedServiceLevel {
+            service_level_tests(&layout, &mut family, &mut untested);
+            continue;
         }
-        for tp in (0..t).filter(|&tp| eligible(k, tp)) {
-            let here = (0..rows).fold(Measure::Empty, |acc, r| acc.add(measures[r * t + tp]));
-            let mut record =
-                |row: Option<usize>, here: Measure, rest: Measure| match test(here, rest, config) {
-                    Some(tested) => family.push(Entry {
-                        kind: k,
-                        touchpoint: tp,
-                        row,
-                        tested,
-                    }),
-                    None if here.size() > 0 => untested += 1,
-                    None => {}
+        for places in layout.places(k) {
+            let (all, against) = layout.tests_for(k, places, &everyone);
+            let per_persona: Vec<_> = if config.persona_lens && personas > 1 {
+                (0..personas)
+                    .map(|r| layout.tests_for(k, places, &[r]))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            for (i, &place) in places.places.iter().enumerate() {
+                let mut record = |row: Option<usize>, here: Measure, against: Option<(Against, Baseline)>| {
+                    match against.and_then(|(a, b)| test(here, a, config).map(|t| (t, b))) {
+                        Some((tested, baseline)) => family.push(Entry {
+                            kind: k,
+                            place,
+                            target: None,
+                            row,
+                            baseline,
+                            tested,
+                        }),
+                        None if here.size() > 0 => untested += 1,
+                        None => {}
+                    }
                 };
-            record(None, here, grand.without(here));
-            if config.persona_lens && personas > 1 {
-                for r in 0..personas {
-                    let mine = measures[r * t + tp];
-                    record(Some(r), mine, row_totals[r].without(mine));
+                record(None, all[i], against[i]);
+                for (r, (measures, against)) in per_persona.iter().enumerate() {
+                    record(Some(r), measures[i], against[i]);
                 }
             }
         }
@@ -253,14 +694,14 @@ pub(super) fn report(
         .collect();
 
     let mut points = Vec::new();
-    // Entries come grouped by (kind, touchpoint): the test for everyone, then each persona.
+    // Entries come grouped by (kind, place, target): the test for everyone, then each persona.
     let mut start = 0;
     while start < family.len() {
-        let (k, tp) = (family[start].kind, family[start].touchpoint);
+        let key = (family[start].kind, family[start].place, family[start].target);
         let end = start
             + family[start..]
                 .iter()
-                .take_while(|e| e.kind == k && e.touchpoint == tp)
+                .take_while(|e| (e.kind, e.place, e.target) == key)
                 .count();
         let group = start..end;
         start = end;
@@ -271,55 +712,122 @@ pub(super) fn report(
             .clone()
             .filter(|&i| family[i].row.is_some() && flagged[i])
             .collect();
-        let everyone = match overall {
+        let shared = match overall {
             None => false,
             Some(_) if alone.is_empty() => true,
             Some(_) => {
                 // Do the personas not flagged suffer it too? Compare them, pooled, with their
-                // own journeys elsewhere: a material difference means the friction is shared.
+                // own baseline: a material difference means the friction is shared. One
+                // persona's alone only when the others were tested and show no such
+                // difference: too few observations of the others to tell makes it
+                // everyone's (the evidence breaks it down by persona).
+                let (k, place, _) = key;
                 let suffering: Vec<usize> = alone.iter().filter_map(|&i| family[i].row).collect();
                 let others: Vec<usize> = (0..rows).filter(|r| !suffering.contains(r)).collect();
-                let mut here = Measure::Empty;
-                let mut total = Measure::Empty;
-                for &r in &others {
-                    let m = Measure::of(counts.cell(r, tp), k);
-                    here = here.add(m);
-                    let whole = (0..t)
-                        .filter(|&x| eligible(k, x))
-                        .fold(Measure::Empty, |acc, x| {
-                            acc.add(Measure::of(counts.cell(r, x), k))
-                        });
-                    total = total.add(whole);
-                }
-                // One persona's alone only when the others were tested and show no such
-                // difference: too few observations of the others to tell makes it everyone's
-                // (the evidence breaks it down by persona).
-                match test(here, total.without(here), config) {
-                    Some(t) => t.big_enough,
-                    None => true,
+                let places = layout
+                    .places(k)
+                    .into_iter()
+                    .find(|p| p.places.contains(&place));
+                match places.map(|p| {
+                    let i = p.places.iter().position(|x| *x == place).unwrap_or(0);
+                    let (measures, against) = layout.tests_for(k, p, &others);
+                    against[i].and_then(|(a, _)| test(measures[i], a, config))
+                }) {
+                    Some(Some(t)) => t.big_enough,
+                    _ => true,
                 }
             }
         };
-        if everyone {
-            let i = overall.unwrap_or(start);
-            points.push(point(
-                journey,
-                &counts,
-                &family[i],
-                q[i],
-                &(0..rows).collect::<Vec<_>>(),
-            ));
+        if shared {
+            let i = overall.unwrap_or(group.start);
+            points.push(point(&layout, &family[i], q[i], &everyone));
         } else {
             for i in alone {
                 let row = family[i].row.unwrap_or(0);
-                points.push(point(journey, &counts, &family[i], q[i], &[row]));
+                points.push(point(&layout, &family[i], q[i], &[row]));
             }
         }
     }
 
-    // The map's own gaps: listed apart from the ranking, one point per touchpoint and cause. A
-    // touchpoint no entry reaches is reported as unreachable only, even when no goal can be
-    // reached from it either (one cause: it is cut off from the map).
+    let structural = structural_points(journey, &counts);
+    describe_off_map_moves(journey, &counts, &mut points);
+    let place_order = |p: &FrictionPoint| match &p.location {
+        Location::Touchpoint { touchpoint, .. } => (
+            0,
+            journey.touchpoint_index(touchpoint.as_str()).map_or(0, |i| i.index()),
+            0,
+        ),
+        Location::Flow { from, to } => (
+            1,
+            journey.touchpoint_index(from.as_str()).map_or(0, |i| i.index()),
+            journey.touchpoint_index(to.as_str()).map_or(0, |i| i.index()),
+        ),
+        Location::Stage { stage } => (
+            2,
+            journey.stage_index(stage.as_str()).map_or(0, |i| i.index()),
+            0,
+        ),
+    };
+    let order = |a: &FrictionPoint, b: &FrictionPoint| {
+        b.impact
+            .total_cmp(&a.impact)
+            .then(a.kind.cmp(&b.kind))
+            .then_with(|| place_order(a).cmp(&place_order(b)))
+    };
+    points.sort_by(order);
+    let mut structural = structural;
+    structural.sort_by(order);
+    Ok(FrictionReport {
+        config: config.clone(),
+        customers: counts.customers,
+        converted: counts.converted,
+        tests: family.len() as u64,
+        untested,
+        points,
+        structural,
+    })
+}
+
+/// One test per service level target of each touchpoint, for everyone: the share of misses
+/// against the largest share the promise allows. The persona lens does not apply: a promise
+/// is made to every customer.
+fn service_level_tests(layout: &Layout<'_>, family: &mut Vec<Entry>, untested: &mut u64) {
+    let counts = layout.counts;
+    let config = counts.config();
+    for (tp, targets) in counts.targets.iter().enumerate() {
+        let level = &targets.level;
+        let promises = [
+            (Target::Answer, level.answer.map(|w| 1.0 - w.share)),
+            (Target::Abandonment, level.max_abandonment),
+            (Target::Csat, level.min_csat.map(|s| 1.0 - s)),
+            (Target::Resolution, level.resolution.map(|w| 1.0 - w.share)),
+        ];
+        for (target, allowed) in promises {
+            let Some(allowed) = allowed else { continue };
+            let here = (0..counts.rows).fold(Measure::Empty, |acc, r| {
+                acc.add(Measure::missed(counts.cell(r, tp), target))
+            });
+            match test(here, Against::Promise(allowed), config) {
+                Some(tested) => family.push(Entry {
+                    kind: FrictionKind::MissedServiceLevel,
+                    place: Place::Touchpoint(tp),
+                    target: Some(target),
+                    row: None,
+                    baseline: Baseline::ServiceLevel,
+                    tested,
+                }),
+                None if here.size() > 0 => *untested += 1,
+                None => {}
+            }
+        }
+    }
+}
+
+/// The map's own gaps: listed apart from the ranking, one point per touchpoint and cause. A
+/// touchpoint no entry reaches is reported as unreachable only, even when no goal can be
+/// reached from it either (one cause: it is cut off from the map).
+fn structural_points(journey: &Journey, counts: &FrictionCounts) -> Vec<FrictionPoint> {
+    let config = counts.config();
     let warnings = journey.warnings();
     let unreachable: Vec<&crate::TouchpointId> = warnings
         .iter()
@@ -348,7 +856,7 @@ pub(super) fn report(
         let Some(index) = journey.touchpoint_index(touchpoint.as_str()) else {
             continue;
         };
-        let visitors: u64 = (0..rows)
+        let visitors: u64 = (0..counts.rows)
             .map(|r| counts.cell(r, index.index()).visitors)
             .sum();
         let name = &journey.touchpoints()[index.index()].name;
@@ -357,7 +865,7 @@ pub(super) fn report(
         structural.push(FrictionPoint {
             kind,
             axis: kind.axis(),
-            location: location(journey, index.index()),
+            location: location(journey, Place::Touchpoint(index.index())),
             persona: None,
             severity,
             impact: severity * visitors as f64,
@@ -368,25 +876,7 @@ pub(super) fn report(
             summary,
         });
     }
-    describe_off_map_moves(journey, &counts, &mut points);
-    let order = |a: &FrictionPoint, b: &FrictionPoint| {
-        let index = |p: &FrictionPoint| journey.touchpoint_index(p.location.touchpoint().as_str());
-        b.impact
-            .total_cmp(&a.impact)
-            .then(a.kind.cmp(&b.kind))
-            .then_with(|| index(a).cmp(&index(b)))
-    };
-    points.sort_by(order);
-    structural.sort_by(order);
-    Ok(FrictionReport {
-        config: config.clone(),
-        customers: counts.customers,
-        converted: counts.converted,
-        tests: family.len() as u64,
-        untested,
-        points,
-        structural,
-    })
+    structural
 }
 
 /// Adds to each off-map point where its customers most often went: the off-map move from its
@@ -399,7 +889,11 @@ fn describe_off_map_moves(
 ) {
     use crate::analysis::OffMapKind;
     for point in points.iter_mut().filter(|p| p.kind == FrictionKind::OffMap) {
-        let Some(from) = journey.touchpoint_index(point.location.touchpoint().as_str()) else {
+        let Some(from) = point
+            .location
+            .touchpoint()
+            .and_then(|id| journey.touchpoint_index(id.as_str()))
+        else {
             continue;
         };
         let row = point
@@ -450,45 +944,105 @@ fn plural(n: u64) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn location(journey: &Journey, tp: usize) -> Location {
-    let touchpoint = &journey.touchpoints()[tp];
-    Location::Touchpoint {
-        touchpoint: touchpoint.id.clone(),
-        stage: touchpoint.stage.clone(),
+fn location(journey: &Journey, place: Place) -> Location {
+    let tps = journey.touchpoints();
+    match place {
+        Place::Touchpoint(tp) => Location::Touchpoint {
+            touchpoint: tps[tp].id.clone(),
+            stage: tps[tp].stage.clone(),
+        },
+        Place::Move(from, to) => Location::Flow {
+            from: tps[from as usize].id.clone(),
+            to: tps[to as usize].id.clone(),
+        },
+        Place::Stage(stage) => Location::Stage {
+            stage: journey.stages()[stage].id.clone(),
+        },
+    }
+}
+
+/// Customers at a place, and what they met there, for the customers of some rows.
+#[derive(Debug, Default)]
+struct Reach {
+    visitors: u64,
+    visitors_converted: u64,
+    affected: u64,
+    affected_converted: u64,
+}
+
+/// Customers whose time in `bins` is at least the baseline's typical time times the minimum
+/// ratio: (customers, of those converted).
+fn above(bins: &[[u32; 2]], baseline: f64, config: &FrictionConfig) -> (u64, u64) {
+    let threshold = ((1.0 + baseline) * config.min_time_ratio).ln();
+    let first = ((threshold / BIN_WIDTH).round() as usize).min(BINS - 1);
+    bins[first..].iter().fold((0, 0), |(n, c), bin| {
+        (n + u64::from(bin[0] + bin[1]), c + u64::from(bin[1]))
+    })
+}
+
+fn reach(layout: &Layout<'_>, entry: &Entry, rows: &[usize]) -> Reach {
+    let counts = layout.counts;
+    let config = counts.config();
+    let (kind, tested) = (entry.kind, entry.tested);
+    match entry.place {
+        Place::Touchpoint(tp) => {
+            let mut cell = Cell::default();
+            for &r in rows {
+                cell.add(counts.cell(r, tp));
+            }
+            let (affected, affected_converted) = match (kind.customer_measure(), entry.target) {
+                (_, Some(target)) => (cell.missed[target as usize][0], cell.missed[target as usize][1]),
+                (CustomerMeasure::HighestWait, None) => {
+                    above(&cell.highest_wait, tested.baseline, config)
+                }
+                (CustomerMeasure::HighestResolution, None) => {
+                    above(&cell.highest_resolution, tested.baseline, config)
+                }
+                (CustomerMeasure::Met | CustomerMeasure::HighestGap | CustomerMeasure::None, None) => {
+                    cell.met(kind)
+                }
+            };
+            Reach {
+                visitors: cell.visitors,
+                visitors_converted: cell.visitors_converted,
+                affected,
+                affected_converted,
+            }
+        }
+        Place::Move(..) | Place::Stage(_) => {
+            let mut cell = GapCell::default();
+            for &r in rows {
+                match entry.place {
+                    Place::Move(from, to) => {
+                        if let Some(i) = layout.moves.places.iter().position(|p| *p == Place::Move(from, to)) {
+                            cell.add(&layout.move_cells[i * counts.rows + r]);
+                        }
+                    }
+                    Place::Stage(stage) => cell.add(&counts.stage_gaps[r * counts.stages + stage]),
+                    Place::Touchpoint(_) => {}
+                }
+            }
+            let (visitors, visitors_converted) = cell.customers();
+            let (affected, affected_converted) = above(&cell.bins, tested.baseline, config);
+            Reach {
+                visitors,
+                visitors_converted,
+                affected,
+                affected_converted,
+            }
+        }
     }
 }
 
 /// Builds the friction point of a flagged test, for the customers of `rows`.
-fn point(
-    journey: &Journey,
-    counts: &FrictionCounts,
-    entry: &Entry,
-    q: f64,
-    rows: &[usize],
-) -> FrictionPoint {
-    let config = counts.config();
-    let (kind, tp, tested) = (entry.kind, entry.touchpoint, entry.tested);
-    let mut cell = Cell::default();
-    for &r in rows {
-        cell.add(counts.cell(r, tp));
-    }
-    // Customers whose highest time here is at least the baseline's typical time times the
-    // minimum ratio.
-    let above = |bins: &[[u32; 2]]| {
-        let threshold = ((1.0 + tested.baseline) * config.min_time_ratio).ln();
-        let first = ((threshold / BIN_WIDTH).round() as usize).min(BINS - 1);
-        bins[first..].iter().fold((0, 0), |(n, c), bin| {
-            (n + u64::from(bin[0] + bin[1]), c + u64::from(bin[1]))
-        })
-    };
-    let (affected, affected_converted) = match kind.customer_measure() {
-        CustomerMeasure::HighestWait => above(&cell.highest_wait),
-        CustomerMeasure::HighestResolution => above(&cell.highest_resolution),
-        CustomerMeasure::Met | CustomerMeasure::None => cell.met(kind),
-    };
+fn point(layout: &Layout<'_>, entry: &Entry, q: f64, rows: &[usize]) -> FrictionPoint {
+    let (journey, counts) = (layout.journey, layout.counts);
+    let (kind, tested) = (entry.kind, entry.tested);
+    let reach = reach(layout, entry, rows);
+    let affected = reach.affected;
     // Compared with the others here; when everyone here met it, with the customers of the
     // same personas who did not pass through here; else there is no estimate.
-    let others = cell.visitors.saturating_sub(affected);
+    let others = reach.visitors.saturating_sub(affected);
     let (away, away_converted) = rows.iter().fold((0_u64, 0_u64), |(n, c), &r| {
         (
             n + counts.row_customers[r][0],
@@ -496,11 +1050,13 @@ fn point(
         )
     });
     let away = (
-        away.saturating_sub(cell.visitors),
-        away_converted.saturating_sub(cell.visitors_converted),
+        away.saturating_sub(reach.visitors),
+        away_converted.saturating_sub(reach.visitors_converted),
     );
     let (others_rate, compared_with) = if others > 0 {
-        let converted = cell.visitors_converted.saturating_sub(affected_converted);
+        let converted = reach
+            .visitors_converted
+            .saturating_sub(reach.affected_converted);
         (
             Some(converted as f64 / others as f64),
             LostComparison::OthersHere,
@@ -511,32 +1067,43 @@ fn point(
         (None, LostComparison::Nobody)
     };
     let affected_rate = if affected > 0 {
-        affected_converted as f64 / affected as f64
+        reach.affected_converted as f64 / affected as f64
     } else {
         0.0
     };
-    let beyond = match Measure::of(&cell, kind) {
-        Measure::Rate { .. } if tested.observed > 0.0 => {
-            (1.0 - tested.baseline / tested.observed).max(0.0)
-        }
-        _ => 1.0,
+    let beyond = if kind.unit() == super::Unit::Share && tested.observed > 0.0 {
+        (1.0 - tested.baseline / tested.observed).max(0.0)
+    } else {
+        1.0
     };
     let lost = others_rate.map(|rate| affected as f64 * (rate - affected_rate).max(0.0) * beyond);
     let persona = entry.row.map(|r| journey.personas()[r].id.clone());
     let severity = tested.severity.max(0.0);
-    let goal_rule = kind == FrictionKind::DropOff;
-    let baseline_of = match (&persona, goal_rule) {
-        (None, true) => "every other touchpoint that is not a goal".to_owned(),
-        (None, false) => "every other touchpoint".to_owned(),
-        (Some(_), true) => {
-            "the same persona at every other touchpoint that is not a goal".to_owned()
-        }
-        (Some(_), false) => "the same persona at every other touchpoint".to_owned(),
+    let words = baseline_words(layout, entry);
+    let by_persona = if rows.len() > 1 && entry.target.is_none() {
+        let index = layout
+            .places(kind)
+            .into_iter()
+            .find_map(|p| p.places.iter().position(|x| *x == entry.place))
+            .unwrap_or(0);
+        rows.iter()
+            .map(|&r| {
+                let measure = layout.measure(kind, entry.place, index, r);
+                PersonaMeasure {
+                    persona: journey.personas().get(r).map(|p| p.id.clone()),
+                    observed: measure.value(),
+                    sample_size: measure.size(),
+                }
+            })
+            .filter(|m| m.sample_size > 0)
+            .collect()
+    } else {
+        Vec::new()
     };
     FrictionPoint {
         kind,
         axis: kind.axis(),
-        location: location(journey, tp),
+        location: location(journey, entry.place),
         persona: persona.clone(),
         severity,
         impact: severity * affected as f64,
@@ -544,22 +1111,11 @@ fn point(
         lost_conversions: lost,
         lost_compared_with: compared_with,
         evidence: Some(Evidence {
-            by_persona: if rows.len() > 1 {
-                rows.iter()
-                    .map(|&r| {
-                        let measure = Measure::of(counts.cell(r, tp), kind);
-                        PersonaMeasure {
-                            persona: journey.personas().get(r).map(|p| p.id.clone()),
-                            observed: measure.value(),
-                            sample_size: measure.size(),
-                        }
-                    })
-                    .filter(|m| m.sample_size > 0)
-                    .collect()
-            } else {
-                Vec::new()
+            by_persona,
+            metric: match entry.target {
+                Some(target) => target_metric(layout, entry, target),
+                None => kind.metric().to_owned(),
             },
-            metric: kind.metric().to_owned(),
             unit: kind.unit(),
             observed: tested.observed,
             baseline: tested.baseline,
@@ -568,10 +1124,121 @@ fn point(
             baseline_sample_size: tested.baseline_n,
             p: tested.p,
             q,
-            baseline_of,
+            baseline_kind: entry.baseline,
+            baseline_of: words.noun,
+            customers: tested.units,
         }),
-        summary: sentence(journey, kind, tp, entry.row, &tested),
+        summary: sentence(layout, entry, &words.against),
     }
+}
+
+/// A service level target in words, with its value.
+fn target_metric(layout: &Layout<'_>, entry: &Entry, target: Target) -> String {
+    let Place::Touchpoint(tp) = entry.place else {
+        return String::new();
+    };
+    let level = &layout.counts.targets[tp].level;
+    match target {
+        Target::Answer => format!(
+            "share of contacts not answered within {}",
+            human_seconds(level.answer.map_or(0.0, |w| w.seconds))
+        ),
+        Target::Abandonment => "share of contacts abandoned".to_owned(),
+        Target::Csat => "share of CSAT answers below the top two boxes".to_owned(),
+        Target::Resolution => format!(
+            "share of needs first raised here not resolved within {}",
+            human_seconds(level.resolution.map_or(0.0, |w| w.seconds))
+        ),
+    }
+}
+
+/// What a test compared its place with, as a noun phrase for the evidence and as the end of
+/// the sentence ("against 31 s at the other phone touchpoints").
+struct BaselineWords {
+    noun: String,
+    against: String,
+}
+
+fn baseline_words(layout: &Layout<'_>, entry: &Entry) -> BaselineWords {
+    let journey = layout.journey;
+    let tested = &entry.tested;
+    let value = |v: f64| match entry.kind.unit() {
+        super::Unit::Share => percent(v),
+        super::Unit::Seconds => human_seconds(v),
+    };
+    let b = value(tested.baseline);
+    let mine = entry.row.is_some();
+    let (noun, preposition): (String, &str) = match (entry.baseline, entry.place) {
+        (Baseline::ServiceLevel, _) => {
+            let promised = match entry.target {
+                Some(Target::Abandonment) => format!("at most {b} promised"),
+                _ => format!("the {} promised", percent(1.0 - tested.baseline)),
+            };
+            return BaselineWords {
+                noun: "the service level's promise".to_owned(),
+                against: format!("against {promised}"),
+            };
+        }
+        (Baseline::Designed, _) => {
+            return BaselineWords {
+                noun: "the rate the map designs (the expected shares of its flows)".to_owned(),
+                against: format!("against the {b} the map designs"),
+            };
+        }
+        (level, Place::Touchpoint(tp)) => {
+            let t = &journey.touchpoints()[tp];
+            let revisit = match (entry.kind == FrictionKind::Loop && layout.split, layout.revisits[tp]) {
+                (true, true) => " where the map designs revisits",
+                (true, false) => " where the map designs none",
+                (false, _) => "",
+            };
+            let other = if mine { "their other" } else { "the other" };
+            let noun = match level {
+                Baseline::SameChannelAndKind => {
+                    format!("{other} {} touchpoints on {}{revisit}", t.kind, t.channel)
+                }
+                Baseline::SameChannel => format!("{other} {} touchpoints{revisit}", t.channel),
+                Baseline::SameKind => format!("{other} {} touchpoints{revisit}", t.kind),
+                _ if mine => format!("their other touchpoints{revisit}"),
+                _ => format!("every other touchpoint{revisit}"),
+            };
+            let noun = if entry.kind == FrictionKind::DropOff {
+                format!("{noun} that are not goals").replace("touchpoint that are", "touchpoint that is")
+            } else {
+                noun
+            };
+            (noun, "at")
+        }
+        (level, Place::Move(from, to)) => {
+            let (a, c) = (
+                &journey.touchpoints()[from as usize].channel,
+                &journey.touchpoints()[to as usize].channel,
+            );
+            let other = if mine { "their other" } else { "the other" };
+            let noun = match level {
+                Baseline::SameChannelAndKind => format!("{other} moves from {a} to {c}"),
+                Baseline::SameChannel => format!("{other} moves to {c}"),
+                _ => format!("{other} moves of the journey"),
+            };
+            (noun, "on")
+        }
+        (_, Place::Stage(_)) => (
+            if mine {
+                "their other stages".to_owned()
+            } else {
+                "the other stages".to_owned()
+            },
+            "in",
+        ),
+    };
+    let against = format!("against {b} {preposition} {noun}");
+    let noun = if mine {
+        format!("the same persona at {}", noun.trim_start_matches("their "))
+            .replace("at other", "at the other")
+    } else {
+        noun
+    };
+    BaselineWords { noun, against }
 }
 
 /// The sentence of a structural point met by `visitors` customers: a touchpoint no entry
@@ -606,65 +1273,99 @@ pub(crate) fn human_seconds(seconds: f64) -> String {
     }
 }
 
-fn sentence(
-    journey: &Journey,
-    kind: FrictionKind,
-    tp: usize,
-    row: Option<usize>,
-    t: &Tested,
-) -> String {
-    let name = &journey.touchpoints()[tp].name;
-    let (o, b) = (percent(t.observed), percent(t.baseline));
-    let (who, elsewhere) = match row {
-        None => ("customers".to_owned(), "elsewhere in the journey"),
-        Some(r) => (
-            customers_of(&journey.personas()[r].name),
-            "at their other touchpoints",
+/// The plain sentence of a flagged test; `against` ends it ("against 31 s at the other phone
+/// touchpoints").
+fn sentence(layout: &Layout<'_>, entry: &Entry, against: &str) -> String {
+    let journey = layout.journey;
+    let (kind, t) = (entry.kind, &entry.tested);
+    let o = percent(t.observed);
+    let who = match entry.row {
+        None => "customers".to_owned(),
+        Some(r) => customers_of(&journey.personas()[r].name),
+    };
+    let name = match entry.place {
+        Place::Touchpoint(tp) => journey.touchpoints()[tp].name.clone(),
+        Place::Move(from, to) => format!(
+            "{} and {}",
+            journey.touchpoints()[from as usize].name,
+            journey.touchpoints()[to as usize].name
         ),
+        Place::Stage(stage) => journey.stages()[stage].name.clone(),
     };
     let text = match kind {
         FrictionKind::DropOff => format!(
-            "{o} of {who} who reach {name} end their journey there without reaching a goal, against {b} {elsewhere}."
+            "{o} of {who} who reach {name} end their journey there without reaching a goal, {against}."
         ),
-        FrictionKind::Abandonment => {
-            format!("{o} of {who} give up at {name}, against {b} {elsewhere}.")
-        }
-        FrictionKind::Failure => format!("{name} fails for {o} of {who}, against {b} {elsewhere}."),
+        FrictionKind::Abandonment => format!("{o} of {who} give up at {name}, {against}."),
+        FrictionKind::Failure => format!("{name} fails for {o} of {who}, {against}."),
         FrictionKind::Escalation => {
-            format!("{name} escalates or hands over {o} of {who}, against {b} {elsewhere}.")
+            format!("{name} escalates or hands over {o} of {who}, {against}.")
         }
         FrictionKind::LowSatisfaction => format!(
-            "{o} of the CSAT answers of {who} about {name} are below the top two boxes, against {b} {elsewhere}."
+            "{o} of the CSAT answers of {who} about {name} are below the top two boxes, {against}."
         ),
         FrictionKind::Detractors => format!(
-            "{o} of the NPS answers of {who} after {name} are detractors, against {b} {elsewhere}."
+            "{o} of the NPS answers of {who} after {name} are detractors, {against}."
         ),
         FrictionKind::HighEffort => {
-            format!("{o} of {who} who answered say {name} was not easy, against {b} {elsewhere}.")
+            format!("{o} of {who} who answered say {name} was not easy, {against}.")
         }
         FrictionKind::LongWait => format!(
-            "{} typically wait {} at {name}, against {} {elsewhere}.",
+            "{} typically wait {} at {name}, {against}.",
             capitalize(&who),
             human_seconds(t.observed),
-            human_seconds(t.baseline)
         ),
         FrictionKind::SlowResolution => format!(
-            "Needs {who} first raise at {name} typically take {} to resolve, against {} {elsewhere}.",
+            "Needs {who} first raise at {name} typically take {} to resolve, {against}.",
             human_seconds(t.observed),
-            human_seconds(t.baseline)
         ),
         FrictionKind::RepeatContact => format!(
-            "{o} of the needs {who} first raise at {name} are not resolved at the first contact, against {b} {elsewhere}."
+            "{o} of the needs {who} first raise at {name} are not resolved at the first contact, {against}."
         ),
         FrictionKind::Loop => format!(
-            "{o} of {who} come back to {name} again or go back and forth between channels about a need raised there, against {b} {elsewhere}."
+            "{o} of {who} come back to {name} again or go back and forth between channels about a need raised there, {against}."
         ),
         FrictionKind::OffMap => format!(
-            "{o} of {who} leave {name} for a touchpoint the map has no flow to, against {b} {elsewhere}."
+            "{o} of {who} leave {name} for a touchpoint the map has no flow to, {against}."
         ),
+        FrictionKind::SlowHandoff => match entry.place {
+            Place::Stage(_) => format!(
+                "{} typically wait {} before each step of the {name} stage, {against}.",
+                capitalize(&who),
+                human_seconds(t.observed),
+            ),
+            _ => format!(
+                "{} typically wait {} between {name}, {against}.",
+                capitalize(&who),
+                human_seconds(t.observed),
+            ),
+        },
+        FrictionKind::MissedServiceLevel => {
+            let within = percent(1.0 - t.observed);
+            let Place::Touchpoint(tp) = entry.place else {
+                return String::new();
+            };
+            let level = &layout.counts.targets[tp].level;
+            match entry.target {
+                Some(Target::Answer) => format!(
+                    "Only {within} of contacts at {name} are answered within {}, {against}.",
+                    human_seconds(level.answer.map_or(0.0, |w| w.seconds))
+                ),
+                Some(Target::Abandonment) => {
+                    format!("{o} of contacts at {name} are abandoned, {against}.")
+                }
+                Some(Target::Csat) => format!(
+                    "Only {within} of the CSAT answers about {name} are in the top two boxes, {against}."
+                ),
+                Some(Target::Resolution) | None => format!(
+                    "Only {within} of the needs first raised at {name} are resolved within {}, {against}.",
+                    human_seconds(level.resolution.map_or(0.0, |w| w.seconds))
+                ),
+            }
+        }
         // Structural kinds are not tested; their sample is the customers who were there.
         FrictionKind::DeadEnd | FrictionKind::Unreachable => {
-            structural_sentence(kind == FrictionKind::Unreachable, name, t.n)
+            structural_sentence(kind == FrictionKind::Unreachable, &name, t.n)
         }
     };
     capitalize(&text)

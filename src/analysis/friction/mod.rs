@@ -46,11 +46,11 @@ mod counts;
 mod detect;
 mod report;
 
-pub use config::{ConfigError, FrictionConfig};
+pub use config::{BaselineScope, ConfigError, FrictionConfig};
 pub use counts::FrictionCounts;
 pub use detect::FrictionError;
 pub use report::{
-    Axis, Evidence, FrictionKind, FrictionPoint, FrictionReport, Location, LostComparison,
+    Axis, Baseline, Evidence, FrictionKind, FrictionPoint, FrictionReport, Location, LostComparison,
     PersonaMeasure, Unit,
 };
 
@@ -96,8 +96,8 @@ use crate::{InteractionLog, Journey};
 ///
 /// // The sample log has friction planted at the online application form.
 /// let worst = &report.points[0];
-/// println!("{} at {}: {}", worst.kind, worst.location.touchpoint(), worst.summary);
-/// assert!(report.points.iter().any(|p| p.location.touchpoint().as_str() == "online-application"));
+/// println!("{} at {}: {}", worst.kind, worst.location, worst.summary);
+/// assert!(report.points.iter().any(|p| p.location.to_string() == "online-application"));
 /// # Ok(())
 /// # }
 /// ```

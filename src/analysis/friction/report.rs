@@ -40,6 +40,14 @@ pub enum FrictionKind {
     /// Customers leave this touchpoint for one the map has no flow to (including skipped
     /// stages and moves back) more often.
     OffMap,
+    /// The time from the end of one interaction to the start of the next (a callback, a
+    /// transfer between teams, a letter in the post) is longer on this move, or on the moves
+    /// into this stage, than on its peers. Located at a [`Location::Flow`] or a
+    /// [`Location::Stage`].
+    SlowHandoff,
+    /// The touchpoint misses a target of its service level (answer time, abandonment, CSAT,
+    /// resolution time), tested against the promise itself.
+    MissedServiceLevel,
     /// No goal can be reached from this touchpoint along the designed flows.
     DeadEnd,
     /// No entry leads to this touchpoint along the designed flows.
@@ -48,7 +56,7 @@ pub enum FrictionKind {
 
 impl FrictionKind {
     /// Every kind, in report order.
-    pub const ALL: [FrictionKind; 14] = [
+    pub const ALL: [FrictionKind; 16] = [
         FrictionKind::DropOff,
         FrictionKind::Abandonment,
         FrictionKind::Failure,
@@ -61,6 +69,8 @@ impl FrictionKind {
         FrictionKind::RepeatContact,
         FrictionKind::Loop,
         FrictionKind::OffMap,
+        FrictionKind::SlowHandoff,
+        FrictionKind::MissedServiceLevel,
         FrictionKind::DeadEnd,
         FrictionKind::Unreachable,
     ];
@@ -68,7 +78,9 @@ impl FrictionKind {
     /// The axis of the ideal journey this kind hurts.
     pub fn axis(self) -> Axis {
         match self {
-            FrictionKind::LongWait | FrictionKind::SlowResolution => Axis::Fast,
+            FrictionKind::LongWait | FrictionKind::SlowResolution | FrictionKind::SlowHandoff => {
+                Axis::Fast
+            }
             FrictionKind::HighEffort
             | FrictionKind::Escalation
             | FrictionKind::Loop
@@ -79,6 +91,7 @@ impl FrictionKind {
             | FrictionKind::LowSatisfaction
             | FrictionKind::Detractors
             | FrictionKind::RepeatContact
+            | FrictionKind::MissedServiceLevel
             | FrictionKind::DeadEnd
             | FrictionKind::Unreachable => Axis::Effective,
         }
@@ -99,6 +112,8 @@ impl FrictionKind {
             FrictionKind::RepeatContact => "repeat contact",
             FrictionKind::Loop => "loop",
             FrictionKind::OffMap => "off-map",
+            FrictionKind::SlowHandoff => "slow handoff",
+            FrictionKind::MissedServiceLevel => "missed service level",
             FrictionKind::DeadEnd => "dead end",
             FrictionKind::Unreachable => "unreachable",
         }
@@ -119,14 +134,18 @@ impl FrictionKind {
             | FrictionKind::SlowResolution
             | FrictionKind::RepeatContact
             | FrictionKind::Loop
-            | FrictionKind::OffMap => false,
+            | FrictionKind::OffMap
+            | FrictionKind::SlowHandoff
+            | FrictionKind::MissedServiceLevel => false,
         }
     }
 
     /// The unit of the measure this kind is tested on.
     pub fn unit(self) -> Unit {
         match self.customer_measure() {
-            CustomerMeasure::HighestWait | CustomerMeasure::HighestResolution => Unit::Seconds,
+            CustomerMeasure::HighestWait
+            | CustomerMeasure::HighestResolution
+            | CustomerMeasure::HighestGap => Unit::Seconds,
             CustomerMeasure::Met | CustomerMeasure::None => Unit::Share,
         }
     }
@@ -136,6 +155,7 @@ impl FrictionKind {
         match self {
             FrictionKind::LongWait => CustomerMeasure::HighestWait,
             FrictionKind::SlowResolution => CustomerMeasure::HighestResolution,
+            FrictionKind::SlowHandoff => CustomerMeasure::HighestGap,
             FrictionKind::DeadEnd | FrictionKind::Unreachable => CustomerMeasure::None,
             FrictionKind::DropOff
             | FrictionKind::Abandonment
@@ -146,7 +166,8 @@ impl FrictionKind {
             | FrictionKind::HighEffort
             | FrictionKind::RepeatContact
             | FrictionKind::Loop
-            | FrictionKind::OffMap => CustomerMeasure::Met,
+            | FrictionKind::OffMap
+            | FrictionKind::MissedServiceLevel => CustomerMeasure::Met,
         }
     }
 
@@ -171,6 +192,12 @@ impl FrictionKind {
                 "share of customers who came back to this touchpoint or whose need raised here went back to a channel it had left"
             }
             FrictionKind::OffMap => "share of customers who left this touchpoint off the map",
+            FrictionKind::SlowHandoff => {
+                "typical time from the end of one interaction to the start of the next (geometric mean of 1 + seconds, less 1)"
+            }
+            FrictionKind::MissedServiceLevel => {
+                "share of contacts (or answers, or needs) that missed the service level target"
+            }
             FrictionKind::DeadEnd => "customers at a touchpoint from which no goal can be reached",
             FrictionKind::Unreachable => "customers at a touchpoint no entry leads to",
         }
@@ -205,15 +232,75 @@ pub enum Location {
         /// Its stage.
         stage: StageId,
     },
+    /// The move from one touchpoint to the next (designed or not), for handoffs.
+    Flow {
+        /// Where the customer was.
+        from: TouchpointId,
+        /// Where the customer went next.
+        to: TouchpointId,
+    },
+    /// A whole stage: the moves into its touchpoints, for handoffs.
+    Stage {
+        /// The stage.
+        stage: StageId,
+    },
 }
 
 impl Location {
-    /// The touchpoint of this location.
-    pub fn touchpoint(&self) -> &TouchpointId {
+    /// The touchpoint of this location; `None` for a flow or a stage.
+    pub fn touchpoint(&self) -> Option<&TouchpointId> {
         match self {
-            Location::Touchpoint { touchpoint, .. } => touchpoint,
+            Location::Touchpoint { touchpoint, .. } => Some(touchpoint),
+            Location::Flow { .. } | Location::Stage { .. } => None,
         }
     }
+
+    /// The location in words, with ids: `touchpoint "x"`, `flow "a" -> "b"`, `stage "s"`.
+    pub fn describe(&self) -> String {
+        match self {
+            Location::Touchpoint { touchpoint, .. } => format!("touchpoint {:?}", touchpoint.as_str()),
+            Location::Flow { from, to } => format!("flow {:?} -> {:?}", from.as_str(), to.as_str()),
+            Location::Stage { stage } => format!("stage {:?}", stage.as_str()),
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    /// The ids: `x`, `a -> b`, or `stage s`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Touchpoint { touchpoint, .. } => write!(f, "{touchpoint}"),
+            Location::Flow { from, to } => write!(f, "{from} -> {to}"),
+            Location::Stage { stage } => write!(f, "stage {stage}"),
+        }
+    }
+}
+
+/// What a friction point's place was compared with.
+///
+/// Each test compares a place with its peers: touchpoints of the same channel and kind when
+/// they hold enough observations, then of the same channel, then of the same kind, then the
+/// whole journey ([`FrictionConfig::baseline`](super::FrictionConfig::baseline) can ask for
+/// the whole journey at once). Where the map or a service level sets the expected value, that
+/// is the baseline instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum Baseline {
+    /// The other touchpoints of the same channel and kind (for a move: the other moves between
+    /// the same two channels).
+    SameChannelAndKind,
+    /// The other touchpoints of the same channel (for a move: the other moves into the same
+    /// channel).
+    SameChannel,
+    /// The other touchpoints of the same kind.
+    SameKind,
+    /// Every other place of the journey (touchpoints, moves or stages).
+    Journey,
+    /// The rate the map designs: a designed self-flow's expected share (loops), or what the
+    /// expected shares of the flows leaving a touchpoint leave (drop-off).
+    Designed,
+    /// The promise of a service level.
+    ServiceLevel,
 }
 
 /// What a measured value is.
@@ -250,8 +337,14 @@ pub struct Evidence {
     pub p: f64,
     /// The Benjamini-Hochberg q-value over every test of the report.
     pub q: f64,
-    /// What the baseline is, in words, e.g. "every other touchpoint".
+    /// What the place was compared with.
+    pub baseline_kind: Baseline,
+    /// What the baseline is, in words, e.g. "the other phone touchpoints of human service".
     pub baseline_of: String,
+    /// Independent units behind the test here: customers. A share of answers or contacts is
+    /// measured as such, but tested as if it were a share of this many customers, so that one
+    /// customer's many answers are not taken for many independent observations.
+    pub customers: u64,
     /// For a point that is everyone's, the measure of each persona at the place (customers
     /// without a persona as `None`), personas with no observation left out; empty for a point
     /// of one persona.
