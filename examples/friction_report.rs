@@ -194,8 +194,17 @@ fn run() -> Result<(), String> {
 }
 
 fn print_table(points: &[&FrictionPoint]) {
+    // Columns as wide as their widest value: a flow's place is two ids.
+    let kind_width = points
+        .iter()
+        .map(|p| p.kind.as_str().len())
+        .fold(16, usize::max);
+    let where_width = points
+        .iter()
+        .map(|p| p.location.to_string().len())
+        .fold(24, usize::max);
     println!(
-        "{:>4}  {:<16}  {:<24}  {:<20}  {:>8}  {:>8}  {:>6}  key evidence",
+        "{:>4}  {:<kind_width$}  {:<where_width$}  {:<20}  {:>8}  {:>8}  {:>6}  key evidence",
         "rank", "kind", "where", "persona", "severity", "affected", "lost"
     );
     for (rank, point) in points.iter().enumerate() {
@@ -222,7 +231,7 @@ fn print_table(points: &[&FrictionPoint]) {
             .lost_conversions
             .map_or("-".to_owned(), |lost| format!("{lost:.0}"));
         println!(
-            "{:>4}  {:<16}  {:<24}  {:<20}  {:>8.2}  {:>8}  {:>6}  {}",
+            "{:>4}  {:<kind_width$}  {:<where_width$}  {:<20}  {:>8.2}  {:>8}  {:>6}  {}",
             rank + 1,
             point.kind.as_str(),
             point.location.to_string(),

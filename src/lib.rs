@@ -22,7 +22,11 @@
 //!
 //! Load a journey and its interactions, then ask for friction: every place where the journey
 //! is slow, hard or ineffective, ranked by impact, each with its evidence, and only where the
-//! sample shows it (see [`analysis::DetectFriction`] for the method).
+//! sample shows it (see [`analysis::DetectFriction`] for the method). Each place is compared
+//! like with like: a phone line with the other phone touchpoints, a web page with the other
+//! web pages, a move between two touchpoints (a handoff) with the other moves between the
+//! same channels; a rate the map designs (a self-flow's expected share) or a service level
+//! the journey file promises is the baseline where one is given.
 //!
 //! ```
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -40,10 +44,18 @@
 //! assert_eq!(worst.location.to_string(), "verification-callback");
 //! assert_eq!(
 //!     worst.summary,
-//!     "Customers typically wait 84.4 min at Verification callback, against 61 s at the other human service touchpoints on phone."
+//!     "Customers typically wait 82.7 min at Verification callback, against 56 s at the other human service touchpoints on phone."
 //! );
 //! let evidence = worst.evidence.as_ref().ok_or("statistical friction has evidence")?;
 //! assert!(evidence.q <= 0.05 && evidence.sample_size >= 30);
+//!
+//! // The proof of address takes days to arrive by post: a slow handoff, on the move itself.
+//! let letter = report.points.iter().find(|p| p.kind == FrictionKind::SlowHandoff).ok_or("no handoff")?;
+//! assert_eq!(letter.location.to_string(), "verification-email -> address-proof-letter");
+//! // Phone lines promise 80% of calls answered within two minutes (the journey file's
+//! // service levels); the callback breaks that promise.
+//! assert!(report.points.iter().any(|p| p.kind == FrictionKind::MissedServiceLevel
+//!     && p.location.to_string() == "verification-callback"));
 //! # Ok(())
 //! # }
 //! ```
@@ -110,7 +122,7 @@
 //! assert!(conformance.fitness.ok_or("no moves")? > 0.95);
 //!
 //! let attribution = journey.attribution(&log, &everyone)?;
-//! assert_eq!((attribution.customers, attribution.conversions), (2000, 514));
+//! assert_eq!((attribution.customers, attribution.conversions), (2000, 519));
 //! let chain = journey.markov_chain(&log, &everyone)?;
 //! let fixed = chain.predict(&journey, &[Change::LowerDropOff {
 //!     touchpoint: "online-application".into(),

@@ -197,16 +197,26 @@ fn friction_report_ranks_the_planted_friction_of_the_sample() {
     // id-upload failure was planted for digital natives, but only 2 other customers reach that
     // touchpoint: too few to show they are spared, so it is everyone's (with the breakdown by
     // persona in its evidence, see the JSON test).
+    // Rows compared with their spaces collapsed: column widths follow the widest value.
+    let rows: Vec<String> = stdout
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
     for line in [
-        "long wait         verification-callback     everyone",
-        "abandonment       online-application        everyone",
-        "failure           id-upload                 everyone",
-        "escalation        chatbot                   everyone",
+        "long wait verification-callback everyone",
+        "slow handoff verification-email -> address-proof-letter everyone",
+        "missed service level verification-callback everyone",
+        "abandonment online-application everyone",
+        "failure id-upload everyone",
+        "escalation chatbot everyone",
     ] {
-        assert!(stdout.contains(line), "missing {line:?} in\n{stdout}");
+        assert!(
+            rows.iter().any(|r| r.contains(line)),
+            "missing {line:?} in\n{stdout}"
+        );
     }
     assert!(stdout.contains("Journey health"), "{stdout}");
-    assert!(stdout.contains("conversion to a goal: 25.7%"), "{stdout}");
+    assert!(stdout.contains("conversion to a goal: 25.9%"), "{stdout}");
     // The breakdown shows whom the id-upload failure hits.
     let mut command = example("friction_report");
     command.arg("--json");
@@ -361,11 +371,11 @@ fn paths_prints_variants_conformance_drop_off_attribution_and_a_what_if() {
     let (output, stdout, stderr) = run(example("paths"));
     assert!(output.status.success(), "{stderr}");
     for section in [
-        "Top 5 of 443 variants",
+        "Top 5 of 442 variants",
         "Busiest moves (directly follows)",
-        "Conformance\n  fitness 99.0% of 5032 transitions",
-        "Drop-off: 1486 of 2000 customers did not convert",
-        "conversion 25.7% (514 of 2000)",
+        "Conformance\n  fitness 99.0% of 5090 transitions",
+        "Drop-off: 1481 of 2000 customers did not convert",
+        "conversion 25.9% (519 of 2000)",
         "removal effects:",
         "Shapley over channels (exact, 1024 coalitions)",
         "What if drop-out at online-application were halved",
@@ -377,7 +387,7 @@ fn paths_prints_variants_conformance_drop_off_attribution_and_a_what_if() {
     let (output, stdout, stderr) = run(command);
     assert!(output.status.success(), "{stderr}");
     assert!(
-        stdout.contains("persona branch-loyalist: 37.5% of 323 customers"),
+        stdout.contains("persona branch-loyalist: 40.2% of 326 customers"),
         "{stdout}"
     );
     assert!(!stdout.contains("persona digital-native"), "{stdout}");

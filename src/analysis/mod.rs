@@ -36,8 +36,8 @@ pub use attribution::{
 };
 pub use conformance::{CheckConformance, ConformanceCounts, ConformanceReport, OffMapKind};
 pub use friction::{
-    BaselineScope, DetectFriction, FrictionConfig, FrictionCounts, FrictionError, FrictionKind, FrictionPoint,
-    FrictionReport,
+    BaselineScope, DetectFriction, FrictionConfig, FrictionCounts, FrictionError, FrictionKind,
+    FrictionPoint, FrictionReport,
 };
 pub use metrics::{FcrRule, MetricsOptions, MetricsReport, Tallies};
 pub use observation::{Accumulate, JourneyMismatch, Observation, ShapeMismatch};

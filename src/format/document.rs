@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::model::{ChannelServiceLevel, Flow, Journey, JourneyBuilder, Parts, Persona, Stage, Touchpoint};
+use crate::model::{
+    ChannelServiceLevel, Flow, Journey, JourneyBuilder, Parts, Persona, Stage, Touchpoint,
+};
 
 /// What a journey file holds, as read. Every list may be left out (it is then empty, and
 /// validation reports a journey without stages or touchpoints).

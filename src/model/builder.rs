@@ -5,11 +5,11 @@ use std::hash::Hash;
 
 use super::ids::DenseIndex;
 use super::journey::Journey;
-use super::validation::{ItemKind, ItemRef, Problem, ValidationError, closest};
 use super::validation::ServiceLevelOwner;
+use super::validation::{ItemKind, ItemRef, Problem, ValidationError, closest};
 use super::{
-    ChannelServiceLevel, FastMap, Flow, ServiceLevel, Persona, PersonaId, PersonaIndex, Stage, StageId, StageIndex, Touchpoint,
-    TouchpointId, TouchpointIndex, fast_map,
+    ChannelServiceLevel, FastMap, Flow, Persona, PersonaId, PersonaIndex, ServiceLevel, Stage,
+    StageId, StageIndex, Touchpoint, TouchpointId, TouchpointIndex, fast_map,
 };
 
 /// The tolerance on the sum of expected shares leaving one touchpoint, for rounding in files.
@@ -359,7 +359,10 @@ impl JourneyBuilder {
             }
         }
         for level in &self.parts.service_levels {
-            out_of_range(ServiceLevelOwner::Channel(level.channel.clone()), &level.level);
+            out_of_range(
+                ServiceLevelOwner::Channel(level.channel.clone()),
+                &level.level,
+            );
         }
         for (position, level) in self.parts.service_levels.iter().enumerate() {
             if let Some(first) = self.parts.service_levels[..position]

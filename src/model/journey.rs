@@ -10,9 +10,9 @@ use super::FastMap;
 use super::adjacency::{FlowAdjacency, Way};
 use super::builder::{JourneyBuilder, Parts, Resolved};
 use super::validation::{ItemKind, UnknownIdError, closest};
-use super::{ChannelServiceLevel, ServiceLevel, 
-    Flow, FlowIndex, Persona, PersonaId, PersonaIndex, Stage, StageId, StageIndex, Touchpoint,
-    TouchpointId, TouchpointIndex,
+use super::{
+    ChannelServiceLevel, Flow, FlowIndex, Persona, PersonaId, PersonaIndex, ServiceLevel, Stage,
+    StageId, StageIndex, Touchpoint, TouchpointId, TouchpointIndex,
 };
 
 /// A node of the journey graph: the index of the item it stands for.
@@ -405,7 +405,7 @@ impl Journey {
     /// let journey = Journey::load("examples/data/retail_bank.ron")?;
     /// let helpline = journey.touchpoint_index("application-helpline").ok_or("no helpline")?;
     /// let level = journey.service_level(helpline).ok_or("out of range")?;
-    /// assert_eq!(level.answer, Some(Within::new(60.0, 0.8)));
+    /// assert_eq!(level.answer, Some(Within::new(120.0, 0.8)));
     /// # Ok(())
     /// # }
     /// ```

@@ -291,7 +291,10 @@ impl fmt::Display for Problem {
                 channel,
                 suggestion,
             } => {
-                write!(f, "a service level is set for channel {channel:?}, which no touchpoint uses")?;
+                write!(
+                    f,
+                    "a service level is set for channel {channel:?}, which no touchpoint uses"
+                )?;
                 if let Some(suggestion) = suggestion {
                     write!(f, " (did you mean {suggestion}?)")?;
                 }

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Journey, PersonaId, TouchpointId, UnknownIdError};
+use crate::{Channel, Journey, PersonaId, TouchpointId, UnknownIdError};
 
 /// A positive quantity spread around its median: log-normal, with `median` and the standard
 /// deviation `spread` of its logarithm (0.5 is a moderate spread, 1.0 a wide one).
@@ -207,6 +207,9 @@ impl Default for PersonaBehaviour {
 pub struct Behaviour {
     /// How customers act at a touchpoint nothing else describes.
     pub default: TouchpointBehaviour,
+    /// Changes for every touchpoint of a channel, applied before the touchpoint's own: the
+    /// natural speeds of channels (seconds on the web, minutes on the phone, hours by e-mail).
+    pub channels: BTreeMap<Channel, BehaviourChange>,
     /// Changes for every persona, by touchpoint.
     pub touchpoints: BTreeMap<TouchpointId, BehaviourChange>,
     /// Personas and their own changes; empty for every persona of the journey, equally.
@@ -223,6 +226,36 @@ pub struct Behaviour {
     pub minutes_between_customers: f64,
     /// Mean minutes between two interactions of a customer (after the first one ends).
     pub minutes_between_steps: f64,
+    /// The time between two interactions along given moves, by touchpoint left and touchpoint
+    /// entered, replacing `minutes_between_steps` there: a callback, a letter in the post, a
+    /// handoff between teams.
+    pub delays: BTreeMap<TouchpointId, BTreeMap<TouchpointId, Spread>>,
+    /// How much customers differ from each other (0 for identical customers).
+    pub customers: CustomerSpread,
+}
+
+/// How much simulated customers differ: each customer draws a patience and a mood once, which
+/// shift all their waits, handling times and answers.
+///
+/// # Example
+///
+/// ```
+/// use journey_map::sim::CustomerSpread;
+///
+/// let spread: CustomerSpread = ron::from_str("(time: 0.5, mood: 0.6)")?;
+/// assert_eq!(spread.time, 0.5);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct CustomerSpread {
+    /// The standard deviation of the logarithm of a customer's time factor: every wait and
+    /// handling time of the customer is multiplied by it.
+    pub time: f64,
+    /// The standard deviation of a customer's mood, in CSAT points: added to every mean answer
+    /// of the customer (scaled to each scale's range).
+    pub mood: f64,
 }
 
 impl Default for Behaviour {
@@ -236,6 +269,9 @@ impl Default for Behaviour {
             max_steps: 40,
             minutes_between_customers: 2.0,
             minutes_between_steps: 30.0,
+            channels: BTreeMap::new(),
+            delays: BTreeMap::new(),
+            customers: CustomerSpread::default(),
         }
     }
 }
@@ -303,6 +339,47 @@ impl Behaviour {
         let mut problems = Vec::new();
         check_behaviour(&mut problems, "default", &self.default);
         check_flows(&mut problems, journey, "behaviour", &self.flows);
+        for (channel, change) in &self.channels {
+            check_behaviour(
+                &mut problems,
+                &format!("channel {channel:?}"),
+                &change.apply(self.default),
+            );
+        }
+        for (from, delays) in &self.delays {
+            if !known_touchpoint(journey, from, &mut problems) {
+                continue;
+            }
+            for (to, delay) in delays {
+                if known_touchpoint(journey, to, &mut problems) {
+                    let ok = delay.median.is_finite()
+                        && delay.median > 0.0
+                        && delay.spread.is_finite()
+                        && delay.spread >= 0.0;
+                    out_of_range(
+                        &mut problems,
+                        "behaviour",
+                        &format!("delay {:?} -> {:?}", from.as_str(), to.as_str()),
+                        delay.median,
+                        ok,
+                        "a positive median and a spread of 0 or more",
+                    );
+                }
+            }
+        }
+        for (field, v) in [
+            ("customers.time", self.customers.time),
+            ("customers.mood", self.customers.mood),
+        ] {
+            out_of_range(
+                &mut problems,
+                "behaviour",
+                field,
+                v,
+                v.is_finite() && v >= 0.0,
+                "0 or more",
+            );
+        }
         for (id, change) in &self.touchpoints {
             if known_touchpoint(journey, id, &mut problems) {
                 check_behaviour(

@@ -5,7 +5,9 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Exp, LogNormal, Normal};
 
-use super::behaviour::{Behaviour, BehaviourError, BehaviourProblem, TouchpointBehaviour};
+use super::behaviour::{
+    Behaviour, BehaviourError, BehaviourProblem, CustomerSpread, Spread, TouchpointBehaviour,
+};
 use crate::{Interaction, Journey, Outcome, PersonaIndex, TouchpointIndex};
 
 /// A seeded simulator of customers walking a journey: the ground truth for testing friction
@@ -47,6 +49,9 @@ pub struct Simulator<'j> {
     max_steps: u32,
     between_customers: Exp<f64>,
     between_steps: Exp<f64>,
+    /// Delays along given moves: (from, to, delay), sorted.
+    delays: Vec<(usize, usize, Spread)>,
+    customers: CustomerSpread,
 }
 
 impl<'j> Simulator<'j> {
@@ -101,6 +106,9 @@ impl<'j> Simulator<'j> {
             });
             for touchpoint in journey.touchpoints() {
                 let mut b = behaviour.default;
+                if let Some(change) = behaviour.channels.get(&touchpoint.channel) {
+                    b = change.apply(b);
+                }
                 if let Some(change) = behaviour.touchpoints.get(&touchpoint.id) {
                     b = change.apply(b);
                 }
@@ -167,6 +175,18 @@ impl<'j> Simulator<'j> {
             behaviour.minutes_between_customers,
         )?;
         let between_steps = exp("minutes_between_steps", behaviour.minutes_between_steps)?;
+        let mut delays: Vec<(usize, usize, Spread)> = Vec::new();
+        for (from, to_delays) in &behaviour.delays {
+            for (to, delay) in to_delays {
+                if let (Some(a), Some(b)) = (
+                    journey.touchpoint_index(from.as_str()),
+                    journey.touchpoint_index(to.as_str()),
+                ) {
+                    delays.push((a.index(), b.index(), *delay));
+                }
+            }
+        }
+        delays.sort_by_key(|d| (d.0, d.1));
         Ok(Self {
             journey,
             conduct,
@@ -177,6 +197,8 @@ impl<'j> Simulator<'j> {
             max_steps: behaviour.max_steps,
             between_customers,
             between_steps,
+            delays,
+            customers: behaviour.customers,
         })
     }
 
@@ -205,6 +227,18 @@ impl<'j> Simulator<'j> {
                 continue;
             };
             let id = format!("c{customer:06}");
+            // Who this customer is: a time factor and a mood, drawn only when customers differ
+            // (so that a model without them draws the same numbers as before).
+            let time_factor = if self.customers.time > 0.0 {
+                normal(&mut rng, 0.0, self.customers.time).exp()
+            } else {
+                1.0
+            };
+            let mood = if self.customers.mood > 0.0 {
+                normal(&mut rng, 0.0, self.customers.mood)
+            } else {
+                0.0
+            };
             let mut at = arrival;
             let mut here = entry;
             // The touchpoint where the customer's current need was raised: a retry, a repeat
@@ -219,12 +253,12 @@ impl<'j> Simulator<'j> {
                 let mut record = Interaction::new(id.clone(), touchpoint.id.clone(), at, outcome)
                     .with_wait_seconds(spread(
                         &mut rng,
-                        b.wait_seconds.median,
+                        b.wait_seconds.median * time_factor,
                         b.wait_seconds.spread,
                     ))
                     .with_handling_seconds(spread(
                         &mut rng,
-                        b.handling_seconds.median,
+                        b.handling_seconds.median * time_factor,
                         b.handling_seconds.spread,
                     ))
                     .with_need(self.journey.touchpoints()[need].id.as_str())
@@ -236,18 +270,22 @@ impl<'j> Simulator<'j> {
                 }
                 if rng.random_bool(b.survey_share) {
                     record = record
-                        .with_csat(score(&mut rng, b.csat, 0.9, 1.0, 5.0) as u8)
-                        .with_ces(score(&mut rng, b.ces, 1.0, 1.0, 7.0) as u8)
-                        .with_nps(score(&mut rng, b.nps, 1.5, 0.0, 10.0) as u8)
+                        .with_csat(score(&mut rng, b.csat + mood, 0.9, 1.0, 5.0) as u8)
+                        .with_ces(score(&mut rng, b.ces + mood * 1.5, 1.0, 1.0, 7.0) as u8)
+                        .with_nps(score(&mut rng, b.nps + mood * 2.5, 1.5, 0.0, 10.0) as u8)
                         .with_sentiment(
-                            (normal(&mut rng, b.sentiment, 0.3).clamp(-1.0, 1.0) * 100.0).round()
+                            (normal(&mut rng, b.sentiment + mood * 0.5, 0.3).clamp(-1.0, 1.0)
+                                * 100.0)
+                                .round()
                                 / 100.0,
                         );
                 }
                 let busy =
                     record.wait_seconds.unwrap_or(0.0) + record.handling_seconds.unwrap_or(0.0);
                 records.push(record);
-                at = add_seconds(at, busy + self.between_steps.sample(&mut rng));
+                // Drawn here, before the next touchpoint, whether or not a delay replaces it,
+                // so that a model without delays draws the same numbers as before.
+                let usual = self.between_steps.sample(&mut rng);
                 let next = match outcome {
                     Outcome::Abandoned | Outcome::Failed => {
                         if rng.random_bool(b.retry) {
@@ -269,6 +307,14 @@ impl<'j> Simulator<'j> {
                         }
                     }
                 };
+                let between = match self
+                    .delays
+                    .binary_search_by_key(&(here, next), |d| (d.0, d.1))
+                {
+                    Ok(i) => spread(&mut rng, self.delays[i].2.median, self.delays[i].2.spread),
+                    Err(_) => usual,
+                };
+                at = add_seconds(at, busy + between);
                 if next != here && outcome != Outcome::Escalated {
                     need = next;
                 }

@@ -23,7 +23,7 @@ use crate::analysis::MetricsOptions;
 /// | `min_rate_ratio` | 1.25 | ...and be at least 1.25 times the baseline |
 /// | `min_time_ratio` | 1.5 | a typical time (geometric mean) must be at least 1.5 times the baseline's |
 /// | `baseline` | [`BaselineScope::Peers`] | compare each place with its peers (same channel and kind first) or with the whole journey |
-/// | `min_peers` | 2 | the fewest other places with observations a peer baseline needs |
+/// | `min_peers` | 1 | the fewest other places with observations a peer baseline needs |
 /// | `persona_lens` | true | also test each persona against its own journey elsewhere |
 /// | `skip` | none | kinds not to look for |
 /// | `metrics` | [`MetricsOptions::default`] | the repeat-contact window and the FCR rule |
@@ -77,7 +77,7 @@ impl Default for FrictionConfig {
             min_rate_ratio: 1.25,
             min_time_ratio: 1.5,
             baseline: BaselineScope::Peers,
-            min_peers: 2,
+            min_peers: 1,
             persona_lens: true,
             skip: BTreeSet::new(),
             metrics: MetricsOptions::default(),
@@ -99,10 +99,13 @@ impl Default for FrictionConfig {
 #[non_exhaustive]
 pub enum BaselineScope {
     /// Like with like: the places of the same channel and kind when they hold at least
-    /// `min_sample` observations in at least `min_peers` places, else the same channel, else
-    /// the same kind, else the whole journey. Loops at touchpoints whose revisits the map
-    /// designs (a self-flow or a designed cycle) are compared only with such touchpoints, and
-    /// the others only with the others.
+    /// `min_sample` customers in at least `min_peers` places, else the same channel, else
+    /// the same kind, else the whole journey. Times (waits, resolution times, handoffs) are
+    /// compared within their channel only: a channel's natural speed is not friction, so a
+    /// touchpoint alone on its channel has its times judged by its service level alone.
+    /// Loops and repeat contacts at touchpoints with a designed self-flow are compared only
+    /// with such touchpoints, those on a designed cycle only with those, and the others
+    /// only with the others.
     #[default]
     Peers,
     /// Every other place of the journey, pooled.

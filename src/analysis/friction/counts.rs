@@ -107,6 +107,11 @@ pub(super) struct Cell {
     pub highest_resolution: Vec<[u32; 2]>,
     /// Interactions here, and of those abandoned (the abandonment target counts contacts).
     pub contacts: [u64; 2],
+    /// Interactions here followed directly by another here (a repeat of the touchpoint), and
+    /// interactions here that ended a journey without a goal: per-visit shares, compared
+    /// with what the map's expected shares design.
+    pub repeats: u64,
+    pub ends: u64,
     /// Interactions here with a wait, and of those within the answer target.
     pub answered_within: [u64; 2],
     /// Customers with a wait here.
@@ -136,6 +141,8 @@ impl Default for Cell {
             highest_wait: vec![[0; 2]; BINS],
             highest_resolution: vec![[0; 2]; BINS],
             contacts: [0; 2],
+            repeats: 0,
+            ends: 0,
             answered_within: [0; 2],
             wait_customers: 0,
             resolved_within: [0; 2],
@@ -176,6 +183,8 @@ impl Cell {
         }
         add_pairs(&mut self.answered, &other.answered);
         self.case_customers += other.case_customers;
+        self.repeats += other.repeats;
+        self.ends += other.ends;
         self.wait_customers += other.wait_customers;
         for (a, b) in self.missed.iter_mut().zip(&other.missed) {
             add_pairs(a, b);
@@ -433,7 +442,11 @@ impl Accumulate for FrictionCounts {
                 visit.answered |= NPS;
             }
             if let Some(ces) = record.ces() {
-                answer(&mut cell.ces, !scales.is_easy(ces), FrictionKind::HighEffort);
+                answer(
+                    &mut cell.ces,
+                    !scales.is_easy(ces),
+                    FrictionKind::HighEffort,
+                );
                 visit.answered |= CES;
             }
             if let Some(wait_ms) = record.wait_ms() {
@@ -455,6 +468,9 @@ impl Accumulate for FrictionCounts {
             }
             if let Some(step) = path.step(i) {
                 let (from, to) = (step.from.as_u32(), step.to.as_u32());
+                if step.is_repeat() {
+                    self.cells[base + from as usize].repeats += 1;
+                }
                 if step.is_off_map() {
                     visits[from as usize].flags.insert(FrictionKind::OffMap);
                     *self.off_map.row((base as u32) + from, to, || 0) += 1;
@@ -499,9 +515,9 @@ impl Accumulate for FrictionCounts {
         }
         let converted = path.converted();
         if !converted {
-            visits[path.touchpoint(path.len() - 1).index()]
-                .flags
-                .insert(FrictionKind::DropOff);
+            let last = path.touchpoint(path.len() - 1).index();
+            visits[last].flags.insert(FrictionKind::DropOff);
+            self.cells[base + last].ends += 1;
         }
         self.customers += 1;
         self.converted += u64::from(converted);
@@ -523,8 +539,7 @@ impl Accumulate for FrictionCounts {
                         cell.highest_wait[bin(visit.highest[0])][usize::from(converted)] += 1;
                     }
                     CustomerMeasure::HighestResolution => {
-                        cell.highest_resolution[bin(visit.highest[1])][usize::from(converted)] +=
-                            1;
+                        cell.highest_resolution[bin(visit.highest[1])][usize::from(converted)] += 1;
                     }
                     CustomerMeasure::HighestGap | CustomerMeasure::None => {}
                 }
@@ -550,7 +565,7 @@ impl Accumulate for FrictionCounts {
         }
         if !gaps.is_empty() {
             // One value per customer and move, and per customer and stage: their mean.
-            gaps.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+            gaps.sort_unstable_by_key(|g| (g.0, g.1));
             let mut i = 0;
             while i < gaps.len() {
                 let (from, to) = (gaps[i].0, gaps[i].1);

@@ -224,7 +224,8 @@ fn test(here: Measure, against: Against, config: &FrictionConfig) -> Option<Test
                 } else {
                     observed >= threshold
                 },
-                severity: 2.0 * observed.sqrt().asin() - 2.0 * baseline.clamp(0.0, 1.0).sqrt().asin(),
+                severity: 2.0 * observed.sqrt().asin()
+                    - 2.0 * baseline.clamp(0.0, 1.0).sqrt().asin(),
             })
         }
         (Measure::Time(a), Against::Peers(Measure::Time(b))) => {
@@ -277,11 +278,18 @@ struct Places {
     places: Vec<Place>,
     groups: [Vec<u32>; 4],
     levels: [Baseline; 4],
+    /// How many levels, from the first, keep the channel (4 when every level may serve).
+    channel_levels: usize,
 }
 
 impl Places {
     /// Groups places by keys, one key list per level.
-    fn new<K: PartialEq>(places: Vec<Place>, keys: [Vec<K>; 4], levels: [Baseline; 4]) -> Places {
+    fn new<K: PartialEq>(
+        places: Vec<Place>,
+        keys: [Vec<K>; 4],
+        levels: [Baseline; 4],
+        channel_levels: usize,
+    ) -> Places {
         let groups = keys.map(|keys| {
             let mut seen: Vec<&K> = Vec::new();
             keys.iter()
@@ -298,25 +306,31 @@ impl Places {
             places,
             groups,
             levels,
+            channel_levels,
         }
     }
 
     /// The baseline of each place for one set of customers: the first level of the ladder
     /// whose other places hold at least `min_sample` customers in at least `min_peers` places
-    /// (or, for the whole journey, any place). `None` where none does.
+    /// (or, for the whole journey, any place). Times (`within_channel`) stop at the levels
+    /// that keep the channel. `None` where none does.
     ///
     /// Complexity: O(places) per level.
     fn baselines(
         &self,
         measures: &[Measure],
         config: &FrictionConfig,
+        within_channel: bool,
     ) -> Vec<Option<(Measure, Baseline)>> {
         let mut out: Vec<Option<(Measure, Baseline)>> = vec![None; self.places.len()];
-        let first_level = match config.baseline {
-            BaselineScope::Peers => 0,
-            BaselineScope::Journey => 3,
+        let levels = match config.baseline {
+            BaselineScope::Peers if within_channel && self.channel_levels < 4 => {
+                0..self.channel_levels
+            }
+            BaselineScope::Peers => 0..4,
+            BaselineScope::Journey => 3..4,
         };
-        for level in first_level..4 {
+        for level in levels {
             let groups = &self.groups[level];
             let count = groups.iter().map(|&g| g as usize + 1).max().unwrap_or(0);
             let mut totals = vec![Measure::Empty; count];
@@ -372,16 +386,16 @@ impl Observation<'_> {
     }
 }
 
-/// Touchpoints on a designed cycle (a self-flow, or flows that lead back): customers may
-/// come back to them by design.
-fn designed_revisits(journey: &Journey) -> Vec<bool> {
+/// How the map designs revisits at each touchpoint: 2 a self-flow (the customer may repeat
+/// it at once), 1 a designed cycle through other touchpoints only, 0 none.
+fn designed_revisits(journey: &Journey) -> Vec<u8> {
     use petgraph::graph::DiGraph;
     let t = journey.touchpoints().len();
     let mut graph: DiGraph<(), ()> = DiGraph::with_capacity(t, journey.flows().len());
     for _ in 0..t {
         graph.add_node(());
     }
-    let mut revisit = vec![false; t];
+    let mut revisit = vec![0_u8; t];
     for flow in journey.flows() {
         let (Some(a), Some(b)) = (
             journey.touchpoint_index(flow.from.as_str()),
@@ -390,14 +404,15 @@ fn designed_revisits(journey: &Journey) -> Vec<bool> {
             continue;
         };
         if a == b {
-            revisit[a.index()] = true;
+            revisit[a.index()] = 2;
+        } else {
+            graph.add_edge((a.index() as u32).into(), (b.index() as u32).into(), ());
         }
-        graph.add_edge((a.index() as u32).into(), (b.index() as u32).into(), ());
     }
     for component in petgraph::algo::tarjan_scc(&graph) {
         if component.len() > 1 {
             for node in component {
-                revisit[node.index()] = true;
+                revisit[node.index()] = revisit[node.index()].max(1);
             }
         }
     }
@@ -432,10 +447,7 @@ fn designed_rates(journey: &Journey) -> (Vec<Option<f64>>, Vec<Option<f64>>) {
         }
     }
     let drop = (0..t)
-        .map(|i| {
-            (any[i] && all_shared[i])
-                .then(|| (1.0 - leave[i].unwrap_or(0.0)).clamp(0.0, 1.0))
-        })
+        .map(|i| (any[i] && all_shared[i]).then(|| (1.0 - leave[i].unwrap_or(0.0)).clamp(0.0, 1.0)))
         .collect();
     (revisit, drop)
 }
@@ -453,9 +465,9 @@ struct Layout<'a> {
     stages: Places,
     designed_loop: Vec<Option<f64>>,
     designed_drop: Vec<Option<f64>>,
-    /// Whether the map designs revisits at each touchpoint, and whether loops are compared
-    /// apart by it.
-    revisits: Vec<bool>,
+    /// How the map designs revisits at each touchpoint (see [`designed_revisits`]), and
+    /// whether loops and repeat contacts are compared apart by it.
+    revisits: Vec<u8>,
     split: bool,
 }
 
@@ -471,7 +483,7 @@ impl<'a> Layout<'a> {
             Baseline::Journey,
         ];
         let places: Vec<Place> = (0..t).map(Place::Touchpoint).collect();
-        let keys = |flag: &dyn Fn(usize) -> bool| {
+        let keys = |flag: &dyn Fn(usize) -> u8| {
             [
                 (0..t)
                     .map(|i| (Some(&tps[i].channel), Some(&tps[i].kind), flag(i)))
@@ -479,15 +491,21 @@ impl<'a> Layout<'a> {
                 (0..t)
                     .map(|i| (Some(&tps[i].channel), None, flag(i)))
                     .collect(),
-                (0..t).map(|i| (None, Some(&tps[i].kind), flag(i))).collect(),
+                (0..t)
+                    .map(|i| (None, Some(&tps[i].kind), flag(i)))
+                    .collect(),
                 (0..t).map(|i| (None, None, flag(i))).collect(),
             ]
         };
-        let touchpoints = Places::new(places.clone(), keys(&|_| false), peers);
+        let touchpoints = Places::new(places.clone(), keys(&|_| 0), peers, 2);
         let revisits = designed_revisits(journey);
         let split = counts.config().baseline == BaselineScope::Peers;
-        let loops = Places::new(places, keys(&|i| split && revisits[i]), peers);
-
+        let loops = Places::new(
+            places,
+            keys(&|i| if split { revisits[i] } else { 0 }),
+            peers,
+            2,
+        );
 
         // Every move observed for anyone, in (from, to) order.
         let mut pairs: Vec<(u32, u32)> = counts
@@ -513,7 +531,10 @@ impl<'a> Layout<'a> {
                     .iter()
                     .map(|&(a, b)| (Some(channel(a)), Some(channel(b))))
                     .collect(),
-                pairs.iter().map(|&(_, b)| (None, Some(channel(b)))).collect(),
+                pairs
+                    .iter()
+                    .map(|&(_, b)| (None, Some(channel(b))))
+                    .collect(),
                 pairs.iter().map(|_| (None, None)).collect(),
                 pairs.iter().map(|_| (None, None)).collect(),
             ],
@@ -523,12 +544,14 @@ impl<'a> Layout<'a> {
                 Baseline::Journey,
                 Baseline::Journey,
             ],
+            2,
         );
         let s = counts.stages;
         let stages = Places::new(
             (0..s).map(Place::Stage).collect(),
             [vec![0; s], vec![0; s], vec![0; s], vec![0; s]],
             [Baseline::Journey; 4],
+            4,
         );
         let (designed_loop, designed_drop) = designed_rates(journey);
         Layout {
@@ -550,18 +573,27 @@ impl<'a> Layout<'a> {
     fn places(&self, kind: FrictionKind) -> Vec<&Places> {
         match kind {
             FrictionKind::SlowHandoff => vec![&self.moves, &self.stages],
-            FrictionKind::Loop => vec![&self.loops],
+            FrictionKind::Loop | FrictionKind::RepeatContact => vec![&self.loops],
             _ => vec![&self.touchpoints],
         }
     }
 
-    /// The measure of `kind` at `place` for the customers of `row`.
+    /// The measure of `kind` at `place` for the customers of `row`. Where the map designs
+    /// the rate, the measure is per visit, as the designed shares are: the share of visits
+    /// followed at once by another visit here (loops), or that ended a journey without a goal
+    /// (drop-off).
     fn measure(&self, kind: FrictionKind, place: Place, index: usize, row: usize) -> Measure {
         match place {
-            Place::Touchpoint(tp) => Measure::of(self.counts.cell(row, tp), kind),
-            Place::Move(..) => {
-                Measure::Time(self.move_cells[index * self.counts.rows + row].gaps)
+            Place::Touchpoint(tp) if self.designed(kind, place).is_some() => {
+                let cell = self.counts.cell(row, tp);
+                let bad = match kind {
+                    FrictionKind::Loop => cell.repeats,
+                    _ => cell.ends,
+                };
+                Measure::rate([cell.contacts[0], bad], cell.visitors)
             }
+            Place::Touchpoint(tp) => Measure::of(self.counts.cell(row, tp), kind),
+            Place::Move(..) => Measure::Time(self.move_cells[index * self.counts.rows + row].gaps),
             Place::Stage(stage) => {
                 Measure::Time(self.counts.stage_gaps[row * self.counts.stages + stage].gaps)
             }
@@ -569,7 +601,13 @@ impl<'a> Layout<'a> {
     }
 
     /// The measure of `kind` at `place` for the customers of several rows.
-    fn measure_of(&self, kind: FrictionKind, place: Place, index: usize, rows: &[usize]) -> Measure {
+    fn measure_of(
+        &self,
+        kind: FrictionKind,
+        place: Place,
+        index: usize,
+        rows: &[usize],
+    ) -> Measure {
         rows.iter().fold(Measure::Empty, |acc, &r| {
             acc.add(self.measure(kind, place, index, r))
         })
@@ -615,7 +653,7 @@ impl<'a> Layout<'a> {
                 }
             })
             .collect();
-        let peers = places.baselines(&measures, config);
+        let peers = places.baselines(&measures, config, kind.unit() == super::Unit::Seconds);
         let against = places
             .places
             .iter()
@@ -664,20 +702,21 @@ pub(super) fn report(
                 Vec::new()
             };
             for (i, &place) in places.places.iter().enumerate() {
-                let mut record = |row: Option<usize>, here: Measure, against: Option<(Against, Baseline)>| {
-                    match against.and_then(|(a, b)| test(here, a, config).map(|t| (t, b))) {
-                        Some((tested, baseline)) => family.push(Entry {
-                            kind: k,
-                            place,
-                            target: None,
-                            row,
-                            baseline,
-                            tested,
-                        }),
-                        None if here.size() > 0 => untested += 1,
-                        None => {}
-                    }
-                };
+                let mut record =
+                    |row: Option<usize>, here: Measure, against: Option<(Against, Baseline)>| {
+                        match against.and_then(|(a, b)| test(here, a, config).map(|t| (t, b))) {
+                            Some((tested, baseline)) => family.push(Entry {
+                                kind: k,
+                                place,
+                                target: None,
+                                row,
+                                baseline,
+                                tested,
+                            }),
+                            None if here.size() > 0 => untested += 1,
+                            None => {}
+                        }
+                    };
                 record(None, all[i], against[i]);
                 for (r, (measures, against)) in per_persona.iter().enumerate() {
                     record(Some(r), measures[i], against[i]);
@@ -697,7 +736,11 @@ pub(super) fn report(
     // Entries come grouped by (kind, place, target): the test for everyone, then each persona.
     let mut start = 0;
     while start < family.len() {
-        let key = (family[start].kind, family[start].place, family[start].target);
+        let key = (
+            family[start].kind,
+            family[start].place,
+            family[start].target,
+        );
         let end = start
             + family[start..]
                 .iter()
@@ -754,13 +797,19 @@ pub(super) fn report(
     let place_order = |p: &FrictionPoint| match &p.location {
         Location::Touchpoint { touchpoint, .. } => (
             0,
-            journey.touchpoint_index(touchpoint.as_str()).map_or(0, |i| i.index()),
+            journey
+                .touchpoint_index(touchpoint.as_str())
+                .map_or(0, |i| i.index()),
             0,
         ),
         Location::Flow { from, to } => (
             1,
-            journey.touchpoint_index(from.as_str()).map_or(0, |i| i.index()),
-            journey.touchpoint_index(to.as_str()).map_or(0, |i| i.index()),
+            journey
+                .touchpoint_index(from.as_str())
+                .map_or(0, |i| i.index()),
+            journey
+                .touchpoint_index(to.as_str())
+                .map_or(0, |i| i.index()),
         ),
         Location::Stage { stage } => (
             2,
@@ -991,16 +1040,20 @@ fn reach(layout: &Layout<'_>, entry: &Entry, rows: &[usize]) -> Reach {
                 cell.add(counts.cell(r, tp));
             }
             let (affected, affected_converted) = match (kind.customer_measure(), entry.target) {
-                (_, Some(target)) => (cell.missed[target as usize][0], cell.missed[target as usize][1]),
+                (_, Some(target)) => (
+                    cell.missed[target as usize][0],
+                    cell.missed[target as usize][1],
+                ),
                 (CustomerMeasure::HighestWait, None) => {
                     above(&cell.highest_wait, tested.baseline, config)
                 }
                 (CustomerMeasure::HighestResolution, None) => {
                     above(&cell.highest_resolution, tested.baseline, config)
                 }
-                (CustomerMeasure::Met | CustomerMeasure::HighestGap | CustomerMeasure::None, None) => {
-                    cell.met(kind)
-                }
+                (
+                    CustomerMeasure::Met | CustomerMeasure::HighestGap | CustomerMeasure::None,
+                    None,
+                ) => cell.met(kind),
             };
             Reach {
                 visitors: cell.visitors,
@@ -1014,7 +1067,12 @@ fn reach(layout: &Layout<'_>, entry: &Entry, rows: &[usize]) -> Reach {
             for &r in rows {
                 match entry.place {
                     Place::Move(from, to) => {
-                        if let Some(i) = layout.moves.places.iter().position(|p| *p == Place::Move(from, to)) {
+                        if let Some(i) = layout
+                            .moves
+                            .places
+                            .iter()
+                            .position(|p| *p == Place::Move(from, to))
+                        {
                             cell.add(&layout.move_cells[i * counts.rows + r]);
                         }
                     }
@@ -1112,9 +1170,15 @@ fn point(layout: &Layout<'_>, entry: &Entry, q: f64, rows: &[usize]) -> Friction
         lost_compared_with: compared_with,
         evidence: Some(Evidence {
             by_persona,
-            metric: match entry.target {
-                Some(target) => target_metric(layout, entry, target),
-                None => kind.metric().to_owned(),
+            metric: match (entry.target, entry.baseline, kind) {
+                (Some(target), _, _) => target_metric(layout, entry, target),
+                (None, Baseline::Designed, FrictionKind::Loop) => {
+                    "share of visits followed at once by another visit here".to_owned()
+                }
+                (None, Baseline::Designed, _) => {
+                    "share of visits that ended a journey without a goal".to_owned()
+                }
+                (None, _, _) => kind.metric().to_owned(),
             },
             unit: kind.unit(),
             observed: tested.observed,
@@ -1187,10 +1251,13 @@ fn baseline_words(layout: &Layout<'_>, entry: &Entry) -> BaselineWords {
         }
         (level, Place::Touchpoint(tp)) => {
             let t = &journey.touchpoints()[tp];
-            let revisit = match (entry.kind == FrictionKind::Loop && layout.split, layout.revisits[tp]) {
-                (true, true) => " where the map designs revisits",
-                (true, false) => " where the map designs none",
+            let split = matches!(entry.kind, FrictionKind::Loop | FrictionKind::RepeatContact)
+                && layout.split;
+            let revisit = match (split, layout.revisits[tp]) {
                 (false, _) => "",
+                (true, 2) => " with a designed self-flow",
+                (true, 1) => " on a designed cycle",
+                (true, _) => " where the map designs no revisit",
             };
             let other = if mine { "their other" } else { "the other" };
             let noun = match level {
@@ -1203,7 +1270,8 @@ fn baseline_words(layout: &Layout<'_>, entry: &Entry) -> BaselineWords {
                 _ => format!("every other touchpoint{revisit}"),
             };
             let noun = if entry.kind == FrictionKind::DropOff {
-                format!("{noun} that are not goals").replace("touchpoint that are", "touchpoint that is")
+                format!("{noun} that are not goals")
+                    .replace("touchpoint that are", "touchpoint that is")
             } else {
                 noun
             };
@@ -1293,6 +1361,12 @@ fn sentence(layout: &Layout<'_>, entry: &Entry, against: &str) -> String {
         Place::Stage(stage) => journey.stages()[stage].name.clone(),
     };
     let text = match kind {
+        FrictionKind::DropOff if entry.baseline == Baseline::Designed => format!(
+            "{o} of the visits of {who} to {name} end their journey without a goal, {against}."
+        ),
+        FrictionKind::Loop if entry.baseline == Baseline::Designed => format!(
+            "{o} of the visits of {who} to {name} are followed at once by another visit there, {against}."
+        ),
         FrictionKind::DropOff => format!(
             "{o} of {who} who reach {name} end their journey there without reaching a goal, {against}."
         ),
@@ -1304,9 +1378,9 @@ fn sentence(layout: &Layout<'_>, entry: &Entry, against: &str) -> String {
         FrictionKind::LowSatisfaction => format!(
             "{o} of the CSAT answers of {who} about {name} are below the top two boxes, {against}."
         ),
-        FrictionKind::Detractors => format!(
-            "{o} of the NPS answers of {who} after {name} are detractors, {against}."
-        ),
+        FrictionKind::Detractors => {
+            format!("{o} of the NPS answers of {who} after {name} are detractors, {against}.")
+        }
         FrictionKind::HighEffort => {
             format!("{o} of {who} who answered say {name} was not easy, {against}.")
         }
@@ -1325,9 +1399,9 @@ fn sentence(layout: &Layout<'_>, entry: &Entry, against: &str) -> String {
         FrictionKind::Loop => format!(
             "{o} of {who} come back to {name} again or go back and forth between channels about a need raised there, {against}."
         ),
-        FrictionKind::OffMap => format!(
-            "{o} of {who} leave {name} for a touchpoint the map has no flow to, {against}."
-        ),
+        FrictionKind::OffMap => {
+            format!("{o} of {who} leave {name} for a touchpoint the map has no flow to, {against}.")
+        }
         FrictionKind::SlowHandoff => match entry.place {
             Place::Stage(_) => format!(
                 "{} typically wait {} before each step of the {name} stage, {against}.",
@@ -1342,23 +1416,29 @@ fn sentence(layout: &Layout<'_>, entry: &Entry, against: &str) -> String {
         },
         FrictionKind::MissedServiceLevel => {
             let within = percent(1.0 - t.observed);
+            // "Only 0% of contacts" reads badly: none of them.
+            let only = if within == "0%" {
+                "None".to_owned()
+            } else {
+                format!("Only {within}")
+            };
             let Place::Touchpoint(tp) = entry.place else {
                 return String::new();
             };
             let level = &layout.counts.targets[tp].level;
             match entry.target {
                 Some(Target::Answer) => format!(
-                    "Only {within} of contacts at {name} are answered within {}, {against}.",
+                    "{only} of the contacts at {name} are answered within {}, {against}.",
                     human_seconds(level.answer.map_or(0.0, |w| w.seconds))
                 ),
                 Some(Target::Abandonment) => {
-                    format!("{o} of contacts at {name} are abandoned, {against}.")
+                    format!("{o} of the contacts at {name} are abandoned, {against}.")
                 }
                 Some(Target::Csat) => format!(
-                    "Only {within} of the CSAT answers about {name} are in the top two boxes, {against}."
+                    "{only} of the CSAT answers about {name} are in the top two boxes, {against}."
                 ),
                 Some(Target::Resolution) | None => format!(
-                    "Only {within} of the needs first raised at {name} are resolved within {}, {against}.",
+                    "{only} of the needs first raised at {name} are resolved within {}, {against}.",
                     human_seconds(level.resolution.map_or(0.0, |w| w.seconds))
                 ),
             }

@@ -50,8 +50,8 @@ pub use config::{BaselineScope, ConfigError, FrictionConfig};
 pub use counts::FrictionCounts;
 pub use detect::FrictionError;
 pub use report::{
-    Axis, Baseline, Evidence, FrictionKind, FrictionPoint, FrictionReport, Location, LostComparison,
-    PersonaMeasure, Unit,
+    Axis, Baseline, Evidence, FrictionKind, FrictionPoint, FrictionReport, Location,
+    LostComparison, PersonaMeasure, Unit,
 };
 
 use crate::analysis::{Observation, Selection, SelectionError};

@@ -258,7 +258,9 @@ impl Location {
     /// The location in words, with ids: `touchpoint "x"`, `flow "a" -> "b"`, `stage "s"`.
     pub fn describe(&self) -> String {
         match self {
-            Location::Touchpoint { touchpoint, .. } => format!("touchpoint {:?}", touchpoint.as_str()),
+            Location::Touchpoint { touchpoint, .. } => {
+                format!("touchpoint {:?}", touchpoint.as_str())
+            }
             Location::Flow { from, to } => format!("flow {:?} -> {:?}", from.as_str(), to.as_str()),
             Location::Stage { stage } => format!("stage {:?}", stage.as_str()),
         }
