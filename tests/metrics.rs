@@ -486,10 +486,13 @@ fn funnel_conversion_time_to_convert_and_emotion_curve() {
         Some((1, 3))
     );
     let ttc = level.time_to_convert;
-    assert_eq!((ttc.customers, ttc.converted, ttc.censored), (3, 1, 2));
-    // Kaplan-Meier: c is censored at 60 s, then a converts at 2,400 s with 2 at risk: S = 1/2.
+    // Without a conversion window, b and c have gone: the estimate is a's 2,400 s alone.
+    assert_eq!(
+        (ttc.customers, ttc.converted, ttc.censored, ttc.gone),
+        (3, 1, 0, 2)
+    );
     assert_eq!(ttc.median_seconds, Some(2_400.0));
-    assert_eq!(ttc.p90_seconds, None, "b may still convert");
+    assert_eq!(ttc.p90_seconds, Some(2_400.0));
 
     let consideration = level
         .emotion_curve
@@ -591,4 +594,80 @@ fn group_durations_equal_a_direct_summary_of_their_interactions() {
             "{name}: real data"
         );
     }
+}
+
+/// Six customers, times in seconds from 09:00: a converts at 100 s, b at 300 s, e (from 200 s)
+/// at 1,000 s; c and f stop in consideration (at 50 s and 700 s); d starts at 900 s. The log
+/// ends at 1,000 s.
+fn window_log(journey: &journey_map::Journey) -> journey_map::InteractionLog {
+    let at = |s: i64| {
+        "2026-01-05T09:00:00Z".parse::<jiff::Timestamp>().unwrap()
+            + jiff::SignedDuration::from_secs(s)
+    };
+    let rows = [
+        ("a", "search-ad", 0),
+        ("a", "account-opened", 100),
+        ("b", "search-ad", 0),
+        ("b", "account-opened", 300),
+        ("c", "search-ad", 0),
+        ("c", "product-page", 50),
+        ("d", "search-ad", 900),
+        ("e", "search-ad", 200),
+        ("e", "account-opened", 1_000),
+        ("f", "search-ad", 0),
+        ("f", "product-page", 700),
+    ];
+    let records: Vec<Interaction> = rows
+        .iter()
+        .map(|(c, t, s)| Interaction::new(*c, *t, at(*s), Outcome::Completed))
+        .collect();
+    let mut builder = LogBuilder::new(journey, IngestOptions::default());
+    builder.extend(&records).unwrap();
+    builder.finish().0
+}
+
+#[test]
+fn time_to_convert_censors_only_customers_still_within_their_window() {
+    let journey = bank();
+    let log = window_log(&journey);
+    let compute = |options: MetricsOptions| {
+        MetricsReport::compute(&journey, &log, &Selection::all(), options)
+            .unwrap()
+            .journey
+    };
+    // No window: c, d and f have gone; a, b and e convert at 100, 300 and 800 s.
+    let open = compute(MetricsOptions::default());
+    let ttc = open.time_to_convert;
+    assert_eq!((ttc.converted, ttc.censored, ttc.gone), (3, 0, 3));
+    assert_eq!(ttc.median_seconds, Some(300.0));
+    assert_eq!(ttc.p90_seconds, Some(800.0));
+    assert_eq!(open.funnel[1].customers, 2, "c and f reach consideration");
+
+    // A 600 s window: e converts too late to count; d started 100 s before the end of the
+    // log, so d is still on the way (censored at 100 s); c, e and f have gone. Kaplan-Meier:
+    // a converts at 100 s with 3 at risk (S = 2/3), d leaves the risk set, b converts at
+    // 300 s with 1 at risk (S = 0).
+    let window = compute(MetricsOptions::default().conversion_window_seconds(600));
+    let ttc = window.time_to_convert;
+    assert_eq!(
+        (ttc.customers, ttc.converted, ttc.censored, ttc.gone),
+        (6, 2, 1, 3)
+    );
+    assert_eq!(ttc.median_seconds, Some(300.0));
+    assert_eq!(ttc.p90_seconds, Some(300.0));
+    assert_eq!(
+        window.goal_conversion.map(|r| (r.successes, r.trials)),
+        Some((2, 6))
+    );
+    // f reached consideration 700 s after starting: outside the window, not in the funnel.
+    assert_eq!(window.funnel[1].customers, 1);
+    assert!(window.funnel.iter().all(|s| s.customers <= s.reached));
+
+    // The window is part of the options, saved and read back.
+    let options = MetricsOptions::default().conversion_window_seconds(600);
+    let json = serde_json::to_string(&options).unwrap();
+    assert_eq!(
+        serde_json::from_str::<MetricsOptions>(&json).unwrap(),
+        options
+    );
 }

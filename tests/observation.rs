@@ -199,7 +199,7 @@ proptest! {
         let observation = Observation::new(&journey, &log).unwrap();
         let all = Selection::all();
         let scales = log.scales();
-        let options = MetricsOptions::default();
+        let options = MetricsOptions::default().conversion_window_seconds(3 * 86_400);
         let config = FrictionConfig::default();
 
         let one = observation.metrics(&all, options).unwrap();

@@ -286,6 +286,7 @@ pub enum FcrRule {
 pub struct MetricsOptions {
     repeat_window_seconds: u64,
     fcr: FcrRule,
+    conversion_window_seconds: Option<u64>,
 }
 
 impl Default for MetricsOptions {
@@ -294,6 +295,7 @@ impl Default for MetricsOptions {
         Self {
             repeat_window_seconds: 7 * 24 * 3600,
             fcr: FcrRule::NoRepeatContact,
+            conversion_window_seconds: None,
         }
     }
 }
@@ -310,6 +312,22 @@ impl MetricsOptions {
     pub fn fcr(mut self, rule: FcrRule) -> Self {
         self.fcr = rule;
         self
+    }
+
+    /// A customer converts when they reach a goal within this many seconds of their first
+    /// interaction. With a window, the funnel counts a stage only when reached within it, and
+    /// time to convert treats a customer who has not converted as still on their way
+    /// (censored at the end of the log) while the window is still open at the end of the log,
+    /// and as gone (out of the estimate) once it has closed. Without one (the default), every
+    /// customer who has not converted by their last interaction has gone.
+    pub fn conversion_window_seconds(mut self, seconds: u64) -> Self {
+        self.conversion_window_seconds = Some(seconds);
+        self
+    }
+
+    /// The conversion window set, in seconds.
+    pub fn current_conversion_window_seconds(&self) -> Option<u64> {
+        self.conversion_window_seconds
     }
 
     /// The repeat window set, in seconds.
@@ -376,12 +394,37 @@ pub struct Tallies {
     reached: Vec<u64>,
     /// Customers who reached each stage after every stage before it, in order.
     in_order: Vec<u64>,
-    /// Seconds from each customer's first interaction to their first goal, or to their last
-    /// interaction when they have not reached a goal (censored).
+    /// Seconds from each customer's first interaction to their first goal (within the
+    /// conversion window, if one is set).
     time_to_convert: TimeToEvent,
+    /// The first interaction (ms) of each customer who has not converted, when a conversion
+    /// window is set: whether they are still on their way depends on the end of the log,
+    /// known once every part is merged.
+    open_since: Starts,
+    /// The latest interaction seen (ms), or `i64::MIN`.
+    last_ms: i64,
+    /// Customers who have not converted (within the window, if one is set).
+    not_converted: u64,
     /// Scratch space of the pass, not part of the state.
     #[serde(skip)]
     scratch: Scratch,
+}
+
+/// First interactions (ms) of customers, in any order: equal when they hold the same values,
+/// so that parts merged in any order equal one pass.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+struct Starts(Vec<i64>);
+
+impl PartialEq for Starts {
+    fn eq(&self, other: &Self) -> bool {
+        let sorted = |v: &[i64]| {
+            let mut v = v.to_vec();
+            v.sort_unstable();
+            v
+        };
+        self.0.len() == other.0.len() && sorted(&self.0) == sorted(&other.0)
+    }
 }
 
 /// What a pass keeps from customer to customer; equal whatever it holds.
@@ -473,6 +516,9 @@ impl Tallies {
             reached: vec![0; s],
             in_order: vec![0; s],
             time_to_convert: TimeToEvent::default(),
+            open_since: Starts::default(),
+            last_ms: i64::MIN,
+            not_converted: 0,
             scratch: Scratch::default(),
         }
     }
@@ -560,21 +606,37 @@ impl Tallies {
             self.reached[stage] += u64::from(scratch.stage[stage] == mark);
         }
         // The ordered funnel: the next stage counts once the customer is in it after every
-        // stage before it (the earliest time is the best, so one greedy walk finds it).
+        // stage before it (the earliest time is the best, so one greedy walk finds it), within
+        // the conversion window if one is set.
+        let first = path.timestamp_ms(0);
+        let window_ms = self
+            .options
+            .conversion_window_seconds
+            .map(|s| i64::try_from(s.saturating_mul(1000)).unwrap_or(i64::MAX));
+        let within = |at: i64| window_ms.is_none_or(|w| at.saturating_sub(first) <= w);
         let mut next = 0;
         for i in 0..path.len() {
+            if !within(path.timestamp_ms(i)) {
+                break;
+            }
             if next < s && path.stage(i).index() == next {
                 self.in_order[next] += 1;
                 next += 1;
             }
         }
-        let first = path.timestamp_ms(0);
-        let (end, converted) = match path.first_goal() {
-            Some(goal) => (path.timestamp_ms(goal), true),
-            None => (path.timestamp_ms(path.len() - 1), false),
-        };
-        self.time_to_convert
-            .push(end.saturating_sub(first) as f64 / 1000.0, converted);
+        self.last_ms = self.last_ms.max(path.timestamp_ms(path.len() - 1));
+        match path.first_goal().map(|goal| path.timestamp_ms(goal)) {
+            Some(at) if within(at) => {
+                self.time_to_convert
+                    .push(at.saturating_sub(first) as f64 / 1000.0, true);
+            }
+            _ => {
+                self.not_converted += 1;
+                if window_ms.is_some() {
+                    self.open_since.0.push(first);
+                }
+            }
+        }
     }
 
     /// Adds the tallies of other customers of the same log.
@@ -618,6 +680,9 @@ impl Tallies {
             *a += b;
         }
         self.time_to_convert.merge(other.time_to_convert);
+        self.open_since.0.extend(other.open_since.0);
+        self.last_ms = self.last_ms.max(other.last_ms);
+        self.not_converted += other.not_converted;
         Ok(())
     }
 
@@ -728,7 +793,21 @@ impl Tallies {
             })
             .collect();
         let converted = self.time_to_convert.events() as u64;
-        let time_to_convert = self.time_to_convert.quantiles(&[0.5, 0.9]);
+        // Customers whose window is still open at the end of the log are on their way:
+        // censored there. The others have gone and are not in the estimate.
+        let mut estimate = self.time_to_convert;
+        let mut still_open = 0;
+        if let Some(window) = self.options.conversion_window_seconds {
+            let window_ms = i64::try_from(window.saturating_mul(1000)).unwrap_or(i64::MAX);
+            for &first in &self.open_since.0 {
+                let seen = self.last_ms.saturating_sub(first);
+                if seen < window_ms {
+                    still_open += 1;
+                    estimate.push(seen as f64 / 1000.0, false);
+                }
+            }
+        }
+        let time_to_convert = estimate.quantiles(&[0.5, 0.9]);
         let stage_ids: Vec<StageId> = journey.stages().iter().map(|s| s.id.clone()).collect();
         let emotion_curve = stage_ids
             .iter()
@@ -757,7 +836,8 @@ impl Tallies {
                 time_to_convert: TimeToConvert {
                     customers: self.journeys,
                     converted,
-                    censored: self.journeys - converted,
+                    censored: still_open,
+                    gone: self.not_converted - still_open,
                     median_seconds: time_to_convert[0],
                     p90_seconds: time_to_convert[1],
                 },
@@ -882,9 +962,16 @@ pub struct FunnelStep {
     pub reached: u64,
 }
 
-/// Time to convert, with customers who have not converted counted as censored (still on their
-/// way), not as failures: quantiles are Kaplan-Meier estimates and are absent until the
-/// estimate reaches them.
+/// Time to convert: seconds from a customer's first interaction to their first goal.
+///
+/// Customers who have not converted are of two sorts. Those still on their way (their
+/// conversion window, [`MetricsOptions::conversion_window_seconds`], is still open at the end
+/// of the log) are *censored* at the end of the log: they may yet convert. Those whose window
+/// has closed, or every customer who has not converted when no window is set, have *gone*:
+/// they are not in the estimate, which is then the time to convert of the customers who
+/// convert. Censoring gone customers as if they were still on their way would stretch the
+/// estimate towards the longest journeys. Quantiles are Kaplan-Meier estimates, absent until
+/// the estimate reaches them.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TimeToConvert {
@@ -892,8 +979,12 @@ pub struct TimeToConvert {
     pub customers: u64,
     /// Customers who reached a goal.
     pub converted: u64,
-    /// Customers who have not, observed from their first to their last interaction.
+    /// Customers who have not converted and are still on their way at the end of the log
+    /// (within the conversion window), censored there.
     pub censored: u64,
+    /// Customers who have not converted and have gone (no window set, or their window
+    /// closed): not in the estimate.
+    pub gone: u64,
     /// Seconds by which half of customers are estimated to convert.
     pub median_seconds: Option<f64>,
     /// Seconds by which nine in ten customers are estimated to convert.
