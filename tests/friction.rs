@@ -770,3 +770,280 @@ fn a_point_is_one_personas_only_when_the_others_were_tested() {
         [(Some("p"), Some(1.0), 110), (Some("q"), Some(1.0), 10)]
     );
 }
+
+/// A help desk on the phone that promises at most 10% abandoned calls, 80% of CSAT answers in
+/// the top two boxes and 90% of needs resolved within an hour, and misses all three: 30% of
+/// 100 calls are abandoned, half the answers are 2, and half the needs take two hours.
+#[test]
+fn every_service_level_target_is_tested_against_its_promise() {
+    use journey_map::analysis::friction::Baseline;
+    use journey_map::{ServiceLevel, Within};
+    let level = ServiceLevel::default()
+        .with_max_abandonment(0.1)
+        .with_min_csat(0.8)
+        .with_resolution(Within::new(3600.0, 0.9));
+    let journey = JourneyBuilder::new("Desk")
+        .stage(Stage::new("s", "S"))
+        .touchpoint(
+            Touchpoint::new(
+                "desk",
+                "Help desk",
+                "s",
+                Channel::Phone,
+                TouchpointKind::HumanService,
+            )
+            .entry()
+            .with_service_level(level),
+        )
+        .touchpoint(
+            Touchpoint::new(
+                "done",
+                "Done",
+                "s",
+                Channel::Web,
+                TouchpointKind::DigitalProduct,
+            )
+            .goal(),
+        )
+        .flow(Flow::new("desk", "done"))
+        .build()
+        .unwrap();
+    let start: jiff::Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+    let mut records = Vec::new();
+    for c in 0..100_i64 {
+        let id = format!("c{c}");
+        let at = start + jiff::SignedDuration::from_hours(c);
+        let outcome = if c % 10 < 3 {
+            Outcome::Abandoned
+        } else {
+            Outcome::Completed
+        };
+        records.push(
+            Interaction::new(id.as_str(), "desk", at, outcome)
+                .with_csat(if c % 2 == 0 { 5 } else { 2 })
+                .with_need(format!("n{c}"))
+                .with_resolved(true)
+                .with_handling_seconds(if c % 4 < 2 { 600.0 } else { 7200.0 }),
+        );
+    }
+    let log = log_of(&journey, &records);
+    let report = journey
+        .detect_friction(&log, &Selection::all(), &FrictionConfig::default())
+        .unwrap();
+    let missed: Vec<(String, f64, f64)> = report
+        .points
+        .iter()
+        .filter(|p| p.kind == FrictionKind::MissedServiceLevel)
+        .map(|p| {
+            let e = p.evidence.as_ref().unwrap();
+            assert_eq!(e.baseline_kind, Baseline::ServiceLevel);
+            (e.metric.clone(), e.observed, e.baseline)
+        })
+        .collect();
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+    for (metric, observed, promised) in [
+        ("share of contacts abandoned", 0.3, 0.1),
+        ("share of CSAT answers below the top two boxes", 0.5, 0.2),
+        (
+            "share of needs first raised here not resolved within 60.0 min",
+            0.5,
+            0.1,
+        ),
+    ] {
+        assert!(
+            missed
+                .iter()
+                .any(|(m, o, b)| m == metric && close(*o, observed) && close(*b, promised)),
+            "{metric}: {missed:?}"
+        );
+    }
+    let abandoned = report
+        .points
+        .iter()
+        .find(|p| {
+            p.evidence
+                .as_ref()
+                .is_some_and(|e| e.metric == "share of contacts abandoned")
+        })
+        .unwrap();
+    assert_eq!(
+        abandoned.summary,
+        "30% of the contacts at Help desk are abandoned, against at most 10% promised."
+    );
+    assert_eq!(abandoned.customers_affected, 30);
+
+    // A desk that keeps its promises is not friction.
+    let kept = ServiceLevel::default()
+        .with_max_abandonment(0.5)
+        .with_min_csat(0.4);
+    let journey_kept = JourneyBuilder::new("Desk")
+        .stage(Stage::new("s", "S"))
+        .touchpoint(
+            Touchpoint::new(
+                "desk",
+                "Help desk",
+                "s",
+                Channel::Phone,
+                TouchpointKind::HumanService,
+            )
+            .entry()
+            .with_service_level(kept),
+        )
+        .touchpoint(
+            Touchpoint::new(
+                "done",
+                "Done",
+                "s",
+                Channel::Web,
+                TouchpointKind::DigitalProduct,
+            )
+            .goal(),
+        )
+        .flow(Flow::new("desk", "done"))
+        .build()
+        .unwrap();
+    let log = log_of(&journey_kept, &records);
+    let report = journey_kept
+        .detect_friction(&log, &Selection::all(), &FrictionConfig::default())
+        .unwrap();
+    assert!(
+        report
+            .points
+            .iter()
+            .all(|p| p.kind != FrictionKind::MissedServiceLevel),
+        "{}",
+        describe(&report)
+    );
+}
+
+/// Partial friction counts carry the service levels they counted against: finishing them with
+/// a journey that promises something else is refused.
+#[test]
+fn friction_counts_refuse_a_journey_with_other_service_levels() {
+    use journey_map::analysis::{Accumulate, Observation};
+    use journey_map::{ChannelServiceLevel, ServiceLevel};
+    let journey = small_journey();
+    let log = hand_log(&journey, 40, 10);
+    let observation = Observation::new(&journey, &log).unwrap();
+    let counts = observation
+        .accumulate(&Selection::all(), || {
+            journey_map::analysis::FrictionCounts::new(
+                &journey,
+                log.scales(),
+                &FrictionConfig::default(),
+            )
+            .unwrap()
+        })
+        .unwrap();
+    let promising = journey
+        .to_builder()
+        .service_level(ChannelServiceLevel::new(
+            Channel::Phone,
+            ServiceLevel::default().with_max_abandonment(0.1),
+        ))
+        .build()
+        .unwrap();
+    assert_eq!(promising.fingerprint(), journey.fingerprint());
+    assert!(counts.clone().finish(&promising).is_err());
+    assert!(counts.finish(&journey).is_ok());
+}
+
+/// Every move into the last stage takes three days, every other move ten minutes: the stage
+/// is a slow handoff, and so is each move into it, against the other moves.
+#[test]
+fn a_slow_stage_is_a_slow_handoff_at_the_stage() {
+    use journey_map::analysis::friction::Location;
+    let journey = JourneyBuilder::new("Stages")
+        .stages([
+            Stage::new("a", "Apply"),
+            Stage::new("b", "Check"),
+            Stage::new("c", "Open"),
+        ])
+        .touchpoint(
+            Touchpoint::new(
+                "form",
+                "Form",
+                "a",
+                Channel::Web,
+                TouchpointKind::DigitalProduct,
+            )
+            .entry(),
+        )
+        .touchpoint(Touchpoint::new(
+            "check",
+            "Check",
+            "b",
+            Channel::Web,
+            TouchpointKind::DigitalProduct,
+        ))
+        .touchpoint(
+            Touchpoint::new(
+                "open",
+                "Open",
+                "c",
+                Channel::Web,
+                TouchpointKind::DigitalProduct,
+            )
+            .goal(),
+        )
+        .flows([Flow::new("form", "check"), Flow::new("check", "open")])
+        .build()
+        .unwrap();
+    let start: jiff::Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+    let mut records = Vec::new();
+    for c in 0..200_i64 {
+        let id = format!("c{c}");
+        let t0 = start + jiff::SignedDuration::from_mins(c * 7);
+        let t1 = t0 + jiff::SignedDuration::from_mins(10 + c % 5);
+        let t2 = t1 + jiff::SignedDuration::from_hours(72 + c % 7);
+        records.push(Interaction::new(
+            id.as_str(),
+            "form",
+            t0,
+            Outcome::Completed,
+        ));
+        records.push(Interaction::new(
+            id.as_str(),
+            "check",
+            t1,
+            Outcome::Completed,
+        ));
+        if c % 4 != 0 {
+            records.push(Interaction::new(
+                id.as_str(),
+                "open",
+                t2,
+                Outcome::Completed,
+            ));
+        }
+    }
+    let log = log_of(&journey, &records);
+    let report = journey
+        .detect_friction(&log, &Selection::all(), &FrictionConfig::default())
+        .unwrap();
+    let stage = report
+        .points
+        .iter()
+        .find(|p| {
+            p.kind == FrictionKind::SlowHandoff
+                && matches!(&p.location, Location::Stage { stage } if stage.as_str() == "c")
+        })
+        .unwrap_or_else(|| panic!("{}", describe(&report)));
+    assert!(
+        stage
+            .summary
+            .eq("Customers typically wait 3.1 days before each step of the Open stage, against 11.9 min in the other stages."),
+        "{}",
+        stage.summary
+    );
+    assert_eq!(stage.customers_affected, 150);
+    assert!(
+        report
+            .points
+            .iter()
+            .any(|p| p.kind == FrictionKind::SlowHandoff
+                && p.location.to_string() == "check -> open"),
+        "{}",
+        describe(&report)
+    );
+}

@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 
 use journey_map::{
-    Channel, Flow, Journey, JourneyBuilder, Persona, Stage, Touchpoint, TouchpointKind,
+    Channel, ChannelServiceLevel, Flow, Journey, JourneyBuilder, Persona, ServiceLevel, Stage,
+    Touchpoint, TouchpointKind, Within,
 };
 use proptest::prelude::*;
 
@@ -35,6 +36,27 @@ fn kind() -> impl Strategy<Value = TouchpointKind> {
         Just(TouchpointKind::Billing),
         any::<String>().prop_map(TouchpointKind::Other),
     ]
+}
+
+fn within() -> impl Strategy<Value = Within> {
+    (0.001..1e7_f64, 0.0..=1.0_f64).prop_map(|(seconds, share)| Within::new(seconds, share))
+}
+
+fn service_level() -> impl Strategy<Value = ServiceLevel> {
+    (
+        proptest::option::of(within()),
+        proptest::option::of(0.0..=1.0_f64),
+        proptest::option::of(0.0..=1.0_f64),
+        proptest::option::of(within()),
+    )
+        .prop_map(|(answer, abandonment, csat, resolution)| {
+            let mut level = ServiceLevel::default();
+            level.answer = answer;
+            level.max_abandonment = abandonment;
+            level.min_csat = csat;
+            level.resolution = resolution;
+            level
+        })
 }
 
 fn text() -> impl Strategy<Value = String> {
@@ -85,8 +107,11 @@ prop_compose! {
             ),
             0..4,
         ),
+        levels in proptest::collection::vec(proptest::option::of(service_level()), 0..12),
+        channel_levels in proptest::collection::vec((any::<usize>(), service_level()), 0..3),
     ) -> Journey {
-        assemble(name, description, prefixes, stages, touchpoints, flows, personas)
+        let journey = assemble(name, description, prefixes, stages, touchpoints, flows, personas);
+        with_service_levels(journey, levels, channel_levels)
     }
 }
 
@@ -155,6 +180,45 @@ fn assemble(
         builder = builder.persona(persona);
     }
     builder.build().expect("generated journeys are valid")
+}
+
+/// The journey with touchpoint `i` given `levels[i]`, and each channel level given to the
+/// channel of touchpoint `j` (the first level for a channel wins).
+fn with_service_levels(
+    journey: Journey,
+    levels: Vec<Option<ServiceLevel>>,
+    channel_levels: Vec<(usize, ServiceLevel)>,
+) -> Journey {
+    let touchpoints: Vec<Touchpoint> = journey
+        .touchpoints()
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let mut t = t.clone();
+            t.service_level = levels.get(i).copied().flatten();
+            t
+        })
+        .collect();
+    let mut rebuilt = JourneyBuilder::new(journey.name());
+    if let Some(d) = journey.description() {
+        rebuilt = rebuilt.description(d);
+    }
+    rebuilt = rebuilt
+        .personas(journey.personas().iter().cloned())
+        .stages(journey.stages().iter().cloned())
+        .touchpoints(touchpoints)
+        .flows(journey.flows().iter().cloned());
+    let mut channels: Vec<Channel> = Vec::new();
+    for (j, level) in channel_levels {
+        let channel = journey.touchpoints()[j % journey.touchpoints().len()]
+            .channel
+            .clone();
+        if !channels.contains(&channel) {
+            channels.push(channel.clone());
+            rebuilt = rebuilt.service_level(ChannelServiceLevel::new(channel, level));
+        }
+    }
+    rebuilt.build().expect("generated service levels are valid")
 }
 
 proptest! {

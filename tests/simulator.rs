@@ -394,3 +394,100 @@ fn flow_probabilities_must_name_designed_flows_and_sum_to_one_at_most() {
         "{text:?}"
     );
 }
+
+#[test]
+fn channels_delays_and_customer_spreads_are_checked() {
+    let journey = bank();
+    let behaviour: Behaviour = ron::from_str(
+        r#"(
+            channels: {Phone: (abandoned: Some(-1.0))},
+            delays: {
+                "verification-email": {"address-proof-letter": (median: 0.0, spread: 0.4)},
+                "verification-emial": {"address-proof-letter": (median: 60.0, spread: 0.4)},
+            },
+            customers: (time: -0.5, mood: 0.2),
+        )"#,
+    )
+    .unwrap();
+    let error = Simulator::new(&journey, &behaviour).unwrap_err();
+    let text: Vec<String> = error.problems.iter().map(|p| p.to_string()).collect();
+    for expected in [
+        "channel Phone",
+        "delay \"verification-email\" -> \"address-proof-letter\" is 0",
+        "did you mean \"verification-email\"",
+        "customers.time is -0.5",
+    ] {
+        assert!(
+            text.iter().any(|t| t.contains(expected)),
+            "{expected}: {text:?}"
+        );
+    }
+}
+
+#[test]
+fn channel_speeds_delays_and_differing_customers_shape_the_log() {
+    let journey = bank();
+    let behaviour: Behaviour = ron::from_str(
+        r#"(
+            channels: {Email: (wait_seconds: Some((median: 14400.0, spread: 0.3)))},
+            delays: {"verification-email": {"address-proof-letter": (median: 518400.0, spread: 0.2)}},
+            customers: (time: 0.8, mood: 0.8),
+        )"#,
+    )
+    .unwrap();
+    let records = Simulator::new(&journey, &behaviour)
+        .unwrap()
+        .simulate(2_000, 5, start());
+    let email = journey.touchpoint_index("verification-email").unwrap();
+    let waits: Vec<f64> = records
+        .iter()
+        .filter(|r| r.touchpoint.as_str() == "verification-email")
+        .filter_map(|r| r.wait_seconds)
+        .collect();
+    assert!(!waits.is_empty(), "{email:?}");
+    let mut sorted = waits.clone();
+    sorted.sort_by(f64::total_cmp);
+    let median = sorted[sorted.len() / 2];
+    assert!(
+        (7_000.0..30_000.0).contains(&median),
+        "e-mail waits are hours: {median}"
+    );
+    // The letter arrives days after the e-mail is handled.
+    let gaps: Vec<f64> = records
+        .windows(2)
+        .filter(|w| {
+            w[0].customer == w[1].customer
+                && w[0].touchpoint.as_str() == "verification-email"
+                && w[1].touchpoint.as_str() == "address-proof-letter"
+        })
+        .map(|w| {
+            let end = w[0].timestamp
+                + jiff::SignedDuration::from_secs_f64(
+                    w[0].wait_seconds.unwrap_or(0.0) + w[0].handling_seconds.unwrap_or(0.0),
+                );
+            (w[1].timestamp - end).as_secs_f64()
+        })
+        .collect();
+    assert!(!gaps.is_empty());
+    assert!(gaps.iter().all(|g| *g > 2.0 * 86_400.0), "{gaps:?}");
+    // Customers differ: each customer's time factor widens the spread of waits beyond the
+    // model's spread at each touchpoint.
+    let plain = Simulator::new(&journey, &Behaviour::default())
+        .unwrap()
+        .simulate(2_000, 5, start());
+    let differing: Behaviour = ron::from_str("(customers: (time: 0.8))").unwrap();
+    let records = Simulator::new(&journey, &differing)
+        .unwrap()
+        .simulate(2_000, 5, start());
+    let spread = |records: &[journey_map::Interaction]| {
+        let logs: Vec<f64> = records
+            .iter()
+            .filter_map(|r| r.wait_seconds)
+            .filter(|w| *w > 0.0)
+            .map(f64::ln)
+            .collect();
+        let mean = logs.iter().sum::<f64>() / logs.len() as f64;
+        (logs.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / logs.len() as f64).sqrt()
+    };
+    assert!(spread(&records) > spread(&plain) + 0.2);
+}

@@ -311,3 +311,95 @@ fn files_and_the_builder_validate_alike() {
     assert_eq!(messages(&from_file), messages(&from_code));
     assert_eq!(from_file.len(), 10, "{:#?}", messages(&from_file));
 }
+
+#[test]
+fn service_levels_out_of_range_twice_or_for_an_unused_channel_are_all_reported() {
+    use journey_map::{ChannelServiceLevel, ServiceLevel, ServiceLevelOwner, Within};
+    let bad = ServiceLevel::default()
+        .with_answer(Within::new(0.0, 1.5))
+        .with_min_csat(f64::NAN);
+    let found = problems(
+        valid()
+            .touchpoint(tp("help", "buy").with_service_level(bad))
+            .service_level(ChannelServiceLevel::new(
+                Channel::Web,
+                ServiceLevel::default().with_max_abandonment(-0.1),
+            ))
+            .service_level(ChannelServiceLevel::new(
+                Channel::Web,
+                ServiceLevel::default(),
+            ))
+            .service_level(ChannelServiceLevel::new(
+                Channel::Phone,
+                ServiceLevel::default(),
+            )),
+    );
+    let text: Vec<String> = found.iter().map(|p| p.to_string()).collect();
+    assert_eq!(
+        text,
+        [
+            "the service level of touchpoint \"help\" has answer.seconds 0, expected positive, finite seconds",
+            "the service level of touchpoint \"help\" has answer.share 1.5, expected a share in 0..=1",
+            "the service level of touchpoint \"help\" has min_csat NaN, expected a share in 0..=1",
+            "the service level of channel Web has max_abandonment -0.1, expected a share in 0..=1",
+            "service level #2 is for channel Web, like service level #1",
+            "a service level is set for channel Phone, which no touchpoint uses",
+        ],
+        "{text:#?}"
+    );
+    assert!(matches!(
+        &found[0],
+        Problem::ServiceLevelOutOfRange { owner: ServiceLevelOwner::Touchpoint(item), .. }
+            if item.kind == ItemKind::Touchpoint && item.id == "help"
+    ));
+}
+
+#[test]
+fn a_misspelt_channel_of_a_service_level_gets_a_suggestion() {
+    let text = r#"(
+        name: "Typo",
+        stages: [(id: "s", name: "S")],
+        touchpoints: [
+            (id: "a", name: "A", stage: "s", channel: Other("kiosk"), kind: DigitalProduct, entry: true, goal: true),
+        ],
+        service_levels: [(channel: Other("kiosks"), level: (min_csat: Some(0.8)))],
+    )"#;
+    let error = Journey::from_ron_str(text).unwrap_err();
+    let problems = error.validation().expect("a validation error").problems();
+    let message = problems[0].to_string();
+    assert!(
+        message.contains("did you mean Other(\"kiosk\")?"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_touchpoint_takes_its_channel_service_level_target_by_target() {
+    use journey_map::{ChannelServiceLevel, ServiceLevel, Within};
+    let journey = valid()
+        .touchpoint(
+            Touchpoint::new(
+                "line",
+                "Line",
+                "buy",
+                Channel::Phone,
+                TouchpointKind::HumanService,
+            )
+            .with_service_level(ServiceLevel::default().with_answer(Within::new(30.0, 0.9))),
+        )
+        .flow(Flow::new("shop", "line"))
+        .service_level(ChannelServiceLevel::new(
+            Channel::Phone,
+            ServiceLevel::default()
+                .with_answer(Within::new(20.0, 0.8))
+                .with_max_abandonment(0.05),
+        ))
+        .build()
+        .unwrap();
+    let line = journey.touchpoint_index("line").unwrap();
+    let level = journey.service_level(line).unwrap();
+    assert_eq!(level.answer, Some(Within::new(30.0, 0.9)), "its own");
+    assert_eq!(level.max_abandonment, Some(0.05), "its channel's");
+    let shop = journey.touchpoint_index("shop").unwrap();
+    assert!(journey.service_level(shop).unwrap().is_empty());
+}
