@@ -206,16 +206,41 @@ impl Cell {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(super) struct GapCell {
     pub gaps: Moments,
-    /// Customers by the bin of their mean handoff here, (not converted, converted).
-    pub bins: Vec<[u32; 2]>,
+    /// Customers by the bin of their mean handoff here, (not converted, converted); inline,
+    /// so that the one move a customer makes touches one place in memory.
+    #[serde(with = "inline_bins")]
+    pub bins: [[u32; 2]; BINS],
 }
 
 impl Default for GapCell {
     fn default() -> Self {
         Self {
             gaps: Moments::default(),
-            bins: vec![[0; 2]; BINS],
+            bins: [[0; 2]; BINS],
         }
+    }
+}
+
+/// Inline bins, written as a list (serde derives arrays of at most 32).
+mod inline_bins {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::BINS;
+
+    pub(super) fn serialize<S: Serializer>(
+        bins: &[[u32; 2]; BINS],
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_seq(bins.iter())
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<[[u32; 2]; BINS], D::Error> {
+        let bins = Vec::<[u32; 2]>::deserialize(d)?;
+        let len = bins.len();
+        bins.try_into()
+            .map_err(|_| serde::de::Error::invalid_length(len, &"64 bins"))
     }
 }
 
@@ -316,6 +341,11 @@ struct Scratch {
     touched: Vec<usize>,
     /// (from, to, ln(1 + seconds)) of the customer's handoffs.
     gaps: Vec<(u32, u32, f64)>,
+    /// (from, to, sum, count) of the customer's distinct moves.
+    moves: Vec<(u32, u32, f64, u32)>,
+    /// (sum, count) of the customer's handoffs into each stage, and the stages touched.
+    stages: Vec<(f64, u32)>,
+    touched_stages: Vec<usize>,
 }
 
 impl FrictionCounts {
@@ -367,6 +397,12 @@ impl FrictionCounts {
     }
 }
 
+/// ln(1 + seconds) of a time in milliseconds: the scale every time is tested on. Written as
+/// `ln(1 + x)` rather than `ln_1p(x)`: as exact at millisecond resolution, and faster.
+fn log_time(ms: u64) -> f64 {
+    (1.0 + ms as f64 / 1000.0).ln()
+}
+
 fn bin(value: f64) -> usize {
     ((value / BIN_WIDTH) as usize).min(BINS - 1)
 }
@@ -395,6 +431,7 @@ impl Accumulate for FrictionCounts {
             visits,
             touched,
             gaps,
+            ..
         } = scratch;
         for (i, record) in path.interactions().enumerate() {
             let tp = record.touchpoint().index();
@@ -450,7 +487,7 @@ impl Accumulate for FrictionCounts {
                 visit.answered |= CES;
             }
             if let Some(wait_ms) = record.wait_ms() {
-                let v = (wait_ms as f64 / 1000.0).ln_1p();
+                let v = log_time(wait_ms);
                 visit.wait.0 += v;
                 visit.wait.1 += 1;
                 if !f.contains(FrictionKind::LongWait) || v > visit.highest[0] {
@@ -478,7 +515,7 @@ impl Accumulate for FrictionCounts {
                 if !step.is_repeat()
                     && let Some(gap) = path.gap_ms(i)
                 {
-                    gaps.push((from, to, (gap as f64 / 1000.0).ln_1p()));
+                    gaps.push((from, to, log_time(gap)));
                 }
             }
         }
@@ -504,7 +541,7 @@ impl Accumulate for FrictionCounts {
                 }
             }
             if let Some(ms) = case.resolution_ms {
-                let v = (ms as f64 / 1000.0).ln_1p();
+                let v = log_time(ms);
                 visit.resolution.0 += v;
                 visit.resolution.1 += 1;
                 if !visit.flags.contains(FrictionKind::SlowResolution) || v > visit.highest[1] {
@@ -564,33 +601,53 @@ impl Accumulate for FrictionCounts {
             }
         }
         if !gaps.is_empty() {
-            // One value per customer and move, and per customer and stage: their mean.
-            gaps.sort_unstable_by_key(|g| (g.0, g.1));
-            let mut i = 0;
-            while i < gaps.len() {
-                let (from, to) = (gaps[i].0, gaps[i].1);
-                let run = gaps[i..]
-                    .iter()
-                    .take_while(|g| g.0 == from && g.1 == to)
-                    .count();
-                let mean = gaps[i..i + run].iter().map(|g| g.2).sum::<f64>() / run as f64;
+            // One value per customer and move, and per customer and stage: their mean. A
+            // customer has few distinct moves: a linear scan beats sorting below a handful of
+            // dozens; longer paths are sorted.
+            let moves = &mut scratch.moves;
+            if gaps.len() <= 48 {
+                for &(from, to, v) in gaps.iter() {
+                    match moves.iter_mut().find(|m| m.0 == from && m.1 == to) {
+                        Some(m) => {
+                            m.2 += v;
+                            m.3 += 1;
+                        }
+                        None => moves.push((from, to, v, 1)),
+                    }
+                }
+            } else {
+                gaps.sort_unstable_by_key(|g| (g.0, g.1));
+                for &(from, to, v) in gaps.iter() {
+                    match moves.last_mut() {
+                        Some(m) if m.0 == from && m.1 == to => {
+                            m.2 += v;
+                            m.3 += 1;
+                        }
+                        _ => moves.push((from, to, v, 1)),
+                    }
+                }
+            }
+            for (from, to, sum, n) in moves.drain(..) {
                 self.moves
                     .row(base as u32 + from, to, GapCell::default)
-                    .push(mean, converted);
-                i += run;
+                    .push(sum / f64::from(n), converted);
             }
             let stage_of = &path.layout.stage_of;
-            gaps.sort_unstable_by_key(|g| stage_of[g.1 as usize]);
-            let mut i = 0;
-            while i < gaps.len() {
-                let stage = stage_of[gaps[i].1 as usize];
-                let run = gaps[i..]
-                    .iter()
-                    .take_while(|g| stage_of[g.1 as usize] == stage)
-                    .count();
-                let mean = gaps[i..i + run].iter().map(|g| g.2).sum::<f64>() / run as f64;
-                self.stage_gaps[row * self.stages + stage].push(mean, converted);
-                i += run;
+            if scratch.stages.len() != self.stages {
+                scratch.stages = vec![(0.0, 0); self.stages];
+            }
+            for &(_, to, v) in gaps.iter() {
+                let stage = stage_of[to as usize];
+                let slot = &mut scratch.stages[stage];
+                if slot.1 == 0 {
+                    scratch.touched_stages.push(stage);
+                }
+                slot.0 += v;
+                slot.1 += 1;
+            }
+            for stage in scratch.touched_stages.drain(..) {
+                let (sum, n) = std::mem::take(&mut scratch.stages[stage]);
+                self.stage_gaps[row * self.stages + stage].push(sum / f64::from(n), converted);
             }
             gaps.clear();
         }
