@@ -18,6 +18,7 @@
 //! | [`whatif`] | — | [`Prediction`], [`JourneyDiff`] | [`MarkovChain::predict`] |
 
 pub mod attribution;
+mod calendar;
 pub mod conformance;
 pub mod friction;
 mod layout;
@@ -34,6 +35,7 @@ pub use attribution::{
     Attribute, AttributionError, AttributionReport, ChainCounts, MarkovChain, ShapleyOptions,
     ShapleyReport,
 };
+pub use calendar::{Bucket, ByBucket, Calendar, CalendarError, Granularity, MAX_BUCKETS};
 pub use conformance::{CheckConformance, ConformanceCounts, ConformanceReport, OffMapKind};
 pub use friction::{
     BaselineScope, DetectFriction, FrictionConfig, FrictionCounts, FrictionError, FrictionKind,

@@ -325,6 +325,74 @@ impl<'a> Observation<'a> {
     }
 }
 
+/// The first and last selected interaction's time, as a partial state.
+#[derive(Debug, Clone, Copy)]
+struct Span(Option<(i64, i64)>);
+
+impl Accumulate for Span {
+    type Output = Option<(i64, i64)>;
+
+    fn add_customer(&mut self, path: &CustomerPath<'_>) {
+        let (first, last) = (path.timestamp_ms(0), path.timestamp_ms(path.len() - 1));
+        self.0 = Some(match self.0 {
+            Some((a, b)) => (a.min(first), b.max(last)),
+            None => (first, last),
+        });
+    }
+
+    fn merge(&mut self, other: Self) -> Result<(), ShapeMismatch> {
+        if let Some((a, b)) = other.0 {
+            self.0 = Some(match self.0 {
+                Some((x, y)) => (x.min(a), y.max(b)),
+                None => (a, b),
+            });
+        }
+        Ok(())
+    }
+
+    fn finish(self, _: &Journey) -> Result<Self::Output, ShapeMismatch> {
+        Ok(self.0)
+    }
+}
+
+impl Observation<'_> {
+    /// The times of the first and the last selected interaction; `None` when the selection
+    /// holds none.
+    ///
+    /// # Errors
+    ///
+    /// As [`Observation::for_each_customer`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use journey_map::analysis::{Observation, Selection};
+    /// use journey_map::{IngestOptions, Journey, LogBuilder};
+    ///
+    /// let journey = Journey::load("examples/data/retail_bank.ron")?;
+    /// let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+    /// builder.read_csv_path("examples/data/retail_bank.interactions.csv")?;
+    /// let (log, _) = builder.finish();
+    /// let (first, last) = Observation::new(&journey, &log)?.time_span(&Selection::all())?.ok_or("empty")?;
+    /// assert!(first < last);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn time_span(
+        &self,
+        selection: &Selection,
+    ) -> Result<Option<(jiff::Timestamp, jiff::Timestamp)>, SelectionError> {
+        let span = self.run(selection, || Span(None))?;
+        Ok(span.and_then(|(a, b)| {
+            Some((
+                jiff::Timestamp::from_millisecond(a).ok()?,
+                jiff::Timestamp::from_millisecond(b).ok()?,
+            ))
+        }))
+    }
+}
+
 /// Splits `customers` into ranges: one per [`MIN_PART`] customers, at most two per thread
 /// (so that a thread that finishes early takes another), and one range on one thread.
 fn parts(customers: usize) -> Vec<std::ops::Range<usize>> {

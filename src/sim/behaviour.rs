@@ -232,6 +232,92 @@ pub struct Behaviour {
     pub delays: BTreeMap<TouchpointId, BTreeMap<TouchpointId, Spread>>,
     /// How much customers differ from each other (0 for identical customers).
     pub customers: CustomerSpread,
+    /// Changes active for a while: planted incidents (a failing payment provider for three
+    /// weeks, a broken release), for everyone or one persona. An interaction that starts
+    /// within an incident's window behaves by its changes.
+    pub incidents: Vec<Incident>,
+    /// How the number of customers starting their journeys varies over the week and the day.
+    pub seasonality: Seasonality,
+}
+
+/// A change of behaviour active from `from` (included) to `to` (excluded).
+///
+/// # Example
+///
+/// ```
+/// use journey_map::sim::Incident;
+///
+/// let outage: Incident = ron::from_str(r#"(
+///     from: "2026-03-02T00:00:00Z", to: "2026-03-23T00:00:00Z",
+///     touchpoints: {"online-application": (failed: Some(1.0))},
+/// )"#)?;
+/// assert!(outage.persona.is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Incident {
+    /// When it starts.
+    pub from: jiff::Timestamp,
+    /// When it is over.
+    pub to: jiff::Timestamp,
+    /// The persona it hits; `None` for everyone.
+    #[serde(default)]
+    pub persona: Option<PersonaId>,
+    /// Changes by touchpoint, applied over the usual behaviour there.
+    #[serde(default)]
+    pub touchpoints: BTreeMap<TouchpointId, BehaviourChange>,
+    /// Transition probabilities along the flows out of a touchpoint, replacing the usual ones.
+    #[serde(default)]
+    pub flows: BTreeMap<TouchpointId, BTreeMap<TouchpointId, f64>>,
+}
+
+impl Incident {
+    /// An incident from `from` to `to` for everyone, changing nothing yet.
+    pub fn new(from: jiff::Timestamp, to: jiff::Timestamp) -> Self {
+        Self {
+            from,
+            to,
+            persona: None,
+            touchpoints: BTreeMap::new(),
+            flows: BTreeMap::new(),
+        }
+    }
+}
+
+/// Relative arrival rates of customers by day of the week (Monday first) and hour of the day
+/// (UTC); empty lists for a flat rate. The mean gap between customers is
+/// `minutes_between_customers` divided by the product of the two weights at the time.
+///
+/// # Example
+///
+/// ```
+/// use journey_map::sim::Seasonality;
+///
+/// let weekdays: Seasonality = ron::from_str("(weekdays: [1.2, 1.1, 1.0, 1.0, 1.1, 0.6, 0.4])")?;
+/// assert_eq!(weekdays.weekdays.len(), 7);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct Seasonality {
+    /// Seven weights, Monday first, or none.
+    pub weekdays: Vec<f64>,
+    /// Twenty-four weights, from 00:00 UTC, or none.
+    pub hours: Vec<f64>,
+}
+
+impl Seasonality {
+    /// The weight of the arrival rate at `at`.
+    pub(crate) fn weight(&self, at: jiff::Timestamp) -> f64 {
+        let zoned = at.to_zoned_datetime(jiff::tz::TimeZone::UTC);
+        let day = zoned.weekday().to_monday_zero_offset() as usize;
+        let hour = zoned.hour() as usize;
+        self.weekdays.get(day).copied().unwrap_or(1.0)
+            * self.hours.get(hour).copied().unwrap_or(1.0)
+    }
 }
 
 /// How much simulated customers differ: each customer draws a patience and a mood once, which
@@ -272,6 +358,8 @@ impl Default for Behaviour {
             channels: BTreeMap::new(),
             delays: BTreeMap::new(),
             customers: CustomerSpread::default(),
+            incidents: Vec::new(),
+            seasonality: Seasonality::default(),
         }
     }
 }
@@ -365,6 +453,53 @@ impl Behaviour {
                         "a positive median and a spread of 0 or more",
                     );
                 }
+            }
+        }
+        for (i, incident) in self.incidents.iter().enumerate() {
+            let at = format!("incident #{}", i + 1);
+            if incident.to <= incident.from {
+                problems.push(BehaviourProblem::OutOfRange {
+                    at: at.clone(),
+                    field: "to".to_owned(),
+                    value: (incident.to.as_millisecond() - incident.from.as_millisecond()) as f64
+                        / 1000.0,
+                    expected: "a time after `from` (seconds after it shown)".to_owned(),
+                });
+            }
+            if let Some(persona) = &incident.persona
+                && let Err(error) = journey.resolve_persona(persona.as_str())
+            {
+                problems.push(BehaviourProblem::UnknownPersona(error));
+            }
+            check_flows(&mut problems, journey, &at, &incident.flows);
+            for (id, change) in &incident.touchpoints {
+                if known_touchpoint(journey, id, &mut problems) {
+                    let at = format!("{at} at touchpoint {:?}", id.as_str());
+                    check_behaviour(&mut problems, &at, &change.apply(self.default));
+                }
+            }
+        }
+        for (field, weights, len) in [
+            ("seasonality.weekdays", &self.seasonality.weekdays, 7),
+            ("seasonality.hours", &self.seasonality.hours, 24),
+        ] {
+            if !weights.is_empty() && weights.len() != len {
+                problems.push(BehaviourProblem::OutOfRange {
+                    at: "behaviour".to_owned(),
+                    field: format!("{field} (length)"),
+                    value: weights.len() as f64,
+                    expected: format!("{len} weights, or none"),
+                });
+            }
+            for w in weights.iter() {
+                out_of_range(
+                    &mut problems,
+                    "behaviour",
+                    field,
+                    *w,
+                    w.is_finite() && *w > 0.0,
+                    "positive weights",
+                );
             }
         }
         for (field, v) in [

@@ -9,7 +9,7 @@ mod behaviour;
 mod simulator;
 
 pub use behaviour::{
-    Behaviour, BehaviourChange, BehaviourError, BehaviourProblem, CustomerSpread, PersonaBehaviour,
-    Spread, TouchpointBehaviour,
+    Behaviour, BehaviourChange, BehaviourError, BehaviourProblem, CustomerSpread, Incident,
+    PersonaBehaviour, Seasonality, Spread, TouchpointBehaviour,
 };
 pub use simulator::Simulator;

@@ -6,7 +6,8 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Exp, LogNormal, Normal};
 
 use super::behaviour::{
-    Behaviour, BehaviourError, BehaviourProblem, CustomerSpread, Spread, TouchpointBehaviour,
+    Behaviour, BehaviourError, BehaviourProblem, CustomerSpread, Seasonality, Spread,
+    TouchpointBehaviour,
 };
 use crate::{Interaction, Journey, Outcome, PersonaIndex, TouchpointIndex};
 
@@ -52,6 +53,21 @@ pub struct Simulator<'j> {
     /// Delays along given moves: (from, to, delay), sorted.
     delays: Vec<(usize, usize, Spread)>,
     customers: CustomerSpread,
+    incidents: Vec<Active>,
+    seasonality: Seasonality,
+}
+
+/// An incident, resolved: its window, the persona row it hits, and its behaviour and flows
+/// where it changes them.
+#[derive(Debug, Clone)]
+struct Active {
+    from: Timestamp,
+    to: Timestamp,
+    row: Option<usize>,
+    /// By persona row and touchpoint.
+    conduct: Vec<Option<TouchpointBehaviour>>,
+    /// By touchpoint.
+    next: Vec<Option<Vec<(usize, f64)>>>,
 }
 
 impl<'j> Simulator<'j> {
@@ -187,6 +203,35 @@ impl<'j> Simulator<'j> {
             }
         }
         delays.sort_by_key(|d| (d.0, d.1));
+        let mut incidents = Vec::with_capacity(behaviour.incidents.len());
+        for incident in &behaviour.incidents {
+            let row = incident
+                .persona
+                .as_ref()
+                .and_then(|p| journey.persona_index(p.as_str()))
+                .and_then(|p| persona_rows.iter().position(|r| *r == Some(p.index())));
+            let conduct = (0..persona_rows.len() * t)
+                .map(|i| {
+                    let touchpoint = &journey.touchpoints()[i % t];
+                    incident
+                        .touchpoints
+                        .get(&touchpoint.id)
+                        .map(|change| change.apply(conduct[i]))
+                })
+                .collect();
+            let next = journey
+                .touchpoints()
+                .iter()
+                .map(|touchpoint| incident.flows.get(&touchpoint.id).map(given))
+                .collect();
+            incidents.push(Active {
+                from: incident.from,
+                to: incident.to,
+                row,
+                conduct,
+                next,
+            });
+        }
         Ok(Self {
             journey,
             conduct,
@@ -199,6 +244,8 @@ impl<'j> Simulator<'j> {
             between_steps,
             delays,
             customers: behaviour.customers,
+            incidents,
+            seasonality: behaviour.seasonality.clone(),
         })
     }
 
@@ -218,7 +265,8 @@ impl<'j> Simulator<'j> {
         let mut arrival = start;
         let t = self.journey.touchpoints().len();
         for customer in 0..customers {
-            arrival = add_seconds(arrival, self.between_customers.sample(&mut rng));
+            let gap = self.between_customers.sample(&mut rng);
+            arrival = add_seconds(arrival, gap / self.seasonality.weight(arrival));
             let row = pick(&mut rng, self.personas.iter().map(|p| p.1)).unwrap_or(0);
             let persona = self.personas[row].0;
             let Some(entry) = pick(&mut rng, self.entries[row].iter().map(|e| e.1))
@@ -245,7 +293,14 @@ impl<'j> Simulator<'j> {
             // of the same touchpoint or a hand-over after an escalation keeps the need.
             let mut need = entry;
             for step in 0..self.max_steps {
-                let b = &self.conduct[row * t + here];
+                // An incident active now, for this customer, changes what happens here.
+                let active: Option<&Active> = self
+                    .incidents
+                    .iter()
+                    .find(|a| a.from <= at && at < a.to && a.row.is_none_or(|r| r == row));
+                let b = active
+                    .and_then(|a| a.conduct[row * t + here].as_ref())
+                    .unwrap_or(&self.conduct[row * t + here]);
                 let outcome =
                     Outcome::ALL[pick(&mut rng, [b.completed, b.abandoned, b.failed, b.escalated])
                         .unwrap_or(0)];
@@ -298,7 +353,9 @@ impl<'j> Simulator<'j> {
                         if rng.random_bool(self.off_map) {
                             rng.random_range(0..t)
                         } else {
-                            let flows = &self.next[row * t + here];
+                            let flows = active
+                                .and_then(|a| a.next[here].as_ref())
+                                .unwrap_or(&self.next[row * t + here]);
                             let leave = (1.0 - flows.iter().map(|f| f.1).sum::<f64>()).max(0.0);
                             match pick(&mut rng, flows.iter().map(|f| f.1).chain([leave])) {
                                 Some(i) if i < flows.len() => flows[i].0,

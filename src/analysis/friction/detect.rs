@@ -26,7 +26,7 @@ pub enum FrictionError {
 
 /// What one test measures at one place: a share of trials, or times.
 #[derive(Debug, Clone, Copy, Default)]
-enum Measure {
+pub(super) enum Measure {
     #[default]
     Empty,
     /// `bad` of `n` trials, from `units` independent customers (`units` = `n` when each trial
@@ -37,11 +37,11 @@ enum Measure {
 }
 
 impl Measure {
-    fn rate([n, bad]: [u64; 2], units: u64) -> Measure {
+    pub(super) fn rate([n, bad]: [u64; 2], units: u64) -> Measure {
         Measure::Rate { n, bad, units }
     }
 
-    fn of(cell: &Cell, kind: FrictionKind) -> Measure {
+    pub(super) fn of(cell: &Cell, kind: FrictionKind) -> Measure {
         let per_customer = |[n, bad]: [u64; 2]| Measure::rate([n, bad], n);
         match kind {
             FrictionKind::DropOff
@@ -58,6 +58,7 @@ impl Measure {
             FrictionKind::SlowResolution => Measure::Time(cell.resolution),
             FrictionKind::SlowHandoff
             | FrictionKind::MissedServiceLevel
+            | FrictionKind::Surge
             | FrictionKind::DeadEnd
             | FrictionKind::Unreachable => Measure::Empty,
         }
@@ -86,7 +87,7 @@ impl Measure {
         Measure::rate([n, n - within], units)
     }
 
-    fn add(self, other: Measure) -> Measure {
+    pub(super) fn add(self, other: Measure) -> Measure {
         match (self, other) {
             (Measure::Empty, m) | (m, Measure::Empty) => m,
             (
@@ -109,7 +110,7 @@ impl Measure {
         }
     }
 
-    fn without(self, part: Measure) -> Measure {
+    pub(super) fn without(self, part: Measure) -> Measure {
         match (self, part) {
             (
                 Measure::Rate { n, bad, units },
@@ -128,8 +129,29 @@ impl Measure {
         }
     }
 
+    /// The 95% interval of the value: Wilson for shares (over the customers behind them), the
+    /// t interval of the typical time for times.
+    pub(super) fn interval(&self) -> Option<Interval> {
+        match self {
+            Measure::Empty => None,
+            Measure::Rate { n, bad, units } => {
+                let observed = *bad as f64 / (*n).max(1) as f64;
+                let (x, trials) = if units < n {
+                    ((observed * *units as f64).round() as u64, *units)
+                } else {
+                    (*bad, *n)
+                };
+                Rate::new(x, trials).map(|r| r.interval)
+            }
+            Measure::Time(m) => m.mean_interval().map(|i| Interval {
+                low: i.low.exp_m1(),
+                high: i.high.exp_m1(),
+            }),
+        }
+    }
+
     /// The share, or the typical time (geometric mean of 1 + seconds, less 1).
-    fn value(&self) -> Option<f64> {
+    pub(super) fn value(&self) -> Option<f64> {
         match self {
             Measure::Empty => None,
             Measure::Rate { n, bad, .. } => (*n > 0).then(|| *bad as f64 / *n as f64),
@@ -138,7 +160,7 @@ impl Measure {
     }
 
     /// Observations: trials or customers with a time.
-    fn size(&self) -> u64 {
+    pub(super) fn size(&self) -> u64 {
         match self {
             Measure::Empty => 0,
             Measure::Rate { n, .. } => *n,
@@ -147,7 +169,7 @@ impl Measure {
     }
 
     /// Independent customers behind the observations.
-    fn units(&self) -> u64 {
+    pub(super) fn units(&self) -> u64 {
         match self {
             Measure::Empty => 0,
             Measure::Rate { units, .. } => *units,
@@ -158,7 +180,7 @@ impl Measure {
 
 /// What a place is tested against.
 #[derive(Debug, Clone, Copy)]
-enum Against {
+pub(super) enum Against {
     /// Its peers' pooled measure.
     Peers(Measure),
     /// A rate the map designs: friction only above it by the minimum effect.
@@ -169,20 +191,20 @@ enum Against {
 
 /// The result of one test.
 #[derive(Debug, Clone, Copy)]
-struct Tested {
-    p: f64,
-    observed: f64,
-    baseline: f64,
-    interval: Interval,
-    n: u64,
-    units: u64,
-    baseline_n: u64,
-    big_enough: bool,
-    severity: f64,
+pub(super) struct Tested {
+    pub(super) p: f64,
+    pub(super) observed: f64,
+    pub(super) baseline: f64,
+    pub(super) interval: Interval,
+    pub(super) n: u64,
+    pub(super) units: u64,
+    pub(super) baseline_n: u64,
+    pub(super) big_enough: bool,
+    pub(super) severity: f64,
 }
 
 /// Tests whether `here` is worse than its baseline by more than the minimum effect.
-fn test(here: Measure, against: Against, config: &FrictionConfig) -> Option<Tested> {
+pub(super) fn test(here: Measure, against: Against, config: &FrictionConfig) -> Option<Tested> {
     if here.units() < config.min_sample {
         return None;
     }
@@ -258,7 +280,7 @@ fn test(here: Measure, against: Against, config: &FrictionConfig) -> Option<Test
 }
 
 /// The least rate that is friction: the minimum effect above the baseline.
-fn min_effect(baseline: f64, config: &FrictionConfig) -> f64 {
+pub(super) fn min_effect(baseline: f64, config: &FrictionConfig) -> f64 {
     (baseline + config.min_rate_difference)
         .max(baseline * config.min_rate_ratio)
         .min(1.0)
@@ -266,7 +288,7 @@ fn min_effect(baseline: f64, config: &FrictionConfig) -> f64 {
 
 /// A place a test is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Place {
+pub(super) enum Place {
     Touchpoint(usize),
     Move(u32, u32),
     Stage(usize),
@@ -274,12 +296,12 @@ enum Place {
 
 /// The places of one family (touchpoints, moves or stages) and their peer groups at each
 /// level of the ladder: 0 same channel and kind, 1 same channel, 2 same kind, 3 every place.
-struct Places {
-    places: Vec<Place>,
-    groups: [Vec<u32>; 4],
-    levels: [Baseline; 4],
+pub(super) struct Places {
+    pub(super) places: Vec<Place>,
+    pub(super) groups: [Vec<u32>; 4],
+    pub(super) levels: [Baseline; 4],
     /// How many levels, from the first, keep the channel (4 when every level may serve).
-    channel_levels: usize,
+    pub(super) channel_levels: usize,
 }
 
 impl Places {
@@ -359,13 +381,13 @@ impl Places {
 
 /// One test of the family: a kind at a place, for everyone (`row` None) or one persona.
 #[derive(Debug, Clone, Copy)]
-struct Entry {
-    kind: FrictionKind,
-    place: Place,
-    target: Option<Target>,
-    row: Option<usize>,
-    baseline: Baseline,
-    tested: Tested,
+pub(super) struct Entry {
+    pub(super) kind: FrictionKind,
+    pub(super) place: Place,
+    pub(super) target: Option<Target>,
+    pub(super) row: Option<usize>,
+    pub(super) baseline: Baseline,
+    pub(super) tested: Tested,
 }
 
 impl Observation<'_> {
@@ -453,26 +475,26 @@ fn designed_rates(journey: &Journey) -> (Vec<Option<f64>>, Vec<Option<f64>>) {
 }
 
 /// Everything the tests need from the counts, laid out by place.
-struct Layout<'a> {
-    journey: &'a Journey,
-    counts: &'a FrictionCounts,
-    touchpoints: Places,
+pub(super) struct Layout<'a> {
+    pub(super) journey: &'a Journey,
+    pub(super) counts: &'a FrictionCounts,
+    pub(super) touchpoints: Places,
     /// The touchpoints again, loops split by whether the map designs revisits there.
-    loops: Places,
-    moves: Places,
+    pub(super) loops: Places,
+    pub(super) moves: Places,
     /// Each move's cell per row, row-major by move.
-    move_cells: Vec<GapCell>,
-    stages: Places,
-    designed_loop: Vec<Option<f64>>,
-    designed_drop: Vec<Option<f64>>,
+    pub(super) move_cells: Vec<GapCell>,
+    pub(super) stages: Places,
+    pub(super) designed_loop: Vec<Option<f64>>,
+    pub(super) designed_drop: Vec<Option<f64>>,
     /// How the map designs revisits at each touchpoint (see [`designed_revisits`]), and
     /// whether loops and repeat contacts are compared apart by it.
-    revisits: Vec<u8>,
-    split: bool,
+    pub(super) revisits: Vec<u8>,
+    pub(super) split: bool,
 }
 
 impl<'a> Layout<'a> {
-    fn new(journey: &'a Journey, counts: &'a FrictionCounts) -> Layout<'a> {
+    pub(super) fn new(journey: &'a Journey, counts: &'a FrictionCounts) -> Layout<'a> {
         let tps = journey.touchpoints();
         let t = tps.len();
         let rows = counts.rows;
@@ -570,7 +592,7 @@ impl<'a> Layout<'a> {
     }
 
     /// The places of a kind's tests.
-    fn places(&self, kind: FrictionKind) -> Vec<&Places> {
+    pub(super) fn places(&self, kind: FrictionKind) -> Vec<&Places> {
         match kind {
             FrictionKind::SlowHandoff => vec![&self.moves, &self.stages],
             FrictionKind::Loop | FrictionKind::RepeatContact => vec![&self.loops],
@@ -582,7 +604,13 @@ impl<'a> Layout<'a> {
     /// the rate, the measure is per visit, as the designed shares are: the share of visits
     /// followed at once by another visit here (loops), or that ended a journey without a goal
     /// (drop-off).
-    fn measure(&self, kind: FrictionKind, place: Place, index: usize, row: usize) -> Measure {
+    pub(super) fn measure(
+        &self,
+        kind: FrictionKind,
+        place: Place,
+        index: usize,
+        row: usize,
+    ) -> Measure {
         match place {
             Place::Touchpoint(tp) if self.designed(kind, place).is_some() => {
                 let cell = self.counts.cell(row, tp);
@@ -601,7 +629,7 @@ impl<'a> Layout<'a> {
     }
 
     /// The measure of `kind` at `place` for the customers of several rows.
-    fn measure_of(
+    pub(super) fn measure_of(
         &self,
         kind: FrictionKind,
         place: Place,
@@ -614,7 +642,7 @@ impl<'a> Layout<'a> {
     }
 
     /// Whether `kind` is tested at `place`: drop-off is not tested at goals.
-    fn eligible(&self, kind: FrictionKind, place: Place) -> bool {
+    pub(super) fn eligible(&self, kind: FrictionKind, place: Place) -> bool {
         match place {
             Place::Touchpoint(tp) => {
                 kind != FrictionKind::DropOff || !self.journey.touchpoints()[tp].is_goal
@@ -681,7 +709,9 @@ pub(super) fn report(
     let config = counts.config();
     let rows = counts.rows;
     let personas = rows - 1;
-    let enabled = |k: FrictionKind| !k.is_structural() && !config.skip.contains(&k);
+    let enabled = |k: FrictionKind| {
+        !k.is_structural() && k != FrictionKind::Surge && !config.skip.contains(&k)
+    };
     let layout = Layout::new(journey, &counts);
     let everyone: Vec<usize> = (0..rows).collect();
 
@@ -816,6 +846,7 @@ pub(super) fn report(
             journey.stage_index(stage.as_str()).map_or(0, |i| i.index()),
             0,
         ),
+        _ => (3, 0, 0),
     };
     let order = |a: &FrictionPoint, b: &FrictionPoint| {
         b.impact
@@ -993,7 +1024,7 @@ fn plural(n: u64) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn location(journey: &Journey, place: Place) -> Location {
+pub(super) fn location(journey: &Journey, place: Place) -> Location {
     let tps = journey.touchpoints();
     match place {
         Place::Touchpoint(tp) => Location::Touchpoint {
@@ -1093,7 +1124,7 @@ fn reach(layout: &Layout<'_>, entry: &Entry, rows: &[usize]) -> Reach {
 }
 
 /// Builds the friction point of a flagged test, for the customers of `rows`.
-fn point(layout: &Layout<'_>, entry: &Entry, q: f64, rows: &[usize]) -> FrictionPoint {
+pub(super) fn point(layout: &Layout<'_>, entry: &Entry, q: f64, rows: &[usize]) -> FrictionPoint {
     let (journey, counts) = (layout.journey, layout.counts);
     let (kind, tested) = (entry.kind, entry.tested);
     let reach = reach(layout, entry, rows);
@@ -1324,7 +1355,7 @@ fn structural_sentence(unreachable: bool, name: &str, visitors: u64) -> String {
     }
 }
 
-fn percent(share: f64) -> String {
+pub(super) fn percent(share: f64) -> String {
     format!("{:.0}%", share * 100.0)
 }
 
@@ -1343,7 +1374,7 @@ pub(crate) fn human_seconds(seconds: f64) -> String {
 
 /// The plain sentence of a flagged test; `against` ends it ("against 31 s at the other phone
 /// touchpoints").
-fn sentence(layout: &Layout<'_>, entry: &Entry, against: &str) -> String {
+pub(super) fn sentence(layout: &Layout<'_>, entry: &Entry, against: &str) -> String {
     let journey = layout.journey;
     let (kind, t) = (entry.kind, &entry.tested);
     let o = percent(t.observed);
@@ -1402,6 +1433,7 @@ fn sentence(layout: &Layout<'_>, entry: &Entry, against: &str) -> String {
         FrictionKind::OffMap => {
             format!("{o} of {who} leave {name} for a touchpoint the map has no flow to, {against}.")
         }
+        FrictionKind::Surge => format!("{o} of {who} come to {name}, {against}."),
         FrictionKind::SlowHandoff => match entry.place {
             Place::Stage(_) => format!(
                 "{} typically wait {} before each step of the {name} stage, {against}.",
@@ -1453,7 +1485,7 @@ fn sentence(layout: &Layout<'_>, entry: &Entry, against: &str) -> String {
 
 /// The customers of a persona, in words: "Branch loyalist customers", but "New customers" for a
 /// persona named "New customer" and "Business customers" for one named "Business customers".
-fn customers_of(persona: &str) -> String {
+pub(super) fn customers_of(persona: &str) -> String {
     let lower = persona.to_lowercase();
     if lower.ends_with("customers") {
         persona.to_owned()

@@ -83,11 +83,15 @@
 mod config;
 mod counts;
 mod detect;
+mod incidents;
+mod periods;
 mod report;
 
 pub use config::{BaselineScope, ConfigError, FrictionConfig};
 pub use counts::FrictionCounts;
 pub use detect::FrictionError;
+pub use incidents::{Incident, IncidentReport, MIN_BUCKETS};
+pub use periods::{OverTimeError, Period};
 pub use report::{
     Axis, Baseline, Evidence, FrictionKind, FrictionPoint, FrictionReport, Location,
     LostComparison, PersonaMeasure, Unit,

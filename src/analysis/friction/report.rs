@@ -48,6 +48,10 @@ pub enum FrictionKind {
     /// The touchpoint misses a target of its service level (answer time, abandonment, CSAT,
     /// resolution time), tested against the promise itself.
     MissedServiceLevel,
+    /// A larger share of the customers of a period than usual come to this touchpoint (a
+    /// support line flooded during an outage). Found by incidents, against the touchpoint's
+    /// own history; a whole-period report has no usual to compare with and never reports it.
+    Surge,
     /// No goal can be reached from this touchpoint along the designed flows.
     DeadEnd,
     /// No entry leads to this touchpoint along the designed flows.
@@ -56,7 +60,7 @@ pub enum FrictionKind {
 
 impl FrictionKind {
     /// Every kind, in report order.
-    pub const ALL: [FrictionKind; 16] = [
+    pub const ALL: [FrictionKind; 17] = [
         FrictionKind::DropOff,
         FrictionKind::Abandonment,
         FrictionKind::Failure,
@@ -71,6 +75,7 @@ impl FrictionKind {
         FrictionKind::OffMap,
         FrictionKind::SlowHandoff,
         FrictionKind::MissedServiceLevel,
+        FrictionKind::Surge,
         FrictionKind::DeadEnd,
         FrictionKind::Unreachable,
     ];
@@ -84,7 +89,8 @@ impl FrictionKind {
             FrictionKind::HighEffort
             | FrictionKind::Escalation
             | FrictionKind::Loop
-            | FrictionKind::OffMap => Axis::Easy,
+            | FrictionKind::OffMap
+            | FrictionKind::Surge => Axis::Easy,
             FrictionKind::DropOff
             | FrictionKind::Abandonment
             | FrictionKind::Failure
@@ -114,6 +120,7 @@ impl FrictionKind {
             FrictionKind::OffMap => "off-map",
             FrictionKind::SlowHandoff => "slow handoff",
             FrictionKind::MissedServiceLevel => "missed service level",
+            FrictionKind::Surge => "surge",
             FrictionKind::DeadEnd => "dead end",
             FrictionKind::Unreachable => "unreachable",
         }
@@ -136,7 +143,8 @@ impl FrictionKind {
             | FrictionKind::Loop
             | FrictionKind::OffMap
             | FrictionKind::SlowHandoff
-            | FrictionKind::MissedServiceLevel => false,
+            | FrictionKind::MissedServiceLevel
+            | FrictionKind::Surge => false,
         }
     }
 
@@ -167,7 +175,8 @@ impl FrictionKind {
             | FrictionKind::RepeatContact
             | FrictionKind::Loop
             | FrictionKind::OffMap
-            | FrictionKind::MissedServiceLevel => CustomerMeasure::Met,
+            | FrictionKind::MissedServiceLevel
+            | FrictionKind::Surge => CustomerMeasure::Met,
         }
     }
 
@@ -198,6 +207,7 @@ impl FrictionKind {
             FrictionKind::MissedServiceLevel => {
                 "share of contacts (or answers, or needs) that missed the service level target"
             }
+            FrictionKind::Surge => "share of the period's customers who came to this touchpoint",
             FrictionKind::DeadEnd => "customers at a touchpoint from which no goal can be reached",
             FrictionKind::Unreachable => "customers at a touchpoint no entry leads to",
         }
@@ -244,6 +254,9 @@ pub enum Location {
         /// The stage.
         stage: StageId,
     },
+    /// The whole journey: conversion, or a persona's measure over every touchpoint, in period
+    /// comparisons.
+    Journey,
 }
 
 impl Location {
@@ -251,7 +264,7 @@ impl Location {
     pub fn touchpoint(&self) -> Option<&TouchpointId> {
         match self {
             Location::Touchpoint { touchpoint, .. } => Some(touchpoint),
-            Location::Flow { .. } | Location::Stage { .. } => None,
+            Location::Flow { .. } | Location::Stage { .. } | Location::Journey => None,
         }
     }
 
@@ -263,6 +276,7 @@ impl Location {
             }
             Location::Flow { from, to } => format!("flow {:?} -> {:?}", from.as_str(), to.as_str()),
             Location::Stage { stage } => format!("stage {:?}", stage.as_str()),
+            Location::Journey => "the journey".to_owned(),
         }
     }
 }
@@ -274,6 +288,7 @@ impl fmt::Display for Location {
             Location::Touchpoint { touchpoint, .. } => write!(f, "{touchpoint}"),
             Location::Flow { from, to } => write!(f, "{from} -> {to}"),
             Location::Stage { stage } => write!(f, "stage {stage}"),
+            Location::Journey => f.write_str("journey"),
         }
     }
 }
@@ -303,6 +318,8 @@ pub enum Baseline {
     Designed,
     /// The promise of a service level.
     ServiceLevel,
+    /// The same place in the other periods of its own history (incidents).
+    History,
 }
 
 /// What a measured value is.
