@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run --release --example friction_report
 //! cargo run --release --example friction_report -- JOURNEY.ron INTERACTIONS.csv [--persona ID] [--json]
+//!     [--from DATE] [--to DATE] [--against FROM..TO] [--by day|week|month] [--incidents]
 //! ```
 //!
 //! With no files it reads the bundled sample, `examples/data/retail_bank.ron` and its simulated
@@ -11,14 +12,24 @@
 //! the friction that persona meets (its own and everyone's) and its own health figures
 //! (funnel, conversion, NPS, CSAT and CES of its customers alone; in JSON, `metrics` is then the
 //! persona's). `--json` prints the whole report and the metrics as JSON (schema in the README).
-//! Exit status: 0 on success, 1 on bad input or bad arguments.
+//!
+//! Time: `--from DATE` and `--to DATE` (RFC 3339 dates such as `2026-03-01`, midnight UTC, or
+//! date-times such as `2026-03-01T08:00:00Z`; `--to` excluded) make the report cover that
+//! window; `--against FROM..TO` compares the report's window with that earlier one (what got
+//! worse or better, what appeared and resolved); `--by day|week|month` prints the trend of the
+//! key measures; `--incidents` finds the windows where a place departed from its own history
+//! (ISO weeks unless `--by` says otherwise). Exit status: 0 on success, 1 on bad input or bad
+//! arguments.
 
 use std::process::ExitCode;
 
-use journey_map::analysis::friction::Unit;
+use journey_map::analysis::friction::{
+    Direction, IncidentReport, Period, PeriodComparison, TrendGroup, TrendMeasure, Trends, Unit,
+};
 use journey_map::analysis::metrics::{GroupMetrics, Keyed};
 use journey_map::analysis::{
-    DetectFriction, FrictionConfig, FrictionPoint, MetricsReport, Selection,
+    Calendar, FrictionConfig, FrictionKind, FrictionPoint, Granularity, MetricsReport, Observation,
+    Selection, TimeRange,
 };
 use journey_map::{IngestOptions, Journey, LogBuilder, Mode, PersonaId, StageId};
 
@@ -30,6 +41,27 @@ struct Args {
     log: String,
     persona: Option<String>,
     json: bool,
+    from: Option<jiff::Timestamp>,
+    to: Option<jiff::Timestamp>,
+    against: Option<(jiff::Timestamp, jiff::Timestamp)>,
+    by: Option<Granularity>,
+    incidents: bool,
+}
+
+/// An RFC 3339 date (midnight UTC) or date-time.
+fn parse_time(option: &str, text: &str) -> Result<jiff::Timestamp, String> {
+    if let Ok(at) = text.parse::<jiff::Timestamp>() {
+        return Ok(at);
+    }
+    text.parse::<jiff::civil::Date>()
+        .ok()
+        .and_then(|d| d.to_zoned_datetime(jiff::tz::TimeZone::UTC).ok())
+        .map(|z| z.timestamp())
+        .ok_or_else(|| {
+            format!(
+                "{option} needs an RFC 3339 date or date-time, such as 2026-03-01, not {text:?}"
+            )
+        })
 }
 
 fn main() -> ExitCode {
@@ -45,18 +77,31 @@ fn main() -> ExitCode {
 fn parse_args() -> Result<Args, String> {
     let mut files = Vec::new();
     let (mut persona, mut json) = (None, false);
+    let (mut from, mut to, mut against, mut by, mut incidents) = (None, None, None, None, false);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
         match arg.as_str() {
             "--json" => json = true,
+            "--incidents" => incidents = true,
+            "--from" => from = Some(parse_time("--from", &value("--from")?)?),
+            "--to" => to = Some(parse_time("--to", &value("--to")?)?),
+            "--against" => {
+                let text = value("--against")?;
+                let (a, b) = text
+                    .split_once("..")
+                    .ok_or(format!("--against needs FROM..TO, not {text:?}"))?;
+                against = Some((parse_time("--against", a)?, parse_time("--against", b)?));
+            }
+            "--by" => {
+                let text = value("--by")?;
+                by = Some(text.parse::<Granularity>().map_err(|e| e.to_string())?);
+            }
             "--persona" => {
                 persona = Some(args.next().ok_or("--persona needs a persona id")?);
             }
             "-h" | "--help" => {
-                return Err(
-                    "usage: friction_report [JOURNEY.ron] [INTERACTIONS.csv] [--persona ID] [--json]"
-                        .to_owned(),
-                );
+                return Err("usage: friction_report [JOURNEY.ron] [INTERACTIONS.csv] [--persona ID] [--json] [--from DATE] [--to DATE] [--against FROM..TO] [--by day|week|month] [--incidents]".to_owned());
             }
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
             _ => files.push(arg),
@@ -68,11 +113,26 @@ fn parse_args() -> Result<Args, String> {
         [_] => return Err("give both JOURNEY.ron and INTERACTIONS.csv, or neither".to_owned()),
         _ => return Err("too many files: give JOURNEY.ron and INTERACTIONS.csv".to_owned()),
     };
+    if let (Some(a), Some(b)) = (from, to)
+        && b <= a
+    {
+        return Err(format!("--from {a} is not before --to {b}"));
+    }
+    if let Some((a, b)) = against
+        && b <= a
+    {
+        return Err(format!("--against {a}..{b} ends before it starts"));
+    }
     Ok(Args {
         journey,
         log,
         persona,
         json,
+        from,
+        to,
+        against,
+        by,
+        incidents,
     })
 }
 
@@ -119,16 +179,77 @@ fn run() -> Result<(), String> {
         return Err(format!("{}: no interactions to analyse", args.log));
     }
     let config = FrictionConfig::default();
-    let mut report = journey
-        .detect_friction(&log, &Selection::all(), &config)
+    let observation = Observation::new(&journey, &log).map_err(|e| chain(&e))?;
+    // The report's window: the whole log unless --from or --to narrow it.
+    let (first, last) = observation
+        .time_span(&Selection::all())
+        .map_err(|e| chain(&e))?
+        .ok_or("no interactions to analyse")?;
+    let window_end = last
+        .checked_add(jiff::SignedDuration::from_millis(1))
+        .unwrap_or(last);
+    let (start, end) = (args.from.unwrap_or(first), args.to.unwrap_or(window_end));
+    let windowed = args.from.is_some() || args.to.is_some();
+    if end <= start {
+        return Err(format!(
+            "no interaction between {start} and {end}: the log runs from {first} to {last}"
+        ));
+    }
+    let everyone = if windowed {
+        Selection::all().time(TimeRange::new(start, end))
+    } else {
+        Selection::all()
+    };
+    if windowed
+        && observation
+            .time_span(&everyone)
+            .map_err(|e| chain(&e))?
+            .is_none()
+    {
+        return Err(format!("no interaction between {start} and {end}"));
+    }
+    let mut report = observation
+        .friction(&everyone, &config)
         .map_err(|e| chain(&e))?;
     let persona_id = persona.map(|p| journey.personas()[p.index()].id.clone());
     // The health figures are the persona's own when one is asked for.
     let health = match &persona_id {
-        Some(id) => Selection::all().persona(id.clone()),
-        None => Selection::all(),
+        Some(id) => everyone.clone().persona(id.clone()),
+        None => everyone.clone(),
     };
-    let metrics = MetricsReport::compute(&journey, &log, &health, config.current_metrics())
+    let comparison = match args.against {
+        Some((a, b)) => Some(
+            observation
+                .compare_periods(
+                    &health,
+                    &Period::new(a, b),
+                    &Period::new(start, end),
+                    &config,
+                )
+                .map_err(|e| chain(&e))?,
+        ),
+        None => None,
+    };
+    let calendar = Calendar::new(args.by.unwrap_or_default());
+    let trends = match args.by {
+        Some(_) => Some(
+            observation
+                .trends(&health, &calendar, &config)
+                .map_err(|e| chain(&e))?,
+        ),
+        None => None,
+    };
+    let incidents = if args.incidents {
+        Some(
+            observation
+                .incidents(&health, &calendar, &config)
+                .map_err(|e| chain(&e))?,
+        )
+    } else {
+        None
+    };
+    let metrics = observation
+        .metrics(&health, config.current_metrics())
         .map_err(|e| chain(&e))?;
     report
         .points
@@ -136,13 +257,23 @@ fn run() -> Result<(), String> {
     let points: Vec<&FrictionPoint> = report.points.iter().collect();
 
     if args.json {
-        let document = serde_json::json!({
+        let mut document = serde_json::json!({
             "journey": journey.name(),
             "persona": persona_id,
+            "window": { "from": start, "to": end },
             "ingest": { "accepted": ingest.accepted, "rejected": ingest.rejected_count() },
             "friction": &report,
             "metrics": metrics,
         });
+        if let Some(incidents) = &incidents {
+            document["incidents"] = serde_json::json!(incidents.incidents);
+        }
+        if let Some(comparison) = &comparison {
+            document["comparison"] = serde_json::json!(comparison);
+        }
+        if let Some(trends) = &trends {
+            document["trends"] = serde_json::json!(trends);
+        }
         println!(
             "{}",
             serde_json::to_string_pretty(&document).map_err(|e| e.to_string())?
@@ -151,6 +282,9 @@ fn run() -> Result<(), String> {
     }
 
     println!("Friction report: {}", journey.name());
+    if windowed {
+        println!("Window: {} to {}", start, end);
+    }
     if let Some(id) = &persona_id {
         println!("Persona: {id} (its own friction and everyone's)");
     }
@@ -190,7 +324,127 @@ fn run() -> Result<(), String> {
     }
     println!();
     print_health(&journey, &metrics, persona_id.as_ref());
+    if let Some(comparison) = &comparison {
+        println!();
+        print_comparison(comparison);
+    }
+    if let Some(trends) = &trends {
+        println!();
+        print_trends(trends);
+    }
+    if let Some(incidents) = &incidents {
+        println!();
+        print_incidents(incidents);
+    }
     Ok(())
+}
+
+fn print_comparison(comparison: &PeriodComparison) {
+    let (before, after) = (&comparison.before, &comparison.after);
+    let conversion = |r: Option<journey_map::stats::Rate>| {
+        r.map_or("-".to_owned(), |r| format!("{:.1}%", r.value * 100.0))
+    };
+    println!(
+        "Compared with {}: {} customers then ({} converting), {} now ({})",
+        before.period.label,
+        before.customers,
+        conversion(before.conversion),
+        after.customers,
+        conversion(after.conversion)
+    );
+    println!("  {} tests", comparison.tests);
+    for (title, direction) in [("Worse", Direction::Worse), ("Better", Direction::Better)] {
+        let changes: Vec<_> = comparison
+            .changes
+            .iter()
+            .filter(|c| c.direction == direction)
+            .collect();
+        if changes.is_empty() {
+            println!("  {title}: nothing beyond the minimum effect");
+        } else {
+            println!("  {title}:");
+            for change in changes {
+                println!("    {}", change.summary);
+            }
+        }
+    }
+    for (title, points) in [
+        ("Appeared", &comparison.appeared),
+        ("Resolved", &comparison.resolved),
+    ] {
+        if !points.is_empty() {
+            println!("  {title}:");
+            for point in points.iter() {
+                println!("    {}: {}", point.kind, point.summary);
+            }
+        }
+    }
+}
+
+fn print_trends(trends: &Trends) {
+    println!("Trend by {}:", trends.granularity.as_str());
+    let measure =
+        |kind: FrictionKind| trends.series(&TrendGroup::Journey, TrendMeasure::Friction(kind));
+    let (abandon, fail, csat, wait) = (
+        measure(FrictionKind::Abandonment),
+        measure(FrictionKind::Failure),
+        measure(FrictionKind::LowSatisfaction),
+        measure(FrictionKind::LongWait),
+    );
+    println!(
+        "  {:<12} {:>9} {:>12} {:>10} {:>10} {:>8} {:>15} {:>12}",
+        "from",
+        "customers",
+        "interactions",
+        "conversion",
+        "abandoned",
+        "failed",
+        "CSAT below t2b",
+        "typical wait"
+    );
+    let share = |s: Option<&journey_map::analysis::friction::TrendSeries>, i: usize| {
+        s.and_then(|s| s.values[i].value)
+            .map_or("-".to_owned(), |v| format!("{:.1}%", v * 100.0))
+    };
+    for (i, bucket) in trends.buckets.iter().enumerate() {
+        let point = &trends.journey[i];
+        println!(
+            "  {:<12} {:>9} {:>12} {:>10} {:>10} {:>8} {:>15} {:>12}",
+            bucket.start.to_string().get(..10).unwrap_or_default(),
+            point.customers,
+            point.interactions,
+            point
+                .conversion
+                .map_or("-".to_owned(), |r| format!("{:.1}%", r.value * 100.0)),
+            share(abandon, i),
+            share(fail, i),
+            share(csat, i),
+            wait.and_then(|s| s.values[i].value)
+                .map_or("-".to_owned(), human),
+        );
+    }
+}
+
+fn print_incidents(report: &IncidentReport) {
+    println!(
+        "Incidents ({} tests over {} {}s):",
+        report.tests,
+        report.buckets.len(),
+        report.granularity.as_str()
+    );
+    if report.incidents.is_empty() {
+        println!("  none: no place departed from its own history");
+    }
+    for incident in &report.incidents {
+        let lost = incident.lost_conversions.map_or(String::new(), |l| {
+            format!(", about {l:.0} conversions lost")
+        });
+        println!(
+            "  {} at {} ({} customers affected{lost})",
+            incident.kind, incident.location, incident.customers_affected
+        );
+        println!("    {}", incident.summary);
+    }
 }
 
 fn print_table(points: &[&FrictionPoint]) {

@@ -44,7 +44,7 @@
 //! assert_eq!(worst.location.to_string(), "verification-callback");
 //! assert_eq!(
 //!     worst.summary,
-//!     "Customers typically wait 82.7 min at Verification callback, against 56 s at the other human service touchpoints on phone."
+//!     "Customers typically wait 85.6 min at Verification callback, against 58 s at the other human service touchpoints on phone."
 //! );
 //! let evidence = worst.evidence.as_ref().ok_or("statistical friction has evidence")?;
 //! assert!(evidence.q <= 0.05 && evidence.sample_size >= 30);
@@ -122,7 +122,7 @@
 //! assert!(conformance.fitness.ok_or("no moves")? > 0.95);
 //!
 //! let attribution = journey.attribution(&log, &everyone)?;
-//! assert_eq!((attribution.customers, attribution.conversions), (2000, 519));
+//! assert_eq!((attribution.customers, attribution.conversions), (2000, 513));
 //! let chain = journey.markov_chain(&log, &everyone)?;
 //! let fixed = chain.predict(&journey, &[Change::LowerDropOff {
 //!     touchpoint: "online-application".into(),

@@ -216,7 +216,7 @@ fn friction_report_ranks_the_planted_friction_of_the_sample() {
         );
     }
     assert!(stdout.contains("Journey health"), "{stdout}");
-    assert!(stdout.contains("conversion to a goal: 25.9%"), "{stdout}");
+    assert!(stdout.contains("conversion to a goal: 25.7%"), "{stdout}");
     // The breakdown shows whom the id-upload failure hits.
     let mut command = example("friction_report");
     command.arg("--json");
@@ -371,11 +371,11 @@ fn paths_prints_variants_conformance_drop_off_attribution_and_a_what_if() {
     let (output, stdout, stderr) = run(example("paths"));
     assert!(output.status.success(), "{stderr}");
     for section in [
-        "Top 5 of 442 variants",
+        "Top 5 of 445 variants",
         "Busiest moves (directly follows)",
-        "Conformance\n  fitness 99.0% of 5090 transitions",
-        "Drop-off: 1481 of 2000 customers did not convert",
-        "conversion 25.9% (519 of 2000)",
+        "Conformance\n  fitness 99.1% of 4992 transitions",
+        "Drop-off: 1487 of 2000 customers did not convert",
+        "conversion 25.7% (513 of 2000)",
         "removal effects:",
         "Shapley over channels (exact, 1024 coalitions)",
         "What if drop-out at online-application were halved",
@@ -387,7 +387,7 @@ fn paths_prints_variants_conformance_drop_off_attribution_and_a_what_if() {
     let (output, stdout, stderr) = run(command);
     assert!(output.status.success(), "{stderr}");
     assert!(
-        stdout.contains("persona branch-loyalist: 40.2% of 326 customers"),
+        stdout.contains("persona branch-loyalist: 40.8% of 336 customers"),
         "{stdout}"
     );
     assert!(!stdout.contains("persona digital-native"), "{stdout}");
@@ -410,5 +410,137 @@ fn paths_exits_1_on_bad_input() {
         let (output, stdout, stderr) = run(command);
         assert_eq!(output.status.code(), Some(1), "{args:?}: {stdout}{stderr}");
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn friction_report_covers_a_window_compares_it_and_finds_the_sample_incident() {
+    // March 2026 against February: the comparison tool's outage appeared.
+    let mut command = example("friction_report");
+    command.args([
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-04-01",
+        "--against",
+        "2026-02-01..2026-03-01",
+    ]);
+    let (output, stdout, stderr) = run(command);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("Window: 2026-03-01T00:00:00Z to 2026-04-01T00:00:00Z"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Compared with February 2026:"), "{stdout}");
+    assert!(
+        stdout.contains("Failures at Fee comparison tool rose from "),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(" between February 2026 and March 2026."),
+        "{stdout}"
+    );
+
+    // Monthly trend and incidents over the whole sample.
+    let mut command = example("friction_report");
+    command.args(["--by", "month", "--incidents"]);
+    let (output, stdout, stderr) = run(command);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stdout.contains("Trend by month:"), "{stdout}");
+    assert!(stdout.contains("  2026-03-01 "), "{stdout}");
+    assert!(stdout.contains("Incidents ("), "{stdout}");
+    assert!(stdout.contains("failure at comparison-tool"), "{stdout}");
+    assert!(
+        stdout.contains("From 2026-03-01 to 2026-03-31 (1 month): Fee comparison tool fails for "),
+        "{stdout}"
+    );
+
+    // The JSON gains incidents, comparison and trends when asked for.
+    let mut command = example("friction_report");
+    command.args([
+        "--json",
+        "--incidents",
+        "--by",
+        "month",
+        "--against",
+        "2026-02-01..2026-03-01",
+    ]);
+    let (output, json, stderr) = run(command);
+    assert!(output.status.success(), "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    let incidents = json["incidents"].as_array().expect("incidents");
+    let outage = incidents
+        .iter()
+        .find(|i| i["location"]["Touchpoint"]["touchpoint"] == "comparison-tool")
+        .expect("the outage");
+    assert_eq!(outage["kind"], "Failure");
+    assert_eq!(outage["start"], "2026-03-01T00:00:00Z");
+    assert_eq!(outage["end"], "2026-04-01T00:00:00Z");
+    assert!(outage["persona"].is_null());
+    for field in [
+        "observed",
+        "baseline",
+        "customers_affected",
+        "lost_conversions",
+        "summary",
+    ] {
+        assert!(!outage[field].is_null(), "{field}");
+    }
+    assert!(json["comparison"]["changes"].is_array());
+    assert_eq!(json["trends"]["granularity"], "Month");
+    assert!(json["trends"]["series"].as_array().unwrap().len() > 100);
+    // Without the options, none of the three.
+    let mut command = example("friction_report");
+    command.arg("--json");
+    let (_, json, _) = run(command);
+    let json: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    assert!(json.get("incidents").is_none() && json.get("comparison").is_none());
+}
+
+#[test]
+fn friction_report_explains_bad_windows_and_dates() {
+    for (args, expected) in [
+        (
+            vec!["--from", "March"],
+            "--from needs an RFC 3339 date or date-time",
+        ),
+        (
+            vec!["--from", "2026-04-01", "--to", "2026-03-01"],
+            "is not before --to",
+        ),
+        (vec!["--from", "2030-01-01"], "no interaction between"),
+        (vec!["--against", "2026-02-01"], "--against needs FROM..TO"),
+        (
+            vec!["--against", "2026-03-01..2026-02-01"],
+            "ends before it starts",
+        ),
+        (
+            vec!["--by", "fortnight"],
+            "unknown bucket size \"fortnight\"",
+        ),
+        (vec!["--by"], "--by needs a value"),
+        (
+            vec![
+                "--from",
+                "2026-03-01",
+                "--to",
+                "2026-03-15",
+                "--by",
+                "month",
+                "--incidents",
+            ],
+            "1 bucket(s) of time in the window, at least 3 needed",
+        ),
+        (
+            vec!["--against", "2025-01-01..2025-02-01"],
+            "no interaction in period January 2025",
+        ),
+    ] {
+        let mut command = example("friction_report");
+        command.args(&args);
+        let (output, stdout, stderr) = run(command);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stdout}{stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }

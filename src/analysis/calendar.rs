@@ -231,7 +231,7 @@ impl Calendar {
 /// builder.read_csv_path("examples/data/retail_bank.interactions.csv")?;
 /// let (log, _) = builder.finish();
 /// let observation = Observation::new(&journey, &log)?;
-/// let (first, last) = observation.time_span(&Selection::all()).ok_or("empty log")?;
+/// let (first, last) = observation.time_span(&Selection::all())?.ok_or("empty log")?;
 /// let buckets = Calendar::new(Granularity::Month).buckets(first, last)?;
 /// let empty = FrictionCounts::new(&journey, log.scales(), &FrictionConfig::default())?;
 /// let by_month = observation.accumulate(&Selection::all(), || ByBucket::new(&buckets, empty.clone()))?;

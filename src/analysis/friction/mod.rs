@@ -80,13 +80,16 @@
 //! [`Journey::warnings`]; it has no test and no evidence, and is listed apart from the ranking,
 //! in [`FrictionReport::structural`].
 
+mod compare;
 mod config;
 mod counts;
 mod detect;
 mod incidents;
 mod periods;
 mod report;
+mod trends;
 
+pub use compare::{Direction, PeriodComparison, PeriodSummary, PeriodValue, Shift};
 pub use config::{BaselineScope, ConfigError, FrictionConfig};
 pub use counts::FrictionCounts;
 pub use detect::FrictionError;
@@ -96,6 +99,7 @@ pub use report::{
     Axis, Baseline, Evidence, FrictionKind, FrictionPoint, FrictionReport, Location,
     LostComparison, PersonaMeasure, Unit,
 };
+pub use trends::{TrendGroup, TrendMeasure, TrendPoint, TrendSeries, TrendValue, Trends};
 
 use crate::analysis::{Observation, Selection, SelectionError};
 use crate::{InteractionLog, Journey};

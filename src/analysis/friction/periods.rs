@@ -54,7 +54,9 @@ pub enum OverTimeError {
 /// use journey_map::analysis::friction::Period;
 ///
 /// let march = Period::new("2026-03-01T00:00:00Z".parse()?, "2026-04-01T00:00:00Z".parse()?);
-/// assert_eq!(march.label, "2026-03-01 to 2026-03-31");
+/// assert_eq!(march.label, "March 2026");
+/// let days = Period::new("2026-03-02T00:00:00Z".parse()?, "2026-03-16T00:00:00Z".parse()?);
+/// assert_eq!(days.label, "2026-03-02..2026-03-15");
 /// let named = march.with_label("March");
 /// assert_eq!(named.label, "March");
 /// # Ok(())
@@ -72,17 +74,42 @@ pub struct Period {
 }
 
 impl Period {
-    /// The period `start..end`, labelled by its dates in UTC ("2026-03-01 to 2026-03-31").
+    /// The period `start..end`, labelled by its dates in UTC: the month's name for exactly
+    /// one calendar month ("March 2026"), else its first and last days
+    /// ("2026-03-02..2026-03-15").
     pub fn new(start: Timestamp, end: Timestamp) -> Self {
         let day = |t: Timestamp| t.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
         let last = end
             .checked_sub(jiff::SignedDuration::from_millis(1))
             .unwrap_or(end);
-        Self {
-            label: format!("{} to {}", day(start), day(last.max(start))),
-            start,
-            end,
-        }
+        let (first, last) = (day(start), day(last.max(start)));
+        let midnight = |t: Timestamp| t.as_millisecond() % 86_400_000 == 0;
+        let month = midnight(start)
+            && midnight(end)
+            && first.day() == 1
+            && first.first_of_month() == last.first_of_month()
+            && last == last.last_of_month();
+        const MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        let label = if month {
+            let name = MONTHS[(first.month() as usize).saturating_sub(1).min(11)];
+            format!("{name} {}", first.year())
+        } else {
+            format!("{first}..{last}")
+        };
+        Self { label, start, end }
     }
 
     /// The same period, labelled `label`.
