@@ -11,6 +11,7 @@
 //!
 //! - [Find where customers struggle](#find-where-customers-struggle)
 //! - [Observe once, select any slice, merge partial results](#observe-once-select-any-slice-merge-partial-results)
+//! - [Over time: periods, comparisons, trends and incidents](#over-time-periods-comparisons-trends-and-incidents)
 //! - [What customers really did](#what-customers-really-did)
 //! - [Load a journey and ask it questions](#load-a-journey-and-ask-it-questions)
 //! - [Build a journey in code](#build-a-journey-in-code)
@@ -95,6 +96,53 @@
 //! // A log built for another journey is refused, never misread.
 //! let broadband = Journey::load("examples/data/broadband.ron")?;
 //! assert!(Observation::new(&broadband, &log).is_err());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Over time: periods, comparisons, trends and incidents
+//!
+//! Journeys change: a release breaks a form, a payment provider fails for three weeks. Every
+//! analysis takes a time window through its [`analysis::Selection`]; beyond that,
+//! [`analysis::Observation::compare_periods`] says what got worse or better between two
+//! [`analysis::friction::Period`]s, [`analysis::Observation::trends`] gives every measure by
+//! day, ISO week or month ([`analysis::Calendar`], in a time zone), and
+//! [`analysis::Observation::incidents`] finds, without being told where to look, the windows
+//! where a place departed from its own history. The bundled sample plants a month-long
+//! outage of the fee comparison tool in March 2026, diluted in the whole-period report:
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use journey_map::analysis::friction::{Direction, Period};
+//! use journey_map::analysis::{Calendar, FrictionConfig, FrictionKind, Granularity, Observation, Selection, TimeRange};
+//! use journey_map::{IngestOptions, Journey, LogBuilder};
+//!
+//! let journey = Journey::load("examples/data/retail_bank.ron")?;
+//! let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+//! builder.read_csv_path("examples/data/retail_bank.interactions.csv")?;
+//! let (log, _) = builder.finish();
+//! let observation = Observation::new(&journey, &log)?;
+//! let config = FrictionConfig::default();
+//!
+//! // Incidents by month: the outage, with its dates.
+//! let months = Calendar::new(Granularity::Month);
+//! let report = observation.incidents(&Selection::all(), &months, &config)?;
+//! let outage = &report.incidents[0];
+//! assert_eq!((outage.kind, outage.location.to_string()), (FrictionKind::Failure, "comparison-tool".to_owned()));
+//! assert!(outage.summary.starts_with("From 2026-03-01 to 2026-03-31 (1 month): Fee comparison tool fails for "));
+//!
+//! // March against February: the failures rose.
+//! let february = Period::new("2026-02-01T00:00:00Z".parse()?, "2026-03-01T00:00:00Z".parse()?);
+//! let march = Period::new("2026-03-01T00:00:00Z".parse()?, "2026-04-01T00:00:00Z".parse()?);
+//! let comparison = observation.compare_periods(&Selection::all(), &february, &march, &config)?;
+//! let worse = comparison.changes.iter().find(|c| c.direction == Direction::Worse).ok_or("no change")?;
+//! assert!(worse.summary.starts_with("Failures at Fee comparison tool rose from "));
+//!
+//! // March alone: the friction report of that window ranks it.
+//! let window = Selection::all().time(TimeRange::new(march.start, march.end));
+//! let in_march = observation.friction(&window, &config)?;
+//! assert!(in_march.points.iter().any(|p| p.kind == FrictionKind::Failure
+//!     && p.location.to_string() == "comparison-tool"));
 //! # Ok(())
 //! # }
 //! ```
@@ -278,7 +326,10 @@
 //!                                   + IngestReport
 //! Journey + InteractionLog ──> analysis::Tallies (mergeable) ──> MetricsReport (serde)
 //! Journey + InteractionLog + FrictionConfig ──> analysis::DetectFriction (one pass of counts,
-//!     stats tests, Benjamini-Hochberg, persona lens) ──> FrictionReport (serde)
+//!     stats tests against peers, designed shares and service levels, Benjamini-Hochberg,
+//!     persona lens) ──> FrictionReport (serde)
+//! Observation + Calendar ──> ByBucket<FrictionCounts> (one pass, a partial state per bucket)
+//!     ──> incidents (each bucket against its own history), trends; two Periods ──> comparison
 //!
 //! Journey + sim::Behaviour ──> sim::Simulator (seeded) ──> interactions (ground truth)
 //! Journey + InteractionLog + Selection ──> analysis::ObservePaths (directly-follows graph,
@@ -305,7 +356,9 @@
 //!   [`paths`](analysis::paths), [`conformance`](analysis::conformance),
 //!   [`attribution`](analysis::attribution) and [`whatif`](analysis::whatif). The analyses share
 //!   one layout of the journey (channels, stages and designed flows on dense indices), so
-//!   friction's off-map moves and conformance's agree.
+//!   friction's off-map moves and conformance's agree. `analysis/calendar.rs` cuts time into
+//!   buckets; friction over time lives beside friction: `friction/periods.rs` (periods and the
+//!   per-bucket pass), `friction/incidents.rs`, `friction/compare.rs`, `friction/trends.rs`.
 //! - `sim` (feature `simulator`, on by default): the seeded simulator and its behaviour model,
 //!   where friction is planted.
 //!
