@@ -43,7 +43,11 @@ fn bench(c: &mut Criterion) {
     group.sample_size(10);
     group.throughput(Throughput::Elements(log.len() as u64));
     group.bench_function("incidents_26_weeks", |b| {
-        b.iter(|| observation.incidents(black_box(&all), &weeks, &config).unwrap())
+        b.iter(|| {
+            observation
+                .incidents(black_box(&all), &weeks, &config)
+                .unwrap()
+        })
     });
     let february = Period::new(
         "2026-02-01T00:00:00Z".parse().unwrap(),
@@ -61,7 +65,11 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.bench_function("trends_26_weeks", |b| {
-        b.iter(|| observation.trends(black_box(&all), &weeks, &config).unwrap())
+        b.iter(|| {
+            observation
+                .trends(black_box(&all), &weeks, &config)
+                .unwrap()
+        })
     });
     group.finish();
 }
