@@ -72,8 +72,10 @@ impl Default for Calendar {
     }
 }
 
-/// The most buckets a calendar cuts a log into.
-pub const MAX_BUCKETS: usize = 10_000;
+/// The most buckets a calendar cuts a log into: about two and a half years of days, nineteen of
+/// weeks. Analyses over time keep a partial state per bucket (for friction, about 1.6 KB per
+/// persona and touchpoint), so the number of buckets bounds their memory.
+pub const MAX_BUCKETS: usize = 1_000;
 
 /// Why time cannot be cut into buckets.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -89,10 +91,8 @@ pub enum CalendarError {
     #[error("no interaction in the selected window")]
     Empty,
     /// The window would make more buckets than [`MAX_BUCKETS`].
-    #[error("{buckets} buckets of one {granularity} each, more than {max}")]
+    #[error("more than {max} buckets of one {granularity}: choose larger buckets or a shorter window")]
     TooManyBuckets {
-        /// How many the window would make.
-        buckets: usize,
         /// The bucket size.
         granularity: &'static str,
         /// The most allowed.
@@ -195,7 +195,6 @@ impl Calendar {
             (last, first)
         };
         let too_many = || CalendarError::TooManyBuckets {
-            buckets: MAX_BUCKETS + 1,
             granularity: self.granularity.as_str(),
             max: MAX_BUCKETS,
         };

@@ -80,14 +80,14 @@
 //! [`Journey::warnings`]; it has no test and no evidence, and is listed apart from the ranking,
 //! in [`FrictionReport::structural`].
 
-mod compare;
+pub mod compare;
 mod config;
 mod counts;
 mod detect;
-mod incidents;
-mod periods;
+pub mod incidents;
+pub mod periods;
 mod report;
-mod trends;
+pub mod trends;
 
 pub use compare::{Direction, PeriodComparison, PeriodSummary, PeriodValue, Shift};
 pub use config::{BaselineScope, ConfigError, FrictionConfig};
