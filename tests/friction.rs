@@ -1047,3 +1047,50 @@ fn a_slow_stage_is_a_slow_handoff_at_the_stage() {
         describe(&report)
     );
 }
+
+/// A customer whose last interaction is in progress has not dropped off there.
+#[test]
+fn customers_in_progress_do_not_drop_off() {
+    let journey = small_journey();
+    let start: jiff::Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+    let records = |last: Outcome| {
+        let mut records = Vec::new();
+        for c in 0..200_i64 {
+            let id = format!("c{c}");
+            let at = |m: i64| start + jiff::SignedDuration::from_mins(c * 60 + m);
+            records.push(Interaction::new(
+                id.as_str(),
+                "start",
+                at(0),
+                Outcome::Completed,
+            ));
+            if c % 2 == 0 {
+                records.push(Interaction::new(
+                    id.as_str(),
+                    "form",
+                    at(5),
+                    Outcome::Completed,
+                ));
+                records.push(Interaction::new(
+                    id.as_str(),
+                    "done",
+                    at(9),
+                    Outcome::Completed,
+                ));
+            } else {
+                records.push(Interaction::new(id.as_str(), "form", at(5), last));
+            }
+        }
+        log_of(&journey, &records)
+    };
+    let drop_off_at_form = |log: &InteractionLog| {
+        journey
+            .detect_friction(log, &Selection::all(), &FrictionConfig::default())
+            .unwrap()
+            .points
+            .iter()
+            .any(|p| p.kind == FrictionKind::DropOff && p.location.to_string() == "form")
+    };
+    assert!(drop_off_at_form(&records(Outcome::Completed)));
+    assert!(!drop_off_at_form(&records(Outcome::InProgress)));
+}

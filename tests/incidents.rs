@@ -471,7 +471,9 @@ fn calendars_cut_days_weeks_and_months_in_a_time_zone() {
     assert!(weeks.windows(2).all(|w| w[0].end == w[1].start));
     // Too many buckets is an error, not a long wait or a memory blow-up.
     let far: Timestamp = "2100-01-01T00:00:00Z".parse().unwrap();
-    let error = Calendar::new(Granularity::Day).buckets(first, far).unwrap_err();
+    let error = Calendar::new(Granularity::Day)
+        .buckets(first, far)
+        .unwrap_err();
     assert!(matches!(error, CalendarError::TooManyBuckets { .. }));
     assert_eq!(
         error.to_string(),

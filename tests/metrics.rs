@@ -671,3 +671,47 @@ fn time_to_convert_censors_only_customers_still_within_their_window() {
         options
     );
 }
+
+/// An open ticket: the customer is still on their way. Outcome rates leave the interaction out,
+/// and time to convert censors the customer at the end of the log, with or without a window.
+#[test]
+fn interactions_in_progress_are_open_not_gone() {
+    let journey = bank();
+    let csv = "customer,touchpoint,timestamp,outcome\n\
+               a,search-ad,2026-01-05T09:00:00Z,completed\n\
+               a,account-opened,2026-01-05T09:01:40Z,completed\n\
+               b,search-ad,2026-01-05T09:00:00Z,completed\n\
+               b,support-line,2026-01-05T09:03:20Z,In-Progress\n\
+               c,search-ad,2026-01-05T09:00:00Z,completed\n\
+               c,product-page,2026-01-05T09:00:50Z,completed\n\
+               d,search-ad,2026-01-05T09:16:40Z,completed\n";
+    let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+    builder.read_csv(csv.as_bytes()).unwrap();
+    let (log, _) = builder.finish();
+    let report =
+        MetricsReport::compute(&journey, &log, &Selection::all(), MetricsOptions::default())
+            .unwrap();
+    let ttc = report.journey.time_to_convert;
+    // a converts at 100 s; b is open, censored at 1,000 s (the end of the log); c and d left.
+    assert_eq!((ttc.converted, ttc.censored, ttc.gone), (1, 1, 2));
+    // Kaplan-Meier: a converts with a and b at risk: S = 1/2; b may still convert.
+    assert_eq!(ttc.median_seconds, Some(100.0));
+    assert_eq!(ttc.p90_seconds, None);
+    let line =
+        &report.by_touchpoint[journey.touchpoint_index("support-line").unwrap().index()].metrics;
+    assert_eq!((line.interactions, line.in_progress), (1, 1));
+    assert_eq!(line.completion, None, "no interaction there is over");
+    // The outcome reads back and writes in CSV as in-progress.
+    let b = log.customer_index("b").unwrap();
+    let outcomes: Vec<Outcome> = log.customer_interactions(b).map(|i| i.outcome()).collect();
+    assert_eq!(outcomes, [Outcome::Completed, Outcome::InProgress]);
+    assert_eq!(
+        "in-progress".parse::<Outcome>().unwrap(),
+        Outcome::InProgress
+    );
+    assert_eq!(Outcome::InProgress.to_string(), "in-progress");
+    assert_eq!(
+        "open".parse::<Outcome>().unwrap_err().to_string(),
+        "unknown outcome \"open\", expected one of completed, abandoned, failed, escalated, in-progress"
+    );
+}

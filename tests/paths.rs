@@ -455,3 +455,26 @@ fn reports_serialize_to_json_and_back() {
         report
     );
 }
+
+/// Customers whose last interaction is still in progress (an open ticket) have not dropped off:
+/// neither the drop-off paths nor the Markov chain count them as gone.
+#[test]
+fn customers_still_in_progress_are_not_drop_offs() {
+    use journey_map::analysis::Attribute;
+    let journey = small();
+    let steps_open: &[(&str, i64, Outcome)] = &[("start", 0, C), ("form", 10, Outcome::InProgress)];
+    let steps_left: &[(&str, i64, Outcome)] = &[("start", 0, C), ("form", 10, C)];
+    let steps_done: &[(&str, i64, Outcome)] = &[("start", 0, C), ("form", 10, C), ("done", 20, C)];
+    let customers: Vec<Customer<'_>> = vec![
+        ("open", "a", steps_open),
+        ("left", "a", steps_left),
+        ("done", "b", steps_done),
+    ];
+    let log = log_of(&journey, &customers);
+    let drop_off = journey.drop_off_paths(&log, &Selection::all(), 5).unwrap();
+    assert_eq!((drop_off.customers, drop_off.not_converted), (3, 1));
+    let chain = journey.markov_chain(&log, &Selection::all()).unwrap();
+    // Of the customers who ended, one in two converted: the open one is still on the way.
+    let conversion = chain.conversion().unwrap();
+    assert!((conversion - 0.5).abs() < 1e-9, "{conversion}");
+}

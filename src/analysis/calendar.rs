@@ -91,7 +91,9 @@ pub enum CalendarError {
     #[error("no interaction in the selected window")]
     Empty,
     /// The window would make more buckets than [`MAX_BUCKETS`].
-    #[error("more than {max} buckets of one {granularity}: choose larger buckets or a shorter window")]
+    #[error(
+        "more than {max} buckets of one {granularity}: choose larger buckets or a shorter window"
+    )]
     TooManyBuckets {
         /// The bucket size.
         granularity: &'static str,

@@ -30,7 +30,7 @@ use crate::{
 pub struct Tally {
     interactions: u64,
     customers: u64,
-    outcomes: [u64; 4],
+    outcomes: [u64; Outcome::ALL.len()],
     nps: [u64; 3],
     csat_count: u64,
     csat_sum: u64,
@@ -131,8 +131,12 @@ impl Tally {
 
     /// The metrics of this group, with its wait, handling and TTR summaries given.
     fn metrics_with(self, [wait, handling, ttr]: [Option<Summary>; 3]) -> GroupMetrics {
+        // Outcome rates are over the interactions that are over: one still in progress has
+        // not been completed, abandoned, failed or escalated yet.
+        let open = self.outcomes[Outcome::InProgress as usize];
         let n = self.interactions;
-        let rate = |outcome: Outcome| Rate::new(self.outcomes[outcome as usize], n);
+        let ended = n.saturating_sub(open);
+        let rate = |outcome: Outcome| Rate::new(self.outcomes[outcome as usize], ended);
         let respondents = self.nps.iter().sum::<u64>();
         GroupMetrics {
             interactions: n,
@@ -141,6 +145,7 @@ impl Tally {
             abandonment: rate(Outcome::Abandoned),
             failure: rate(Outcome::Failed),
             escalation: rate(Outcome::Escalated),
+            in_progress: open,
             nps: (respondents > 0).then(|| Nps {
                 respondents,
                 promoters: self.nps[0],
@@ -207,7 +212,7 @@ pub struct GroupMetrics {
     pub interactions: u64,
     /// Distinct customers with an interaction in the group.
     pub customers: u64,
-    /// Share of interactions completed.
+    /// Share of the interactions that are over (not in progress) completed.
     pub completion: Option<Rate>,
     /// Share of interactions abandoned.
     pub abandonment: Option<Rate>,
@@ -215,6 +220,8 @@ pub struct GroupMetrics {
     pub failure: Option<Rate>,
     /// Share of interactions escalated.
     pub escalation: Option<Rate>,
+    /// Interactions still in progress, left out of the four rates above.
+    pub in_progress: u64,
     /// Net Promoter Score.
     pub nps: Option<Nps>,
     /// CSAT mean and top-two-box share.
@@ -403,8 +410,11 @@ pub struct Tallies {
     open_since: Starts,
     /// The latest interaction seen (ms), or `i64::MIN`.
     last_ms: i64,
-    /// Customers who have not converted (within the window, if one is set).
+    /// Customers who have not converted (within the window, if one is set), not counting those
+    /// in `still_open`.
     not_converted: u64,
+    /// The first interaction (ms) of each customer whose last interaction is in progress.
+    still_open: Starts,
     /// Scratch space of the pass, not part of the state.
     #[serde(skip)]
     scratch: Scratch,
@@ -517,6 +527,7 @@ impl Tallies {
             in_order: vec![0; s],
             time_to_convert: TimeToEvent::default(),
             open_since: Starts::default(),
+            still_open: Starts::default(),
             last_ms: i64::MIN,
             not_converted: 0,
             scratch: Scratch::default(),
@@ -630,6 +641,10 @@ impl Tallies {
                 self.time_to_convert
                     .push(at.saturating_sub(first) as f64 / 1000.0, true);
             }
+            _ if path.is_open() => {
+                // Still on their way whatever the window: censored at the end of the log.
+                self.still_open.0.push(first);
+            }
             _ => {
                 self.not_converted += 1;
                 if window_ms.is_some() {
@@ -681,6 +696,7 @@ impl Tallies {
         }
         self.time_to_convert.merge(other.time_to_convert);
         self.open_since.0.extend(other.open_since.0);
+        self.still_open.0.extend(other.still_open.0);
         self.last_ms = self.last_ms.max(other.last_ms);
         self.not_converted += other.not_converted;
         Ok(())
@@ -807,6 +823,10 @@ impl Tallies {
                 }
             }
         }
+        for &first in &self.still_open.0 {
+            still_open += 1;
+            estimate.push(self.last_ms.saturating_sub(first) as f64 / 1000.0, false);
+        }
         let time_to_convert = estimate.quantiles(&[0.5, 0.9]);
         let stage_ids: Vec<StageId> = journey.stages().iter().map(|s| s.id.clone()).collect();
         let emotion_curve = stage_ids
@@ -837,7 +857,7 @@ impl Tallies {
                     customers: self.journeys,
                     converted,
                     censored: still_open,
-                    gone: self.not_converted - still_open,
+                    gone: self.not_converted + self.still_open.0.len() as u64 - still_open,
                     median_seconds: time_to_convert[0],
                     p90_seconds: time_to_convert[1],
                 },

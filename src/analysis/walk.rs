@@ -191,6 +191,17 @@ impl<'a> CustomerPath<'a> {
         self.first_goal.is_some()
     }
 
+    /// Whether the customer is still on their way: no goal reached, and the last selected
+    /// interaction is [`Outcome::InProgress`](crate::Outcome::InProgress) (an open ticket).
+    /// Such a customer is no drop-off, and is censored in time to convert.
+    pub fn is_open(&self) -> bool {
+        self.first_goal.is_none()
+            && self
+                .records
+                .last()
+                .is_some_and(|r| r.outcome == crate::Outcome::InProgress.code())
+    }
+
     /// The position of the first goal interaction.
     pub fn first_goal(&self) -> Option<usize> {
         self.first_goal

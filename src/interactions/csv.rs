@@ -462,6 +462,7 @@ fn parse_outcome(bytes: &[u8]) -> Option<Outcome> {
         b"abandoned" => Some(Outcome::Abandoned),
         b"failed" => Some(Outcome::Failed),
         b"escalated" => Some(Outcome::Escalated),
+        b"in-progress" => Some(Outcome::InProgress),
         _ => Outcome::ALL
             .into_iter()
             .find(|o| o.as_str().as_bytes().eq_ignore_ascii_case(bytes)),

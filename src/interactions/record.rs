@@ -40,15 +40,20 @@ pub enum Outcome {
     Failed,
     /// The customer was handed to another touchpoint, typically from automation to a person.
     Escalated,
+    /// Not over yet: an open ticket, a claim being handled. A customer whose last interaction
+    /// is in progress and who has not reached a goal is still on their way: not a drop-off,
+    /// and censored in time to convert. Written `in-progress` in CSV.
+    InProgress,
 }
 
 impl Outcome {
     /// Every outcome, in the order of its code.
-    pub const ALL: [Outcome; 4] = [
+    pub const ALL: [Outcome; 5] = [
         Outcome::Completed,
         Outcome::Abandoned,
         Outcome::Failed,
         Outcome::Escalated,
+        Outcome::InProgress,
     ];
 
     /// The outcome's lower-case name, as written in CSV.
@@ -58,6 +63,7 @@ impl Outcome {
             Outcome::Abandoned => "abandoned",
             Outcome::Failed => "failed",
             Outcome::Escalated => "escalated",
+            Outcome::InProgress => "in-progress",
         }
     }
 
@@ -78,7 +84,9 @@ impl fmt::Display for Outcome {
 
 /// A word that is not an [`Outcome`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown outcome {0:?}, expected one of completed, abandoned, failed, escalated")]
+#[error(
+    "unknown outcome {0:?}, expected one of completed, abandoned, failed, escalated, in-progress"
+)]
 pub struct ParseOutcomeError(String);
 
 impl FromStr for Outcome {

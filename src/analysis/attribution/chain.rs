@@ -434,6 +434,9 @@ impl Accumulate for ChainCounts {
                 self.conversion[previous as usize] += 1;
                 self.conversions += 1;
             }
+            // A customer still on their way (last interaction in progress) has not dropped
+            // out: their moves count, their end does not.
+            None if path.is_open() => {}
             None => self.drop_out[previous as usize] += 1,
         }
     }

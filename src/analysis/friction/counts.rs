@@ -447,7 +447,7 @@ impl Accumulate for FrictionCounts {
             let f = &mut visit.flags;
             let outcome = record.outcome();
             match outcome {
-                Outcome::Completed => {}
+                Outcome::Completed | Outcome::InProgress => {}
                 Outcome::Abandoned => f.insert(FrictionKind::Abandonment),
                 Outcome::Failed => f.insert(FrictionKind::Failure),
                 Outcome::Escalated => f.insert(FrictionKind::Escalation),
@@ -551,7 +551,8 @@ impl Accumulate for FrictionCounts {
             }
         }
         let converted = path.converted();
-        if !converted {
+        // A customer still on their way (last interaction in progress) has not dropped off.
+        if !converted && !path.is_open() {
             let last = path.touchpoint(path.len() - 1).index();
             visits[last].flags.insert(FrictionKind::DropOff);
             self.cells[base + last].ends += 1;

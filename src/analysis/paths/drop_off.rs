@@ -119,6 +119,8 @@ impl Accumulate for DropOffCounts {
 
     fn add_customer(&mut self, path: &CustomerPath<'_>) {
         let gone = self.last.len() as u32;
+        // A customer still on their way has not dropped off: their moves after trouble count,
+        // their end does not (below).
         self.customers += 1;
         for (i, record) in path.interactions().enumerate() {
             if matches!(record.outcome(), Outcome::Abandoned | Outcome::Failed) {
@@ -132,7 +134,7 @@ impl Accumulate for DropOffCounts {
                 *self.next.row(here, to, || 0) += 1;
             }
         }
-        if path.converted() {
+        if path.converted() || path.is_open() {
             return;
         }
         self.not_converted += 1;
