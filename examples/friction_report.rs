@@ -175,6 +175,9 @@ fn run() -> Result<(), String> {
             eprintln!("  {problem}");
         }
     }
+    for warning in &ingest.warnings {
+        eprintln!("warning: {}: {warning}", args.log);
+    }
     if log.is_empty() {
         return Err(format!("{}: no interactions to analyse", args.log));
     }

@@ -83,6 +83,9 @@ fn run() -> Result<(), String> {
             eprintln!("  {problem}");
         }
     }
+    for warning in &ingest.warnings {
+        eprintln!("warning: {}: {warning}", log_path);
+    }
     if log.is_empty() {
         return Err(format!("{log_path} holds no interactions"));
     }

@@ -544,3 +544,28 @@ fn friction_report_explains_bad_windows_and_dates() {
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }
+
+#[test]
+fn friction_report_warns_about_likely_mistakes_in_the_data() {
+    // A log whose customers each have two rows at one time: dates without times.
+    let dir = std::env::temp_dir().join(format!("journey-map-warn-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("dates.csv");
+    let mut csv = String::from("customer,touchpoint,timestamp,outcome\n");
+    for c in 0..40 {
+        let day = 5 + c % 20;
+        csv.push_str(&format!(
+            "c{c},search-ad,2026-01-{day:02}T00:00:00Z,completed\nc{c},product-page,2026-01-{day:02}T00:00:00Z,completed\n"
+        ));
+    }
+    std::fs::write(&path, csv).unwrap();
+    let mut command = example("friction_report");
+    command.args(["examples/data/retail_bank.ron", path.to_str().unwrap()]);
+    let (output, _, stderr) = run(command);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning: ") && stderr.contains("do the timestamps lack the time of day?"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -710,3 +710,94 @@ fn a_reader_failing_mid_file_is_an_error_after_the_rows_before_it() {
     let whole_rows = part.iter().filter(|&&b| b == b'\n').count() - 1;
     assert!(results[0].0.len() >= whole_rows - 1 && results[0].0.len() <= whole_rows);
 }
+
+/// Patterns that are almost always a mistake in reading the data are warned about, and the
+/// data kept; the bundled samples raise none.
+#[test]
+fn mistakes_in_reading_the_data_are_warned_about() {
+    use journey_map::IngestWarning;
+    let journey = bank();
+    let read = |csv: &str| {
+        let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+        builder.read_csv(csv.as_bytes()).unwrap();
+        builder.finish()
+    };
+    let header = "customer,touchpoint,timestamp,outcome,need\n";
+
+    // A ticket id as the need key: an opening and a closing row per ticket.
+    let mut tickets = String::from(header);
+    for c in 0..25 {
+        tickets.push_str(&format!(
+            "c{c},support-line,2026-01-05T09:{:02}:00Z,completed,t{c}\nc{c},support-line,2026-01-06T09:{:02}:00Z,completed,t{c}\n",
+            c % 60,
+            c % 60
+        ));
+    }
+    let (log, report) = read(&tickets);
+    assert_eq!(log.len(), 50, "the data is kept");
+    assert_eq!(
+        report.warnings,
+        [IngestWarning::NeedsAllTwoContacts { needs: 25 }]
+    );
+    assert!(
+        report.warnings[0]
+            .to_string()
+            .starts_with("all 25 needs have exactly two contacts")
+    );
+
+    // Dates without a time of day: each customer's interactions at one time.
+    let mut dates = String::from(header);
+    for c in 0..30 {
+        let day = 5 + c % 20;
+        dates.push_str(&format!(
+            "c{c},search-ad,2026-01-{day:02}T00:00:00Z,completed,\nc{c},product-page,2026-01-{day:02}T00:00:00Z,completed,\n"
+        ));
+    }
+    let (_, report) = read(&dates);
+    assert_eq!(
+        report.warnings,
+        [IngestWarning::UnorderedCustomers {
+            customers: 30,
+            at_one_time: 30
+        }]
+    );
+
+    // One customer id for everything.
+    let mut one = String::from(header);
+    for i in 0..120 {
+        let who = if i < 100 {
+            "everyone".to_owned()
+        } else {
+            format!("c{i}")
+        };
+        one.push_str(&format!(
+            "{who},search-ad,2026-01-05T{:02}:{:02}:00Z,completed,\n",
+            i / 60,
+            i % 60
+        ));
+    }
+    let (_, report) = read(&one);
+    assert!(
+        matches!(&report.warnings[..], [IngestWarning::OneCustomerHoldsMost { customer, interactions: 100, of: 120 }] if customer.as_str() == "everyone"),
+        "{:?}",
+        report.warnings
+    );
+
+    // The samples are clean.
+    for (journey, log) in [
+        (
+            "examples/data/retail_bank.ron",
+            "examples/data/retail_bank.interactions.csv",
+        ),
+        (
+            "examples/data/broadband.ron",
+            "examples/data/broadband.interactions.csv",
+        ),
+    ] {
+        let journey = Journey::load(journey).unwrap();
+        let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+        builder.read_csv_path(log).unwrap();
+        let (_, report) = builder.finish();
+        assert!(report.warnings.is_empty(), "{log}: {:?}", report.warnings);
+    }
+}

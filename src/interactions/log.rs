@@ -539,6 +539,7 @@ impl<'j> LogBuilder<'j> {
         for c in 0..self.customers.len() {
             offsets[c + 1] += offsets[c];
         }
+        self.report.warnings = warnings(&self.records, &offsets, &self.customers);
         let log = InteractionLog {
             records: self.records,
             offsets,
@@ -553,6 +554,66 @@ impl<'j> LogBuilder<'j> {
         };
         (log, self.report)
     }
+}
+
+/// The patterns of a finished log that are almost always a mistake in reading the data.
+///
+/// Complexity: O(n·m) for n records and m needs of one customer (few in practice).
+fn warnings(
+    records: &[Stored],
+    offsets: &[u32],
+    customers: &super::customers::Customers,
+) -> Vec<super::IngestWarning> {
+    use super::IngestWarning;
+    let mut warnings = Vec::new();
+    let n = records.len();
+    if n >= 10
+        && records
+            .iter()
+            .all(|r| r.timestamp_ms == records[0].timestamp_ms)
+    {
+        warnings.push(IngestWarning::IdenticalTimestamps { interactions: n });
+    }
+    let (mut several, mut at_one_time) = (0, 0);
+    let (mut biggest, mut biggest_len) = (0, 0);
+    let (mut needs, mut pairs) = (0, 0);
+    let mut counts: Vec<(u32, u32)> = Vec::new();
+    for c in 0..offsets.len().saturating_sub(1) {
+        let mine = &records[offsets[c] as usize..offsets[c + 1] as usize];
+        if mine.len() > biggest_len {
+            (biggest, biggest_len) = (c, mine.len());
+        }
+        if mine.len() >= 2 {
+            several += 1;
+            at_one_time += usize::from(mine.iter().all(|r| r.timestamp_ms == mine[0].timestamp_ms));
+        }
+        counts.clear();
+        for record in mine.iter().filter(|r| r.need != NONE) {
+            match counts.iter_mut().find(|(need, _)| *need == record.need) {
+                Some((_, k)) => *k += 1,
+                None => counts.push((record.need, 1)),
+            }
+        }
+        needs += counts.len();
+        pairs += counts.iter().filter(|(_, k)| *k == 2).count();
+    }
+    if several >= 20 && at_one_time * 10 >= several * 9 && warnings.is_empty() {
+        warnings.push(IngestWarning::UnorderedCustomers {
+            customers: several,
+            at_one_time,
+        });
+    }
+    if n >= 100 && biggest_len * 2 > n {
+        warnings.push(IngestWarning::OneCustomerHoldsMost {
+            customer: customers.id(biggest as u32).clone(),
+            interactions: biggest_len,
+            of: n,
+        });
+    }
+    if needs >= 20 && pairs == needs {
+        warnings.push(IngestWarning::NeedsAllTwoContacts { needs });
+    }
+    warnings
 }
 
 /// Whether an id is empty or only white space; ids that start with a letter or digit answer

@@ -16,6 +16,8 @@ mod scores;
 
 pub use csv::{HeaderProblem, UnixUnit, write_csv};
 pub use log::{CustomerIndex, IngestOptions, InteractionLog, InteractionRef, LogBuilder};
-pub use problems::{Field, IngestError, IngestReport, Mode, RecordError, RecordProblem};
+pub use problems::{
+    Field, IngestError, IngestReport, IngestWarning, Mode, RecordError, RecordProblem,
+};
 pub use record::{CustomerId, Interaction, Outcome, ParseOutcomeError};
 pub use scores::{EffortDirection, Scales, ScoreScale};

@@ -219,6 +219,96 @@ pub struct IngestReport {
     pub accepted: usize,
     /// Every record skipped, in input order, with its row and reason.
     pub rejected: Vec<RecordError>,
+    /// Patterns of the accepted records that are almost always a mistake in reading the data
+    /// (a wrong column, a constant): warnings, not errors.
+    pub warnings: Vec<IngestWarning>,
+}
+
+/// A pattern in a log that is almost always a mistake in reading the data, found when the
+/// log is finished. The data is kept; the warning says what to check.
+///
+/// # Example
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use journey_map::{IngestOptions, IngestWarning, Journey, LogBuilder};
+///
+/// let journey = Journey::load("examples/data/retail_bank.ron")?;
+/// let mut csv = String::from("customer,touchpoint,timestamp,outcome\n");
+/// for c in 0..20 {
+///     csv.push_str(&format!("c{c},search-ad,2026-01-05T00:00:00Z,completed\nc{c},product-page,2026-01-05T00:00:00Z,completed\n"));
+/// }
+/// let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+/// builder.read_csv(csv.as_bytes())?;
+/// let (_, report) = builder.finish();
+/// assert!(matches!(report.warnings[0], IngestWarning::IdenticalTimestamps { interactions: 40 }));
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum IngestWarning {
+    /// Every interaction has the same time (at least 10 of them): a constant, or a column
+    /// that is not the time of the interaction.
+    IdenticalTimestamps {
+        /// Interactions in the log.
+        interactions: usize,
+    },
+    /// Nine in ten customers with several interactions have them all at one time (at least 20
+    /// such customers): a date without a time of day, so their order is lost.
+    UnorderedCustomers {
+        /// Customers with several interactions.
+        customers: usize,
+        /// Of those, how many have them all at one time.
+        at_one_time: usize,
+    },
+    /// One customer holds most of the interactions (more than half, of at least 100): a
+    /// constant or wrong customer column.
+    OneCustomerHoldsMost {
+        /// The customer.
+        customer: CustomerId,
+        /// Their interactions.
+        interactions: usize,
+        /// Interactions in the log.
+        of: usize,
+    },
+    /// Every need has exactly two contacts (at least 20 needs): usually a ticket id used as
+    /// the need key, with an opening and a closing row per ticket, which makes repeat contacts
+    /// and first-contact resolution meaningless.
+    NeedsAllTwoContacts {
+        /// Needs in the log (by customer and key).
+        needs: usize,
+    },
+}
+
+impl fmt::Display for IngestWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IngestWarning::IdenticalTimestamps { interactions } => write!(
+                f,
+                "all {interactions} interactions have the same time: is the timestamp column the time of each interaction?"
+            ),
+            IngestWarning::UnorderedCustomers {
+                customers,
+                at_one_time,
+            } => write!(
+                f,
+                "{at_one_time} of {customers} customers with several interactions have them all at one time: do the timestamps lack the time of day?"
+            ),
+            IngestWarning::OneCustomerHoldsMost {
+                customer,
+                interactions,
+                of,
+            } => write!(
+                f,
+                "customer {customer:?} holds {interactions} of {of} interactions: is the customer column right?"
+            ),
+            IngestWarning::NeedsAllTwoContacts { needs } => write!(
+                f,
+                "all {needs} needs have exactly two contacts: is the need column a ticket id (an opening and a closing row per ticket)? Repeat contacts and first-contact resolution would be meaningless"
+            ),
+        }
+    }
 }
 
 impl IngestReport {
