@@ -388,9 +388,10 @@ pub mod stats;
 
 pub use format::{LoadError, SaveError, SettingsError};
 pub use interactions::{
-    CustomerId, CustomerIndex, EffortDirection, IngestError, IngestOptions, IngestReport,
-    IngestWarning, Interaction, InteractionLog, InteractionRef, LogBuilder, Mode, Outcome, Scales,
-    ScoreScale, UnixUnit, write_csv,
+    AggregatedPath, AggregatedPaths, AggregatedPathsError, CustomerId, CustomerIndex,
+    EffortDirection, IngestError, IngestOptions, IngestReport, IngestWarning, Interaction,
+    InteractionLog, InteractionRef, LogBuilder, Mode, Outcome, Scales, ScoreScale, UnixUnit,
+    write_csv,
 };
 pub use model::{
     Channel, ChannelServiceLevel, Fingerprint, Flow, FlowIndex, ItemKind, Journey, JourneyBuilder,

@@ -355,3 +355,99 @@ fn a_foreign_log_is_a_typed_error() {
         Err(AttributionError::Selection(_))
     ));
 }
+
+/// Aggregated paths (the usual input of attribution tools) give the chain, the report, the
+/// Shapley values and the variants that the same customers give one by one.
+#[test]
+fn aggregated_paths_equal_the_same_customers_one_by_one() {
+    use journey_map::AggregatedPaths;
+    use journey_map::analysis::{MarkovChain, ObservePaths, Variants};
+    let journey = four();
+    let log = hand_log(&journey);
+    let csv = "path,nulls,conversions\n\
+               a > b > d,0,4\n\
+               a > c > d,0,2\n\
+               a > b,2,0\n\
+               a > c,2,0\n";
+    let paths = AggregatedPaths::read_csv(&journey, csv.as_bytes(), " > ").unwrap();
+    assert_eq!(paths.customers(), 10);
+    let from_paths = MarkovChain::from_paths(&journey, &paths).unwrap();
+    let from_log = journey.markov_chain(&log, &Selection::all()).unwrap();
+    assert_eq!(from_paths, from_log);
+    let report = from_paths.report().unwrap();
+    let direct = journey.attribution(&log, &Selection::all()).unwrap();
+    assert_eq!(report.removal_effects, direct.removal_effects);
+    assert_eq!(report.conversion, direct.conversion);
+    assert_eq!(
+        from_paths
+            .shapley_channels(ShapleyOptions::default())
+            .unwrap(),
+        journey
+            .shapley_channels(&log, &Selection::all(), ShapleyOptions::default())
+            .unwrap()
+    );
+    let variants = Variants::from_paths(&journey, &paths, 10).unwrap();
+    let direct = journey.variants(&log, &Selection::all(), 10).unwrap();
+    assert_eq!(variants, direct);
+}
+
+#[test]
+fn aggregated_paths_report_every_problem_with_its_place() {
+    use journey_map::AggregatedPaths;
+    use journey_map::analysis::MarkovChain;
+    let journey = four();
+    let read = |csv: &str| {
+        AggregatedPaths::read_csv(&journey, csv.as_bytes(), " > ")
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(
+        read("path,conversions,nulls\na > e,1,2\n"),
+        "row 2, column path: unknown touchpoint \"e\""
+    );
+    let bank = bank().0;
+    assert_eq!(
+        AggregatedPaths::read_csv(
+            &bank,
+            "path,conversions,nulls\nserch-ad > product-page,1,2\n".as_bytes(),
+            " > "
+        )
+        .unwrap_err()
+        .to_string(),
+        "row 2, column path: unknown touchpoint \"serch-ad\" (did you mean \"search-ad\"?)"
+    );
+    assert_eq!(
+        read("path,conversions,nulls\na > b,many,2\n"),
+        "row 2, column conversions: \"many\" is not a whole number of customers"
+    );
+    assert_eq!(
+        read("path,conversions,nulls\na >  > b,1,2\n"),
+        "row 2, column path: an empty touchpoint in the path"
+    );
+    assert_eq!(
+        read("path,conversion,nulls\n"),
+        "bad header: unknown column \"conversion\" (did you mean \"conversions\"?), expected path, conversions and nulls"
+    );
+    assert_eq!(
+        read("path,nulls\n"),
+        "bad header: missing column(s) conversions"
+    );
+    assert_eq!(
+        AggregatedPaths::read_csv(&journey, "path,conversions,nulls\n".as_bytes(), "")
+            .unwrap_err()
+            .to_string(),
+        "the separator between touchpoints is empty"
+    );
+    assert!(matches!(
+        AggregatedPaths::read_csv_path(&journey, "no/such.csv", " > "),
+        Err(journey_map::AggregatedPathsError::Read { origin, .. }) if origin == "no/such.csv"
+    ));
+    // Paths checked against one journey do not feed another's chain.
+    let paths = AggregatedPaths::read_csv(
+        &journey,
+        "path,conversions,nulls\na > b,1,1\n".as_bytes(),
+        " > ",
+    )
+    .unwrap();
+    assert!(MarkovChain::from_paths(&bank, &paths).is_err());
+}

@@ -6,6 +6,7 @@
 //! stores them compactly on interned ids, each customer's in time order. The log knows the
 //! journey only through the touchpoint and persona indices resolved when records are attached.
 
+mod aggregated;
 mod csv;
 mod customers;
 pub(crate) mod log;
@@ -14,6 +15,7 @@ mod record;
 mod ron;
 mod scores;
 
+pub use aggregated::{AggregatedPath, AggregatedPaths, AggregatedPathsError};
 pub use csv::{HeaderProblem, UnixUnit, write_csv};
 pub use log::{CustomerIndex, IngestOptions, InteractionLog, InteractionRef, LogBuilder};
 pub use problems::{

@@ -396,6 +396,42 @@ pub struct ChainCounts {
 }
 
 impl ChainCounts {
+    /// Adds `conversions + nulls` customers who all took `touchpoints` (cut at the first goal
+    /// among them), `conversions` of them converting after it.
+    pub(crate) fn add_path(
+        &mut self,
+        touchpoints: &[TouchpointIndex],
+        conversions: u64,
+        nulls: u64,
+        is_goal: &[bool],
+    ) {
+        let weight = conversions + nulls;
+        let Some(first) = touchpoints.first() else {
+            return;
+        };
+        if weight == 0 {
+            return;
+        }
+        self.customers += weight;
+        self.start[first.index()] += weight;
+        let end = touchpoints
+            .iter()
+            .position(|t| is_goal[t.index()])
+            .map_or(touchpoints.len(), |goal| goal + 1);
+        let mut previous = NONE;
+        for here in &touchpoints[..end] {
+            let here = here.as_u32();
+            self.visited[here as usize] = true;
+            if previous != NONE {
+                *self.moves.row(previous, here, || 0) += weight;
+            }
+            previous = here;
+        }
+        self.conversion[previous as usize] += conversions;
+        self.conversions += conversions;
+        self.drop_out[previous as usize] += nulls;
+    }
+
     /// An empty partial state for `journey`.
     pub fn new(journey: &Journey) -> Self {
         let t = journey.touchpoints().len();

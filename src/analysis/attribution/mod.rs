@@ -266,18 +266,9 @@ impl Observation<'_> {
                 conversion: one.conversion(),
             });
         }
-        // One factorization serves every figure of the report.
-        let mut solved = chain.solve()?;
-        let selected = chain.customers() > 0;
-        Ok(AttributionReport {
-            customers: chain.customers(),
-            conversions: chain.conversions(),
-            conversion: selected.then_some(solved.conversion),
-            personas,
-            entries: chain.entries_of(&solved),
-            expected_steps: selected.then(|| MarkovChain::steps_of(&solved)),
-            removal_effects: chain.removal_effects_of(&mut solved),
-        })
+        let mut report = chain.report()?;
+        report.personas = personas;
+        Ok(report)
     }
 
     /// Shapley values of the channels: see [`Attribute::shapley_channels`].
@@ -292,5 +283,82 @@ impl Observation<'_> {
     ) -> Result<ShapleyReport, AttributionError> {
         let chain = self.markov_chain(selection)?;
         shapley::shapley(&chain, options)
+    }
+}
+
+impl MarkovChain {
+    /// The chain of aggregated paths: each path counted once per customer who took it, cut at
+    /// its first goal, its conversions after its last touchpoint. No customer is made up.
+    ///
+    /// # Errors
+    ///
+    /// [`ShapeMismatch`](crate::analysis::ShapeMismatch) when the paths were checked against another journey.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use journey_map::analysis::MarkovChain;
+    /// use journey_map::{AggregatedPaths, Journey};
+    ///
+    /// let journey = Journey::load("examples/data/retail_bank.ron")?;
+    /// let csv = "path,conversions,nulls\n\
+    ///            search-ad > product-page,30,70\n\
+    ///            social-campaign > product-page,10,90\n";
+    /// let paths = AggregatedPaths::read_csv(&journey, csv.as_bytes(), " > ")?;
+    /// let chain = MarkovChain::from_paths(&journey, &paths)?;
+    /// assert_eq!((chain.customers(), chain.conversions()), (200, 40));
+    /// let report = chain.report()?;
+    /// assert!(report.removal_effects.iter().any(|r| r.touchpoint.as_str() == "product-page"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn from_paths(
+        journey: &Journey,
+        paths: &crate::AggregatedPaths,
+    ) -> Result<MarkovChain, crate::analysis::ShapeMismatch> {
+        if paths.fingerprint() != journey.fingerprint() {
+            return Err(crate::analysis::ShapeMismatch);
+        }
+        let is_goal: Vec<bool> = journey.touchpoints().iter().map(|t| t.is_goal).collect();
+        let mut counts = ChainCounts::new(journey);
+        for path in paths.paths() {
+            counts.add_path(&path.touchpoints, path.conversions, path.nulls, &is_goal);
+        }
+        crate::analysis::Accumulate::finish(counts, journey)
+    }
+
+    /// The attribution report of this chain: conversion, entries, expected steps and every
+    /// removal effect with its attributed conversions (no persona breakdown: a chain holds
+    /// no personas; [`Observation::attribution`] adds it).
+    ///
+    /// # Errors
+    ///
+    /// [`AttributionError`] when the chain cannot be solved.
+    pub fn report(&self) -> Result<AttributionReport, AttributionError> {
+        // One factorization serves every figure of the report.
+        let mut solved = self.solve()?;
+        let selected = self.customers() > 0;
+        Ok(AttributionReport {
+            customers: self.customers(),
+            conversions: self.conversions(),
+            conversion: selected.then_some(solved.conversion),
+            personas: Vec::new(),
+            entries: self.entries_of(&solved),
+            expected_steps: selected.then(|| MarkovChain::steps_of(&solved)),
+            removal_effects: self.removal_effects_of(&mut solved),
+        })
+    }
+
+    /// Shapley values of the channels of this chain (see [`Attribute::shapley_channels`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Attribute::shapley_channels`].
+    pub fn shapley_channels(
+        &self,
+        options: ShapleyOptions,
+    ) -> Result<ShapleyReport, AttributionError> {
+        shapley::shapley(self, options)
     }
 }

@@ -66,6 +66,19 @@ pub struct VariantCounts {
 }
 
 impl VariantCounts {
+    /// Adds `customers` who all took `touchpoints`, `converted` of them reaching a goal.
+    fn add_path(&mut self, touchpoints: &[crate::TouchpointIndex], customers: u64, converted: u64) {
+        if customers == 0 || touchpoints.is_empty() {
+            return;
+        }
+        self.customers += customers;
+        self.buffer.clear();
+        self.buffer.extend(touchpoints.iter().map(|t| t.as_u32()));
+        let tally = self.found.row(&self.buffer, || (0, 0));
+        tally.0 += customers;
+        tally.1 += converted;
+    }
+
     /// An empty partial state for `journey`, listing the `top` variants.
     pub fn new(journey: &Journey, top: usize) -> Self {
         Self {
@@ -157,5 +170,48 @@ impl Accumulate for VariantCounts {
             top,
             tail,
         })
+    }
+}
+
+impl Variants {
+    /// The variants of aggregated paths: each distinct path with its customers (conversions
+    /// and nulls) and conversions, the `top` most common listed.
+    ///
+    /// # Errors
+    ///
+    /// [`ShapeMismatch`] when the paths were checked against another journey.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use journey_map::analysis::Variants;
+    /// use journey_map::{AggregatedPaths, Journey};
+    ///
+    /// let journey = Journey::load("examples/data/retail_bank.ron")?;
+    /// let csv = "path,conversions,nulls\nsearch-ad > product-page,30,70\nsocial-campaign,0,40\n";
+    /// let paths = AggregatedPaths::read_csv(&journey, csv.as_bytes(), " > ")?;
+    /// let variants = Variants::from_paths(&journey, &paths, 10)?;
+    /// assert_eq!((variants.top[0].customers, variants.top[0].converted), (100, 30));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn from_paths(
+        journey: &Journey,
+        paths: &crate::AggregatedPaths,
+        top: usize,
+    ) -> Result<Variants, ShapeMismatch> {
+        if paths.fingerprint() != journey.fingerprint() {
+            return Err(ShapeMismatch);
+        }
+        let mut counts = VariantCounts::new(journey, top);
+        for path in paths.paths() {
+            counts.add_path(
+                &path.touchpoints,
+                path.conversions + path.nulls,
+                path.conversions,
+            );
+        }
+        counts.finish(journey)
     }
 }
