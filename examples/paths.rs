@@ -4,18 +4,22 @@
 //! ```text
 //! cargo run --release --example paths
 //! cargo run --release --example paths -- JOURNEY.ron INTERACTIONS.csv [--persona ID] [--top K]
+//! cargo run --release --example paths -- JOURNEY.ron --aggregated PATHS.csv [--separator ' > ']
 //! ```
 //!
 //! With no files it reads the bundled sample, `examples/data/retail_bank.ron` and its simulated
-//! log. Exit status: 0 on success, 1 on bad input or bad arguments.
+//! log. `--aggregated PATHS.csv` reads aggregated paths instead of interactions (one row per
+//! distinct path: `path,conversions,nulls`, touchpoint ids joined by `" > "` or
+//! `--separator`) and prints their variants, moves, attribution and Shapley values. Exit
+//! status: 0 on success, 1 on bad input or bad arguments.
 
 use std::process::ExitCode;
 
 use journey_map::analysis::{
-    Attribute, Change, CheckConformance, ObservePaths, Selection, ShapleyOptions,
-    attribution::ShapleyMethod,
+    Attribute, Change, CheckConformance, DirectlyFollowsGraph, MarkovChain, ObservePaths,
+    Selection, ShapleyOptions, Variants, attribution::ShapleyMethod,
 };
-use journey_map::{IngestOptions, Journey, LogBuilder, Mode, TouchpointId};
+use journey_map::{AggregatedPaths, IngestOptions, Journey, LogBuilder, Mode, TouchpointId};
 
 const SAMPLE_JOURNEY: &str = "examples/data/retail_bank.ron";
 const SAMPLE_LOG: &str = "examples/data/retail_bank.interactions.csv";
@@ -44,9 +48,14 @@ fn percent(share: f64) -> String {
 fn run() -> Result<(), String> {
     let mut files = Vec::new();
     let (mut persona, mut top) = (None, 5_usize);
+    let (mut aggregated, mut separator) = (None, " > ".to_owned());
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
+            "--aggregated" => {
+                aggregated = Some(args.next().ok_or("--aggregated needs a CSV file")?);
+            }
+            "--separator" => separator = args.next().ok_or("--separator needs a value")?,
             "--persona" => persona = Some(args.next().ok_or("--persona needs a persona id")?),
             "--top" => {
                 top = args
@@ -55,14 +64,17 @@ fn run() -> Result<(), String> {
                     .ok_or("--top needs a whole number")?;
             }
             "-h" | "--help" => {
-                return Err(
-                    "usage: paths [JOURNEY.ron] [INTERACTIONS.csv] [--persona ID] [--top K]"
-                        .to_owned(),
-                );
+                return Err("usage: paths [JOURNEY.ron] [INTERACTIONS.csv] [--persona ID] [--top K] | paths JOURNEY.ron --aggregated PATHS.csv [--separator SEP] [--top K]".to_owned());
             }
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
             _ => files.push(arg),
         }
+    }
+    if let Some(paths) = aggregated {
+        let [journey_path] = files.as_slice() else {
+            return Err("with --aggregated, give the journey file alone".to_owned());
+        };
+        return aggregated_report(journey_path, &paths, &separator, top);
     }
     if files.len() == 1 || files.len() > 2 {
         return Err("give both a journey file and its interactions file, or neither".to_owned());
@@ -146,8 +158,8 @@ fn run() -> Result<(), String> {
             e.from,
             e.to,
             if e.designed { "" } else { " (off the map)" },
-            e.time.median,
-            e.time.p90
+            e.time.map_or(0.0, |t| t.median),
+            e.time.map_or(0.0, |t| t.p90)
         );
     }
 
@@ -295,6 +307,73 @@ fn run() -> Result<(), String> {
             percent(prediction.current),
             percent(prediction.predicted),
             prediction.conversions_gained
+        );
+    }
+    Ok(())
+}
+
+/// Variants, moves, attribution and Shapley values of aggregated paths.
+fn aggregated_report(
+    journey_path: &str,
+    paths: &str,
+    separator: &str,
+    top: usize,
+) -> Result<(), String> {
+    let journey = Journey::load(journey_path).map_err(|e| e.to_string())?;
+    let paths = AggregatedPaths::read_csv_path(&journey, paths, separator)
+        .map_err(|e| format!("{paths}: {e}"))?;
+    println!(
+        "Aggregated paths: {} distinct paths, {} customers",
+        paths.paths().len(),
+        paths.customers()
+    );
+    let variants = Variants::from_paths(&journey, &paths, top).map_err(|e| e.to_string())?;
+    println!("\nTop {} variants", variants.top.len());
+    for v in &variants.top {
+        println!(
+            "  {:>7} customers, {:>6} converted  {}",
+            v.customers,
+            v.converted,
+            join(&v.touchpoints)
+        );
+    }
+    let graph = DirectlyFollowsGraph::from_paths(&journey, &paths).map_err(|e| e.to_string())?;
+    println!("\nBusiest moves (no times in aggregated paths)");
+    for e in graph.edges.iter().take(top) {
+        println!(
+            "  {:>7}  {} -> {}{}",
+            e.count,
+            e.from,
+            e.to,
+            if e.designed { "" } else { " (off the map)" }
+        );
+    }
+    let chain = MarkovChain::from_paths(&journey, &paths).map_err(|e| e.to_string())?;
+    let report = chain.report().map_err(|e| e.to_string())?;
+    println!(
+        "\nMarkov attribution: conversion {} ({} of {})",
+        report.conversion.map_or("-".to_owned(), percent),
+        report.conversions,
+        report.customers
+    );
+    for r in report.removal_effects.iter().take(top) {
+        println!(
+            "  {:<28} removal effect {:>6}, {:>8.1} conversions attributed",
+            r.touchpoint.as_str(),
+            percent(r.effect),
+            r.attributed_conversions
+        );
+    }
+    let shapley = chain
+        .shapley_channels(ShapleyOptions::default())
+        .map_err(|e| e.to_string())?;
+    println!("  Shapley over channels:");
+    for c in &shapley.channels {
+        println!(
+            "    {:<16} {:>8.1} conversions ({})",
+            c.channel.to_string(),
+            c.conversions,
+            percent(c.share)
         );
     }
     Ok(())

@@ -389,6 +389,32 @@ fn aggregated_paths_equal_the_same_customers_one_by_one() {
     let variants = Variants::from_paths(&journey, &paths, 10).unwrap();
     let direct = journey.variants(&log, &Selection::all(), 10).unwrap();
     assert_eq!(variants, direct);
+    // The directly-follows graph: the same moves, counts and customers; no times.
+    let graph = journey_map::analysis::DirectlyFollowsGraph::from_paths(&journey, &paths).unwrap();
+    let direct = journey.directly_follows(&log, &Selection::all()).unwrap();
+    let moves = |g: &journey_map::analysis::DirectlyFollowsGraph| {
+        g.edges
+            .iter()
+            .map(|e| {
+                (
+                    e.from.clone(),
+                    e.to.clone(),
+                    e.count,
+                    e.customers,
+                    e.designed,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(moves(&graph), moves(&direct));
+    assert!(graph.edges.iter().all(|e| e.time.is_none()));
+    assert!(direct.edges.iter().all(|e| e.time.is_some()));
+    assert_eq!(
+        (graph.customers, graph.interactions),
+        (direct.customers, direct.interactions)
+    );
+    assert_eq!(graph.starts, direct.starts);
+    assert_eq!(graph.ends, direct.ends);
 }
 
 #[test]

@@ -569,3 +569,56 @@ fn friction_report_warns_about_likely_mistakes_in_the_data() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn paths_reads_aggregated_paths() {
+    // examples/data/retail_bank.paths.csv: the sample's customers as aggregated paths, each
+    // cut before its first goal (the conversion comes after the path).
+    let mut command = example("paths");
+    command.args([
+        "examples/data/retail_bank.ron",
+        "--aggregated",
+        "examples/data/retail_bank.paths.csv",
+    ]);
+    let (output, stdout, stderr) = run(command);
+    assert!(output.status.success(), "{stderr}");
+    for section in [
+        "Aggregated paths: 266 distinct paths, 2000 customers",
+        "Busiest moves (no times in aggregated paths)",
+        "search-ad -> product-page",
+        "Markov attribution: conversion 25.7% (513 of 2000)",
+        "Shapley over channels:",
+    ] {
+        assert!(stdout.contains(section), "{section}: {stdout}");
+    }
+    for (args, expected) in [
+        (
+            vec![
+                "examples/data/retail_bank.ron",
+                "--aggregated",
+                "no/such.csv",
+            ],
+            "no/such.csv",
+        ),
+        (
+            vec!["--aggregated", "examples/data/retail_bank.paths.csv"],
+            "give the journey file alone",
+        ),
+        (
+            vec![
+                "examples/data/retail_bank.ron",
+                "--aggregated",
+                "examples/data/retail_bank.paths.csv",
+                "--separator",
+                "|",
+            ],
+            "unknown touchpoint",
+        ),
+    ] {
+        let mut command = example("paths");
+        command.args(&args);
+        let (output, _, stderr) = run(command);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}

@@ -24,8 +24,9 @@ pub struct FollowsEdge {
     pub customers: u64,
     /// Whether a designed flow leads from `from` to `to`.
     pub designed: bool,
-    /// Seconds from the interaction at `from` to the one at `to`: count, mean, median, p90.
-    pub time: Summary,
+    /// Seconds from the interaction at `from` to the one at `to`: count, mean, median, p90;
+    /// `None` for a graph of aggregated paths, which carry no times.
+    pub time: Option<Summary>,
 }
 
 /// A touchpoint where paths start or end, and how many do.
@@ -87,6 +88,33 @@ pub struct FollowsCounts {
 }
 
 impl FollowsCounts {
+    /// Adds `customers` who all took `touchpoints`: counts and customers per move, no times.
+    fn add_path(&mut self, touchpoints: &[crate::TouchpointIndex], customers: u64) {
+        let (Some(first), Some(last)) = (touchpoints.first(), touchpoints.last()) else {
+            return;
+        };
+        if customers == 0 {
+            return;
+        }
+        self.customers += customers;
+        self.interactions += customers * touchpoints.len() as u64;
+        self.starts[first.index()] += customers;
+        self.ends[last.index()] += customers;
+        for pair in touchpoints.windows(2) {
+            let key = (pair[0].as_u32(), pair[1].as_u32());
+            let edge = self.edges.row(key.0, key.1, EdgeTally::default);
+            edge.count += customers;
+            if !edge.seen {
+                edge.seen = true;
+                edge.customers += customers;
+                self.touched.push(key);
+            }
+        }
+        for (a, b) in self.touched.drain(..) {
+            self.edges.row(a, b, EdgeTally::default).seen = false;
+        }
+    }
+
     /// An empty partial state for `journey`.
     pub fn new(journey: &Journey) -> Self {
         let t = journey.touchpoints().len();
@@ -159,7 +187,7 @@ impl Accumulate for FollowsCounts {
         edges.sort_unstable_by(|(x, a), (y, b)| b.count.cmp(&a.count).then(x.cmp(y)));
         // Each edge's times are summarised on every core.
         let edges = parallel::map(edges, |((from, to), mut edge)| {
-            let time = edge.times.summary()?;
+            let time = edge.times.summary();
             Some(FollowsEdge {
                 from: layout.id(from),
                 to: layout.id(to),
@@ -212,5 +240,45 @@ impl DirectlyFollowsGraph {
         self.edges
             .iter()
             .find(|e| e.from.as_str() == from && e.to.as_str() == to)
+    }
+}
+
+impl DirectlyFollowsGraph {
+    /// The directly-follows graph of aggregated paths: each move's count and customers, each
+    /// path weighted by its customers. Aggregated paths carry no times, so the times between
+    /// touchpoints are absent.
+    ///
+    /// # Errors
+    ///
+    /// [`ShapeMismatch`] when the paths were checked against another journey.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use journey_map::analysis::DirectlyFollowsGraph;
+    /// use journey_map::{AggregatedPaths, Journey};
+    ///
+    /// let journey = Journey::load("examples/data/retail_bank.ron")?;
+    /// let csv = "path,conversions,nulls\nsearch-ad > product-page > search-ad > product-page,1,2\n";
+    /// let paths = AggregatedPaths::read_csv(&journey, csv.as_bytes(), " > ")?;
+    /// let graph = DirectlyFollowsGraph::from_paths(&journey, &paths)?;
+    /// let ad_to_page = graph.edges.iter().find(|e| e.from.as_str() == "search-ad").ok_or("no edge")?;
+    /// assert_eq!((ad_to_page.count, ad_to_page.customers), (6, 3));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn from_paths(
+        journey: &Journey,
+        paths: &crate::AggregatedPaths,
+    ) -> Result<DirectlyFollowsGraph, ShapeMismatch> {
+        if paths.fingerprint() != journey.fingerprint() {
+            return Err(ShapeMismatch);
+        }
+        let mut counts = FollowsCounts::new(journey);
+        for path in paths.paths() {
+            counts.add_path(&path.touchpoints, path.conversions + path.nulls);
+        }
+        counts.finish(journey)
     }
 }
