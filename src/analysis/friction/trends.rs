@@ -101,21 +101,15 @@ impl Trends {
     }
 }
 
-/// The kinds a trend follows: those measured at touchpoints over a whole period.
-const KINDS: [FrictionKind; 12] = [
-    FrictionKind::DropOff,
-    FrictionKind::Abandonment,
-    FrictionKind::Failure,
-    FrictionKind::Escalation,
-    FrictionKind::LowSatisfaction,
-    FrictionKind::Detractors,
-    FrictionKind::HighEffort,
-    FrictionKind::LongWait,
-    FrictionKind::SlowResolution,
-    FrictionKind::RepeatContact,
-    FrictionKind::Loop,
-    FrictionKind::OffMap,
-];
+/// The kinds a trend follows: those measured in each touchpoint's counts (not the map's
+/// structure, handoffs between touchpoints, service levels or surges).
+fn followed(kind: FrictionKind) -> bool {
+    !kind.is_structural()
+        && !matches!(
+            kind,
+            FrictionKind::SlowHandoff | FrictionKind::MissedServiceLevel | FrictionKind::Surge
+        )
+}
 
 impl Observation<'_> {
     /// Trends of the selected customers, each in the bucket of their first selected
@@ -250,7 +244,10 @@ fn trends_of(
             measure: TrendMeasure::Customers,
             values: count(&|cell| cell.visitors),
         });
-        for kind in KINDS.into_iter().filter(|k| !config.skip.contains(k)) {
+        for kind in FrictionKind::ALL
+            .into_iter()
+            .filter(|k| followed(*k) && !config.skip.contains(k))
+        {
             let values = parts
                 .iter()
                 .map(|c| {
