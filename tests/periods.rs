@@ -281,6 +281,47 @@ fn trends_show_the_change_in_its_month_and_add_up() {
             )
             .is_some()
     );
+    // Conversion per persona and per touchpoint, with sample sizes that add up for personas.
+    let persona_customers: u64 = [
+        Some("browser"),
+        Some("mobile-first"),
+        Some("store-regular"),
+        None,
+    ]
+    .into_iter()
+    .map(|p| {
+        let s = trends
+            .series(
+                &TrendGroup::Persona(p.map(Into::into)),
+                TrendMeasure::Conversion,
+            )
+            .unwrap();
+        assert!(
+            s.values
+                .iter()
+                .all(|v| v.value.is_none_or(|x| (0.0..=1.0).contains(&x)))
+        );
+        s.values.iter().map(|v| v.sample_size).sum::<u64>()
+    })
+    .sum();
+    assert_eq!(persona_customers, 20_000);
+    let journey_conversion = trends
+        .series(&TrendGroup::Journey, TrendMeasure::Conversion)
+        .unwrap();
+    for (v, point) in journey_conversion.values.iter().zip(&trends.journey) {
+        assert_eq!(v.value, point.conversion.map(|r| r.value));
+    }
+    assert!(
+        trends
+            .series(
+                &TrendGroup::Touchpoint("pay".into()),
+                TrendMeasure::Conversion
+            )
+            .unwrap()
+            .values
+            .iter()
+            .all(|v| v.value.is_some_and(|x| x > 0.5))
+    );
     // Touchpoint interaction series add up to the journey's.
     let by_touchpoint: u64 = journey
         .touchpoints()

@@ -36,6 +36,9 @@ pub enum TrendMeasure {
     Interactions,
     /// Customers with an interaction there (a customer counts once per touchpoint).
     Customers,
+    /// The share of those customers who reached a goal (for a persona: of the persona's
+    /// customers who started in the bucket).
+    Conversion,
     /// A friction measure: a share, or a typical time (see [`FrictionKind::metric`]).
     Friction(FrictionKind),
 }
@@ -124,8 +127,8 @@ impl Observation<'_> {
     ///
     /// [`Trends`]: the buckets, the journey's customers, interactions and conversion per
     /// bucket, and for the journey, each touchpoint, stage, channel and persona the series of
-    /// interactions, customers and every friction measure, each value with its sample size and
-    /// interval. Shares pooled over several touchpoints count a customer once per touchpoint.
+    /// interactions, customers, conversion and every friction measure, each value with its
+    /// sample size and interval. Shares pooled over several touchpoints count a customer once per touchpoint.
     ///
     /// # Errors
     ///
@@ -243,6 +246,36 @@ fn trends_of(
             group: group.clone(),
             measure: TrendMeasure::Customers,
             values: count(&|cell| cell.visitors),
+        });
+        let conversion = parts
+            .iter()
+            .map(|c| {
+                let (n, converted) = match group {
+                    TrendGroup::Journey | TrendGroup::Persona(_) => {
+                        rows.iter().fold((0, 0), |(n, k), &r| {
+                            (n + c.row_customers[r][0], k + c.row_customers[r][1])
+                        })
+                    }
+                    _ => rows
+                        .iter()
+                        .flat_map(|&r| members.iter().map(move |&tp| (r, tp)))
+                        .fold((0, 0), |(n, k), (r, tp)| {
+                            let cell = c.cell(r, tp);
+                            (n + cell.visitors, k + cell.visitors_converted)
+                        }),
+                };
+                let rate = Rate::new(converted, n);
+                TrendValue {
+                    value: rate.map(|r| r.value),
+                    sample_size: n,
+                    interval: rate.map(|r| r.interval),
+                }
+            })
+            .collect();
+        series.push(TrendSeries {
+            group: group.clone(),
+            measure: TrendMeasure::Conversion,
+            values: conversion,
         });
         for kind in FrictionKind::ALL
             .into_iter()
