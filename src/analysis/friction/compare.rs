@@ -21,12 +21,13 @@ use statrs::distribution::{ContinuousCDF, Normal};
 use super::config::FrictionConfig;
 use super::counts::FrictionCounts;
 use super::detect::{
-    Layout, Measure, Place, Tested, customers_of, human_seconds, location, min_effect, percent,
+    Against, Layout, Measure, Place, Tested, customers_of, human_seconds, location, min_effect,
+    percent, test,
 };
 use super::periods::{OverTimeError, Period};
 use super::report::{FrictionKind, FrictionPoint, Location, Unit};
 use crate::analysis::{Accumulate, Observation, Selection};
-use crate::stats::{Interval, Rate, benjamini_hochberg, welch_greater_by};
+use crate::stats::{Interval, Rate, benjamini_hochberg};
 use crate::{Journey, PersonaId};
 
 /// Which way a measure moved.
@@ -223,25 +224,9 @@ fn worse(after: Measure, before: Measure, config: &FrictionConfig) -> Option<Tes
                 severity: 2.0 * pb.sqrt().asin() - 2.0 * pa.sqrt().asin(),
             })
         }
-        (Measure::Time(b), Measure::Time(a)) => {
-            let (mb, ma) = (b.mean()?, a.mean()?);
-            let spread = ((a.variance()? + b.variance()?) / 2.0).sqrt();
-            Some(Tested {
-                p: welch_greater_by(&b, &a, config.min_time_ratio.ln()),
-                observed: mb.exp_m1(),
-                baseline: ma.exp_m1(),
-                interval: after.interval()?,
-                n: b.count(),
-                units: b.count(),
-                baseline_n: a.count(),
-                big_enough: mb - ma >= config.min_time_ratio.ln() - 1e-12,
-                severity: if spread > 0.0 {
-                    (mb - ma) / spread
-                } else {
-                    f64::from(u8::from(mb > ma))
-                },
-            })
-        }
+        // Times: friction's own test, the earlier period as the baseline (Welch's t-test is
+        // two-sample already).
+        (Measure::Time(_), Measure::Time(_)) => test(after, Against::Peers(before), config),
         _ => None,
     }
 }

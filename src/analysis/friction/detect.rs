@@ -1095,15 +1095,11 @@ fn reach(layout: &Layout<'_>, entry: &Entry, rows: &[usize]) -> Reach {
         }
         Place::Move(..) | Place::Stage(_) => {
             let mut cell = GapCell::default();
+            let move_index = layout.moves.places.iter().position(|p| *p == entry.place);
             for &r in rows {
                 match entry.place {
-                    Place::Move(from, to) => {
-                        if let Some(i) = layout
-                            .moves
-                            .places
-                            .iter()
-                            .position(|p| *p == Place::Move(from, to))
-                        {
+                    Place::Move(..) => {
+                        if let Some(i) = move_index {
                             cell.add(&layout.move_cells[i * counts.rows + r]);
                         }
                     }
