@@ -212,22 +212,28 @@ fn each_bad_field_is_an_error_naming_row_field_and_reason() {
 }
 
 #[test]
-fn a_customer_keeps_one_persona() {
+fn a_persona_that_changes_keeps_every_row_and_the_journey_carries_the_first() {
     let journey = bank();
     let mut builder = LogBuilder::new(&journey, IngestOptions::default());
     builder
-        .push(record("c", "chatbot", "2026-01-01T00:00:00Z").with_persona("digital-native"))
-        .unwrap();
-    builder
         .push(record("c", "chatbot", "2026-01-01T01:00:00Z"))
         .unwrap();
-    let error = builder
+    builder
         .push(record("c", "chatbot", "2026-01-01T02:00:00Z").with_persona("branch-loyalist"))
-        .unwrap_err();
+        .unwrap();
+    // Given later in the file but earlier in time: the first value in time wins.
+    builder
+        .push(record("c", "chatbot", "2026-01-01T00:30:00Z").with_persona("digital-native"))
+        .unwrap();
+    let (log, report) = builder.finish();
+    assert_eq!((log.len(), report.rejected_count()), (3, 0));
+    let c = log.customer_index("c").unwrap();
+    let only = log.journeys_of(c).next().unwrap();
     assert_eq!(
-        error.to_string(),
-        "row 3, column persona: customer \"c\" was given persona \"digital-native\" before, not \"branch-loyalist\""
+        log.journey_persona(only),
+        journey.persona_index("digital-native")
     );
+    assert_eq!(log.persona_of(c), journey.persona_index("digital-native"));
 }
 
 #[test]
@@ -555,7 +561,7 @@ fn a_refused_record_leaves_no_trace() {
     builder
         .push(
             record("a", "chatbot", "2026-01-01T00:01:00Z")
-                .with_persona("branch-loyalist")
+                .with_persona("branch-loyalst")
                 .with_need("n"),
         )
         .unwrap();
@@ -598,25 +604,25 @@ fn sample_with_bad_rows() -> Vec<u8> {
     let sample = std::fs::read_to_string("examples/data/retail_bank.interactions.csv").unwrap();
     let mut lines: Vec<String> = sample.lines().map(str::to_owned).collect();
     let bad = [
-        (40, "c000001,chatbot,yesterday,,completed,,,,,,,,,"),
+        (40, "c000001,chatbot,yesterday,,completed,,,,,,,,,,"),
         (
             1_100,
-            "c000002,chatbto,2026-01-05T10:00:00Z,,completed,,,,,,,,,",
+            "c000002,chatbto,2026-01-05T10:00:00Z,,completed,,,,,,,,,,",
         ),
         (1_101, "c000003,chatbot,2026-01-05T10:00:00Z"),
         (
             2_500,
-            "c000004,chatbot,2026-01-05T10:00:00Z,,completed,-5,,,,,,,,",
+            "c000004,chatbot,2026-01-05T10:00:00Z,,completed,-5,,,,,,,,,",
         ),
         (
             3_000,
-            "c000000,chatbot,2026-01-05T10:00:00Z,branch-loyalist,completed,,,,,,,,,",
+            "c000000,chatbot,2026-01-05T10:00:00Z,branch-loyalst,completed,,,,,,,,,,",
         ),
         (
             4_096,
-            "c000005,chatbot,2026-01-05T10:00:00Z,,completed,,,9,,,,,,",
+            "c000005,chatbot,2026-01-05T10:00:00Z,,completed,,,9,,,,,,,",
         ),
-        (7_000, "c~not-utf-8~,chatbot,0,,completed,,,,,,,,,"),
+        (7_000, "c~not-utf-8~,chatbot,0,,completed,,,,,,,,,,"),
     ];
     for (at, row) in bad.iter().rev() {
         lines.insert(*at, (*row).to_owned());

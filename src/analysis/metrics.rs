@@ -24,6 +24,10 @@ use crate::{
     TouchpointId,
 };
 
+fn no_customer() -> u32 {
+    u32::MAX
+}
+
 /// The raw counts of one group of interactions: what metrics are computed from. Tallies merge,
 /// so a log split by customers and tallied in parts gives the same metrics as one pass.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -395,8 +399,15 @@ pub struct Tallies {
     cells: Vec<Tally>,
     /// Distinct customers per group, which cells cannot add up.
     customers: GroupCustomers,
-    /// Customers tallied.
+    /// Journeys tallied (customers, unless sessions split their histories).
     journeys: u64,
+    /// Distinct customers tallied: a customer's journeys come one after another and never
+    /// span two parts of a log, so counting changes of customer counts them exactly.
+    #[serde(default)]
+    distinct: u64,
+    /// The customer of the last journey tallied, `u32::MAX` before the first.
+    #[serde(default = "no_customer")]
+    last_customer: u32,
     /// Customers with an interaction in each stage.
     reached: Vec<u64>,
     /// Customers who reached each stage after every stage before it, in order.
@@ -523,6 +534,8 @@ impl Tallies {
             cells: vec![Tally::default(); p * t],
             customers: GroupCustomers::new(t, s, channels, p),
             journeys: 0,
+            distinct: 0,
+            last_customer: u32::MAX,
             reached: vec![0; s],
             in_order: vec![0; s],
             time_to_convert: TimeToEvent::default(),
@@ -613,6 +626,11 @@ impl Tallies {
             }
         }
         self.journeys += 1;
+        let customer = path.customer().as_u32();
+        if customer != self.last_customer {
+            self.distinct += 1;
+            self.last_customer = customer;
+        }
         for stage in 0..s {
             self.reached[stage] += u64::from(scratch.stage[stage] == mark);
         }
@@ -688,6 +706,13 @@ impl Tallies {
             }
         }
         self.journeys += other.journeys;
+        self.distinct += other.distinct;
+        // The whole log's last customer is the later of the two parts' last ones.
+        if other.last_customer != u32::MAX
+            && (self.last_customer == u32::MAX || other.last_customer > self.last_customer)
+        {
+            self.last_customer = other.last_customer;
+        }
         for (a, b) in self.reached.iter_mut().zip(other.reached) {
             *a += b;
         }
@@ -850,7 +875,8 @@ impl Tallies {
         Ok(MetricsReport {
             options: self.options,
             journey: JourneyMetrics {
-                customers: self.journeys,
+                customers: self.distinct,
+                journeys: self.journeys,
                 funnel,
                 goal_conversion: Rate::new(converted, self.journeys),
                 time_to_convert: TimeToConvert {
@@ -950,8 +976,13 @@ pub struct Keyed<K> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct JourneyMetrics {
-    /// Customers with at least one interaction.
+    /// Distinct customers with at least one selected interaction.
     pub customers: u64,
+    /// Selected journeys: as many as `customers` unless sessions or an inactivity gap split
+    /// customers' histories into several journeys (see [`LogBuilder`](crate::LogBuilder)).
+    /// Every other count of customers in the report (the funnel, conversion, each group's
+    /// `customers`) then counts journeys.
+    pub journeys: u64,
     /// One step per stage, in journey order.
     pub funnel: Vec<FunnelStep>,
     /// Customers who reached a goal touchpoint, over all customers.

@@ -194,7 +194,7 @@ impl<'a> Observation<'a> {
         rules: MetricsOptions,
         mut each: impl FnMut(&CustomerPath<'_>),
     ) -> Result<(), SelectionError> {
-        let resolved = Resolved::new(self.journey, selection)?;
+        let resolved = Resolved::new(self.journey, self.log, selection)?;
         self.walk_range(&resolved, &rules, 0..self.log.customers().len(), &mut each);
         Ok(())
     }
@@ -209,12 +209,23 @@ impl<'a> Observation<'a> {
         let mut walker = Walker::default();
         let end = customers.end.min(self.log.customers().len());
         for c in customers.start.min(end)..end {
-            let Some(records) = resolved.path(self.log, c) else {
-                continue;
-            };
-            let path = walker.walk(&self.layout, self.log, c as u32, records, rules);
-            if resolved.keeps(path.converted()) {
-                each(&path);
+            for j in self.log.journey_range_of(c) {
+                let Some(records) = resolved.path(self.log, j) else {
+                    continue;
+                };
+                let after = self.log.after_journey(j);
+                let path = walker.walk(
+                    &self.layout,
+                    self.log,
+                    c as u32,
+                    j as u32,
+                    records,
+                    after,
+                    rules,
+                );
+                if resolved.keeps(path.converted()) {
+                    each(&path);
+                }
             }
         }
     }
@@ -225,7 +236,7 @@ impl<'a> Observation<'a> {
         customer: crate::CustomerIndex,
         mut each: impl FnMut(&CustomerPath<'_>),
     ) {
-        if let Ok(all) = Resolved::new(self.journey, &Selection::all()) {
+        if let Ok(all) = Resolved::new(self.journey, self.log, &Selection::all()) {
             let c = customer.index();
             self.walk_range(
                 &all,
@@ -248,7 +259,7 @@ impl<'a> Observation<'a> {
         customers: std::ops::Range<usize>,
         mut state: A,
     ) -> Result<A, SelectionError> {
-        let resolved = Resolved::new(self.journey, selection)?;
+        let resolved = Resolved::new(self.journey, self.log, selection)?;
         let rules = state.case_rules();
         self.walk_range(&resolved, &rules, customers, &mut |path| {
             state.add_customer(path)
@@ -275,7 +286,7 @@ impl<'a> Observation<'a> {
         A: Accumulate,
         F: Fn() -> A + Sync,
     {
-        let resolved = Resolved::new(self.journey, selection)?;
+        let resolved = Resolved::new(self.journey, self.log, selection)?;
         let customers = self.log.customers().len();
         let parts = parts(customers);
         let run = |range: std::ops::Range<usize>| {

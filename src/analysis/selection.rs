@@ -5,6 +5,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::interactions::log::Stored;
+use crate::model::validation::closest;
 use crate::{InteractionLog, Journey, PersonaId, UnknownIdError};
 
 /// How a [`TimeRange`] selects interactions.
@@ -104,6 +105,7 @@ pub struct Selection {
     persona: Option<PersonaId>,
     time: Option<TimeRange>,
     converted: Option<bool>,
+    segments: Vec<(String, String)>,
 }
 
 impl Selection {
@@ -128,6 +130,40 @@ impl Selection {
     pub fn converted(mut self, converted: bool) -> Self {
         self.converted = Some(converted);
         self
+    }
+
+    /// Only journeys that carry `value` for segment `name` (the first value given on the
+    /// journey's interactions; see [`LogBuilder`](crate::LogBuilder)). Several segments
+    /// select journeys that carry every one of them; the same segment twice selects either
+    /// value.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use journey_map::analysis::{MetricsReport, Selection};
+    /// use journey_map::{IngestOptions, Interaction, Journey, LogBuilder, Outcome};
+    ///
+    /// let journey = Journey::load("examples/data/retail_bank.ron")?;
+    /// let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+    /// let at = "2026-01-05T10:00:00Z".parse()?;
+    /// builder.push(Interaction::new("a", "search-ad", at, Outcome::Completed).with_segment("platform", "ios"))?;
+    /// builder.push(Interaction::new("b", "search-ad", at, Outcome::Completed).with_segment("platform", "web"))?;
+    /// let (log, _) = builder.finish();
+    /// let ios = Selection::all().segment("platform", "ios");
+    /// let report = MetricsReport::compute(&journey, &log, &ios, Default::default())?;
+    /// assert_eq!(report.journey.customers, 1);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn segment(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.segments.push((name.into(), value.into()));
+        self
+    }
+
+    /// The segment values selected, as (segment, value) pairs.
+    pub fn current_segments(&self) -> &[(String, String)] {
+        &self.segments
     }
 
     /// The persona selected, if any.
@@ -161,6 +197,24 @@ pub enum SelectionError {
     /// The selection names a persona the journey does not have.
     #[error("the selection names an unknown persona")]
     UnknownPersona(#[from] UnknownIdError),
+    /// The selection names a segment the log does not have.
+    #[error("the log has no segment {name:?}{}", suggestion.as_ref().map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default())]
+    UnknownSegment {
+        /// The segment named.
+        name: String,
+        /// The closest segment of the log.
+        suggestion: Option<String>,
+    },
+    /// The selection names a value no journey carries for a segment.
+    #[error("no journey carries {value:?} for segment {name:?}{}", suggestion.as_ref().map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default())]
+    UnknownSegmentValue {
+        /// The segment.
+        name: String,
+        /// The value named.
+        value: String,
+        /// The closest value journeys carry.
+        suggestion: Option<String>,
+    },
     /// The selection's time range ends before it starts.
     #[error("the time range ends ({end}) before it starts ({start})")]
     TimeRange {
@@ -171,18 +225,56 @@ pub enum SelectionError {
     },
 }
 
-/// A [`Selection`] resolved against a journey: persona index and range in milliseconds.
-#[derive(Debug, Clone, Copy)]
+/// A [`Selection`] resolved against a journey and its log: persona index, segment values
+/// and range in milliseconds.
+#[derive(Debug, Clone)]
 pub(crate) struct Resolved {
     persona: Option<u32>,
     range: Option<(i64, i64, TimeRangeMode)>,
     converted: Option<bool>,
+    /// (segment position, accepted values), one entry per segment selected.
+    segments: Vec<(usize, Vec<u32>)>,
 }
 
 impl Resolved {
-    /// Resolves `selection`: the persona must exist and the range must not end before it
-    /// starts.
-    pub(crate) fn new(journey: &Journey, selection: &Selection) -> Result<Self, SelectionError> {
+    /// Resolves `selection`: the persona must exist, the segments and values must be the
+    /// log's, and the range must not end before it starts.
+    pub(crate) fn new(
+        journey: &Journey,
+        log: &InteractionLog,
+        selection: &Selection,
+    ) -> Result<Self, SelectionError> {
+        let mut segments: Vec<(usize, Vec<u32>)> = Vec::new();
+        for (name, value) in &selection.segments {
+            let Some(k) = log.segment_index(name) else {
+                return Err(SelectionError::UnknownSegment {
+                    name: name.clone(),
+                    suggestion: closest(name, log.segment_names().iter().map(String::as_str)),
+                });
+            };
+            let carried = log
+                .segments()
+                .into_iter()
+                .nth(k)
+                .map(|s| s.values)
+                .unwrap_or_default();
+            let Some(id) = carried
+                .iter()
+                .any(|v| v == value)
+                .then(|| log.segment_value_id(value))
+                .flatten()
+            else {
+                return Err(SelectionError::UnknownSegmentValue {
+                    name: name.clone(),
+                    value: value.clone(),
+                    suggestion: closest(value, carried.iter().map(String::as_str)),
+                });
+            };
+            match segments.iter_mut().find(|(s, _)| *s == k) {
+                Some((_, values)) => values.push(id),
+                None => segments.push((k, vec![id])),
+            }
+        }
         let persona = match &selection.persona {
             Some(id) => Some(journey.resolve_persona(id.as_str())?.as_u32()),
             None => None,
@@ -205,21 +297,27 @@ impl Resolved {
             persona,
             range,
             converted: selection.converted,
+            segments,
         })
     }
 
-    /// Customer `c`'s selected records, or `None` when the persona or the time range leaves
-    /// the customer out (whether they converted is decided by [`Resolved::keeps`] once the
-    /// path is walked).
+    /// Journey `j`'s selected records, or `None` when the persona, a segment or the time
+    /// range leaves the journey out (whether it converted is decided by [`Resolved::keeps`]
+    /// once the path is walked).
     ///
-    /// Complexity: O(log n) for a customer with n interactions.
-    pub(crate) fn path<'a>(&self, log: &'a InteractionLog, c: usize) -> Option<&'a [Stored]> {
+    /// Complexity: O(log n) for a journey with n interactions.
+    pub(crate) fn path<'a>(&self, log: &'a InteractionLog, j: usize) -> Option<&'a [Stored]> {
         if let Some(persona) = self.persona
-            && log.persona_raw(c) != persona
+            && log.journey_persona_raw(j) != persona
         {
             return None;
         }
-        let mut records = log.customer_records(c);
+        for (k, values) in &self.segments {
+            if !values.contains(&log.segment_value_raw(j, *k)) {
+                return None;
+            }
+        }
+        let mut records = log.journey_records(j);
         if let Some((start, end, mode)) = self.range {
             match mode {
                 TimeRangeMode::Interactions => {

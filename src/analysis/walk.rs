@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use super::layout::Layout;
 use super::metrics::{FcrRule, MetricsOptions};
 use crate::interactions::log::Stored;
-use crate::{CustomerId, CustomerIndex, InteractionLog, InteractionRef, PersonaIndex};
+use crate::{
+    CustomerId, CustomerIndex, InteractionLog, InteractionRef, JourneyIndex, PersonaIndex,
+};
 use crate::{StageIndex, TouchpointIndex};
 
 /// How one move between two consecutive interactions of a customer relates to the designed
@@ -99,6 +101,7 @@ pub struct CustomerPath<'a> {
     pub(crate) layout: &'a Layout<'a>,
     log: &'a InteractionLog,
     customer: u32,
+    journey: u32,
     records: &'a [Stored],
     first_goal: Option<usize>,
     needs: &'a [NeedCase],
@@ -116,9 +119,15 @@ impl<'a> CustomerPath<'a> {
         &self.log.customers()[self.customer as usize]
     }
 
-    /// The customer's persona, when known.
+    /// The journey this path is, by index in the log: the customer's only journey unless
+    /// sessions or an inactivity gap split the customer's history.
+    pub fn journey(&self) -> JourneyIndex {
+        JourneyIndex::from_u32(self.journey)
+    }
+
+    /// The persona the journey carries (the first given on its interactions), when known.
     pub fn persona(&self) -> Option<PersonaIndex> {
-        self.log.persona_of(self.customer())
+        self.log.journey_persona(self.journey())
     }
 
     /// How many interactions the selected path has (at least one).
@@ -299,15 +308,21 @@ struct Open {
 const NO_NEED: u32 = u32::MAX;
 
 impl Walker {
-    /// Walks one customer's selected records: finds the first goal and each need's case.
+    /// Walks one journey's selected records: finds the first goal and each need's case. A
+    /// need's last contact in the journey followed, within the repeat window, by a contact
+    /// about the same need in the customer's later journeys (`after`) is a repeat contact.
     ///
-    /// Complexity: O(k·m) for k interactions and m distinct needs (m is small in practice).
+    /// Complexity: O(k·m) for k interactions and m distinct needs (m is small in practice),
+    /// plus the later journeys' records when a need is open at the end.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn walk<'a>(
         &'a mut self,
         layout: &'a Layout<'a>,
         log: &'a InteractionLog,
         customer: u32,
+        journey: u32,
         records: &'a [Stored],
+        after: &[Stored],
         rules: &MetricsOptions,
     ) -> CustomerPath<'a> {
         let mut first_goal = None;
@@ -370,6 +385,21 @@ impl Walker {
                 }
             }
         }
+        if !after.is_empty() {
+            for case in &mut self.open {
+                if self.followed_up[case.last] {
+                    continue;
+                }
+                if let Some(next) = after.iter().find(|r| r.need == case.need)
+                    && next.timestamp_ms.saturating_sub(case.last_ms) <= window_ms
+                {
+                    self.followed_up[case.last] = true;
+                    if case.last == case.first {
+                        case.first_repeated = true;
+                    }
+                }
+            }
+        }
         let fcr = rules.current_fcr();
         self.needs.extend(self.open.iter().map(|case| {
             NeedCase {
@@ -389,6 +419,7 @@ impl Walker {
             layout,
             log,
             customer,
+            journey,
             records,
             first_goal,
             needs: &self.needs,

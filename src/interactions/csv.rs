@@ -385,6 +385,8 @@ fn view_fast<'r>(
         resolved: parsed(cell(Field::Resolved), Field::Resolved, parse_bool)?,
         need: text(Field::Need)?,
         tags,
+        session: text(Field::Session)?,
+        segments: Vec::new(),
     })
 }
 
@@ -651,6 +653,7 @@ where
             Field::Resolved => text(i.resolved.map(|v| v.to_string())),
             Field::Need => text(i.need.clone()),
             Field::Tags => i.tags.join("|"),
+            Field::Session => text(i.session.clone()),
         }))
         .map_err(io)?;
     }

@@ -9,6 +9,7 @@ use super::customers::Customers;
 use super::problems::{Field, IngestError, IngestReport, Mode, RecordError, RecordProblem};
 use super::record::{CustomerId, Interaction, Outcome};
 use super::scores::Scales;
+use super::segments::{Contexts, Journeys, Segment};
 use crate::model::ids::dense_index;
 use crate::model::{FastMap, fast_map};
 use crate::{Fingerprint, ItemKind, Journey, PersonaIndex, TouchpointIndex, UnknownIdError};
@@ -17,6 +18,12 @@ dense_index!(
     /// The position of a customer in an [`InteractionLog`], dense from zero in order of first
     /// appearance.
     CustomerIndex
+);
+
+dense_index!(
+    /// The position of a journey in an [`InteractionLog`], dense from zero: customer by
+    /// customer, each customer's journeys in time order.
+    JourneyIndex
 );
 
 /// Marks an absent value in a compact field.
@@ -43,9 +50,12 @@ pub(crate) struct Stored {
     pub(crate) nps: u8,
     /// 0 no, 1 yes, 2 unknown.
     pub(crate) resolved: u8,
+    /// The record's persona, session and segment values, interned as one context; `NONE`
+    /// when it has none of them. Fits in the padding: the record stays 48 bytes.
+    pub(crate) context: u32,
 }
 
-const _: () = assert!(std::mem::size_of::<Stored>() <= 64);
+const _: () = assert!(std::mem::size_of::<Stored>() <= 48);
 
 /// Records are equal field by field; an absent sentiment (NaN) equals an absent one.
 impl PartialEq for Stored {
@@ -63,6 +73,7 @@ impl PartialEq for Stored {
             && self.ces == other.ces
             && self.nps == other.nps
             && self.resolved == other.resolved
+            && self.context == other.context
     }
 }
 
@@ -84,6 +95,9 @@ pub(crate) struct RecordView<'a> {
     pub(crate) resolved: Option<bool>,
     pub(crate) need: Option<&'a str>,
     pub(crate) tags: Vec<&'a str>,
+    pub(crate) session: Option<&'a str>,
+    /// Segment values by segment name.
+    pub(crate) segments: Vec<(&'a str, &'a str)>,
 }
 
 impl<'a> RecordView<'a> {
@@ -103,6 +117,12 @@ impl<'a> RecordView<'a> {
             resolved: interaction.resolved,
             need: interaction.need.as_deref(),
             tags: interaction.tags.iter().map(String::as_str).collect(),
+            session: interaction.session.as_deref(),
+            segments: interaction
+                .segments
+                .iter()
+                .map(|(name, value)| (name.as_str(), value.as_str()))
+                .collect(),
         }
     }
 }
@@ -130,16 +150,19 @@ pub struct IngestOptions {
     scales: Scales,
     unix_unit: UnixUnit,
     parallel: bool,
+    inactivity_gap_seconds: Option<u64>,
 }
 
 impl Default for IngestOptions {
-    /// Strict, default scales, Unix seconds, CSV read on two threads.
+    /// Strict, default scales, Unix seconds, CSV read on two threads, a customer's history
+    /// split into journeys only where its session changes.
     fn default() -> Self {
         Self {
             mode: Mode::default(),
             scales: Scales::default(),
             unix_unit: UnixUnit::default(),
             parallel: true,
+            inactivity_gap_seconds: None,
         }
     }
 }
@@ -188,6 +211,39 @@ impl IngestOptions {
         self.parallel
     }
 
+    /// Splits a customer's history into journeys wherever more than `seconds` pass between
+    /// one interaction's start and the next (a new visit after 30 minutes of inactivity:
+    /// `inactivity_gap_seconds(30 * 60)`), besides wherever the session changes. See
+    /// [`LogBuilder`] for what a journey is.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use journey_map::{IngestOptions, Journey, LogBuilder};
+    ///
+    /// let journey = Journey::load("examples/data/retail_bank.ron")?;
+    /// let options = IngestOptions::default().inactivity_gap_seconds(30 * 60);
+    /// let mut builder = LogBuilder::new(&journey, options);
+    /// builder.read_csv("customer,touchpoint,timestamp,outcome\n\
+    ///                   a,search-ad,2026-01-05T09:00:00Z,completed\n\
+    ///                   a,product-page,2026-01-05T09:10:00Z,completed\n\
+    ///                   a,search-ad,2026-01-09T18:00:00Z,completed\n".as_bytes())?;
+    /// let (log, _) = builder.finish();
+    /// assert_eq!((log.customers().len(), log.journey_count()), (1, 2));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn inactivity_gap_seconds(mut self, seconds: u64) -> Self {
+        self.inactivity_gap_seconds = Some(seconds);
+        self
+    }
+
+    /// The inactivity gap that splits journeys, if one is set.
+    pub fn current_inactivity_gap_seconds(&self) -> Option<u64> {
+        self.inactivity_gap_seconds
+    }
+
     /// The unit set for numeric timestamps.
     pub fn current_unix_unit(&self) -> UnixUnit {
         self.unix_unit
@@ -209,6 +265,18 @@ impl IngestOptions {
 ///
 /// Records may arrive in any order; the log orders each customer's records by time, keeping
 /// the arrival order of equal timestamps.
+///
+/// # Journeys, sessions and segments
+///
+/// Every analysis walks *journeys*. A customer's history is one journey, unless it is split:
+/// wherever the session changes (a row without a session continues the one before) and, with
+/// [`IngestOptions::inactivity_gap_seconds`], wherever more than the gap passes between two
+/// interactions. The persona and other segments (`platform`, `plan`) may change from one
+/// interaction to the next and no row is refused for it: each journey carries, for each, the
+/// first value given on its interactions (in time order). With journeys split, counts of
+/// "customers" in an analysis count journeys; [`InteractionLog::customers`] and the metrics'
+/// `customers` count distinct customers, and a contact followed by another about the same
+/// need in the customer's later journey, within the repeat window, is a repeat contact.
 ///
 /// # Example
 ///
@@ -233,7 +301,7 @@ pub struct LogBuilder<'j> {
     options: IngestOptions,
     records: Vec<Stored>,
     customers: Customers,
-    customer_persona: Vec<u32>,
+    contexts: Contexts,
     need_ids: FastMap<String, u32>,
     needs: Vec<String>,
     tag_set_ids: FastMap<Vec<u32>, u32>,
@@ -258,7 +326,7 @@ impl<'j> LogBuilder<'j> {
             options,
             records: Vec::new(),
             customers: Customers::default(),
-            customer_persona: Vec::new(),
+            contexts: Contexts::default(),
             need_ids: fast_map(0),
             needs: Vec::new(),
             tag_set_ids: fast_map(0),
@@ -435,46 +503,31 @@ impl<'j> LogBuilder<'j> {
             }
         };
 
-        // The customer: known or new, and a persona that agrees with what it was given before.
-        // Records usually come customer by customer: try the last customer before hashing.
+        // The customer: known or new. Records usually come customer by customer: try the last
+        // customer before hashing.
         let cached = Some(self.last_customer)
             .filter(|&c| c != NONE && self.customers.id(c).as_str() == interaction.customer);
         let found = match cached {
             Some(c) => Ok(c),
             None => self.customers.find(interaction.customer),
         };
-        if let (Some(persona), Ok(customer)) = (persona, found) {
-            let known = self.customer_persona[customer as usize];
-            if known != NONE && known != persona.as_u32() {
-                let first = journey
-                    .persona_at(PersonaIndex::from_u32(known))
-                    .map(|p| p.id.clone());
-                return Err((
-                    Some(Field::Persona),
-                    RecordProblem::PersonaConflict {
-                        customer: CustomerId::new(interaction.customer),
-                        first: first.unwrap_or_else(|| "?".into()),
-                        again: interaction.persona.unwrap_or("?").into(),
-                    },
-                ));
-            }
+        if found.is_err() && self.customers.len() >= (NONE - 1) as usize {
+            return Err((None, RecordProblem::TooManyCustomers));
         }
         // Every check has passed: from here on the record is attached.
         let customer = match found {
             Ok(customer) => customer,
-            Err(hash) => {
-                let customer = self
-                    .customers
-                    .add_hashed(interaction.customer, hash)
-                    .ok_or((None, RecordProblem::TooManyCustomers))?;
-                self.customer_persona.push(NONE);
-                customer
-            }
+            Err(hash) => self
+                .customers
+                .add_hashed(interaction.customer, hash)
+                .ok_or((None, RecordProblem::TooManyCustomers))?,
         };
-        if let Some(persona) = persona {
-            self.customer_persona[customer as usize] = persona.as_u32();
-        }
         self.last_customer = customer;
+        let context = self.contexts.intern(
+            persona.map_or(NONE, |p| p.as_u32()),
+            interaction.session,
+            &interaction.segments,
+        );
 
         let need = match interaction.need {
             None => NONE,
@@ -518,6 +571,7 @@ impl<'j> LogBuilder<'j> {
                 Some(true) => 1,
                 None => 2,
             },
+            context,
         })
     }
 
@@ -539,12 +593,45 @@ impl<'j> LogBuilder<'j> {
         for c in 0..self.customers.len() {
             offsets[c + 1] += offsets[c];
         }
+        let gap_ms = self
+            .options
+            .inactivity_gap_seconds
+            .map(|s| i64::try_from(s.saturating_mul(1000)).unwrap_or(i64::MAX));
+        let (journeys, changes) = Journeys::split(&self.records, &offsets, &self.contexts, gap_ms);
+        let (segment_names, segment_values) = self.contexts.into_names_and_values();
         self.report.warnings = warnings(&self.records, &offsets, &self.customers);
+        for (slot, change) in changes.iter().enumerate() {
+            if change.pairs >= 20 && change.changed == change.pairs {
+                let segment = match slot {
+                    0 => "persona".to_owned(),
+                    k => segment_names[k - 1].clone(),
+                };
+                self.report
+                    .warnings
+                    .push(super::IngestWarning::SegmentChangesOnEveryRow {
+                        segment,
+                        pairs: change.pairs,
+                    });
+            }
+        }
+        let customer_persona = (0..self.customers.len())
+            .map(|c| {
+                let mine = journeys.of_customer[c] as usize..journeys.of_customer[c + 1] as usize;
+                mine.map(|j| journeys.persona[j])
+                    .find(|&p| p != NONE)
+                    .unwrap_or(NONE)
+            })
+            .collect();
+        self.report.customers = self.customers.len();
+        self.report.journeys = journeys.len();
         let log = InteractionLog {
             records: self.records,
             offsets,
             customers: self.customers,
-            customer_persona: self.customer_persona,
+            customer_persona,
+            journeys,
+            segment_names,
+            segment_values,
             needs: self.needs,
             tag_sets: self.tag_sets,
             tags: self.tags,
@@ -696,6 +783,10 @@ pub struct InteractionLog {
     offsets: Vec<u32>,
     customers: Customers,
     customer_persona: Vec<u32>,
+    journeys: Journeys,
+    segment_names: Vec<String>,
+    /// Session and segment values, interned together.
+    segment_values: Vec<String>,
     needs: Vec<String>,
     tag_sets: Vec<Vec<u32>>,
     tags: Vec<String>,
@@ -773,17 +864,156 @@ impl InteractionLog {
 }
 
 impl InteractionLog {
-    /// Customer `c`'s stored records, in time order; empty for an index the log does not have.
-    pub(crate) fn customer_records(&self, c: usize) -> &[Stored] {
-        match (self.offsets.get(c), self.offsets.get(c + 1)) {
-            (Some(&start), Some(&end)) => &self.records[start as usize..end as usize],
-            _ => &[],
+    /// How many journeys the log holds: one per customer, unless sessions or an inactivity
+    /// gap split customers' histories (see [`LogBuilder`]).
+    pub fn journey_count(&self) -> usize {
+        self.journeys.len()
+    }
+
+    /// A customer's journeys, in time order; none for an index the log does not have.
+    pub fn journeys_of(
+        &self,
+        customer: CustomerIndex,
+    ) -> impl ExactSizeIterator<Item = JourneyIndex> + '_ {
+        self.journey_range_of(customer.index())
+            .map(|j| JourneyIndex::from_u32(j as u32))
+    }
+
+    /// The customer whose journey `journey` is.
+    pub fn journey_customer(&self, journey: JourneyIndex) -> Option<CustomerIndex> {
+        self.journeys
+            .customer
+            .get(journey.index())
+            .map(|&c| CustomerIndex::from_u32(c))
+    }
+
+    /// One journey's interactions in time order; none for an index the log does not have.
+    pub fn journey_interactions(
+        &self,
+        journey: JourneyIndex,
+    ) -> impl ExactSizeIterator<Item = InteractionRef<'_>> + '_ {
+        self.journey_records(journey.index())
+            .iter()
+            .map(move |record| InteractionRef { log: self, record })
+    }
+
+    /// The persona a journey carries: the first given on its interactions.
+    pub fn journey_persona(&self, journey: JourneyIndex) -> Option<PersonaIndex> {
+        match self.journeys.persona.get(journey.index()) {
+            Some(&p) if p != NONE => Some(PersonaIndex::from_u32(p)),
+            _ => None,
         }
     }
 
-    /// The persona of customer `c` as a raw index, `u32::MAX` when unknown.
-    pub(crate) fn persona_raw(&self, c: usize) -> u32 {
-        self.customer_persona.get(c).copied().unwrap_or(NONE)
+    /// The segments the log's interactions gave (other than the persona), each with the values
+    /// journeys carry, in order of first appearance.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use journey_map::{IngestOptions, Interaction, Journey, LogBuilder, Outcome};
+    ///
+    /// let journey = Journey::load("examples/data/retail_bank.ron")?;
+    /// let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+    /// let at = "2026-01-05T10:00:00Z".parse()?;
+    /// builder.push(Interaction::new("a", "search-ad", at, Outcome::Completed).with_segment("platform", "ios"))?;
+    /// builder.push(Interaction::new("b", "search-ad", at, Outcome::Completed).with_segment("platform", "web"))?;
+    /// let (log, _) = builder.finish();
+    /// let segments = log.segments();
+    /// assert_eq!((segments[0].name.as_str(), segments[0].values.len()), ("platform", 2));
+    /// let b = log.customer_index("b").ok_or("missing")?;
+    /// let first = log.journeys_of(b).next().ok_or("no journey")?;
+    /// assert_eq!(log.journey_segment(first, "platform"), Some("web"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn segments(&self) -> Vec<Segment> {
+        let k = self.journeys.segments;
+        (0..k)
+            .map(|s| {
+                let mut seen = Vec::new();
+                for j in 0..self.journeys.len() {
+                    let v = self.journeys.values[j * k + s];
+                    if v != NONE && !seen.contains(&v) {
+                        seen.push(v);
+                    }
+                }
+                Segment {
+                    name: self.segment_names[s].clone(),
+                    values: seen
+                        .into_iter()
+                        .map(|v| self.segment_values[v as usize].clone())
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+
+    /// The value of segment `name` a journey carries: the first given on its interactions.
+    pub fn journey_segment(&self, journey: JourneyIndex, name: &str) -> Option<&str> {
+        let k = self.segment_index(name)?;
+        let v = self.segment_value_raw(journey.index(), k);
+        (v != NONE).then(|| self.segment_values[v as usize].as_str())
+    }
+
+    /// The names of the segments, by position.
+    pub(crate) fn segment_names(&self) -> &[String] {
+        &self.segment_names
+    }
+
+    /// The position of segment `name`.
+    pub(crate) fn segment_index(&self, name: &str) -> Option<usize> {
+        self.segment_names.iter().position(|n| n == name)
+    }
+
+    /// The interned value of segment `k` journey `j` carries, `u32::MAX` when none.
+    pub(crate) fn segment_value_raw(&self, j: usize, k: usize) -> u32 {
+        let n = self.journeys.segments;
+        if k >= n {
+            return NONE;
+        }
+        self.journeys.values.get(j * n + k).copied().unwrap_or(NONE)
+    }
+
+    /// The interned id of a segment value.
+    pub(crate) fn segment_value_id(&self, value: &str) -> Option<u32> {
+        self.segment_values
+            .iter()
+            .position(|v| v == value)
+            .map(|v| v as u32)
+    }
+
+    /// Customer `c`'s journeys, as journey positions.
+    pub(crate) fn journey_range_of(&self, c: usize) -> std::ops::Range<usize> {
+        match (
+            self.journeys.of_customer.get(c),
+            self.journeys.of_customer.get(c + 1),
+        ) {
+            (Some(&start), Some(&end)) => start as usize..end as usize,
+            _ => 0..0,
+        }
+    }
+
+    /// Journey `j`'s stored records, in time order.
+    pub(crate) fn journey_records(&self, j: usize) -> &[Stored] {
+        &self.records[self.journeys.range(j)]
+    }
+
+    /// The records of the customer of journey `j` after it: where a need's later contacts in
+    /// the customer's next journeys are found.
+    pub(crate) fn after_journey(&self, j: usize) -> &[Stored] {
+        let Some(&c) = self.journeys.customer.get(j) else {
+            return &[];
+        };
+        let end = self.journeys.range(j).end;
+        let customer_end = self.offsets[c as usize + 1] as usize;
+        &self.records[end..customer_end.max(end)]
+    }
+
+    /// The persona of journey `j` as a raw index, `u32::MAX` when unknown.
+    pub(crate) fn journey_persona_raw(&self, j: usize) -> u32 {
+        self.journeys.persona.get(j).copied().unwrap_or(NONE)
     }
 }
 

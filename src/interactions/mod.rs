@@ -14,12 +14,16 @@ mod problems;
 mod record;
 mod ron;
 mod scores;
+mod segments;
 
 pub use aggregated::{AggregatedPath, AggregatedPaths, AggregatedPathsError};
 pub use csv::{HeaderProblem, UnixUnit, write_csv};
-pub use log::{CustomerIndex, IngestOptions, InteractionLog, InteractionRef, LogBuilder};
+pub use log::{
+    CustomerIndex, IngestOptions, InteractionLog, InteractionRef, JourneyIndex, LogBuilder,
+};
 pub use problems::{
-    Field, IngestError, IngestReport, IngestWarning, Mode, RecordError, RecordProblem,
+    Field, IngestError, IngestReport, IngestWarning, Mode, RecordError, RecordProblem, Skipped,
 };
 pub use record::{CustomerId, Interaction, Outcome, ParseOutcomeError};
 pub use scores::{EffortDirection, Scales, ScoreScale};
+pub use segments::Segment;

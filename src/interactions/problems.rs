@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::csv::HeaderProblem;
 use super::record::CustomerId;
 use super::scores::ScoreScale;
-use crate::{PersonaId, UnknownIdError};
+use crate::UnknownIdError;
 
 /// How a log treats a bad record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -21,8 +21,10 @@ pub enum Mode {
     Lenient,
 }
 
-/// A field of an interaction record; in CSV, a column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// A field of an interaction record; in CSV, a column. Written in files by its column name
+/// (`wait_seconds`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Field {
     /// `customer`
@@ -53,11 +55,13 @@ pub enum Field {
     Need,
     /// `tags`
     Tags,
+    /// `session`
+    Session,
 }
 
 impl Field {
     /// Every field, in the order of the CSV columns the crate writes.
-    pub const ALL: [Field; 14] = [
+    pub const ALL: [Field; 15] = [
         Field::Customer,
         Field::Touchpoint,
         Field::Timestamp,
@@ -72,6 +76,7 @@ impl Field {
         Field::Resolved,
         Field::Need,
         Field::Tags,
+        Field::Session,
     ];
 
     /// The field's name, as a CSV column header and a RON field.
@@ -91,6 +96,7 @@ impl Field {
             Field::Resolved => "resolved",
             Field::Need => "need",
             Field::Tags => "tags",
+            Field::Session => "session",
         }
     }
 }
@@ -114,16 +120,6 @@ pub enum RecordProblem {
     /// The persona is not in the journey.
     #[error("{0}")]
     UnknownPersona(UnknownIdError),
-    /// The customer was given another persona on an earlier record.
-    #[error("customer {:?} was given persona {:?} before, not {:?}", customer.as_str(), first.as_str(), again.as_str())]
-    PersonaConflict {
-        /// The customer.
-        customer: CustomerId,
-        /// The persona given first.
-        first: PersonaId,
-        /// The persona given now.
-        again: PersonaId,
-    },
     /// A score is outside its scale.
     #[error("score {value} is outside the scale {scale}")]
     ScoreOutOfRange {
@@ -222,6 +218,26 @@ pub struct IngestReport {
     /// Patterns of the accepted records that are almost always a mistake in reading the data
     /// (a wrong column, a constant): warnings, not errors.
     pub warnings: Vec<IngestWarning>,
+    /// Distinct customers in the finished log.
+    pub customers: usize,
+    /// Journeys in the finished log: one per customer unless sessions or an inactivity gap
+    /// split their histories.
+    pub journeys: usize,
+    /// Rows read through a [`Mapping`](crate::interactions::Mapping) that were not attached
+    /// as interactions, by reason: events the mapping skips, marker events (which set the
+    /// outcome of another interaction), markers with no interaction to apply to. Bad rows
+    /// are in `rejected`, not here.
+    pub skipped: Vec<Skipped>,
+}
+
+/// Rows left out on purpose, by reason, with how many: events a mapping skips, markers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Skipped {
+    /// Why, in words: `skipped event "heartbeat"`, `marker "payment_error" applied`.
+    pub reason: String,
+    /// How many rows.
+    pub rows: usize,
 }
 
 /// A pattern in a log that is almost always a mistake in reading the data, found when the
@@ -279,6 +295,15 @@ pub enum IngestWarning {
         /// Needs in the log (by customer and key).
         needs: usize,
     },
+    /// A segment (or the persona) changes between every two consecutive interactions of a
+    /// customer that give it (at least 20 such pairs): usually a column that is not a segment
+    /// (an event name, an id), which makes the segment's breakdowns meaningless.
+    SegmentChangesOnEveryRow {
+        /// The segment, or `persona`.
+        segment: String,
+        /// Consecutive pairs that give it, all different.
+        pairs: usize,
+    },
 }
 
 impl fmt::Display for IngestWarning {
@@ -302,6 +327,10 @@ impl fmt::Display for IngestWarning {
             } => write!(
                 f,
                 "customer {customer:?} holds {interactions} of {of} interactions: is the customer column right?"
+            ),
+            IngestWarning::SegmentChangesOnEveryRow { segment, pairs } => write!(
+                f,
+                "segment {segment:?} changes between every two consecutive interactions of a customer ({pairs} pairs): is its column a segment?"
             ),
             IngestWarning::NeedsAllTwoContacts { needs } => write!(
                 f,

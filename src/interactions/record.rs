@@ -163,6 +163,16 @@ pub struct Interaction {
     /// Free labels.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
+    /// The session (visit, conversation, case) this interaction belongs to: a customer's
+    /// history is split into journeys where the session changes (see
+    /// [`LogBuilder`](crate::LogBuilder)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
+    /// Segments other than the persona, by name (`platform: "ios"`, `plan: "premium"`); they
+    /// may change from one interaction to the next, and each journey carries the first value
+    /// given in it.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub segments: std::collections::BTreeMap<String, String>,
 }
 
 impl Interaction {
@@ -188,6 +198,8 @@ impl Interaction {
             resolved: None,
             need: None,
             tags: Vec::new(),
+            session: None,
+            segments: std::collections::BTreeMap::new(),
         }
     }
 
@@ -248,6 +260,18 @@ impl Interaction {
     /// Adds a tag.
     pub fn with_tag(mut self, tag: impl Into<String>) -> Self {
         self.tags.push(tag.into());
+        self
+    }
+
+    /// Sets the session.
+    pub fn with_session(mut self, session: impl Into<String>) -> Self {
+        self.session = Some(session.into());
+        self
+    }
+
+    /// Sets a segment's value (`with_segment("platform", "ios")`).
+    pub fn with_segment(mut self, segment: impl Into<String>, value: impl Into<String>) -> Self {
+        self.segments.insert(segment.into(), value.into());
         self
     }
 }

@@ -1,0 +1,290 @@
+//! Segments, sessions and journeys: what a record says about who the customer was and which
+//! visit it belongs to, and how a customer's history is split into journeys.
+//!
+//! Each record keeps its persona, session and segment values as one interned *context*.
+//! When the log is finished, each customer's records (in time order) are split into journeys
+//! where the session changes or, with an inactivity gap set, where more than the gap passes
+//! between two interactions; each journey carries, for the persona and each segment, the first
+//! value given on its interactions.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{FastMap, fast_map};
+
+/// Marks an absent value.
+const NONE: u32 = u32::MAX;
+
+/// The slot of a context that holds the persona.
+const PERSONA: usize = 0;
+/// The slot of a context that holds the session.
+const SESSION: usize = 1;
+/// The slot of a context where the segments start.
+const SEGMENTS: usize = 2;
+
+/// Contexts interned while a log is built: each distinct combination of persona, session and
+/// segment values once.
+#[derive(Debug, Clone)]
+pub(crate) struct Contexts {
+    ids: FastMap<Vec<u32>, u32>,
+    slots: Vec<Vec<u32>>,
+    value_ids: FastMap<String, u32>,
+    values: Vec<String>,
+    names: Vec<String>,
+    /// The last context interned, and its id: records of one visit share it.
+    last: (Vec<u32>, u32),
+    scratch: Vec<u32>,
+}
+
+impl Default for Contexts {
+    fn default() -> Self {
+        Self {
+            ids: fast_map(0),
+            slots: Vec::new(),
+            value_ids: fast_map(0),
+            values: Vec::new(),
+            names: Vec::new(),
+            last: (Vec::new(), NONE),
+            scratch: Vec::new(),
+        }
+    }
+}
+
+impl Contexts {
+    /// The context of a record: `NONE` when it gives no persona, session or segment.
+    ///
+    /// Complexity: O(s) for s segments, one hash probe when the context differs from the last.
+    pub(crate) fn intern(
+        &mut self,
+        persona: u32,
+        session: Option<&str>,
+        segments: &[(&str, &str)],
+    ) -> u32 {
+        let session = session.filter(|s| !s.trim().is_empty());
+        if persona == NONE && session.is_none() && segments.is_empty() {
+            return NONE;
+        }
+        let mut key = std::mem::take(&mut self.scratch);
+        key.clear();
+        key.push(persona);
+        key.push(session.map_or(NONE, |s| self.value(s)));
+        for &(name, value) in segments {
+            if value.trim().is_empty() {
+                continue;
+            }
+            let slot = SEGMENTS + self.name(name);
+            if key.len() <= slot {
+                key.resize(slot + 1, NONE);
+            }
+            key[slot] = self.value(value);
+        }
+        while key.last() == Some(&NONE) {
+            key.pop();
+        }
+        let id = if key.is_empty() {
+            NONE
+        } else if key == self.last.0 {
+            self.last.1
+        } else {
+            let id = match self.ids.get(&key) {
+                Some(&id) => id,
+                None => {
+                    let id = self.slots.len() as u32;
+                    self.ids.insert(key.clone(), id);
+                    self.slots.push(key.clone());
+                    id
+                }
+            };
+            self.last.0.clone_from(&key);
+            self.last.1 = id;
+            id
+        };
+        self.scratch = key;
+        id
+    }
+
+    fn value(&mut self, value: &str) -> u32 {
+        let value = value.trim();
+        if let Some(&id) = self.value_ids.get(value) {
+            return id;
+        }
+        let id = self.values.len() as u32;
+        self.value_ids.insert(value.to_owned(), id);
+        self.values.push(value.to_owned());
+        id
+    }
+
+    fn name(&mut self, name: &str) -> usize {
+        let name = name.trim();
+        match self.names.iter().position(|n| n == name) {
+            Some(i) => i,
+            None => {
+                self.names.push(name.to_owned());
+                self.names.len() - 1
+            }
+        }
+    }
+
+    /// The value in `slot` of context `id`.
+    fn slot(&self, id: u32, slot: usize) -> u32 {
+        if id == NONE {
+            return NONE;
+        }
+        self.slots[id as usize].get(slot).copied().unwrap_or(NONE)
+    }
+
+    /// The session of context `id`, `NONE` when it has none.
+    pub(crate) fn session(&self, id: u32) -> u32 {
+        self.slot(id, SESSION)
+    }
+
+    /// The persona of context `id`, `NONE` when it has none.
+    pub(crate) fn persona(&self, id: u32) -> u32 {
+        self.slot(id, PERSONA)
+    }
+
+    /// How many segments (other than the persona) the records named.
+    pub(crate) fn segment_count(&self) -> usize {
+        self.names.len()
+    }
+
+    /// The value of segment `k` in context `id`, `NONE` when it has none.
+    pub(crate) fn segment(&self, id: u32, k: usize) -> u32 {
+        self.slot(id, SEGMENTS + k)
+    }
+
+    /// The segment names and every value interned, for the finished log.
+    pub(crate) fn into_names_and_values(self) -> (Vec<String>, Vec<String>) {
+        (self.names, self.values)
+    }
+}
+
+/// A customer's history split into journeys: the unit every analysis walks as one path.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Journeys {
+    /// Where each journey's records start, and at the end the number of records.
+    pub(crate) starts: Vec<u32>,
+    /// `of_customer[c]..of_customer[c + 1]` are customer `c`'s journeys.
+    pub(crate) of_customer: Vec<u32>,
+    /// The customer of each journey.
+    pub(crate) customer: Vec<u32>,
+    /// The persona of each journey, `NONE` when none was given.
+    pub(crate) persona: Vec<u32>,
+    /// The segments' values, journey-major: `values[j * segments + k]`.
+    pub(crate) values: Vec<u32>,
+    /// How many segments.
+    pub(crate) segments: usize,
+}
+
+/// What a segment says about a log's records: whether it changes between consecutive
+/// interactions of a customer.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Changes {
+    /// Pairs of consecutive interactions of a customer that both give the value.
+    pub(crate) pairs: usize,
+    /// Of those, how many give different values.
+    pub(crate) changed: usize,
+}
+
+impl Journeys {
+    /// Splits each customer's records (sorted by customer, then time) into journeys.
+    ///
+    /// Complexity: O(n) for n records, plus O(s) per record with s segments.
+    pub(crate) fn split(
+        records: &[super::log::Stored],
+        offsets: &[u32],
+        contexts: &Contexts,
+        gap_ms: Option<i64>,
+    ) -> (Self, Vec<Changes>) {
+        let segments = contexts.segment_count();
+        let customers = offsets.len().saturating_sub(1);
+        let mut journeys = Journeys {
+            starts: Vec::with_capacity(customers + 1),
+            of_customer: Vec::with_capacity(customers + 1),
+            customer: Vec::with_capacity(customers),
+            persona: Vec::with_capacity(customers),
+            values: Vec::new(),
+            segments,
+        };
+        // Slot 0 is the persona, then each segment.
+        let mut changes = vec![Changes::default(); segments + 1];
+        let mut last = vec![NONE; segments + 1];
+        for c in 0..customers {
+            journeys.of_customer.push(journeys.starts.len() as u32);
+            let (start, end) = (offsets[c] as usize, offsets[c + 1] as usize);
+            let mine = &records[start..end];
+            let mut session = NONE;
+            last.fill(NONE);
+            for (i, record) in mine.iter().enumerate() {
+                let here = contexts.session(record.context);
+                let split = i == 0
+                    || (here != NONE && session != NONE && here != session)
+                    || gap_ms.is_some_and(|gap| {
+                        record.timestamp_ms.saturating_sub(mine[i - 1].timestamp_ms) > gap
+                    });
+                if split {
+                    journeys.starts.push((start + i) as u32);
+                    journeys.customer.push(c as u32);
+                    journeys.persona.push(NONE);
+                    journeys.values.extend(std::iter::repeat_n(NONE, segments));
+                }
+                if here != NONE {
+                    session = here;
+                }
+                if record.context == NONE {
+                    continue;
+                }
+                let j = journeys.persona.len() - 1;
+                for (slot, last) in last.iter_mut().enumerate() {
+                    let value = if slot == 0 {
+                        contexts.persona(record.context)
+                    } else {
+                        contexts.segment(record.context, slot - 1)
+                    };
+                    if value == NONE {
+                        continue;
+                    }
+                    if *last != NONE {
+                        changes[slot].pairs += 1;
+                        changes[slot].changed += usize::from(*last != value);
+                    }
+                    *last = value;
+                    let carried = if slot == 0 {
+                        &mut journeys.persona[j]
+                    } else {
+                        &mut journeys.values[j * segments + slot - 1]
+                    };
+                    if *carried == NONE {
+                        *carried = value;
+                    }
+                }
+            }
+        }
+        journeys.of_customer.push(journeys.starts.len() as u32);
+        journeys.starts.push(records.len() as u32);
+        (journeys, changes)
+    }
+
+    /// How many journeys.
+    pub(crate) fn len(&self) -> usize {
+        self.customer.len()
+    }
+
+    /// Journey `j`'s records as a range of record positions.
+    pub(crate) fn range(&self, j: usize) -> std::ops::Range<usize> {
+        match (self.starts.get(j), self.starts.get(j + 1)) {
+            (Some(&start), Some(&end)) => start as usize..end as usize,
+            _ => 0..0,
+        }
+    }
+}
+
+/// A segment of a log and its values, as [`InteractionLog::segments`](crate::InteractionLog::segments)
+/// lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Segment {
+    /// The segment's name (`platform`).
+    pub name: String,
+    /// Its values carried by at least one journey, in order of first appearance in the log.
+    pub values: Vec<String>,
+}

@@ -1,0 +1,261 @@
+//! Sessions split a customer's history into journeys; segments other than the persona may
+//! change from one interaction to the next, and every analysis selects by them.
+
+use journey_map::analysis::{MetricsReport, Observation, Selection, SelectionError};
+use journey_map::{
+    IngestOptions, IngestWarning, Interaction, InteractionLog, Journey, LogBuilder, Mode, Outcome,
+};
+
+fn bank() -> Journey {
+    Journey::load("examples/data/retail_bank.ron").unwrap()
+}
+
+fn at(text: &str) -> jiff::Timestamp {
+    text.parse().unwrap()
+}
+
+fn visit(customer: &str, touchpoint: &str, time: &str) -> Interaction {
+    Interaction::new(customer, touchpoint, at(time), Outcome::Completed)
+}
+
+fn build(journey: &Journey, options: IngestOptions, records: &[Interaction]) -> InteractionLog {
+    let mut builder = LogBuilder::new(journey, options);
+    builder.extend(records).unwrap();
+    let (log, report) = builder.finish();
+    assert_eq!(report.rejected_count(), 0, "no row is dropped");
+    log
+}
+
+#[test]
+fn an_inactivity_gap_splits_a_history_into_journeys() {
+    let journey = bank();
+    let records = [
+        visit("a", "search-ad", "2026-01-05T09:00:00Z"),
+        visit("a", "product-page", "2026-01-05T09:20:00Z"),
+        // 3 days later: a second visit.
+        visit("a", "product-page", "2026-01-08T10:00:00Z"),
+        visit("a", "online-application", "2026-01-08T10:29:00Z"),
+        visit("b", "search-ad", "2026-01-05T11:00:00Z"),
+    ];
+    let whole = build(&journey, IngestOptions::default(), &records);
+    assert_eq!((whole.customers().len(), whole.journey_count()), (2, 2));
+
+    let split = build(
+        &journey,
+        IngestOptions::default().inactivity_gap_seconds(30 * 60),
+        &records,
+    );
+    assert_eq!((split.customers().len(), split.journey_count()), (2, 3));
+    let a = split.customer_index("a").unwrap();
+    let lengths: Vec<usize> = split
+        .journeys_of(a)
+        .map(|j| split.journey_interactions(j).len())
+        .collect();
+    assert_eq!(lengths, [2, 2]);
+    for j in split.journeys_of(a) {
+        assert_eq!(split.journey_customer(j), Some(a));
+    }
+
+    // Each journey is a path; distinct customers stay distinct customers.
+    let metrics =
+        MetricsReport::compute(&journey, &split, &Selection::all(), Default::default()).unwrap();
+    assert_eq!(
+        (metrics.journey.customers, metrics.journey.journeys),
+        (2, 3)
+    );
+    let whole_metrics =
+        MetricsReport::compute(&journey, &whole, &Selection::all(), Default::default()).unwrap();
+    assert_eq!(
+        (
+            whole_metrics.journey.customers,
+            whole_metrics.journey.journeys
+        ),
+        (2, 2)
+    );
+    let mut paths = Vec::new();
+    Observation::new(&journey, &split)
+        .unwrap()
+        .for_each_customer(&Selection::all(), Default::default(), |path| {
+            paths.push((path.customer_id().to_string(), path.len()));
+        })
+        .unwrap();
+    assert_eq!(
+        paths,
+        [("a".into(), 2), ("a".into(), 2), ("b".to_string(), 1)]
+    );
+}
+
+#[test]
+fn a_session_column_splits_where_the_session_changes() {
+    let journey = bank();
+    let records = [
+        visit("a", "search-ad", "2026-01-05T09:00:00Z").with_session("s1"),
+        visit("a", "product-page", "2026-01-05T09:01:00Z").with_session("s1"),
+        // No session on this row: it continues the one before.
+        visit("a", "comparison-tool", "2026-01-05T09:02:00Z"),
+        visit("a", "product-page", "2026-01-05T09:03:00Z").with_session("s2"),
+    ];
+    let log = build(&journey, IngestOptions::default(), &records);
+    assert_eq!(log.journey_count(), 2);
+    let a = log.customer_index("a").unwrap();
+    let lengths: Vec<usize> = log
+        .journeys_of(a)
+        .map(|j| log.journey_interactions(j).len())
+        .collect();
+    assert_eq!(lengths, [3, 1]);
+}
+
+#[test]
+fn repeat_contacts_count_across_a_customers_journeys() {
+    let journey = bank();
+    // The same need raised in two visits two days apart: a repeat contact at the first.
+    let records = [
+        visit("a", "support-line", "2026-01-05T09:00:00Z").with_need("card"),
+        visit("a", "support-line", "2026-01-07T09:00:00Z").with_need("card"),
+        visit("b", "support-line", "2026-01-05T09:00:00Z").with_need("card"),
+    ];
+    let repeat = |log: &InteractionLog| {
+        let report =
+            MetricsReport::compute(&journey, log, &Selection::all(), Default::default()).unwrap();
+        let line = report
+            .by_touchpoint
+            .iter()
+            .find(|k| k.key.as_str() == "support-line")
+            .unwrap();
+        line.metrics.repeat_contact.unwrap().successes
+    };
+    let whole = build(&journey, IngestOptions::default(), &records);
+    let split = build(
+        &journey,
+        IngestOptions::default().inactivity_gap_seconds(3_600),
+        &records,
+    );
+    assert_eq!(split.journey_count(), 3);
+    assert_eq!(repeat(&whole), 1);
+    assert_eq!(repeat(&split), 1, "the later journey's contact is seen");
+}
+
+#[test]
+fn a_segment_that_changes_between_visits_drops_no_row_and_each_journey_carries_its_own() {
+    let journey = bank();
+    let records = [
+        visit("a", "search-ad", "2026-01-05T09:00:00Z")
+            .with_segment("lifecycle", "new")
+            .with_persona("digital-native"),
+        visit("a", "product-page", "2026-01-05T09:05:00Z").with_segment("lifecycle", "new"),
+        visit("a", "product-page", "2026-02-05T09:00:00Z")
+            .with_segment("lifecycle", "returning")
+            .with_persona("branch-loyalist"),
+        visit("a", "online-application", "2026-03-05T09:00:00Z").with_segment("lifecycle", "loyal"),
+        visit("b", "search-ad", "2026-01-05T09:00:00Z").with_segment("lifecycle", "new"),
+    ];
+    let log = build(
+        &journey,
+        IngestOptions::default().inactivity_gap_seconds(30 * 60),
+        &records,
+    );
+    assert_eq!(log.len(), 5);
+    let a = log.customer_index("a").unwrap();
+    let carried: Vec<_> = log
+        .journeys_of(a)
+        .map(|j| log.journey_segment(j, "lifecycle").unwrap().to_owned())
+        .collect();
+    assert_eq!(carried, ["new", "returning", "loyal"]);
+    let personas: Vec<_> = log
+        .journeys_of(a)
+        .map(|j| {
+            log.journey_persona(j)
+                .map(|p| journey.personas()[p.index()].id.to_string())
+        })
+        .collect();
+    assert_eq!(
+        personas,
+        [
+            Some("digital-native".into()),
+            Some("branch-loyalist".into()),
+            None
+        ]
+    );
+
+    let segments = log.segments();
+    assert_eq!(segments.len(), 1);
+    assert_eq!(segments[0].values, ["new", "returning", "loyal"]);
+
+    // Every analysis selects by segment.
+    let new = Selection::all().segment("lifecycle", "new");
+    let report = MetricsReport::compute(&journey, &log, &new, Default::default()).unwrap();
+    assert_eq!((report.journey.customers, report.journey.journeys), (2, 2));
+    let either = new.clone().segment("lifecycle", "loyal");
+    let report = MetricsReport::compute(&journey, &log, &either, Default::default()).unwrap();
+    assert_eq!(report.journey.journeys, 3);
+    let loyalists = Selection::all().persona("branch-loyalist");
+    let report = MetricsReport::compute(&journey, &log, &loyalists, Default::default()).unwrap();
+    assert_eq!(report.journey.journeys, 1);
+}
+
+#[test]
+fn a_selection_naming_an_unknown_segment_or_value_is_an_error_with_a_suggestion() {
+    let journey = bank();
+    let log = build(
+        &journey,
+        IngestOptions::default(),
+        &[visit("a", "search-ad", "2026-01-05T09:00:00Z").with_segment("platform", "ios")],
+    );
+    let error = MetricsReport::compute(
+        &journey,
+        &log,
+        &Selection::all().segment("platfrom", "ios"),
+        Default::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(error, SelectionError::UnknownSegment { .. }));
+    assert_eq!(
+        error.to_string(),
+        "the log has no segment \"platfrom\" (did you mean \"platform\"?)"
+    );
+    let error = MetricsReport::compute(
+        &journey,
+        &log,
+        &Selection::all().segment("platform", "iOS"),
+        Default::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "no journey carries \"iOS\" for segment \"platform\" (did you mean \"ios\"?)"
+    );
+}
+
+#[test]
+fn a_segment_that_changes_on_every_row_is_a_warning() {
+    let journey = bank();
+    let mut records = Vec::new();
+    for c in 0..5 {
+        for i in 0..6 {
+            records.push(
+                visit(
+                    &format!("c{c}"),
+                    "product-page",
+                    &format!("2026-01-05T09:0{i}:00Z"),
+                )
+                .with_segment("platform", format!("event-{i}")),
+            );
+        }
+    }
+    let mut builder = LogBuilder::new(&journey, IngestOptions::default().mode(Mode::Lenient));
+    builder.extend(&records).unwrap();
+    let (_, report) = builder.finish();
+    assert_eq!(
+        report.warnings,
+        [IngestWarning::SegmentChangesOnEveryRow {
+            segment: "platform".into(),
+            pairs: 25
+        }]
+    );
+    assert!(
+        report.warnings[0]
+            .to_string()
+            .contains("is its column a segment?")
+    );
+    assert_eq!((report.customers, report.journeys), (5, 5));
+}
