@@ -387,7 +387,7 @@ fn csv_header_problems_are_errors() {
     );
     assert_eq!(
         error.to_string(),
-        "bad CSV header: unknown column \"cast\" (did you mean \"csat\"?)"
+        "bad CSV header: unknown column \"cast\" (did you mean \"csat\"?); the columns read are customer, touchpoint, timestamp, persona, outcome, wait_seconds, handling_seconds, csat, ces, nps, sentiment, resolved, need, tags, session, and a mapping's ignore list leaves others out"
     );
     let error = read("customer,touchpoint,timestamp\n", IngestOptions::default()).unwrap_err();
     assert_eq!(

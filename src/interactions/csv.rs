@@ -10,7 +10,10 @@ use std::path::Path;
 
 use jiff::Timestamp;
 
+use std::sync::Arc;
+
 use super::log::{LogBuilder, RecordView};
+use super::mapping::{Compiled, Event, Marker};
 use super::problems::{Field, IngestError, RecordError, RecordProblem};
 use super::record::{Interaction, Outcome};
 use crate::model::validation::closest;
@@ -79,7 +82,7 @@ impl LogBuilder<'_> {
             .byte_headers()
             .map_err(|e| csv_error(e, "<header>"))?
             .clone();
-        let columns = Columns::from_header(&headers)?;
+        let columns = Columns::from_header(&headers, self.mapped())?;
         let two_threads = self.options().current_parallel()
             && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
         if two_threads {
@@ -89,7 +92,7 @@ impl LogBuilder<'_> {
             loop {
                 match csv.read_byte_record(&mut record) {
                     Ok(false) => return Ok(()),
-                    Ok(true) => self.take_row(&record, &columns.cells(&record))?,
+                    Ok(true) => self.take_row(&record, &columns.cells(&record), &columns)?,
                     Err(error) => self.take_bad_row(error)?,
                 }
             }
@@ -112,7 +115,7 @@ impl LogBuilder<'_> {
             let checker = scope.spawn(move || -> Result<(), IngestError> {
                 for batch in to_check {
                     for (record, cells) in batch.records.iter().zip(&batch.cells) {
-                        self.take_row(record, cells)?;
+                        self.take_row(record, cells, columns)?;
                     }
                     if let Some(error) = batch.error {
                         self.take_bad_row(error)?;
@@ -163,16 +166,49 @@ impl LogBuilder<'_> {
     }
 
     /// Checks one row read from CSV and attaches it, or handles its problem by the mode.
-    fn take_row(&mut self, record: &csv::ByteRecord, cells: &Cells) -> Result<(), IngestError> {
+    fn take_row(
+        &mut self,
+        record: &csv::ByteRecord,
+        cells: &Cells,
+        columns: &Columns,
+    ) -> Result<(), IngestError> {
         let row = record.position().map_or(0, |p| p.line() as usize);
         self.count_row();
+        let unit = self.options().current_unix_unit();
+        if let Some(mapping) = &columns.mapping {
+            return match mapped_view(record, cells, columns, mapping, unit) {
+                Ok(Row::Interaction(view)) => {
+                    self.offer_view_in(row, &view, |f| columns.source_name(f))
+                }
+                Ok(Row::Skip(event)) => {
+                    self.count_skipped(event);
+                    Ok(())
+                }
+                Ok(Row::Marker {
+                    index,
+                    marker,
+                    customer,
+                    timestamp_ms,
+                }) => {
+                    self.add_marker(index, marker, customer, timestamp_ms);
+                    Ok(())
+                }
+                Err((field, problem)) => self.reject(RecordError {
+                    row,
+                    field,
+                    column: field.and_then(|f| columns.source_name(f)),
+                    problem,
+                }),
+            };
+        }
         // Cells are read as bytes: text fields are checked for UTF-8, numbers are read
         // straight from the bytes.
-        match view(record, cells, self.options().current_unix_unit()) {
+        match view(record, cells, unit) {
             Ok(view) => self.offer_view(row, &view),
             Err((field, problem)) => self.reject(RecordError {
                 row,
                 field,
+                column: None,
                 problem,
             }),
         }
@@ -190,6 +226,7 @@ impl LogBuilder<'_> {
         self.reject(RecordError {
             row,
             field: None,
+            column: None,
             problem,
         })
     }
@@ -244,64 +281,169 @@ struct Batch {
 
 /// Which column holds each field.
 struct Columns {
-    /// The field of each column, by position.
-    field_of: Vec<Field>,
+    /// The slot of each column, by position: a field's index, or [`DISCARD`] for a column
+    /// read as no field (ignored, or a segment, which is read apart).
+    slot_of: Vec<usize>,
+    /// Columns that hold a second field too (a ticket id that is the session and the need).
+    also: Vec<(usize, Field)>,
+    /// The column of each segment of the mapping, by the mapping's order.
+    segment_columns: Vec<usize>,
+    /// The mapping rows are read through.
+    mapping: Option<Arc<Compiled>>,
 }
 
 /// How many fields a row may have.
 const FIELDS: usize = Field::ALL.len();
 
+/// The slot of a column read as no field.
+const DISCARD: usize = FIELDS;
+
 /// Where each field's cell lies in a row's bytes (all its cells one after another), trimmed;
-/// an absent column reads as an empty cell.
-type Cells = [(usize, usize); FIELDS];
+/// an absent column reads as an empty cell. The last slot takes columns read as no field.
+type Cells = [(usize, usize); FIELDS + 1];
+
+/// The fields every row must give (the outcome unless the mapping gives a default).
+const REQUIRED: [Field; 4] = [
+    Field::Customer,
+    Field::Touchpoint,
+    Field::Timestamp,
+    Field::Outcome,
+];
 
 impl Columns {
-    fn from_header(header: &csv::ByteRecord) -> Result<Self, IngestError> {
-        let mut position = [None; Field::ALL.len()];
-        for (i, name) in header.iter().enumerate() {
-            let name = String::from_utf8_lossy(name);
-            let name = name.trim();
-            let Some(field) = Field::ALL.iter().position(|f| f.as_str() == name) else {
-                return Err(IngestError::Header(HeaderProblem::UnknownColumn {
-                    name: name.to_owned(),
-                    suggestion: closest(name, Field::ALL.iter().map(|f| f.as_str())),
+    fn from_header(
+        header: &csv::ByteRecord,
+        mapping: Option<Arc<Compiled>>,
+    ) -> Result<Self, IngestError> {
+        let names: Vec<String> = header
+            .iter()
+            .map(|name| String::from_utf8_lossy(name).trim().to_owned())
+            .collect();
+        let column_name = |field: Field| -> String {
+            mapping
+                .as_ref()
+                .and_then(|m| m.column_of[field as usize].clone())
+                .unwrap_or_else(|| field.as_str().to_owned())
+        };
+        let accepted: Vec<String> = Field::ALL
+            .into_iter()
+            .map(column_name)
+            .chain(
+                mapping
+                    .iter()
+                    .flat_map(|m| m.segments.iter().map(|(_, c)| c.clone())),
+            )
+            .collect();
+        let mut position = [None; FIELDS];
+        let mut also = Vec::new();
+        let mut slot_of = vec![DISCARD; names.len()];
+        let mut segment_columns = vec![None; mapping.as_ref().map_or(0, |m| m.segments.len())];
+        let mut unknown = None;
+        for (i, name) in names.iter().enumerate() {
+            let mut read = false;
+            for field in Field::ALL.into_iter().filter(|&f| column_name(f) == *name) {
+                if position[field as usize].replace(i).is_some() {
+                    return Err(IngestError::Header(HeaderProblem::RepeatedColumn(field)));
+                }
+                if read {
+                    also.push((i, field));
+                } else {
+                    slot_of[i] = field as usize;
+                }
+                read = true;
+            }
+            if let Some(m) = &mapping {
+                for (k, (_, column)) in m.segments.iter().enumerate() {
+                    if column == name {
+                        segment_columns[k] = Some(i);
+                        read = true;
+                    }
+                }
+                read |= m.ignore.iter().any(|c| c == name);
+            }
+            if !read {
+                unknown.get_or_insert(i);
+            }
+        }
+        let unknown_column = |i: usize| {
+            let name = &names[i];
+            IngestError::Header(HeaderProblem::UnknownColumn {
+                name: name.clone(),
+                suggestion: closest(name, accepted.iter().map(String::as_str)),
+                accepted: accepted.clone(),
+            })
+        };
+        // Without a mapping, an unknown column says most (a process log's `case_id`); with
+        // one, a column the mapping names but the file lacks is reported first: the unknown
+        // column is often that one misspelt.
+        if let (None, Some(i)) = (&mapping, unknown) {
+            return Err(unknown_column(i));
+        }
+        for field in Field::ALL {
+            let explicit = mapping.as_ref().is_some_and(|m| m.explicit[field as usize]);
+            let defaulted = mapping
+                .as_ref()
+                .is_some_and(|m| m.defaults[field as usize].is_some());
+            let required = REQUIRED.contains(&field) && !defaulted;
+            if position[field as usize].is_none() && (explicit || required) {
+                let column = column_name(field);
+                return Err(IngestError::Header(if mapping.is_some() {
+                    HeaderProblem::MissingMappedColumn {
+                        what: field.to_string(),
+                        suggestion: closest(&column, names.iter().map(String::as_str)),
+                        column,
+                    }
+                } else {
+                    HeaderProblem::MissingColumn(field)
                 }));
-            };
-            if position[field].replace(i).is_some() {
-                return Err(IngestError::Header(HeaderProblem::RepeatedColumn(
-                    Field::ALL[field],
-                )));
             }
         }
-        for required in [
-            Field::Customer,
-            Field::Touchpoint,
-            Field::Timestamp,
-            Field::Outcome,
-        ] {
-            if position[required as usize].is_none() {
-                return Err(IngestError::Header(HeaderProblem::MissingColumn(required)));
+        let mut segments = Vec::with_capacity(segment_columns.len());
+        if let Some(m) = &mapping {
+            for ((name, column), found) in m.segments.iter().zip(&segment_columns) {
+                match found {
+                    Some(i) => segments.push(*i),
+                    None => {
+                        return Err(IngestError::Header(HeaderProblem::MissingMappedColumn {
+                            what: format!("segment {name}"),
+                            suggestion: closest(column, names.iter().map(String::as_str)),
+                            column: column.clone(),
+                        }));
+                    }
+                }
             }
         }
-        let mut field_of = vec![Field::Customer; header.len()];
-        for (field, column) in position.iter().enumerate() {
-            if let Some(column) = *column {
-                field_of[column] = Field::ALL[field];
-            }
+        if let Some(i) = unknown {
+            return Err(unknown_column(i));
         }
-        Ok(Self { field_of })
+        Ok(Self {
+            slot_of,
+            also,
+            segment_columns: segments,
+            mapping,
+        })
+    }
+
+    /// The column name of `field` in the file, when a mapping names it differently.
+    fn source_name(&self, field: Field) -> Option<String> {
+        let m = self.mapping.as_ref()?;
+        let column = m.column_of[field as usize].as_ref()?;
+        (column != field.as_str()).then(|| column.clone())
     }
 
     /// A row's cells by field, in one pass over the row.
     #[inline(always)]
     fn cells(&self, record: &csv::ByteRecord) -> Cells {
-        let mut cells: Cells = [(0, 0); FIELDS];
+        let mut cells: Cells = [(0, 0); FIELDS + 1];
         let mut offset = 0;
-        for (bytes, &field) in record.iter().zip(&self.field_of) {
+        for (bytes, &slot) in record.iter().zip(&self.slot_of) {
             let start = bytes.len() - bytes.trim_ascii_start().len();
             let end = bytes.trim_ascii_end().len().max(start);
-            cells[field as usize] = (offset + start, offset + end);
+            cells[slot] = (offset + start, offset + end);
             offset += bytes.len();
+        }
+        for &(column, field) in &self.also {
+            cells[field as usize] = cells[self.slot_of[column]];
         }
         cells
     }
@@ -314,6 +456,170 @@ fn view<'r>(
     unit: UnixUnit,
 ) -> Result<RecordView<'r>, (Option<Field>, RecordProblem)> {
     view_fast(record, cells, unit).map_err(|bad| explain(record, cells, bad, unit))
+}
+
+/// What a row read through a mapping is.
+enum Row<'a> {
+    /// An interaction.
+    Interaction(RecordView<'a>),
+    /// An event the mapping skips; its position among skipped events.
+    Skip(usize),
+    /// A marker event.
+    Marker {
+        index: usize,
+        marker: Marker,
+        customer: &'a str,
+        timestamp_ms: i64,
+    },
+}
+
+/// A row's fields read through a mapping: values renamed, defaults filled, events resolved,
+/// times read by the mapping's format and zone.
+fn mapped_view<'a>(
+    record: &'a csv::ByteRecord,
+    cells: &Cells,
+    columns: &'a Columns,
+    m: &'a Compiled,
+    unit: UnixUnit,
+) -> Result<Row<'a>, (Option<Field>, RecordProblem)> {
+    let bytes = record.as_slice();
+    let unreadable =
+        |field: Field, message: String| (Some(field), RecordProblem::Unreadable(message));
+    let utf8 = |field: Field, cell: &'a [u8]| -> Result<&'a str, (Option<Field>, RecordProblem)> {
+        std::str::from_utf8(cell).map_err(|e| {
+            unreadable(
+                field,
+                format!(
+                    "{:?} is not valid UTF-8 ({e})",
+                    String::from_utf8_lossy(cell)
+                ),
+            )
+        })
+    };
+    let text = |field: Field| -> Result<Option<&'a str>, (Option<Field>, RecordProblem)> {
+        let (start, end) = cells[field as usize];
+        if start < end {
+            let cell = &bytes[start..end];
+            if let Some(map) = &m.values[field as usize]
+                && let Some(to) = map.get(cell)
+            {
+                return Ok(Some(to));
+            }
+            return utf8(field, cell).map(Some);
+        }
+        Ok(m.defaults[field as usize].as_deref())
+    };
+    let required = |field: Field| text(field)?.ok_or((Some(field), RecordProblem::Missing));
+
+    let customer = required(Field::Customer)?;
+    let timestamp = required(Field::Timestamp)?;
+    let digits = timestamp.strip_prefix('-').unwrap_or(timestamp);
+    let timestamp_ms = if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        let unit = m.time.unix.unwrap_or(unit);
+        parse_timestamp_bytes(timestamp.as_bytes(), unit).ok_or_else(|| {
+            unreadable(
+                Field::Timestamp,
+                parse_timestamp(timestamp, unit)
+                    .err()
+                    .unwrap_or_else(|| format!("{timestamp:?} is not a timestamp")),
+            )
+        })?
+    } else {
+        m.time
+            .parse_text(timestamp)
+            .map_err(|message| unreadable(Field::Timestamp, message))?
+    };
+    let event = required(Field::Touchpoint)?;
+    let touchpoint = match m.events.get(event.as_bytes()) {
+        None => event,
+        Some(Event::Touchpoint(id)) => id.as_str(),
+        Some(Event::Skip(index)) => return Ok(Row::Skip(*index)),
+        Some(Event::Marker(index, marker)) => {
+            return Ok(Row::Marker {
+                index: *index,
+                marker: *marker,
+                customer,
+                timestamp_ms,
+            });
+        }
+    };
+    let outcome = required(Field::Outcome)?;
+    let outcome = parse_outcome(outcome.as_bytes()).ok_or_else(|| {
+        let reason = outcome.parse::<Outcome>().err().map_or_else(
+            || format!("{outcome:?} is not an outcome"),
+            |e| e.to_string(),
+        );
+        unreadable(Field::Outcome, reason)
+    })?;
+    let number = |field: Field| -> Result<Option<f64>, (Option<Field>, RecordProblem)> {
+        match text(field)? {
+            None => Ok(None),
+            Some(t) => parse_number(t.as_bytes())
+                .map(Some)
+                .ok_or_else(|| unreadable(field, format!("{t:?} is not a number"))),
+        }
+    };
+    let score = |field: Field| -> Result<Option<u8>, (Option<Field>, RecordProblem)> {
+        match text(field)? {
+            None => Ok(None),
+            Some(t) => parse_score(t.as_bytes()).map(Some).ok_or_else(|| {
+                unreadable(field, format!("{t:?} is not a whole number from 0 to 254"))
+            }),
+        }
+    };
+    let resolved = match text(Field::Resolved)? {
+        None => None,
+        Some(t) => Some(parse_bool(t.as_bytes()).ok_or_else(|| {
+            unreadable(
+                Field::Resolved,
+                format!("{t:?} is not true or false (also yes/no, 1/0)"),
+            )
+        })?),
+    };
+    let tags = match text(Field::Tags)? {
+        None => Vec::new(),
+        Some(tags) => tags
+            .split('|')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .collect(),
+    };
+    let mut segments = Vec::with_capacity(columns.segment_columns.len());
+    for ((name, _), &column) in m.segments.iter().zip(&columns.segment_columns) {
+        let Some(cell) = record.get(column) else {
+            continue;
+        };
+        let value = std::str::from_utf8(cell.trim_ascii()).map_err(|e| {
+            (
+                None,
+                RecordProblem::Unreadable(format!(
+                    "segment {name}: {:?} is not valid UTF-8 ({e})",
+                    String::from_utf8_lossy(cell)
+                )),
+            )
+        })?;
+        if !value.is_empty() {
+            segments.push((name.as_str(), value));
+        }
+    }
+    Ok(Row::Interaction(RecordView {
+        customer,
+        touchpoint,
+        timestamp_ms,
+        persona: text(Field::Persona)?,
+        outcome: Some(outcome),
+        wait_seconds: number(Field::WaitSeconds)?,
+        handling_seconds: number(Field::HandlingSeconds)?,
+        csat: score(Field::Csat)?,
+        ces: score(Field::Ces)?,
+        nps: score(Field::Nps)?,
+        sentiment: number(Field::Sentiment)?,
+        resolved,
+        need: text(Field::Need)?,
+        tags,
+        session: text(Field::Session)?,
+        segments,
+    }))
 }
 
 /// A row's fields; a problem is only located here, and explained by
@@ -584,12 +890,25 @@ fn parse_bool(text: &[u8]) -> Option<bool> {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, thiserror::Error)]
 #[non_exhaustive]
 pub enum HeaderProblem {
-    /// A column the crate does not know.
-    #[error("unknown column {name:?}{}", suggestion.as_ref().map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default())]
+    /// A column neither read as a field nor left out: listed, so that no data is dropped
+    /// silently.
+    #[error("unknown column {name:?}{}; the columns read are {}, and a mapping's ignore list leaves others out", suggestion.as_ref().map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default(), accepted.join(", "))]
     UnknownColumn {
         /// The column's name.
         name: String,
-        /// The closest known column.
+        /// The closest column read.
+        suggestion: Option<String>,
+        /// Every column read: each field's (by the mapping, if any) and the segments'.
+        accepted: Vec<String>,
+    },
+    /// A column a mapping names is not in the file.
+    #[error("the mapping reads {what} from column {column:?}, which the file does not have{}", suggestion.as_ref().map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default())]
+    MissingMappedColumn {
+        /// What the column holds: a field, or `segment NAME`.
+        what: String,
+        /// The column named.
+        column: String,
+        /// The closest column of the file.
         suggestion: Option<String>,
     },
     /// A column named twice.

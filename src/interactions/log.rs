@@ -6,6 +6,7 @@ use jiff::Timestamp;
 
 use super::csv::UnixUnit;
 use super::customers::Customers;
+use super::mapping::{Compiled, Mapping, MappingError, Marker, MarkerTarget};
 use super::problems::{Field, IngestError, IngestReport, Mode, RecordError, RecordProblem};
 use super::record::{CustomerId, Interaction, Outcome};
 use super::scores::Scales;
@@ -13,6 +14,7 @@ use super::segments::{Contexts, Journeys, Segment};
 use crate::model::ids::dense_index;
 use crate::model::{FastMap, fast_map};
 use crate::{Fingerprint, ItemKind, Journey, PersonaIndex, TouchpointIndex, UnknownIdError};
+use std::sync::Arc;
 
 dense_index!(
     /// The position of a customer in an [`InteractionLog`], dense from zero in order of first
@@ -316,6 +318,21 @@ pub struct LogBuilder<'j> {
     /// Whether the records attached so far are in the log's order (by customer, then time), so
     /// that finishing need not sort them.
     in_order: bool,
+    /// The mapping rows are read through, if any.
+    mapping: Option<Arc<Compiled>>,
+    /// Rows of each event the mapping skips.
+    skipped_rows: Vec<usize>,
+    /// Marker events read, applied when the log is finished.
+    markers: Vec<PendingMarker>,
+}
+
+/// A marker event waiting for the records to be in time order.
+#[derive(Debug, Clone)]
+struct PendingMarker {
+    index: usize,
+    marker: Marker,
+    customer: Box<str>,
+    timestamp_ms: i64,
 }
 
 impl<'j> LogBuilder<'j> {
@@ -338,6 +355,136 @@ impl<'j> LogBuilder<'j> {
             unknown_ids: fast_map(0),
             last_customer: NONE,
             in_order: true,
+            mapping: None,
+            skipped_rows: Vec::new(),
+            markers: Vec::new(),
+        }
+    }
+
+    /// Reads rows through `mapping` from now on: the export's own columns, values, event names
+    /// and time formats (see [`Mapping`]). The mapping's inactivity gap, if it sets one,
+    /// applies unless the options set one.
+    ///
+    /// # Errors
+    ///
+    /// [`MappingError`] with every problem of the mapping against this journey (an event
+    /// mapped to an unknown touchpoint, a default that is not a value of its field, an
+    /// unknown time zone...), each at its line and column in the mapping file.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use journey_map::interactions::{Field, Mapping};
+    /// use journey_map::{IngestOptions, Journey, LogBuilder};
+    ///
+    /// let journey = Journey::load("examples/data/retail_bank.ron")?;
+    /// let mapping = Mapping::new()
+    ///     .column(Field::Customer, "case_id")
+    ///     .column(Field::Touchpoint, "activity")
+    ///     .default_value(Field::Outcome, "completed")
+    ///     .event("Call centre", "support-line");
+    /// let mut builder = LogBuilder::new(&journey, IngestOptions::default()).mapping(mapping)?;
+    /// builder.read_csv("case_id,activity,timestamp\nk1,Call centre,2026-01-05T10:00:00Z\n".as_bytes())?;
+    /// assert_eq!(builder.finish().0.len(), 1);
+    ///
+    /// let wrong = Mapping::new().event("Call centre", "suport-line");
+    /// let error = LogBuilder::new(&journey, IngestOptions::default()).mapping(wrong).unwrap_err();
+    /// assert_eq!(
+    ///     error.problems()[0].to_string(),
+    ///     "event \"Call centre\": unknown touchpoint \"suport-line\" (did you mean \"support-line\"?)"
+    /// );
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn mapping(mut self, mapping: Mapping) -> Result<Self, MappingError> {
+        let compiled = mapping.compile(self.journey)?;
+        self.skipped_rows = vec![0; compiled.skipped_names.len()];
+        self.mapping = Some(Arc::new(compiled));
+        Ok(self)
+    }
+
+    /// The mapping rows are read through.
+    pub(crate) fn mapped(&self) -> Option<Arc<Compiled>> {
+        self.mapping.clone()
+    }
+
+    /// Counts a row of an event the mapping skips.
+    pub(crate) fn count_skipped(&mut self, event: usize) {
+        if let Some(rows) = self.skipped_rows.get_mut(event) {
+            *rows += 1;
+        }
+    }
+
+    /// Keeps a marker event until the log is finished.
+    pub(crate) fn add_marker(
+        &mut self,
+        index: usize,
+        marker: Marker,
+        customer: &str,
+        timestamp_ms: i64,
+    ) {
+        self.markers.push(PendingMarker {
+            index,
+            marker,
+            customer: customer.into(),
+            timestamp_ms,
+        });
+    }
+
+    /// Sets the outcomes markers give, on records sorted by customer and time, and reports
+    /// every row not attached on purpose.
+    fn apply_markers(&mut self, offsets: &[u32]) {
+        let Some(mapping) = self.mapping.clone() else {
+            return;
+        };
+        let names = &mapping.marker_names;
+        let (mut applied, mut unmatched) = (vec![0; names.len()], vec![0; names.len()]);
+        for pending in std::mem::take(&mut self.markers) {
+            let target = self.customers.get(&pending.customer).and_then(|c| {
+                let range = offsets[c as usize] as usize..offsets[c as usize + 1] as usize;
+                let mine = &self.records[range.clone()];
+                let at = match pending.marker.of {
+                    MarkerTarget::Previous => mine
+                        .partition_point(|r| r.timestamp_ms <= pending.timestamp_ms)
+                        .checked_sub(1),
+                    MarkerTarget::Current => mine
+                        .iter()
+                        .rposition(|r| r.timestamp_ms == pending.timestamp_ms),
+                    #[allow(unreachable_patterns)]
+                    _ => None,
+                };
+                at.map(|i| range.start + i)
+            });
+            match target {
+                Some(i) => {
+                    self.records[i].outcome = pending.marker.outcome.code();
+                    applied[pending.index] += 1;
+                }
+                None => unmatched[pending.index] += 1,
+            }
+        }
+        for (name, rows) in mapping.skipped_names.iter().zip(&self.skipped_rows) {
+            if *rows > 0 {
+                self.report.skipped.push(super::Skipped {
+                    reason: format!("skipped event {name:?}"),
+                    rows: *rows,
+                });
+            }
+        }
+        for (i, name) in names.iter().enumerate() {
+            if applied[i] > 0 {
+                self.report.skipped.push(super::Skipped {
+                    reason: format!("marker {name:?} applied"),
+                    rows: applied[i],
+                });
+            }
+            if unmatched[i] > 0 {
+                self.report.skipped.push(super::Skipped {
+                    reason: format!("marker {name:?} found no interaction of its customer"),
+                    rows: unmatched[i],
+                });
+            }
         }
     }
 
@@ -395,6 +542,17 @@ impl<'j> LogBuilder<'j> {
         row: usize,
         interaction: &RecordView<'_>,
     ) -> Result<(), IngestError> {
+        self.offer_view_in(row, interaction, |_| None)
+    }
+
+    /// As [`offer_view`](Self::offer_view), naming a problem's column by `column` (a mapped
+    /// file's own name for the field).
+    pub(crate) fn offer_view_in(
+        &mut self,
+        row: usize,
+        interaction: &RecordView<'_>,
+        column: impl Fn(Field) -> Option<String>,
+    ) -> Result<(), IngestError> {
         match self.check(interaction) {
             Ok(stored) => {
                 if let Some(last) = self.records.last() {
@@ -408,6 +566,7 @@ impl<'j> LogBuilder<'j> {
             Err((field, problem)) => self.reject(RecordError {
                 row,
                 field,
+                column: field.and_then(column),
                 problem,
             }),
         }
@@ -593,9 +752,11 @@ impl<'j> LogBuilder<'j> {
         for c in 0..self.customers.len() {
             offsets[c + 1] += offsets[c];
         }
+        self.apply_markers(&offsets);
         let gap_ms = self
             .options
             .inactivity_gap_seconds
+            .or(self.mapping.as_ref().and_then(|m| m.inactivity_gap_seconds))
             .map(|s| i64::try_from(s.saturating_mul(1000)).unwrap_or(i64::MAX));
         let (journeys, changes) = Journeys::split(&self.records, &offsets, &self.contexts, gap_ms);
         let (segment_names, segment_values) = self.contexts.into_names_and_values();

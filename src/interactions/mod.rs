@@ -10,6 +10,7 @@ mod aggregated;
 mod csv;
 mod customers;
 pub(crate) mod log;
+mod mapping;
 mod problems;
 mod record;
 mod ron;
@@ -20,6 +21,10 @@ pub use aggregated::{AggregatedPath, AggregatedPaths, AggregatedPathsError};
 pub use csv::{HeaderProblem, UnixUnit, write_csv};
 pub use log::{
     CustomerIndex, IngestOptions, InteractionLog, InteractionRef, JourneyIndex, LogBuilder,
+};
+pub use mapping::{
+    Mapping, MappingError, MappingProblem, MappingProblemKind, MappingProblems, Marker,
+    MarkerTarget, TimeFormat,
 };
 pub use problems::{
     Field, IngestError, IngestReport, IngestWarning, Mode, RecordError, RecordProblem, Skipped,

@@ -193,6 +193,9 @@ pub struct RecordError {
     pub row: usize,
     /// The field at fault, when one is.
     pub field: Option<Field>,
+    /// The file's name for the field's column, when a mapping reads it from a column named
+    /// otherwise.
+    pub column: Option<String>,
     /// Why the record was refused.
     #[source]
     pub problem: RecordProblem,
@@ -200,9 +203,14 @@ pub struct RecordError {
 
 impl fmt::Display for RecordError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.field {
-            Some(field) => write!(f, "row {}, column {field}: {}", self.row, self.problem),
-            None => write!(f, "row {}: {}", self.row, self.problem),
+        match (self.field, &self.column) {
+            (Some(field), Some(column)) => write!(
+                f,
+                "row {}, column {column} ({field}): {}",
+                self.row, self.problem
+            ),
+            (Some(field), None) => write!(f, "row {}, column {field}: {}", self.row, self.problem),
+            (None, _) => write!(f, "row {}: {}", self.row, self.problem),
         }
     }
 }

@@ -1,0 +1,837 @@
+//! Mappings: how an export's own columns, values, event names and time formats become
+//! interactions, written in code or in a RON file.
+//!
+//! A [`Mapping`] says, for each field, which column holds it (or a constant default), which
+//! columns to leave out, how values are renamed (`solved` -> `completed`), which event names
+//! are which touchpoint (many to one), which events to skip and which events are markers that
+//! set the outcome of another interaction, how timestamps are written (a strftime-style format,
+//! a time zone for local times, Unix seconds or milliseconds), which columns are segments, and
+//! an inactivity gap that splits journeys. [`LogBuilder::mapping`](crate::LogBuilder::mapping)
+//! checks it against the journey, reporting every problem at once, each at its line and column
+//! in the mapping file.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use serde::{Deserialize, Serialize};
+
+use super::csv::UnixUnit;
+use super::problems::Field;
+use super::record::Outcome;
+use crate::format::SettingsError;
+use crate::model::validation::closest;
+use crate::model::{FastMap, fast_map};
+use crate::{Journey, TouchpointId};
+
+/// How the rows of an export become interactions. Every part is optional: the empty mapping
+/// reads the crate's own CSV format.
+///
+/// In a RON file (read with [`Mapping::load`] or [`Mapping::from_ron_str`]):
+///
+/// ```ron
+/// (
+///     columns: { customer: "requester_id", touchpoint: "event", timestamp: "created_at",
+///                outcome: "status", need: "ticket_id", session: "visit" },
+///     defaults: { outcome: "completed" },
+///     ignore: ["assignee", "priority"],
+///     values: { outcome: { "solved": "completed", "open": "in-progress" } },
+///     events: { "phone_call": "support-line", "callback": "support-line" },
+///     skip: ["satisfaction_survey_sent"],
+///     markers: { "payment_error": (outcome: Failed, of: Previous) },
+///     time: (format: "%Y-%m-%d %H:%M:%S", zone: "Europe/London"),
+///     segments: { "platform": "platform", "plan": "plan_name" },
+///     inactivity_gap_seconds: 1800,
+/// )
+/// ```
+///
+/// # Example
+///
+/// A web clickstream: page events in milliseconds, two event names for one touchpoint, a
+/// heartbeat to leave out, an error marker that fails the step before it, sessions and a
+/// platform segment.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use journey_map::interactions::Mapping;
+/// use journey_map::{IngestOptions, Journey, LogBuilder, Outcome};
+///
+/// let journey = Journey::load("examples/data/retail_bank.ron")?;
+/// let mapping = Mapping::from_ron_str(r#"(
+///     columns: { customer: "user_id", touchpoint: "event_name", timestamp: "ts", session: "session_id" },
+///     defaults: { outcome: "completed" },
+///     events: { "product_view": "product-page", "product_view_mobile": "product-page",
+///               "apply": "online-application" },
+///     skip: ["heartbeat"],
+///     markers: { "form_error": (outcome: Failed, of: Previous) },
+///     time: (unix: Milliseconds),
+///     segments: { "platform": "platform" },
+/// )"#, "clickstream.mapping.ron")?;
+/// let csv = "user_id,event_name,ts,session_id,platform\n\
+///            u1,product_view,1767603600000,s1,ios\n\
+///            u1,heartbeat,1767603630000,s1,ios\n\
+///            u1,apply,1767603660000,s1,ios\n\
+///            u1,form_error,1767603665000,s1,ios\n\
+///            u1,product_view_mobile,1767690000000,s2,android\n";
+/// let mut builder = LogBuilder::new(&journey, IngestOptions::default()).mapping(mapping)?;
+/// builder.read_csv(csv.as_bytes())?;
+/// let (log, report) = builder.finish();
+/// assert_eq!((log.len(), log.journey_count(), report.customers), (3, 2, 1));
+/// let outcomes: Vec<Outcome> = log.interactions().map(|i| i.outcome()).collect();
+/// assert_eq!(outcomes, [Outcome::Completed, Outcome::Failed, Outcome::Completed]);
+/// assert_eq!(report.skipped.len(), 2, "the heartbeat and the marker");
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct Mapping {
+    /// The column of each field whose column is not named as the field.
+    pub columns: BTreeMap<Field, String>,
+    /// A constant for a field, used where its column is absent or its cell empty
+    /// (`outcome: "completed"` for a click log).
+    pub defaults: BTreeMap<Field, String>,
+    /// Columns of the export left out. Any other column the mapping does not read is an
+    /// error, so that no data is dropped silently.
+    pub ignore: Vec<String>,
+    /// Values renamed per field before they are read (`outcome: { "solved": "completed" }`).
+    /// Touchpoints are renamed by `events`.
+    pub values: BTreeMap<Field, BTreeMap<String, String>>,
+    /// Event names (values of the touchpoint column) that are a touchpoint, many to one. An
+    /// event not listed is read as a touchpoint id.
+    pub events: BTreeMap<String, TouchpointId>,
+    /// Events left out: counted in the report, not attached.
+    pub skip: Vec<String>,
+    /// Events that are no interaction but set the outcome of one of the customer's.
+    pub markers: BTreeMap<String, Marker>,
+    /// How timestamps are written.
+    pub time: TimeFormat,
+    /// Segment columns, by segment name (`platform: "platform"`, `plan: "plan_name"`).
+    pub segments: BTreeMap<String, String>,
+    /// Splits a customer's history into journeys after this much inactivity (see
+    /// [`IngestOptions::inactivity_gap_seconds`](crate::IngestOptions::inactivity_gap_seconds)).
+    pub inactivity_gap_seconds: Option<u64>,
+    /// The text the mapping was read from, to locate problems.
+    #[serde(skip)]
+    source: Option<Arc<Source>>,
+}
+
+/// Mappings are equal when they map alike, wherever they were read from.
+impl PartialEq for Mapping {
+    fn eq(&self, other: &Self) -> bool {
+        self.columns == other.columns
+            && self.defaults == other.defaults
+            && self.ignore == other.ignore
+            && self.values == other.values
+            && self.events == other.events
+            && self.skip == other.skip
+            && self.markers == other.markers
+            && self.time == other.time
+            && self.segments == other.segments
+            && self.inactivity_gap_seconds == other.inactivity_gap_seconds
+    }
+}
+
+#[derive(Debug)]
+struct Source {
+    origin: String,
+    text: String,
+}
+
+/// An event that sets the outcome of one of the customer's interactions instead of being one
+/// (an error page after a payment step).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Marker {
+    /// The outcome it sets.
+    pub outcome: Outcome,
+    /// Which interaction it sets.
+    pub of: MarkerTarget,
+}
+
+impl Marker {
+    /// A marker setting `outcome` on the interaction `of` says.
+    pub fn new(outcome: Outcome, of: MarkerTarget) -> Self {
+        Self { outcome, of }
+    }
+}
+
+/// Which interaction a [`Marker`] sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum MarkerTarget {
+    /// The customer's latest interaction at or before the marker.
+    Previous,
+    /// The customer's interaction at the marker's very time.
+    Current,
+}
+
+/// How timestamps are written. Whole numbers are Unix time in `unix` (seconds unless set);
+/// other text is read by `format` when one is given, else as RFC 3339; a time without an
+/// offset is local time in `zone` (which must then be given). Local times that occur twice or
+/// never (at a daylight-saving change) are read as the earlier one and shifted forward.
+///
+/// # Example
+///
+/// ```
+/// use journey_map::interactions::TimeFormat;
+///
+/// let local = TimeFormat::default().format("%d/%m/%Y %H:%M").zone("Europe/Paris");
+/// assert_eq!(local.format.as_deref(), Some("%d/%m/%Y %H:%M"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct TimeFormat {
+    /// A strftime-style format (`%Y-%m-%d %H:%M:%S`), as jiff's `strtime` reads it.
+    pub format: Option<String>,
+    /// An IANA time zone (`Europe/London`) for times without an offset.
+    pub zone: Option<String>,
+    /// The unit of whole numbers.
+    pub unix: Option<UnixUnit>,
+}
+
+impl TimeFormat {
+    /// Sets the strftime-style format.
+    pub fn format(mut self, format: impl Into<String>) -> Self {
+        self.format = Some(format.into());
+        self
+    }
+
+    /// Sets the time zone of local times.
+    pub fn zone(mut self, zone: impl Into<String>) -> Self {
+        self.zone = Some(zone.into());
+        self
+    }
+
+    /// Sets the unit of whole numbers.
+    pub fn unix(mut self, unit: UnixUnit) -> Self {
+        self.unix = Some(unit);
+        self
+    }
+}
+
+impl Mapping {
+    /// The empty mapping: the crate's own CSV format.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reads `field` from `column`.
+    pub fn column(mut self, field: Field, column: impl Into<String>) -> Self {
+        self.columns.insert(field, column.into());
+        self
+    }
+
+    /// Gives `field` the constant `value` where its column is absent or empty.
+    pub fn default_value(mut self, field: Field, value: impl Into<String>) -> Self {
+        self.defaults.insert(field, value.into());
+        self
+    }
+
+    /// Leaves `column` out.
+    pub fn ignore(mut self, column: impl Into<String>) -> Self {
+        self.ignore.push(column.into());
+        self
+    }
+
+    /// Reads `from` in `field` as `to`.
+    pub fn value(mut self, field: Field, from: impl Into<String>, to: impl Into<String>) -> Self {
+        self.values
+            .entry(field)
+            .or_default()
+            .insert(from.into(), to.into());
+        self
+    }
+
+    /// Reads event `name` as touchpoint `touchpoint`.
+    pub fn event(mut self, name: impl Into<String>, touchpoint: impl Into<TouchpointId>) -> Self {
+        self.events.insert(name.into(), touchpoint.into());
+        self
+    }
+
+    /// Leaves event `name` out.
+    pub fn skip(mut self, name: impl Into<String>) -> Self {
+        self.skip.push(name.into());
+        self
+    }
+
+    /// Reads event `name` as a marker.
+    pub fn marker(mut self, name: impl Into<String>, marker: Marker) -> Self {
+        self.markers.insert(name.into(), marker);
+        self
+    }
+
+    /// Sets how timestamps are written.
+    pub fn time(mut self, time: TimeFormat) -> Self {
+        self.time = time;
+        self
+    }
+
+    /// Reads segment `name` from `column`.
+    pub fn segment(mut self, name: impl Into<String>, column: impl Into<String>) -> Self {
+        self.segments.insert(name.into(), column.into());
+        self
+    }
+
+    /// Splits journeys after `seconds` of inactivity.
+    pub fn inactivity_gap_seconds(mut self, seconds: u64) -> Self {
+        self.inactivity_gap_seconds = Some(seconds);
+        self
+    }
+
+    /// Reads a mapping from RON text; `origin` names it in errors and locates problems found
+    /// when it is checked against a journey.
+    ///
+    /// # Errors
+    ///
+    /// [`SettingsError::Syntax`] with line and column for malformed text, an unknown field or
+    /// a value of the wrong type.
+    pub fn from_ron_str(text: &str, origin: &str) -> Result<Self, SettingsError> {
+        let mut mapping: Mapping = crate::format::ron::read_named(text, origin, "mapping")?;
+        mapping.source = Some(Arc::new(Source {
+            origin: origin.to_owned(),
+            text: text.to_owned(),
+        }));
+        Ok(mapping)
+    }
+
+    /// Reads a mapping from a RON file.
+    ///
+    /// # Errors
+    ///
+    /// [`SettingsError::Read`] naming the file when it cannot be read; otherwise as
+    /// [`Mapping::from_ron_str`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use journey_map::interactions::Mapping;
+    ///
+    /// let mapping = Mapping::load("examples/data/retail_bank.mapping.ron")?;
+    /// assert!(!mapping.columns.is_empty());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn load(path: impl AsRef<Path>) -> Result<Self, SettingsError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| SettingsError::Read {
+            kind: "mapping",
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::from_ron_str(&text, &path.display().to_string())
+    }
+
+    /// Writes the mapping as RON, readable by [`Mapping::from_ron_str`].
+    ///
+    /// # Errors
+    ///
+    /// [`SettingsError::Syntax`] should the mapping not serialize (it always does).
+    pub fn to_ron_string(&self) -> Result<String, SettingsError> {
+        let config = ron::ser::PrettyConfig::default()
+            .extensions(ron::extensions::Extensions::IMPLICIT_SOME);
+        ron::ser::to_string_pretty(self, config).map_err(|e| SettingsError::Syntax {
+            kind: "mapping",
+            origin: "<mapping>".into(),
+            line: 1,
+            column: 1,
+            message: e.to_string(),
+        })
+    }
+
+    /// The origin of the text the mapping was read from, or `<mapping>` for one built in code.
+    fn origin(&self) -> String {
+        self.source
+            .as_ref()
+            .map_or_else(|| "<mapping>".to_owned(), |s| s.origin.clone())
+    }
+
+    /// Where `needle` (a quoted value of the mapping) first appears in its text, after `after`
+    /// when given (the key it belongs under).
+    fn locate(&self, after: Option<&str>, needle: &str) -> Option<(usize, usize)> {
+        let text = &self.source.as_ref()?.text;
+        let quoted = format!("{needle:?}");
+        let from = after.and_then(|key| text.find(key)).unwrap_or(0);
+        let at = text[from..]
+            .find(&quoted)
+            .map(|i| i + from)
+            .or_else(|| text.find(&quoted))
+            .or_else(|| text.find(needle))?;
+        let line = text[..at].matches('\n').count() + 1;
+        let column = text[..at].rfind('\n').map_or(at, |nl| at - nl - 1) + 1;
+        Some((line, text[..at].len().min(column)))
+    }
+
+    /// Checks the mapping against `journey` and prepares it for reading rows.
+    ///
+    /// # Errors
+    ///
+    /// [`MappingError`] with every problem, each located in the mapping's text when it was
+    /// read from one.
+    pub(crate) fn compile(&self, journey: &Journey) -> Result<Compiled, MappingError> {
+        let mut problems = Vec::new();
+        let mut problem = |after: Option<&str>, needle: &str, kind: MappingProblemKind| {
+            problems.push(MappingProblem {
+                location: self.locate(after, needle),
+                kind,
+            });
+        };
+
+        // Time.
+        let zone = match &self.time.zone {
+            None => None,
+            Some(name) => match TimeZone::get(name) {
+                Ok(zone) => Some(zone),
+                Err(_) => {
+                    let names: Vec<String> = jiff::tz::db()
+                        .available()
+                        .map(|n| n.as_str().to_owned())
+                        .collect();
+                    problem(
+                        Some("zone"),
+                        name,
+                        MappingProblemKind::UnknownTimeZone {
+                            zone: name.clone(),
+                            suggestion: closest(name, names.iter().map(String::as_str)),
+                        },
+                    );
+                    None
+                }
+            },
+        };
+        if let Some(format) = &self.time.format {
+            let probe = jiff::civil::date(2026, 1, 5).at(9, 30, 15, 0);
+            let check = jiff::fmt::strtime::format(format.as_bytes(), probe);
+            if let Err(error) = check {
+                problem(
+                    Some("format"),
+                    format,
+                    MappingProblemKind::BadTimeFormat {
+                        format: format.clone(),
+                        reason: error.to_string(),
+                    },
+                );
+            }
+        }
+
+        // Defaults and value maps must read as their field.
+        for (&field, value) in &self.defaults {
+            if field == Field::Customer || field == Field::Timestamp {
+                problem(
+                    Some("defaults"),
+                    value,
+                    MappingProblemKind::NoDefault { field },
+                );
+            } else if let Err(reason) = check_value(journey, field, value) {
+                problem(
+                    Some("defaults"),
+                    value,
+                    MappingProblemKind::BadValue {
+                        field,
+                        value: value.clone(),
+                        reason,
+                    },
+                );
+            }
+        }
+        let mut values: [Option<ValueMap>; Field::ALL.len()] = Default::default();
+        for (&field, map) in &self.values {
+            if field == Field::Touchpoint {
+                problem(
+                    Some("values"),
+                    "touchpoint",
+                    MappingProblemKind::TouchpointValues,
+                );
+                continue;
+            }
+            let mut table = fast_map(map.len());
+            for (from, to) in map {
+                if let Err(reason) = check_value(journey, field, to) {
+                    problem(
+                        Some("values"),
+                        to,
+                        MappingProblemKind::BadValue {
+                            field,
+                            value: to.clone(),
+                            reason,
+                        },
+                    );
+                }
+                table.insert(from.as_bytes().into(), to.as_str().into());
+            }
+            values[field as usize] = Some(table);
+        }
+
+        // Events.
+        let mut events: FastMap<Box<[u8]>, Event> = fast_map(self.events.len());
+        let mut skipped_names = Vec::new();
+        let mut marker_names = Vec::new();
+        for (name, touchpoint) in &self.events {
+            match journey.resolve_touchpoint(touchpoint.as_str()) {
+                Ok(_) => {
+                    events.insert(
+                        name.as_bytes().into(),
+                        Event::Touchpoint(touchpoint.clone()),
+                    );
+                }
+                Err(error) => problem(
+                    Some("events"),
+                    touchpoint.as_str(),
+                    MappingProblemKind::UnknownTouchpoint {
+                        event: name.clone(),
+                        error,
+                    },
+                ),
+            }
+        }
+        for name in &self.skip {
+            if events.contains_key(name.as_bytes()) {
+                problem(
+                    Some("skip"),
+                    name,
+                    MappingProblemKind::EventTwice {
+                        event: name.clone(),
+                    },
+                );
+                continue;
+            }
+            events.insert(name.as_bytes().into(), Event::Skip(skipped_names.len()));
+            skipped_names.push(name.clone());
+        }
+        for (name, marker) in &self.markers {
+            if events.contains_key(name.as_bytes()) {
+                problem(
+                    Some("markers"),
+                    name,
+                    MappingProblemKind::EventTwice {
+                        event: name.clone(),
+                    },
+                );
+                continue;
+            }
+            events.insert(
+                name.as_bytes().into(),
+                Event::Marker(marker_names.len(), *marker),
+            );
+            marker_names.push(name.clone());
+        }
+
+        // Columns: every field's column, segments, and what is ignored.
+        let mut column_of: [Option<String>; Field::ALL.len()] = Default::default();
+        for field in Field::ALL {
+            column_of[field as usize] = Some(
+                self.columns
+                    .get(&field)
+                    .cloned()
+                    .unwrap_or_else(|| field.as_str().to_owned()),
+            );
+        }
+        for (name, column) in &self.segments {
+            if self.ignore.contains(column) {
+                problem(
+                    Some("ignore"),
+                    column,
+                    MappingProblemKind::ReadAndIgnored {
+                        column: column.clone(),
+                    },
+                );
+            }
+            if name.trim().is_empty() {
+                problem(
+                    Some("segments"),
+                    column,
+                    MappingProblemKind::EmptySegmentName,
+                );
+            }
+        }
+        for (field, column) in &self.columns {
+            if self.ignore.contains(column) {
+                problem(
+                    Some("ignore"),
+                    column,
+                    MappingProblemKind::ReadAndIgnored {
+                        column: column.clone(),
+                    },
+                );
+            }
+            let _ = field;
+        }
+
+        if !problems.is_empty() {
+            return Err(MappingError::Invalid {
+                origin: self.origin(),
+                source: MappingProblems(problems),
+            });
+        }
+        Ok(Compiled {
+            column_of,
+            defaults: Field::ALL.map(|f| self.defaults.get(&f).map(|v| v.as_str().into())),
+            explicit: Field::ALL.map(|f| self.columns.contains_key(&f)),
+            ignore: self.ignore.clone(),
+            values,
+            events,
+            skipped_names,
+            marker_names,
+            time: TimeRule {
+                format: self.time.format.clone(),
+                zone,
+                unix: self.time.unix,
+            },
+            segments: self
+                .segments
+                .iter()
+                .map(|(name, column)| (name.clone(), column.clone()))
+                .collect(),
+            inactivity_gap_seconds: self.inactivity_gap_seconds,
+        })
+    }
+}
+
+/// Whether `value` reads as `field`'s type.
+fn check_value(journey: &Journey, field: Field, value: &str) -> Result<(), String> {
+    let ok = match field {
+        Field::Outcome => {
+            return value
+                .parse::<Outcome>()
+                .map(drop)
+                .map_err(|e| e.to_string());
+        }
+        Field::Persona => {
+            return journey
+                .resolve_persona(value)
+                .map(drop)
+                .map_err(|e| e.to_string());
+        }
+        Field::Touchpoint => {
+            return journey
+                .resolve_touchpoint(value)
+                .map(drop)
+                .map_err(|e| e.to_string());
+        }
+        Field::WaitSeconds | Field::HandlingSeconds | Field::Sentiment => {
+            value.trim().parse::<f64>().is_ok_and(f64::is_finite)
+        }
+        Field::Csat | Field::Ces | Field::Nps => value.trim().parse::<u8>().is_ok(),
+        Field::Resolved => ["true", "false", "yes", "no", "1", "0"]
+            .iter()
+            .any(|v| v.eq_ignore_ascii_case(value.trim())),
+        _ => true,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("{value:?} cannot be read as {field}"))
+    }
+}
+
+/// A field's value map: cell bytes to the value read.
+pub(crate) type ValueMap = FastMap<Box<[u8]>, Box<str>>;
+
+/// What a mapped event is.
+#[derive(Debug, Clone)]
+pub(crate) enum Event {
+    /// A touchpoint, by id.
+    Touchpoint(TouchpointId),
+    /// Left out; the position among skipped events.
+    Skip(usize),
+    /// A marker; its position among markers.
+    Marker(usize, Marker),
+}
+
+/// How timestamps are read.
+#[derive(Debug, Clone)]
+pub(crate) struct TimeRule {
+    format: Option<String>,
+    zone: Option<TimeZone>,
+    pub(crate) unix: Option<UnixUnit>,
+}
+
+impl TimeRule {
+    /// Milliseconds since the epoch from non-numeric text.
+    pub(crate) fn parse_text(&self, text: &str) -> Result<i64, String> {
+        let text = text.trim();
+        if let Some(format) = &self.format {
+            let parsed = jiff::fmt::strtime::parse(format.as_bytes(), text.as_bytes())
+                .map_err(|e| format!("{text:?} does not match the format {format:?}: {e}"))?;
+            if parsed.offset().is_some() {
+                return parsed
+                    .to_timestamp()
+                    .map(|t| t.as_millisecond())
+                    .map_err(|e| format!("{text:?} is not a time: {e}"));
+            }
+            let civil = parsed
+                .to_datetime()
+                .map_err(|e| format!("{text:?} is not a date and time: {e}"))?;
+            return self.local(text, civil);
+        }
+        if let Ok(timestamp) = text.parse::<Timestamp>() {
+            return Ok(timestamp.as_millisecond());
+        }
+        match text.parse::<jiff::civil::DateTime>() {
+            Ok(civil) => self.local(text, civil),
+            Err(e) => Err(format!(
+                "{text:?} is neither RFC 3339, a local date and time, nor a number: {e}"
+            )),
+        }
+    }
+
+    fn local(&self, text: &str, civil: jiff::civil::DateTime) -> Result<i64, String> {
+        let Some(zone) = &self.zone else {
+            return Err(format!(
+                "{text:?} has no offset from UTC: give the mapping's time zone (time: (zone: \"Europe/London\"))"
+            ));
+        };
+        civil
+            .to_zoned_datetime(zone.clone())
+            .map(|z| z.timestamp().as_millisecond())
+            .map_err(|e| format!("{text:?} is out of range: {e}"))
+    }
+}
+
+/// A mapping checked against a journey, ready to read rows.
+#[derive(Debug, Clone)]
+pub(crate) struct Compiled {
+    /// The column name of each field.
+    pub(crate) column_of: [Option<String>; Field::ALL.len()],
+    /// Whether the mapping named the field's column (then it must be in the file).
+    pub(crate) explicit: [bool; Field::ALL.len()],
+    pub(crate) defaults: [Option<Box<str>>; Field::ALL.len()],
+    pub(crate) ignore: Vec<String>,
+    pub(crate) values: [Option<ValueMap>; Field::ALL.len()],
+    pub(crate) events: FastMap<Box<[u8]>, Event>,
+    pub(crate) skipped_names: Vec<String>,
+    pub(crate) marker_names: Vec<String>,
+    pub(crate) time: TimeRule,
+    /// (segment name, column).
+    pub(crate) segments: Vec<(String, String)>,
+    pub(crate) inactivity_gap_seconds: Option<u64>,
+}
+
+/// A mapping does not fit the journey or is inconsistent.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum MappingError {
+    /// Every problem found.
+    #[error("{origin} is not a valid mapping for this journey")]
+    Invalid {
+        /// The mapping file, or `<mapping>` for one built in code.
+        origin: String,
+        /// The problems.
+        #[source]
+        source: MappingProblems,
+    },
+}
+
+impl MappingError {
+    /// The problems found.
+    pub fn problems(&self) -> &[MappingProblem] {
+        match self {
+            MappingError::Invalid { source, .. } => &source.0,
+        }
+    }
+}
+
+/// Every problem of a mapping, in the order found.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub struct MappingProblems(pub Vec<MappingProblem>);
+
+impl fmt::Display for MappingProblems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.0.len();
+        write!(f, "{n} problem{}", if n == 1 { "" } else { "s" })?;
+        for problem in &self.0 {
+            write!(f, "\n  {problem}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One problem of a mapping, at its line and column in the mapping's text when known.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct MappingProblem {
+    /// Line and column, from 1.
+    pub location: Option<(usize, usize)>,
+    /// What is wrong.
+    pub kind: MappingProblemKind,
+}
+
+impl fmt::Display for MappingProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.location {
+            Some((line, column)) => write!(f, "{line}:{column}: {}", self.kind),
+            None => write!(f, "{}", self.kind),
+        }
+    }
+}
+
+/// What is wrong with a mapping.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MappingProblemKind {
+    /// An event maps to a touchpoint the journey does not have.
+    #[error("event {event:?}: {error}")]
+    UnknownTouchpoint {
+        /// The event.
+        event: String,
+        /// The unknown touchpoint, with the closest id.
+        error: crate::UnknownIdError,
+    },
+    /// An event is listed twice (as a touchpoint, skipped, or a marker).
+    #[error("event {event:?} is listed twice among events, skip and markers")]
+    EventTwice {
+        /// The event.
+        event: String,
+    },
+    /// A default or mapped value does not read as its field.
+    #[error("value {value:?} for {field}: {reason}")]
+    BadValue {
+        /// The field.
+        field: Field,
+        /// The value.
+        value: String,
+        /// Why.
+        reason: String,
+    },
+    /// A default for the customer or the timestamp, which every row must give.
+    #[error("{field} cannot have a default: every row must give it")]
+    NoDefault {
+        /// The field.
+        field: Field,
+    },
+    /// Touchpoint values renamed under `values` instead of `events`.
+    #[error("touchpoints are renamed under events, not values")]
+    TouchpointValues,
+    /// A column both read and ignored.
+    #[error("column {column:?} is both read and ignored")]
+    ReadAndIgnored {
+        /// The column.
+        column: String,
+    },
+    /// A segment with an empty name.
+    #[error("a segment has an empty name")]
+    EmptySegmentName,
+    /// The time zone is not in the time zone database.
+    #[error("unknown time zone {zone:?}{}", suggestion.as_ref().map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default())]
+    UnknownTimeZone {
+        /// The zone.
+        zone: String,
+        /// The closest zone.
+        suggestion: Option<String>,
+    },
+    /// The time format cannot be used.
+    #[error("time format {format:?} is not usable: {reason}")]
+    BadTimeFormat {
+        /// The format.
+        format: String,
+        /// Why.
+        reason: String,
+    },
+}
