@@ -3,8 +3,9 @@
 //!
 //! ```text
 //! cargo run --release --example friction_report
-//! cargo run --release --example friction_report -- JOURNEY.ron INTERACTIONS.csv [--persona ID] [--json]
-//!     [--from DATE] [--to DATE] [--against FROM..TO] [--by day|week|month] [--incidents]
+//! cargo run --release --example friction_report -- JOURNEY.ron DATA.csv|DATA.parquet [--mapping FILE.ron]
+//!     [--persona ID] [--json] [--from DATE] [--to DATE] [--against FROM..TO]
+//!     [--by day|week|month] [--incidents]
 //! ```
 //!
 //! With no files it reads the bundled sample, `examples/data/retail_bank.ron` and its simulated
@@ -31,6 +32,7 @@ use journey_map::analysis::{
     Calendar, FrictionConfig, FrictionKind, FrictionPoint, Granularity, MetricsReport, Observation,
     Selection, TimeRange,
 };
+use journey_map::interactions::Mapping;
 use journey_map::{IngestOptions, Journey, LogBuilder, Mode, PersonaId, StageId};
 
 const SAMPLE_JOURNEY: &str = "examples/data/retail_bank.ron";
@@ -39,6 +41,7 @@ const SAMPLE_LOG: &str = "examples/data/retail_bank.interactions.csv";
 struct Args {
     journey: String,
     log: String,
+    mapping: Option<String>,
     persona: Option<String>,
     json: bool,
     from: Option<jiff::Timestamp>,
@@ -76,7 +79,7 @@ fn main() -> ExitCode {
 
 fn parse_args() -> Result<Args, String> {
     let mut files = Vec::new();
-    let (mut persona, mut json) = (None, false);
+    let (mut persona, mut json, mut mapping) = (None, false, None);
     let (mut from, mut to, mut against, mut by, mut incidents) = (None, None, None, None, false);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -97,11 +100,12 @@ fn parse_args() -> Result<Args, String> {
                 let text = value("--by")?;
                 by = Some(text.parse::<Granularity>().map_err(|e| e.to_string())?);
             }
+            "--mapping" => mapping = Some(value("--mapping")?),
             "--persona" => {
                 persona = Some(args.next().ok_or("--persona needs a persona id")?);
             }
             "-h" | "--help" => {
-                return Err("usage: friction_report [JOURNEY.ron] [INTERACTIONS.csv] [--persona ID] [--json] [--from DATE] [--to DATE] [--against FROM..TO] [--by day|week|month] [--incidents]".to_owned());
+                return Err("usage: friction_report [JOURNEY.ron] [DATA.csv|DATA.parquet] [--mapping FILE.ron] [--persona ID] [--json] [--from DATE] [--to DATE] [--against FROM..TO] [--by day|week|month] [--incidents]".to_owned());
             }
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
             _ => files.push(arg),
@@ -126,6 +130,7 @@ fn parse_args() -> Result<Args, String> {
     Ok(Args {
         journey,
         log,
+        mapping,
         persona,
         json,
         from,
@@ -159,25 +164,16 @@ fn run() -> Result<(), String> {
         ),
         None => None,
     };
-    // Lenient: a bad row is skipped and reported, never silently dropped.
+    // Lenient: a bad row is skipped, counted and reported, never silently dropped.
     let mut builder = LogBuilder::new(&journey, IngestOptions::default().mode(Mode::Lenient));
+    if let Some(path) = &args.mapping {
+        let mapping = Mapping::load(path).map_err(|e| chain(&e))?;
+        builder = builder.mapping(mapping).map_err(|e| chain(&e))?;
+    }
     builder
-        .read_csv_path(&args.log)
+        .read_path(&args.log)
         .map_err(|e| format!("{}: {}", args.log, chain(&e)))?;
     let (log, ingest) = builder.finish();
-    if ingest.rejected_count() > 0 {
-        eprintln!(
-            "warning: {} rows skipped in {}; the first ones:",
-            ingest.rejected_count(),
-            args.log
-        );
-        for problem in ingest.rejected.iter().take(5) {
-            eprintln!("  {problem}");
-        }
-    }
-    for warning in &ingest.warnings {
-        eprintln!("warning: {}: {warning}", args.log);
-    }
     if log.is_empty() {
         return Err(format!("{}: no interactions to analyse", args.log));
     }
@@ -264,7 +260,16 @@ fn run() -> Result<(), String> {
             "journey": journey.name(),
             "persona": persona_id,
             "window": { "from": start, "to": end },
-            "ingest": { "accepted": ingest.accepted, "rejected": ingest.rejected_count() },
+            "ingest": {
+                "rows": ingest.rows(),
+                "accepted": ingest.accepted,
+                "rejected": ingest.rejected_count(),
+                "rejected_by_reason": ingest.rejected_by_reason(),
+                "skipped": &ingest.skipped,
+                "customers": ingest.customers,
+                "journeys": ingest.journeys,
+                "warnings": ingest.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
+            },
             "friction": &report,
             "metrics": metrics,
         });
@@ -291,13 +296,14 @@ fn run() -> Result<(), String> {
     if let Some(id) = &persona_id {
         println!("Persona: {id} (its own friction and everyone's)");
     }
-    let skipped = ingest.rejected_count();
+    println!("Data: {}", args.log);
+    for line in ingest.to_string().lines() {
+        println!("  {line}");
+    }
     println!(
-        "{} interactions of {} customers ({} row{} skipped); {} reached a goal ({:.1}%)",
+        "{} interactions of {} customers; {} reached a goal ({:.1}%)",
         ingest.accepted,
         report.customers,
-        skipped,
-        if skipped == 1 { "" } else { "s" },
         report.converted,
         100.0 * report.converted as f64 / report.customers.max(1) as f64,
     );

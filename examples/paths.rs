@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run --release --example paths
-//! cargo run --release --example paths -- JOURNEY.ron INTERACTIONS.csv [--persona ID] [--top K]
+//! cargo run --release --example paths -- JOURNEY.ron DATA.csv|DATA.parquet [--mapping FILE.ron] [--persona ID] [--top K]
 //! cargo run --release --example paths -- JOURNEY.ron --aggregated PATHS.csv [--separator ' > ']
 //! ```
 //!
@@ -19,6 +19,7 @@ use journey_map::analysis::{
     Attribute, Change, CheckConformance, DirectlyFollowsGraph, MarkovChain, ObservePaths,
     Selection, ShapleyOptions, Variants, attribution::ShapleyMethod,
 };
+use journey_map::interactions::Mapping;
 use journey_map::{AggregatedPaths, IngestOptions, Journey, LogBuilder, Mode, TouchpointId};
 
 const SAMPLE_JOURNEY: &str = "examples/data/retail_bank.ron";
@@ -41,6 +42,18 @@ fn join(ids: &[TouchpointId]) -> String {
         .join(" > ")
 }
 
+/// An error and its sources, joined.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
 fn percent(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
 }
@@ -49,6 +62,7 @@ fn run() -> Result<(), String> {
     let mut files = Vec::new();
     let (mut persona, mut top) = (None, 5_usize);
     let (mut aggregated, mut separator) = (None, " > ".to_owned());
+    let mut mapping = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -56,6 +70,7 @@ fn run() -> Result<(), String> {
                 aggregated = Some(args.next().ok_or("--aggregated needs a CSV file")?);
             }
             "--separator" => separator = args.next().ok_or("--separator needs a value")?,
+            "--mapping" => mapping = Some(args.next().ok_or("--mapping needs a mapping file")?),
             "--persona" => persona = Some(args.next().ok_or("--persona needs a persona id")?),
             "--top" => {
                 top = args
@@ -64,7 +79,7 @@ fn run() -> Result<(), String> {
                     .ok_or("--top needs a whole number")?;
             }
             "-h" | "--help" => {
-                return Err("usage: paths [JOURNEY.ron] [INTERACTIONS.csv] [--persona ID] [--top K] | paths JOURNEY.ron --aggregated PATHS.csv [--separator SEP] [--top K]".to_owned());
+                return Err("usage: paths [JOURNEY.ron] [DATA.csv|DATA.parquet] [--mapping FILE.ron] [--persona ID] [--top K] | paths JOURNEY.ron --aggregated PATHS.csv [--separator SEP] [--top K]".to_owned());
             }
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
             _ => files.push(arg),
@@ -81,23 +96,22 @@ fn run() -> Result<(), String> {
     }
     let journey_path = files.first().map_or(SAMPLE_JOURNEY, String::as_str);
     let log_path = files.get(1).map_or(SAMPLE_LOG, String::as_str);
-    let journey = Journey::load(journey_path).map_err(|e| e.to_string())?;
+    let journey = Journey::load(journey_path).map_err(|e| chain(&e))?;
+    // Lenient: a bad row is skipped, counted and reported, never silently dropped.
     let mut builder = LogBuilder::new(&journey, IngestOptions::default().mode(Mode::Lenient));
-    builder.read_csv_path(log_path).map_err(|e| e.to_string())?;
+    if let Some(path) = &mapping {
+        let mapping = Mapping::load(path).map_err(|e| chain(&e))?;
+        builder = builder.mapping(mapping).map_err(|e| chain(&e))?;
+    }
+    builder
+        .read_path(log_path)
+        .map_err(|e| format!("{log_path}: {}", chain(&e)))?;
     let (log, ingest) = builder.finish();
-    // Lenient: a bad row is skipped and reported, never silently dropped.
-    if ingest.rejected_count() > 0 {
-        eprintln!(
-            "warning: {} rows skipped in {log_path}; the first ones:",
-            ingest.rejected_count()
-        );
-        for problem in ingest.rejected.iter().take(5) {
-            eprintln!("  {problem}");
-        }
+    println!("Data: {log_path}");
+    for line in ingest.to_string().lines() {
+        println!("  {line}");
     }
-    for warning in &ingest.warnings {
-        eprintln!("warning: {}: {warning}", log_path);
-    }
+    println!();
     if log.is_empty() {
         return Err(format!("{log_path} holds no interactions"));
     }

@@ -359,11 +359,18 @@ fn friction_report_lists_skipped_rows() {
         "examples/data/retail_bank.ron",
         "examples/data/broadband.interactions.csv",
     ]);
-    let (output, stdout, stderr) = run(command);
-    assert!(output.status.success(), "{stderr}");
-    assert!(stdout.contains("rows skipped"), "{stdout}");
-    assert!(stderr.contains("warning: 9356 rows skipped"), "{stderr}");
-    assert!(stderr.contains("unknown touchpoint"), "{stderr}");
+    let (output, stdout, _) = run(command);
+    assert!(output.status.success());
+    // The summary is on stdout, with each reason counted and the first rows located.
+    assert!(stdout.contains("refused: 9356"), "{stdout}");
+    assert!(
+        stdout.contains("refused: touchpoint: unknown touchpoint ("),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  row 2, column touchpoint: unknown touchpoint"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -561,11 +568,11 @@ fn friction_report_warns_about_likely_mistakes_in_the_data() {
     std::fs::write(&path, csv).unwrap();
     let mut command = example("friction_report");
     command.args(["examples/data/retail_bank.ron", path.to_str().unwrap()]);
-    let (output, _, stderr) = run(command);
+    let (output, stdout, stderr) = run(command);
     assert!(output.status.success(), "{stderr}");
     assert!(
-        stderr.contains("warning: ") && stderr.contains("do the timestamps lack the time of day?"),
-        "{stderr}"
+        stdout.contains("warning: ") && stdout.contains("do the timestamps lack the time of day?"),
+        "{stdout}"
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -621,4 +628,145 @@ fn paths_reads_aggregated_paths() {
         assert_eq!(output.status.code(), Some(1), "{args:?}");
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
     }
+}
+
+#[test]
+fn ingest_prints_what_the_sample_mapping_did() {
+    let (output, stdout, stderr) = run(example("ingest"));
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    for expected in [
+        "Mapping: examples/data/retail_bank.mapping.ron",
+        "rows read: 7789, attached: 7461, left out on purpose: 328, refused: 0",
+        "customers: 2000, journeys: 2000",
+        "left out: skipped event \"Page ping\" (187 rows)",
+        "left out: marker \"Upload rejected\" applied (141 rows)",
+        "personas carried by journeys: digital-native (1003), branch-loyalist (336), small-business-owner (661)",
+    ] {
+        assert!(stdout.contains(expected), "{expected}\n{stdout}");
+    }
+}
+
+#[test]
+fn ingest_splits_journeys_and_exits_1_on_a_bad_mapping_or_refused_rows() {
+    let mut command = example("ingest");
+    command.args([
+        "examples/data/retail_bank.ron",
+        "examples/data/retail_bank.export.csv",
+        "--mapping",
+        "examples/data/retail_bank.mapping.ron",
+        "--gap",
+        "86400",
+    ]);
+    let (output, stdout, _) = run(command);
+    assert_eq!(output.status.code(), Some(0));
+    let journeys: usize = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("customers: 2000, journeys: "))
+        .and_then(|n| n.parse().ok())
+        .expect("journeys printed");
+    assert!(
+        journeys > 2000,
+        "a day's gap splits some histories: {stdout}"
+    );
+
+    let dir = std::env::temp_dir().join(format!("journey-map-ingest-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.mapping.ron");
+    std::fs::write(
+        &bad,
+        "(\n  events: { \"Call\": \"suport-line\" },\n  time: (zone: \"Europe/Londn\"),\n)\n",
+    )
+    .unwrap();
+    let mut command = example("ingest");
+    command.args([
+        "examples/data/retail_bank.ron",
+        "examples/data/retail_bank.export.csv",
+        "--mapping",
+        bad.to_str().unwrap(),
+    ]);
+    let (output, _, stderr) = run(command);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr.contains("is not a valid mapping for this journey:\n2 problems"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("2:21: event \"Call\": unknown touchpoint \"suport-line\" (did you mean \"support-line\"?)"), "{stderr}");
+    assert!(
+        stderr
+            .contains("3:16: unknown time zone \"Europe/Londn\" (did you mean \"Europe/London\"?)"),
+        "{stderr}"
+    );
+
+    // The export read without its mapping: every column is unknown.
+    let mut command = example("ingest");
+    command.args([
+        "examples/data/retail_bank.ron",
+        "examples/data/retail_bank.export.csv",
+    ]);
+    let (output, _, stderr) = run(command);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains("unknown column \"Case Ref\""), "{stderr}");
+
+    // Refused rows: exit 1, each located.
+    let data = dir.join("rows.csv");
+    std::fs::write(&data, "customer,touchpoint,timestamp,outcome\na,chatbot,2026-01-05T10:00:00Z,completed\nb,chatbto,2026-01-05T10:00:00Z,completed\n").unwrap();
+    let mut command = example("ingest");
+    command.args(["examples/data/retail_bank.ron", data.to_str().unwrap()]);
+    let (output, stdout, _) = run(command);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout.contains("refused: touchpoint: unknown touchpoint (1 rows)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "row 3, column touchpoint: unknown touchpoint \"chatbto\" (did you mean \"chatbot\"?)"
+        ),
+        "{stdout}"
+    );
+    let mut command = example("ingest");
+    command.arg("--gap");
+    let (output, _, stderr) = run(command);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr.contains("usage: ingest"), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn friction_report_and_paths_read_the_export_through_its_mapping_as_the_sample() {
+    let json = |extra: &[&str]| {
+        let mut command = example("friction_report");
+        command
+            .arg("examples/data/retail_bank.ron")
+            .args(extra)
+            .arg("--json");
+        let (output, stdout, stderr) = run(command);
+        assert!(output.status.success(), "{stderr}");
+        let mut document: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        document["ingest"] = serde_json::Value::Null;
+        document
+    };
+    let sample = json(&["examples/data/retail_bank.interactions.csv"]);
+    let mapped = json(&[
+        "examples/data/retail_bank.export.csv",
+        "--mapping",
+        "examples/data/retail_bank.mapping.ron",
+    ]);
+    assert_eq!(sample, mapped);
+
+    let paths = |extra: &[&str]| {
+        let mut command = example("paths");
+        command.arg("examples/data/retail_bank.ron").args(extra);
+        let (output, stdout, stderr) = run(command);
+        assert!(output.status.success(), "{stderr}");
+        stdout[stdout.find("\n\n").unwrap()..].to_owned()
+    };
+    assert_eq!(
+        paths(&["examples/data/retail_bank.interactions.csv"]),
+        paths(&[
+            "examples/data/retail_bank.export.csv",
+            "--mapping",
+            "examples/data/retail_bank.mapping.ron"
+        ])
+    );
 }

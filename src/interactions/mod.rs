@@ -9,6 +9,7 @@
 mod aggregated;
 mod csv;
 mod customers;
+mod files;
 pub(crate) mod log;
 mod mapping;
 mod problems;
@@ -19,6 +20,7 @@ mod segments;
 
 pub use aggregated::{AggregatedPath, AggregatedPaths, AggregatedPathsError};
 pub use csv::{HeaderProblem, UnixUnit, write_csv};
+pub use files::FileFormat;
 pub use log::{
     CustomerIndex, IngestOptions, InteractionLog, InteractionRef, JourneyIndex, LogBuilder,
 };

@@ -167,6 +167,26 @@ pub enum RecordProblem {
     TooManyCustomers,
 }
 
+impl RecordProblem {
+    /// The kind of problem in a few words, the same for every record with it: what
+    /// [`IngestReport::rejected_by_reason`] counts by.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RecordProblem::EmptyCustomer => "empty customer",
+            RecordProblem::UnknownTouchpoint(_) => "unknown touchpoint",
+            RecordProblem::UnknownPersona(_) => "unknown persona",
+            RecordProblem::ScoreOutOfRange { .. } => "score out of range",
+            RecordProblem::SentimentOutOfRange { .. } => "sentiment out of range",
+            RecordProblem::NotFinite { .. } => "not a finite number",
+            RecordProblem::NegativeDuration { .. } => "negative duration",
+            RecordProblem::DurationTooLong { .. } => "duration too long",
+            RecordProblem::Unreadable(_) => "unreadable value",
+            RecordProblem::Missing => "missing value",
+            RecordProblem::TooManyCustomers => "too many customers",
+        }
+    }
+}
+
 /// One refused record: where it is and why.
 ///
 /// # Example
@@ -353,6 +373,86 @@ impl IngestReport {
     pub fn rejected_count(&self) -> usize {
         self.rejected.len()
     }
+
+    /// How many rows were read: attached, refused, and left out on purpose.
+    pub fn rows(&self) -> usize {
+        self.accepted + self.rejected.len() + self.skipped.iter().map(|s| s.rows).sum::<usize>()
+    }
+
+    /// The refused records counted by reason (`touchpoint: unknown touchpoint`), most
+    /// frequent first, ties in order of first appearance.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use journey_map::{IngestOptions, Journey, LogBuilder, Mode};
+    ///
+    /// let journey = Journey::load("examples/data/retail_bank.ron")?;
+    /// let mut builder = LogBuilder::new(&journey, IngestOptions::default().mode(Mode::Lenient));
+    /// builder.read_csv("customer,touchpoint,timestamp,outcome\n\
+    ///                   a,chatbto,2026-01-05T10:00:00Z,completed\n\
+    ///                   b,chatbot,yesterday,completed\n\
+    ///                   c,chatbto,2026-01-05T10:00:00Z,completed\n".as_bytes())?;
+    /// let (_, report) = builder.finish();
+    /// assert_eq!(
+    ///     report.rejected_by_reason(),
+    ///     [("touchpoint: unknown touchpoint".to_owned(), 2), ("timestamp: unreadable value".to_owned(), 1)]
+    /// );
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn rejected_by_reason(&self) -> Vec<(String, usize)> {
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for error in &self.rejected {
+            let reason = match error.field {
+                Some(field) => format!("{field}: {}", error.problem.kind()),
+                None => error.problem.kind().to_owned(),
+            };
+            match counts.iter_mut().find(|(r, _)| *r == reason) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((reason, 1)),
+            }
+        }
+        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+        counts
+    }
+}
+
+/// A summary in a few lines: rows read, attached, left out on purpose by reason, refused by
+/// reason (with the first refused rows located), customers and journeys, and warnings.
+impl fmt::Display for IngestReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "rows read: {}, attached: {}, left out on purpose: {}, refused: {}",
+            self.rows(),
+            self.accepted,
+            self.skipped.iter().map(|s| s.rows).sum::<usize>(),
+            self.rejected.len()
+        )?;
+        write!(
+            f,
+            "customers: {}, journeys: {}",
+            self.customers, self.journeys
+        )?;
+        for skipped in &self.skipped {
+            write!(f, "\nleft out: {} ({} rows)", skipped.reason, skipped.rows)?;
+        }
+        for (reason, rows) in self.rejected_by_reason() {
+            write!(f, "\nrefused: {reason} ({rows} rows)")?;
+        }
+        for error in self.rejected.iter().take(5) {
+            write!(f, "\n  {error}")?;
+        }
+        if self.rejected.len() > 5 {
+            write!(f, "\n  and {} more", self.rejected.len() - 5)?;
+        }
+        for warning in &self.warnings {
+            write!(f, "\nwarning: {warning}")?;
+        }
+        Ok(())
+    }
 }
 
 /// Interactions could not be attached.
@@ -376,6 +476,15 @@ pub enum IngestError {
         column: usize,
         /// What was wrong and what was expected.
         message: String,
+    },
+    /// The file's format needs a feature the crate was built without (Parquet needs
+    /// `arrow`).
+    #[error("cannot read {origin}: its format needs the crate's {feature:?} feature")]
+    NeedsFeature {
+        /// The file.
+        origin: String,
+        /// The feature.
+        feature: &'static str,
     },
     /// The input could not be read.
     #[error("cannot read interactions from {origin}")]
