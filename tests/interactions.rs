@@ -387,22 +387,19 @@ fn csv_header_problems_are_errors() {
     );
     assert_eq!(
         error.to_string(),
-        "bad CSV header: unknown column \"cast\" (did you mean \"csat\"?); the columns read are customer, touchpoint, timestamp, persona, outcome, wait_seconds, handling_seconds, csat, ces, nps, sentiment, resolved, need, tags, session, and a mapping's ignore list leaves others out"
+        "bad header: unknown column \"cast\" (did you mean \"csat\"?); the columns read are customer, touchpoint, timestamp, persona, outcome, wait_seconds, handling_seconds, csat, ces, nps, sentiment, resolved, need, tags, session, and a mapping's ignore list leaves others out"
     );
     let error = read("customer,touchpoint,timestamp\n", IngestOptions::default()).unwrap_err();
     assert_eq!(
         error.to_string(),
-        "bad CSV header: required column outcome is missing"
+        "bad header: required column outcome is missing"
     );
     let error = read(
         "customer,touchpoint,timestamp,outcome,csat,csat\n",
         IngestOptions::default(),
     )
     .unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "bad CSV header: column csat appears twice"
-    );
+    assert_eq!(error.to_string(), "bad header: column csat appears twice");
 }
 
 #[test]

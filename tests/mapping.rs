@@ -234,7 +234,7 @@ fn header_problems_name_the_columns_read_and_the_closest_one() {
         .unwrap_err();
     let message = error.to_string();
     assert!(
-        message.starts_with("bad CSV header: unknown column \"case_id\"; the columns read are customer, touchpoint, timestamp,"),
+        message.starts_with("bad header: unknown column \"case_id\"; the columns read are customer, touchpoint, timestamp,"),
         "{message}"
     );
     assert!(
@@ -257,7 +257,7 @@ fn header_problems_name_the_columns_read_and_the_closest_one() {
     ));
     assert_eq!(
         error.to_string(),
-        "bad CSV header: the mapping reads need from column \"ticket_id\", which the file does not have (did you mean \"ticket\"?)"
+        "bad header: the mapping reads need from column \"ticket_id\", which the file does not have (did you mean \"ticket\"?)"
     );
     let mapping = process_mapping().segment("platform", "device");
     let error = read(
@@ -269,7 +269,7 @@ fn header_problems_name_the_columns_read_and_the_closest_one() {
     .unwrap_err();
     assert_eq!(
         error.to_string(),
-        "bad CSV header: the mapping reads segment platform from column \"device\", which the file does not have (did you mean \"devices\"?)"
+        "bad header: the mapping reads segment platform from column \"device\", which the file does not have (did you mean \"devices\"?)"
     );
     // Extra columns are fine once ignored.
     let mapping = process_mapping().ignore("platform_version");

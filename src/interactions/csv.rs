@@ -13,7 +13,7 @@ use jiff::Timestamp;
 use std::sync::Arc;
 
 use super::log::{LogBuilder, RecordView};
-use super::mapping::{Compiled, Event, Marker};
+use super::mapping::{Cell, Compiled, Row, RowSource, map_row};
 use super::problems::{Field, IngestError, RecordError, RecordProblem};
 use super::record::{Interaction, Outcome};
 use crate::model::validation::closest;
@@ -280,14 +280,14 @@ struct Batch {
 }
 
 /// Which column holds each field.
-struct Columns {
+pub(crate) struct Columns {
     /// The slot of each column, by position: a field's index, or [`DISCARD`] for a column
     /// read as no field (ignored, or a segment, which is read apart).
-    slot_of: Vec<usize>,
+    pub(crate) slot_of: Vec<usize>,
     /// Columns that hold a second field too (a ticket id that is the session and the need).
-    also: Vec<(usize, Field)>,
+    pub(crate) also: Vec<(usize, Field)>,
     /// The column of each segment of the mapping, by the mapping's order.
-    segment_columns: Vec<usize>,
+    pub(crate) segment_columns: Vec<usize>,
     /// The mapping rows are read through.
     mapping: Option<Arc<Compiled>>,
 }
@@ -296,7 +296,7 @@ struct Columns {
 const FIELDS: usize = Field::ALL.len();
 
 /// The slot of a column read as no field.
-const DISCARD: usize = FIELDS;
+pub(crate) const DISCARD: usize = FIELDS;
 
 /// Where each field's cell lies in a row's bytes (all its cells one after another), trimmed;
 /// an absent column reads as an empty cell. The last slot takes columns read as no field.
@@ -311,7 +311,7 @@ const REQUIRED: [Field; 4] = [
 ];
 
 impl Columns {
-    fn from_header(
+    pub(crate) fn from_header(
         header: &csv::ByteRecord,
         mapping: Option<Arc<Compiled>>,
     ) -> Result<Self, IngestError> {
@@ -425,7 +425,7 @@ impl Columns {
     }
 
     /// The column name of `field` in the file, when a mapping names it differently.
-    fn source_name(&self, field: Field) -> Option<String> {
+    pub(crate) fn source_name(&self, field: Field) -> Option<String> {
         let m = self.mapping.as_ref()?;
         let column = m.column_of[field as usize].as_ref()?;
         (column != field.as_str()).then(|| column.clone())
@@ -458,168 +458,67 @@ fn view<'r>(
     view_fast(record, cells, unit).map_err(|bad| explain(record, cells, bad, unit))
 }
 
-/// What a row read through a mapping is.
-enum Row<'a> {
-    /// An interaction.
-    Interaction(RecordView<'a>),
-    /// An event the mapping skips; its position among skipped events.
-    Skip(usize),
-    /// A marker event.
-    Marker {
-        index: usize,
-        marker: Marker,
-        customer: &'a str,
-        timestamp_ms: i64,
-    },
+/// A CSV row as a [`RowSource`]: every cell is text.
+struct CsvRow<'a> {
+    record: &'a csv::ByteRecord,
+    cells: &'a Cells,
+    columns: &'a Columns,
 }
 
-/// A row's fields read through a mapping: values renamed, defaults filled, events resolved,
-/// times read by the mapping's format and zone.
+impl<'a> RowSource<'a> for CsvRow<'a> {
+    fn cell(&self, field: Field) -> Result<Cell<'a>, (Option<Field>, RecordProblem)> {
+        let (start, end) = self.cells[field as usize];
+        if start >= end {
+            return Ok(Cell::Empty);
+        }
+        let cell = &self.record.as_slice()[start..end];
+        std::str::from_utf8(cell).map(Cell::Text).map_err(|e| {
+            (
+                Some(field),
+                RecordProblem::Unreadable(format!(
+                    "{:?} is not valid UTF-8 ({e})",
+                    String::from_utf8_lossy(cell)
+                )),
+            )
+        })
+    }
+
+    fn segment(&self, k: usize) -> Result<Option<&'a str>, RecordProblem> {
+        let Some(cell) = self
+            .columns
+            .segment_columns
+            .get(k)
+            .and_then(|&column| self.record.get(column))
+        else {
+            return Ok(None);
+        };
+        let value = std::str::from_utf8(cell.trim_ascii()).map_err(|e| {
+            RecordProblem::Unreadable(format!(
+                "{:?} is not valid UTF-8 ({e})",
+                String::from_utf8_lossy(cell)
+            ))
+        })?;
+        Ok((!value.is_empty()).then_some(value))
+    }
+}
+
+/// A row's fields read through a mapping.
 fn mapped_view<'a>(
     record: &'a csv::ByteRecord,
-    cells: &Cells,
+    cells: &'a Cells,
     columns: &'a Columns,
     m: &'a Compiled,
     unit: UnixUnit,
 ) -> Result<Row<'a>, (Option<Field>, RecordProblem)> {
-    let bytes = record.as_slice();
-    let unreadable =
-        |field: Field, message: String| (Some(field), RecordProblem::Unreadable(message));
-    let utf8 = |field: Field, cell: &'a [u8]| -> Result<&'a str, (Option<Field>, RecordProblem)> {
-        std::str::from_utf8(cell).map_err(|e| {
-            unreadable(
-                field,
-                format!(
-                    "{:?} is not valid UTF-8 ({e})",
-                    String::from_utf8_lossy(cell)
-                ),
-            )
-        })
-    };
-    let text = |field: Field| -> Result<Option<&'a str>, (Option<Field>, RecordProblem)> {
-        let (start, end) = cells[field as usize];
-        if start < end {
-            let cell = &bytes[start..end];
-            if let Some(map) = &m.values[field as usize]
-                && let Some(to) = map.get(cell)
-            {
-                return Ok(Some(to));
-            }
-            return utf8(field, cell).map(Some);
-        }
-        Ok(m.defaults[field as usize].as_deref())
-    };
-    let required = |field: Field| text(field)?.ok_or((Some(field), RecordProblem::Missing));
-
-    let customer = required(Field::Customer)?;
-    let timestamp = required(Field::Timestamp)?;
-    let digits = timestamp.strip_prefix('-').unwrap_or(timestamp);
-    let timestamp_ms = if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        let unit = m.time.unix.unwrap_or(unit);
-        parse_timestamp_bytes(timestamp.as_bytes(), unit).ok_or_else(|| {
-            unreadable(
-                Field::Timestamp,
-                parse_timestamp(timestamp, unit)
-                    .err()
-                    .unwrap_or_else(|| format!("{timestamp:?} is not a timestamp")),
-            )
-        })?
-    } else {
-        m.time
-            .parse_text(timestamp)
-            .map_err(|message| unreadable(Field::Timestamp, message))?
-    };
-    let event = required(Field::Touchpoint)?;
-    let touchpoint = match m.events.get(event.as_bytes()) {
-        None => event,
-        Some(Event::Touchpoint(id)) => id.as_str(),
-        Some(Event::Skip(index)) => return Ok(Row::Skip(*index)),
-        Some(Event::Marker(index, marker)) => {
-            return Ok(Row::Marker {
-                index: *index,
-                marker: *marker,
-                customer,
-                timestamp_ms,
-            });
-        }
-    };
-    let outcome = required(Field::Outcome)?;
-    let outcome = parse_outcome(outcome.as_bytes()).ok_or_else(|| {
-        let reason = outcome.parse::<Outcome>().err().map_or_else(
-            || format!("{outcome:?} is not an outcome"),
-            |e| e.to_string(),
-        );
-        unreadable(Field::Outcome, reason)
-    })?;
-    let number = |field: Field| -> Result<Option<f64>, (Option<Field>, RecordProblem)> {
-        match text(field)? {
-            None => Ok(None),
-            Some(t) => parse_number(t.as_bytes())
-                .map(Some)
-                .ok_or_else(|| unreadable(field, format!("{t:?} is not a number"))),
-        }
-    };
-    let score = |field: Field| -> Result<Option<u8>, (Option<Field>, RecordProblem)> {
-        match text(field)? {
-            None => Ok(None),
-            Some(t) => parse_score(t.as_bytes()).map(Some).ok_or_else(|| {
-                unreadable(field, format!("{t:?} is not a whole number from 0 to 254"))
-            }),
-        }
-    };
-    let resolved = match text(Field::Resolved)? {
-        None => None,
-        Some(t) => Some(parse_bool(t.as_bytes()).ok_or_else(|| {
-            unreadable(
-                Field::Resolved,
-                format!("{t:?} is not true or false (also yes/no, 1/0)"),
-            )
-        })?),
-    };
-    let tags = match text(Field::Tags)? {
-        None => Vec::new(),
-        Some(tags) => tags
-            .split('|')
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .collect(),
-    };
-    let mut segments = Vec::with_capacity(columns.segment_columns.len());
-    for ((name, _), &column) in m.segments.iter().zip(&columns.segment_columns) {
-        let Some(cell) = record.get(column) else {
-            continue;
-        };
-        let value = std::str::from_utf8(cell.trim_ascii()).map_err(|e| {
-            (
-                None,
-                RecordProblem::Unreadable(format!(
-                    "segment {name}: {:?} is not valid UTF-8 ({e})",
-                    String::from_utf8_lossy(cell)
-                )),
-            )
-        })?;
-        if !value.is_empty() {
-            segments.push((name.as_str(), value));
-        }
-    }
-    Ok(Row::Interaction(RecordView {
-        customer,
-        touchpoint,
-        timestamp_ms,
-        persona: text(Field::Persona)?,
-        outcome: Some(outcome),
-        wait_seconds: number(Field::WaitSeconds)?,
-        handling_seconds: number(Field::HandlingSeconds)?,
-        csat: score(Field::Csat)?,
-        ces: score(Field::Ces)?,
-        nps: score(Field::Nps)?,
-        sentiment: number(Field::Sentiment)?,
-        resolved,
-        need: text(Field::Need)?,
-        tags,
-        session: text(Field::Session)?,
-        segments,
-    }))
+    map_row(
+        &CsvRow {
+            record,
+            cells,
+            columns,
+        },
+        m,
+        unit,
+    )
 }
 
 /// A row's fields; a problem is only located here, and explained by
@@ -743,7 +642,7 @@ enum Bad {
 /// Milliseconds since the epoch from a cell: whole numbers in `unit` are read straight from
 /// the bytes; anything else as [`parse_timestamp`] reads it.
 #[inline]
-fn parse_timestamp_bytes(bytes: &[u8], unit: UnixUnit) -> Option<i64> {
+pub(crate) fn parse_timestamp_bytes(bytes: &[u8], unit: UnixUnit) -> Option<i64> {
     let digits = bytes.strip_prefix(b"-").unwrap_or(bytes);
     if let Some(value) = whole_number(digits) {
         let value = i64::try_from(value).ok()?;
@@ -764,7 +663,7 @@ fn parse_timestamp_bytes(bytes: &[u8], unit: UnixUnit) -> Option<i64> {
 
 /// An outcome's name in any case.
 #[inline]
-fn parse_outcome(bytes: &[u8]) -> Option<Outcome> {
+pub(crate) fn parse_outcome(bytes: &[u8]) -> Option<Outcome> {
     match bytes {
         b"completed" => Some(Outcome::Completed),
         b"abandoned" => Some(Outcome::Abandoned),
@@ -815,7 +714,7 @@ fn eight_digits(chunk: &[u8]) -> u64 {
 /// one rounding gives what `str::parse` gives (Clinger's fast path). Anything else is read by
 /// `str::parse` (so `NaN` and `inf` are read, and refused by the checks as not finite).
 #[inline]
-fn parse_number(bytes: &[u8]) -> Option<f64> {
+pub(crate) fn parse_number(bytes: &[u8]) -> Option<f64> {
     const POWERS: [f64; 16] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
     ];
@@ -844,7 +743,7 @@ fn parse_number(bytes: &[u8]) -> Option<f64> {
 
 /// A whole number from 0 to 254 (255 marks an absent score).
 #[inline]
-fn parse_score(bytes: &[u8]) -> Option<u8> {
+pub(crate) fn parse_score(bytes: &[u8]) -> Option<u8> {
     if bytes.is_empty() || bytes.len() > 3 || !bytes.iter().all(u8::is_ascii_digit) {
         return None;
     }
@@ -855,7 +754,7 @@ fn parse_score(bytes: &[u8]) -> Option<u8> {
 }
 
 /// Milliseconds since the epoch from RFC 3339 text or a whole number in `unit`.
-fn parse_timestamp(text: &str, unit: UnixUnit) -> Result<i64, String> {
+pub(crate) fn parse_timestamp(text: &str, unit: UnixUnit) -> Result<i64, String> {
     let digits = text.strip_prefix('-').unwrap_or(text);
     let is_number = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
     let timestamp = if is_number {
@@ -874,7 +773,7 @@ fn parse_timestamp(text: &str, unit: UnixUnit) -> Result<i64, String> {
     Ok(timestamp.as_millisecond())
 }
 
-fn parse_bool(text: &[u8]) -> Option<bool> {
+pub(crate) fn parse_bool(text: &[u8]) -> Option<bool> {
     const TRUE: [&[u8]; 3] = [b"true", b"yes", b"1"];
     const FALSE: [&[u8]; 3] = [b"false", b"no", b"0"];
     if TRUE.iter().any(|t| t.eq_ignore_ascii_case(text)) {
@@ -900,6 +799,16 @@ pub enum HeaderProblem {
         suggestion: Option<String>,
         /// Every column read: each field's (by the mapping, if any) and the segments'.
         accepted: Vec<String>,
+    },
+    /// A column whose type cannot hold its field (a boolean timestamp, a float customer id).
+    #[error("column {column:?} holds {data_type}, which {what} cannot be read from")]
+    UnreadableColumn {
+        /// The column.
+        column: String,
+        /// What it was to hold: a field, or `segment NAME`.
+        what: String,
+        /// Its type.
+        data_type: String,
     },
     /// A column a mapping names is not in the file.
     #[error("the mapping reads {what} from column {column:?}, which the file does not have{}", suggestion.as_ref().map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default())]

@@ -588,6 +588,12 @@ impl<'j> LogBuilder<'j> {
         self.seen += 1;
     }
 
+    /// How many rows were offered so far.
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
+    pub(crate) fn rows_offered(&self) -> usize {
+        self.seen
+    }
+
     /// The options the builder was made with.
     pub fn options(&self) -> IngestOptions {
         self.options

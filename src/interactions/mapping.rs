@@ -19,8 +19,13 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
-use super::csv::UnixUnit;
+use super::csv::{
+    UnixUnit, parse_bool, parse_number, parse_outcome, parse_score, parse_timestamp,
+    parse_timestamp_bytes,
+};
+use super::log::RecordView;
 use super::problems::Field;
+use super::problems::RecordProblem;
 use super::record::Outcome;
 use crate::format::SettingsError;
 use crate::model::validation::closest;
@@ -834,4 +839,220 @@ pub enum MappingProblemKind {
         /// Why.
         reason: String,
     },
+}
+
+/// One cell of a row, as a source holds it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Cell<'a> {
+    /// Absent or empty.
+    Empty,
+    /// Text, as CSV holds every cell.
+    Text(&'a str),
+    /// A number (a columnar source's integers and floats).
+    Number(f64),
+    /// A boolean.
+    Bool(bool),
+    /// A time, in milliseconds since the epoch.
+    Millis(i64),
+}
+
+/// A row of any source, read field by field: what [`map_row`] reads through a mapping.
+pub(crate) trait RowSource<'a> {
+    /// The cell of `field`'s column.
+    fn cell(&self, field: Field) -> Result<Cell<'a>, (Option<Field>, RecordProblem)>;
+    /// The value of the mapping's segment `k`, if the row gives one.
+    fn segment(&self, k: usize) -> Result<Option<&'a str>, RecordProblem>;
+}
+
+/// What a row read through a mapping is.
+pub(crate) enum Row<'a> {
+    /// An interaction.
+    Interaction(RecordView<'a>),
+    /// An event the mapping skips; its position among skipped events.
+    Skip(usize),
+    /// A marker event.
+    Marker {
+        index: usize,
+        marker: Marker,
+        customer: &'a str,
+        timestamp_ms: i64,
+    },
+}
+
+type Bad = (Option<Field>, RecordProblem);
+
+fn unreadable(field: Field, message: String) -> Bad {
+    (Some(field), RecordProblem::Unreadable(message))
+}
+
+/// A row's fields read through a mapping: values renamed, defaults filled, events resolved,
+/// times read by the mapping's format and zone.
+pub(crate) fn map_row<'a>(
+    row: &impl RowSource<'a>,
+    m: &'a Compiled,
+    unit: UnixUnit,
+) -> Result<Row<'a>, Bad> {
+    // A cell's text after the value map, or the default for an empty cell.
+    let as_text = |field: Field, cell: Cell<'a>| -> Result<Option<&'a str>, Bad> {
+        match cell {
+            Cell::Text(t) => {
+                if let Some(map) = &m.values[field as usize]
+                    && let Some(to) = map.get(t.as_bytes())
+                {
+                    return Ok(Some(to));
+                }
+                Ok(Some(t))
+            }
+            Cell::Empty => Ok(m.defaults[field as usize].as_deref()),
+            other => Err(unreadable(field, format!("{other:?} is not text"))),
+        }
+    };
+    let text = |field: Field| as_text(field, row.cell(field)?);
+    let required = |field: Field| text(field)?.ok_or((Some(field), RecordProblem::Missing));
+
+    let customer = required(Field::Customer)?;
+    let timestamp_ms = match row.cell(Field::Timestamp)? {
+        Cell::Millis(ms) => ms,
+        Cell::Number(n) => {
+            let unit = m.time.unix.unwrap_or(unit);
+            let ms = match unit {
+                UnixUnit::Seconds => n * 1000.0,
+                UnixUnit::Milliseconds => n,
+            };
+            if !ms.is_finite() || ms.fract() != 0.0 || ms.abs() > 8.2e15 {
+                return Err(unreadable(
+                    Field::Timestamp,
+                    format!("{n} is out of range for a timestamp"),
+                ));
+            }
+            ms as i64
+        }
+        Cell::Bool(b) => {
+            return Err(unreadable(
+                Field::Timestamp,
+                format!("{b} is not a timestamp"),
+            ));
+        }
+        Cell::Empty => return Err((Some(Field::Timestamp), RecordProblem::Missing)),
+        Cell::Text(timestamp) => {
+            let digits = timestamp.strip_prefix('-').unwrap_or(timestamp);
+            if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                let unit = m.time.unix.unwrap_or(unit);
+                parse_timestamp_bytes(timestamp.as_bytes(), unit).ok_or_else(|| {
+                    unreadable(
+                        Field::Timestamp,
+                        parse_timestamp(timestamp, unit)
+                            .err()
+                            .unwrap_or_else(|| format!("{timestamp:?} is not a timestamp")),
+                    )
+                })?
+            } else {
+                m.time
+                    .parse_text(timestamp)
+                    .map_err(|message| unreadable(Field::Timestamp, message))?
+            }
+        }
+    };
+    let event = required(Field::Touchpoint)?;
+    let touchpoint = match m.events.get(event.as_bytes()) {
+        None => event,
+        Some(Event::Touchpoint(id)) => id.as_str(),
+        Some(Event::Skip(index)) => return Ok(Row::Skip(*index)),
+        Some(Event::Marker(index, marker)) => {
+            return Ok(Row::Marker {
+                index: *index,
+                marker: *marker,
+                customer,
+                timestamp_ms,
+            });
+        }
+    };
+    let outcome = required(Field::Outcome)?;
+    let outcome = parse_outcome(outcome.as_bytes()).ok_or_else(|| {
+        let reason = outcome.parse::<Outcome>().err().map_or_else(
+            || format!("{outcome:?} is not an outcome"),
+            |e| e.to_string(),
+        );
+        unreadable(Field::Outcome, reason)
+    })?;
+    let number = |field: Field| -> Result<Option<f64>, Bad> {
+        let cell = row.cell(field)?;
+        if let Cell::Number(n) = cell {
+            return Ok(Some(n));
+        }
+        match as_text(field, cell)? {
+            None => Ok(None),
+            Some(t) => parse_number(t.as_bytes())
+                .map(Some)
+                .ok_or_else(|| unreadable(field, format!("{t:?} is not a number"))),
+        }
+    };
+    let score = |field: Field| -> Result<Option<u8>, Bad> {
+        let cell = row.cell(field)?;
+        if let Cell::Number(n) = cell {
+            return if n.fract() == 0.0 && (0.0..255.0).contains(&n) {
+                Ok(Some(n as u8))
+            } else {
+                Err(unreadable(
+                    field,
+                    format!("{n} is not a whole number from 0 to 254"),
+                ))
+            };
+        }
+        match as_text(field, cell)? {
+            None => Ok(None),
+            Some(t) => parse_score(t.as_bytes()).map(Some).ok_or_else(|| {
+                unreadable(field, format!("{t:?} is not a whole number from 0 to 254"))
+            }),
+        }
+    };
+    let resolved = match row.cell(Field::Resolved)? {
+        Cell::Bool(b) => Some(b),
+        Cell::Number(n) => Some(n != 0.0),
+        cell => match as_text(Field::Resolved, cell)? {
+            None => None,
+            Some(t) => Some(parse_bool(t.as_bytes()).ok_or_else(|| {
+                unreadable(
+                    Field::Resolved,
+                    format!("{t:?} is not true or false (also yes/no, 1/0)"),
+                )
+            })?),
+        },
+    };
+    let tags = match text(Field::Tags)? {
+        None => Vec::new(),
+        Some(tags) => tags
+            .split('|')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .collect(),
+    };
+    let mut segments = Vec::new();
+    for (k, (name, _)) in m.segments.iter().enumerate() {
+        let value = row.segment(k).map_err(|problem| {
+            let message = format!("segment {name}: {problem}");
+            (None, RecordProblem::Unreadable(message))
+        })?;
+        if let Some(value) = value {
+            segments.push((name.as_str(), value));
+        }
+    }
+    Ok(Row::Interaction(RecordView {
+        customer,
+        touchpoint,
+        timestamp_ms,
+        persona: text(Field::Persona)?,
+        outcome: Some(outcome),
+        wait_seconds: number(Field::WaitSeconds)?,
+        handling_seconds: number(Field::HandlingSeconds)?,
+        csat: score(Field::Csat)?,
+        ces: score(Field::Ces)?,
+        nps: score(Field::Nps)?,
+        sentiment: number(Field::Sentiment)?,
+        resolved,
+        need: text(Field::Need)?,
+        tags,
+        session: text(Field::Session)?,
+        segments,
+    }))
 }

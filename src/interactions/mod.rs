@@ -7,6 +7,8 @@
 //! journey only through the touchpoint and persona indices resolved when records are attached.
 
 mod aggregated;
+#[cfg(feature = "arrow")]
+mod arrow;
 mod csv;
 mod customers;
 mod files;

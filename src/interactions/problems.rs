@@ -462,8 +462,8 @@ pub enum IngestError {
     /// A record is invalid (strict mode).
     #[error(transparent)]
     Record(RecordError),
-    /// A CSV header is unusable.
-    #[error("bad CSV header: {0}")]
+    /// A CSV header or a record batch's columns are unusable.
+    #[error("bad header: {0}")]
     Header(HeaderProblem),
     /// RON text is malformed or not a list of interactions.
     #[error("{origin}:{line}:{column}: {message}")]
@@ -485,6 +485,15 @@ pub enum IngestError {
         origin: String,
         /// The feature.
         feature: &'static str,
+    },
+    /// Columnar data (Parquet) could not be decoded.
+    #[error("cannot read columnar data from {origin}")]
+    Columnar {
+        /// The file, or the name given for data in memory.
+        origin: String,
+        /// Why.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// The input could not be read.
     #[error("cannot read interactions from {origin}")]
