@@ -390,8 +390,8 @@ pub use format::{LoadError, SaveError, SettingsError};
 pub use interactions::{
     AggregatedPath, AggregatedPaths, AggregatedPathsError, CustomerId, CustomerIndex,
     EffortDirection, IngestError, IngestOptions, IngestReport, IngestWarning, Interaction,
-    InteractionLog, InteractionRef, JourneyIndex, LogBuilder, Mode, Outcome, Scales, ScoreScale,
-    UnixUnit, write_csv,
+    InteractionLog, InteractionRef, JourneyIndex, LogBuilder, Mode, Outcome, Record, Scales,
+    ScoreScale, UnixUnit, write_csv,
 };
 pub use model::{
     Channel, ChannelServiceLevel, Fingerprint, Flow, FlowIndex, ItemKind, Journey, JourneyBuilder,

@@ -804,3 +804,56 @@ fn mistakes_in_reading_the_data_are_warned_about() {
         assert!(report.warnings.is_empty(), "{log}: {:?}", report.warnings);
     }
 }
+
+#[test]
+fn borrowed_records_give_the_log_owned_interactions_give() {
+    let journey = bank();
+    let mut reader = csv::Reader::from_path("examples/data/retail_bank.interactions.csv").unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let tags: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|r| r[13].split('|').filter(|t| !t.is_empty()).collect())
+        .collect();
+    let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+    for (r, tags) in rows.iter().zip(&tags) {
+        let some = |i: usize| Some(&r[i]).filter(|v| !v.is_empty());
+        let mut record = journey_map::Record::new(
+            &r[0],
+            &r[1],
+            r[2].parse::<jiff::Timestamp>().unwrap().as_millisecond(),
+            r[4].parse().unwrap(),
+        )
+        .with_tags(tags);
+        record.persona = some(3);
+        record.wait_seconds = some(5).map(|v| v.parse().unwrap());
+        record.handling_seconds = some(6).map(|v| v.parse().unwrap());
+        record.csat = some(7).map(|v| v.parse().unwrap());
+        record.ces = some(8).map(|v| v.parse().unwrap());
+        record.nps = some(9).map(|v| v.parse().unwrap());
+        record.sentiment = some(10).map(|v| v.parse().unwrap());
+        record.resolved = some(11).map(|v| v.parse().unwrap());
+        record.need = some(12);
+        builder.push_record(&record).unwrap();
+    }
+    let (borrowed, _) = builder.finish();
+    let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+    builder
+        .read_csv_path("examples/data/retail_bank.interactions.csv")
+        .unwrap();
+    assert_eq!(borrowed, builder.finish().0);
+
+    // A bad borrowed record is refused like an owned one.
+    let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+    let error = builder
+        .push_record(&journey_map::Record::new(
+            "c",
+            "chatbto",
+            0,
+            Outcome::Completed,
+        ))
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "row 1, column touchpoint: unknown touchpoint \"chatbto\" (did you mean \"chatbot\"?)"
+    );
+}

@@ -589,9 +589,9 @@ fn view_fast<'r>(
         sentiment: number(Field::Sentiment)?,
         resolved: parsed(cell(Field::Resolved), Field::Resolved, parse_bool)?,
         need: text(Field::Need)?,
-        tags,
+        tags: tags.into(),
         session: text(Field::Session)?,
-        segments: Vec::new(),
+        segments: std::borrow::Cow::Borrowed(&[]),
     })
 }
 

@@ -1,6 +1,6 @@
 //! The interaction log: checked interactions on interned ids, each customer's in time order.
 
-use std::borrow::Borrow;
+use std::borrow::{Borrow, Cow};
 
 use jiff::Timestamp;
 
@@ -8,7 +8,7 @@ use super::csv::UnixUnit;
 use super::customers::Customers;
 use super::mapping::{Compiled, Mapping, MappingError, Marker, MarkerTarget};
 use super::problems::{Field, IngestError, IngestReport, Mode, RecordError, RecordProblem};
-use super::record::{CustomerId, Interaction, Outcome};
+use super::record::{CustomerId, Interaction, Outcome, Record};
 use super::scores::Scales;
 use super::segments::{Contexts, Journeys, Segment};
 use crate::model::ids::dense_index;
@@ -96,10 +96,10 @@ pub(crate) struct RecordView<'a> {
     pub(crate) sentiment: Option<f64>,
     pub(crate) resolved: Option<bool>,
     pub(crate) need: Option<&'a str>,
-    pub(crate) tags: Vec<&'a str>,
+    pub(crate) tags: Cow<'a, [&'a str]>,
     pub(crate) session: Option<&'a str>,
     /// Segment values by segment name.
-    pub(crate) segments: Vec<(&'a str, &'a str)>,
+    pub(crate) segments: Cow<'a, [(&'a str, &'a str)]>,
 }
 
 impl<'a> RecordView<'a> {
@@ -310,6 +310,7 @@ pub struct LogBuilder<'j> {
     tag_sets: Vec<Vec<u32>>,
     tag_ids: FastMap<String, u32>,
     tags: Vec<String>,
+    tag_scratch: Vec<u32>,
     report: IngestReport,
     seen: usize,
     unknown_ids: FastMap<String, UnknownIdError>,
@@ -350,6 +351,7 @@ impl<'j> LogBuilder<'j> {
             tag_sets: Vec::new(),
             tag_ids: fast_map(0),
             tags: Vec::new(),
+            tag_scratch: Vec::new(),
             report: IngestReport::default(),
             seen: 0,
             unknown_ids: fast_map(0),
@@ -505,6 +507,37 @@ impl<'j> LogBuilder<'j> {
         self.seen += 1;
         let row = self.seen;
         self.offer(row, interaction.borrow())
+    }
+
+    /// Checks and attaches one borrowed [`Record`], as [`push`](LogBuilder::push) checks an
+    /// owned interaction, without allocating per record: the seam for any source (a
+    /// columnar batch, a database cursor, a parser's buffer).
+    ///
+    /// # Errors
+    ///
+    /// As [`push`](LogBuilder::push).
+    pub fn push_record(&mut self, record: &Record<'_>) -> Result<(), IngestError> {
+        self.seen += 1;
+        let row = self.seen;
+        let view = RecordView {
+            customer: record.customer,
+            touchpoint: record.touchpoint,
+            timestamp_ms: record.timestamp_ms,
+            persona: record.persona,
+            outcome: Some(record.outcome),
+            wait_seconds: record.wait_seconds,
+            handling_seconds: record.handling_seconds,
+            csat: record.csat,
+            ces: record.ces,
+            nps: record.nps,
+            sentiment: record.sentiment,
+            resolved: record.resolved,
+            need: record.need,
+            tags: Cow::Borrowed(record.tags),
+            session: record.session,
+            segments: Cow::Borrowed(record.segments),
+        };
+        self.offer_view(row, &view)
     }
 
     /// Checks and attaches interactions in bulk, as [`push`](LogBuilder::push) each; they may
@@ -701,22 +734,28 @@ impl<'j> LogBuilder<'j> {
         let tags = if interaction.tags.is_empty() {
             NONE
         } else {
-            let mut set: Vec<u32> = interaction
-                .tags
-                .iter()
-                .map(|tag| intern(&mut self.tag_ids, &mut self.tags, tag))
-                .collect();
+            // The set is built in a reused buffer: a known set costs no allocation.
+            let mut set = std::mem::take(&mut self.tag_scratch);
+            set.clear();
+            set.extend(
+                interaction
+                    .tags
+                    .iter()
+                    .map(|tag| intern(&mut self.tag_ids, &mut self.tags, tag)),
+            );
             set.sort_unstable();
             set.dedup();
-            match self.tag_set_ids.get(&set) {
+            let id = match self.tag_set_ids.get(&set) {
                 Some(&id) => id,
                 None => {
                     let id = self.tag_sets.len() as u32;
                     self.tag_set_ids.insert(set.clone(), id);
-                    self.tag_sets.push(set);
+                    self.tag_sets.push(set.clone());
                     id
                 }
-            }
+            };
+            self.tag_scratch = set;
+            id
         };
         Ok(Stored {
             timestamp_ms: interaction.timestamp_ms,

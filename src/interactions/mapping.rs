@@ -843,6 +843,7 @@ pub enum MappingProblemKind {
 
 /// One cell of a row, as a source holds it.
 #[derive(Debug, Clone, Copy)]
+#[cfg_attr(not(feature = "arrow"), allow(dead_code))]
 pub(crate) enum Cell<'a> {
     /// Absent or empty.
     Empty,
@@ -1019,7 +1020,7 @@ pub(crate) fn map_row<'a>(
             })?),
         },
     };
-    let tags = match text(Field::Tags)? {
+    let tags: Vec<&str> = match text(Field::Tags)? {
         None => Vec::new(),
         Some(tags) => tags
             .split('|')
@@ -1051,8 +1052,8 @@ pub(crate) fn map_row<'a>(
         sentiment: number(Field::Sentiment)?,
         resolved,
         need: text(Field::Need)?,
-        tags,
+        tags: tags.into(),
         session: text(Field::Session)?,
-        segments,
+        segments: segments.into(),
     }))
 }

@@ -33,6 +33,6 @@ pub use mapping::{
 pub use problems::{
     Field, IngestError, IngestReport, IngestWarning, Mode, RecordError, RecordProblem, Skipped,
 };
-pub use record::{CustomerId, Interaction, Outcome, ParseOutcomeError};
+pub use record::{CustomerId, Interaction, Outcome, ParseOutcomeError, Record};
 pub use scores::{EffortDirection, Scales, ScoreScale};
 pub use segments::Segment;

@@ -275,3 +275,173 @@ impl Interaction {
         self
     }
 }
+
+/// One interaction borrowed from any source: a columnar batch, a database cursor, a parser's
+/// buffer. [`LogBuilder::push_record`](crate::LogBuilder::push_record) checks and attaches it
+/// as it checks an owned [`Interaction`], without allocating per record (a new need, tag or
+/// customer id is copied once, when first seen).
+///
+/// Tags and segments are slices the source owns; every other field is a plain value or a
+/// borrowed string.
+///
+/// # Example
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use journey_map::{IngestOptions, Journey, LogBuilder, Outcome, Record};
+///
+/// let journey = Journey::load("examples/data/retail_bank.ron")?;
+/// let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+/// // Rows as a source might hold them: columns of borrowed text and numbers.
+/// let customers = ["c1", "c1", "c2"];
+/// let touchpoints = ["search-ad", "product-page", "chatbot"];
+/// let times = [1_767_603_600_000_i64, 1_767_603_660_000, 1_767_603_700_000];
+/// let platform = [("platform", "ios")];
+/// for i in 0..3 {
+///     let record = Record::new(customers[i], touchpoints[i], times[i], Outcome::Completed)
+///         .with_csat(4)
+///         .with_segments(&platform);
+///     builder.push_record(&record)?;
+/// }
+/// let (log, report) = builder.finish();
+/// assert_eq!((log.len(), report.customers), (3, 2));
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct Record<'a> {
+    /// Whose journey this is part of.
+    pub customer: &'a str,
+    /// The touchpoint's id.
+    pub touchpoint: &'a str,
+    /// When it happened, in milliseconds since the Unix epoch.
+    pub timestamp_ms: i64,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// The persona's id, if known.
+    pub persona: Option<&'a str>,
+    /// Seconds the customer waited.
+    pub wait_seconds: Option<f64>,
+    /// Seconds the interaction took.
+    pub handling_seconds: Option<f64>,
+    /// CSAT answer.
+    pub csat: Option<u8>,
+    /// CES answer.
+    pub ces: Option<u8>,
+    /// NPS answer, 0 to 10.
+    pub nps: Option<u8>,
+    /// Sentiment.
+    pub sentiment: Option<f64>,
+    /// Whether the need was resolved here.
+    pub resolved: Option<bool>,
+    /// The need or case key.
+    pub need: Option<&'a str>,
+    /// Free labels.
+    pub tags: &'a [&'a str],
+    /// The session.
+    pub session: Option<&'a str>,
+    /// Segment values, as (segment, value) pairs.
+    pub segments: &'a [(&'a str, &'a str)],
+}
+
+impl<'a> Record<'a> {
+    /// A record with the four fields every interaction has and nothing else.
+    pub fn new(
+        customer: &'a str,
+        touchpoint: &'a str,
+        timestamp_ms: i64,
+        outcome: Outcome,
+    ) -> Self {
+        Self {
+            customer,
+            touchpoint,
+            timestamp_ms,
+            outcome,
+            persona: None,
+            wait_seconds: None,
+            handling_seconds: None,
+            csat: None,
+            ces: None,
+            nps: None,
+            sentiment: None,
+            resolved: None,
+            need: None,
+            tags: &[],
+            session: None,
+            segments: &[],
+        }
+    }
+
+    /// Sets the persona.
+    pub fn with_persona(mut self, persona: &'a str) -> Self {
+        self.persona = Some(persona);
+        self
+    }
+
+    /// Sets the wait, in seconds.
+    pub fn with_wait_seconds(mut self, seconds: f64) -> Self {
+        self.wait_seconds = Some(seconds);
+        self
+    }
+
+    /// Sets the handling time, in seconds.
+    pub fn with_handling_seconds(mut self, seconds: f64) -> Self {
+        self.handling_seconds = Some(seconds);
+        self
+    }
+
+    /// Sets the CSAT answer.
+    pub fn with_csat(mut self, csat: u8) -> Self {
+        self.csat = Some(csat);
+        self
+    }
+
+    /// Sets the CES answer.
+    pub fn with_ces(mut self, ces: u8) -> Self {
+        self.ces = Some(ces);
+        self
+    }
+
+    /// Sets the NPS answer.
+    pub fn with_nps(mut self, nps: u8) -> Self {
+        self.nps = Some(nps);
+        self
+    }
+
+    /// Sets the sentiment.
+    pub fn with_sentiment(mut self, sentiment: f64) -> Self {
+        self.sentiment = Some(sentiment);
+        self
+    }
+
+    /// Sets whether the need was resolved.
+    pub fn with_resolved(mut self, resolved: bool) -> Self {
+        self.resolved = Some(resolved);
+        self
+    }
+
+    /// Sets the need or case key.
+    pub fn with_need(mut self, need: &'a str) -> Self {
+        self.need = Some(need);
+        self
+    }
+
+    /// Sets the tags.
+    pub fn with_tags(mut self, tags: &'a [&'a str]) -> Self {
+        self.tags = tags;
+        self
+    }
+
+    /// Sets the session.
+    pub fn with_session(mut self, session: &'a str) -> Self {
+        self.session = Some(session);
+        self
+    }
+
+    /// Sets the segment values.
+    pub fn with_segments(mut self, segments: &'a [(&'a str, &'a str)]) -> Self {
+        self.segments = segments;
+        self
+    }
+}
