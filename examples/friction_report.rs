@@ -4,7 +4,7 @@
 //! ```text
 //! cargo run --release --example friction_report
 //! cargo run --release --example friction_report -- JOURNEY.ron DATA.csv|DATA.parquet [--mapping FILE.ron]
-//!     [--persona ID] [--json] [--from DATE] [--to DATE] [--against FROM..TO]
+//!     [--persona ID] [--segment NAME=VALUE] [--lens SEGMENT] [--json] [--from DATE] [--to DATE] [--against FROM..TO]
 //!     [--by day|week|month] [--incidents]
 //! ```
 //!
@@ -13,6 +13,12 @@
 //! the friction that persona meets (its own and everyone's) and its own health figures
 //! (funnel, conversion, NPS, CSAT and CES of its customers alone; in JSON, `metrics` is then the
 //! persona's). `--json` prints the whole report and the metrics as JSON (schema in the README).
+//!
+//! Data: `--mapping FILE.ron` reads an export in its own columns, values and time formats
+//! (see `interactions::Mapping`); a `.parquet` file is read as Parquet (with the `arrow`
+//! feature). `--segment NAME=VALUE` keeps the journeys that carry that segment value
+//! (repeatable); `--lens SEGMENT` breaks friction down by that segment's values instead of by
+//! persona. What was read (rows attached, left out and refused, by reason) is printed first.
 //!
 //! Time: `--from DATE` and `--to DATE` (RFC 3339 dates such as `2026-03-01`, midnight UTC, or
 //! date-times such as `2026-03-01T08:00:00Z`; `--to` excluded) make the report cover that
@@ -42,6 +48,8 @@ struct Args {
     journey: String,
     log: String,
     mapping: Option<String>,
+    lens: Option<String>,
+    segments: Vec<(String, String)>,
     persona: Option<String>,
     json: bool,
     from: Option<jiff::Timestamp>,
@@ -80,6 +88,7 @@ fn main() -> ExitCode {
 fn parse_args() -> Result<Args, String> {
     let mut files = Vec::new();
     let (mut persona, mut json, mut mapping) = (None, false, None);
+    let (mut lens, mut segments) = (None, Vec::new());
     let (mut from, mut to, mut against, mut by, mut incidents) = (None, None, None, None, false);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -101,11 +110,19 @@ fn parse_args() -> Result<Args, String> {
                 by = Some(text.parse::<Granularity>().map_err(|e| e.to_string())?);
             }
             "--mapping" => mapping = Some(value("--mapping")?),
+            "--lens" => lens = Some(value("--lens")?),
+            "--segment" => {
+                let text = value("--segment")?;
+                let (name, wanted) = text
+                    .split_once('=')
+                    .ok_or(format!("--segment needs NAME=VALUE, not {text:?}"))?;
+                segments.push((name.to_owned(), wanted.to_owned()));
+            }
             "--persona" => {
                 persona = Some(args.next().ok_or("--persona needs a persona id")?);
             }
             "-h" | "--help" => {
-                return Err("usage: friction_report [JOURNEY.ron] [DATA.csv|DATA.parquet] [--mapping FILE.ron] [--persona ID] [--json] [--from DATE] [--to DATE] [--against FROM..TO] [--by day|week|month] [--incidents]".to_owned());
+                return Err("usage: friction_report [JOURNEY.ron] [DATA.csv|DATA.parquet] [--mapping FILE.ron] [--persona ID] [--segment NAME=VALUE] [--lens SEGMENT] [--json] [--from DATE] [--to DATE] [--against FROM..TO] [--by day|week|month] [--incidents]".to_owned());
             }
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
             _ => files.push(arg),
@@ -131,6 +148,8 @@ fn parse_args() -> Result<Args, String> {
         journey,
         log,
         mapping,
+        lens,
+        segments,
         persona,
         json,
         from,
@@ -177,7 +196,10 @@ fn run() -> Result<(), String> {
     if log.is_empty() {
         return Err(format!("{}: no interactions to analyse", args.log));
     }
-    let config = FrictionConfig::default();
+    let mut config = FrictionConfig::default();
+    if let Some(segment) = &args.lens {
+        config = config.segment_lens(segment.clone());
+    }
     let observation = Observation::new(&journey, &log).map_err(|e| chain(&e))?;
     // The report's window: the whole log unless --from or --to narrow it.
     let (first, last) = observation
@@ -194,11 +216,14 @@ fn run() -> Result<(), String> {
             "no interaction between {start} and {end}: the log runs from {first} to {last}"
         ));
     }
-    let everyone = if windowed {
+    let mut everyone = if windowed {
         Selection::all().time(TimeRange::new(start, end))
     } else {
         Selection::all()
     };
+    for (name, value) in &args.segments {
+        everyone = everyone.segment(name.clone(), value.clone());
+    }
     if windowed
         && observation
             .time_span(&everyone)

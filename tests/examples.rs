@@ -770,3 +770,54 @@ fn friction_report_and_paths_read_the_export_through_its_mapping_as_the_sample()
         ])
     );
 }
+
+#[test]
+fn friction_report_selects_and_breaks_down_by_segments_the_log_has() {
+    let dir = std::env::temp_dir().join(format!("journey-map-lens-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // The sample's export with a platform column, read through its mapping plus a segment.
+    let export = std::fs::read_to_string("examples/data/retail_bank.export.csv").unwrap();
+    let mut lines = export.lines();
+    let mut csv = format!("{},Platform\n", lines.next().unwrap());
+    for (i, line) in lines.enumerate() {
+        csv.push_str(&format!("{line},{}\n", ["ios", "android", "web"][i % 3]));
+    }
+    let data = dir.join("export.csv");
+    std::fs::write(&data, csv).unwrap();
+    let mapping = std::fs::read_to_string("examples/data/retail_bank.mapping.ron").unwrap();
+    let mapping = mapping.replacen(
+        "    ignore: [\"Agent Team\"],",
+        "    ignore: [\"Agent Team\"],\n    segments: { \"platform\": \"Platform\" },",
+        1,
+    );
+    let mapping_path = dir.join("mapping.ron");
+    std::fs::write(&mapping_path, mapping).unwrap();
+    let args = |extra: &[&str]| {
+        let mut command = example("friction_report");
+        command
+            .arg("examples/data/retail_bank.ron")
+            .arg(&data)
+            .arg("--mapping")
+            .arg(&mapping_path)
+            .args(extra);
+        run(command)
+    };
+    let (output, stdout, stderr) = args(&["--lens", "platform", "--segment", "platform=ios"]);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stdout.contains("Friction report"), "{stdout}");
+    let (output, _, stderr) = args(&["--lens", "platfrom"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains("did you mean \"platform\"?"), "{stderr}");
+    let (output, _, stderr) = args(&["--segment", "platform=iOS"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr.contains(
+            "no journey carries \"iOS\" for segment \"platform\" (did you mean \"ios\"?)"
+        ),
+        "{stderr}"
+    );
+    let (output, _, stderr) = args(&["--segment", "platform"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains("--segment needs NAME=VALUE"), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

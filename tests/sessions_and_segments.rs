@@ -259,3 +259,107 @@ fn a_segment_that_changes_on_every_row_is_a_warning() {
     );
     assert_eq!((report.customers, report.journeys), (5, 5));
 }
+
+/// The bank sample with a platform segment (a third of customers each on ios, android and
+/// web) in which the online application fails for most android journeys only.
+fn bank_with_an_android_failure(journey: &Journey) -> InteractionLog {
+    let mut reader = csv::Reader::from_path("examples/data/retail_bank.interactions.csv").unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let mut builder = LogBuilder::new(journey, IngestOptions::default());
+    for (i, r) in rows.iter().enumerate() {
+        let customer: usize = r[0][1..].parse().unwrap();
+        let platform = ["ios", "android", "web"][customer % 3];
+        let segments = [("platform", platform)];
+        let mut outcome: Outcome = r[4].parse().unwrap();
+        if platform == "android" && &r[1] == "online-application" && i % 5 < 4 {
+            outcome = Outcome::Failed;
+        }
+        let record = journey_map::Record::new(
+            &r[0],
+            &r[1],
+            r[2].parse::<jiff::Timestamp>().unwrap().as_millisecond(),
+            outcome,
+        )
+        .with_segments(&segments);
+        let mut record = record;
+        record.persona = Some(&r[3]).filter(|p| !p.is_empty());
+        builder.push_record(&record).unwrap();
+    }
+    builder.finish().0
+}
+
+#[test]
+fn the_friction_lens_breaks_down_by_a_segment_and_names_the_value_that_suffers_alone() {
+    use journey_map::analysis::{DetectFriction, FrictionConfig, FrictionKind};
+    let journey = bank();
+    let log = bank_with_an_android_failure(&journey);
+    let config = FrictionConfig::default().segment_lens("platform");
+    let report = journey
+        .detect_friction(&log, &Selection::all(), &config)
+        .unwrap();
+    let failure = report
+        .points
+        .iter()
+        .find(|p| {
+            p.kind == FrictionKind::Failure
+                && p.location.touchpoint().map(|t| t.as_str()) == Some("online-application")
+        })
+        .expect("the android failure is found");
+    let segment = failure.segment.as_ref().expect("android's alone");
+    assert_eq!(
+        (segment.segment.as_str(), segment.value.as_str()),
+        ("platform", "android")
+    );
+    assert_eq!(failure.persona, None);
+    assert!(
+        failure
+            .summary
+            .contains("customers whose platform is android"),
+        "{}",
+        failure.summary
+    );
+    // No point names another platform for it.
+    assert!(!report.points.iter().any(|p| {
+        p.location.touchpoint().map(|t| t.as_str()) == Some("online-application")
+            && p.kind == FrictionKind::Failure
+            && p.segment.as_ref().is_some_and(|s| s.value != "android")
+    }));
+
+    // The persona lens sees it as everyone's (a third of all customers fail), with each
+    // persona's measure in the evidence.
+    let by_persona = journey
+        .detect_friction(&log, &Selection::all(), &FrictionConfig::default())
+        .unwrap();
+    let everyone = by_persona
+        .points
+        .iter()
+        .find(|p| {
+            p.kind == FrictionKind::Failure
+                && p.location.touchpoint().map(|t| t.as_str()) == Some("online-application")
+        })
+        .expect("found under the persona lens too");
+    assert!(everyone.segment.is_none());
+
+    // Selecting android journeys alone finds it for everyone selected.
+    let android = Selection::all().segment("platform", "android");
+    let report = journey.detect_friction(&log, &android, &config).unwrap();
+    assert!(report.points.iter().any(|p| p.kind == FrictionKind::Failure
+        && p.location.touchpoint().map(|t| t.as_str()) == Some("online-application")));
+
+    // A lens on a segment the log lacks is an error with a suggestion.
+    let error = journey
+        .detect_friction(
+            &log,
+            &Selection::all(),
+            &FrictionConfig::default().segment_lens("platfrom"),
+        )
+        .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("the log has no segment \"platfrom\" (did you mean \"platform\"?)")
+            || std::error::Error::source(&error)
+                .is_some_and(|s| s.to_string().contains("did you mean \"platform\"")),
+        "{error}"
+    );
+}

@@ -130,6 +130,11 @@ impl<'a> CustomerPath<'a> {
         self.log.journey_persona(self.journey())
     }
 
+    /// The interned value of segment `position` the journey carries, `u32::MAX` when none.
+    pub(crate) fn segment_raw(&self, position: usize) -> u32 {
+        self.log.segment_value_raw(self.journey as usize, position)
+    }
+
     /// How many interactions the selected path has (at least one).
     pub fn len(&self) -> usize {
         self.records.len()

@@ -62,6 +62,9 @@ pub struct FrictionConfig {
     /// Whether each persona is also tested against its own journey elsewhere, so that friction
     /// one persona suffers alone is found and attributed to it.
     pub(crate) persona_lens: bool,
+    /// The segment the lens breaks customers down by instead of the persona.
+    #[serde(default)]
+    pub(crate) segment_lens: Option<String>,
     /// Kinds not to look for.
     pub(crate) skip: BTreeSet<FrictionKind>,
     /// The repeat-contact window and the first-contact-resolution rule.
@@ -79,6 +82,7 @@ impl Default for FrictionConfig {
             baseline: BaselineScope::Peers,
             min_peers: 1,
             persona_lens: true,
+            segment_lens: None,
             skip: BTreeSet::new(),
             metrics: MetricsOptions::default(),
         }
@@ -172,6 +176,33 @@ impl FrictionConfig {
     pub fn persona_lens(mut self, on: bool) -> Self {
         self.persona_lens = on;
         self
+    }
+
+    /// Breaks customers down by the values of segment `name` instead of by persona: each
+    /// value is tested against its own journey elsewhere, and friction one value's journeys
+    /// suffer alone is reported for that value ([`FrictionPoint::segment`]). The lens must be
+    /// on ([`persona_lens`](Self::persona_lens), on by default); the segment must be one the
+    /// log's interactions give. Incidents, period comparisons and trends keep the persona
+    /// lens.
+    ///
+    /// [`FrictionPoint::segment`]: super::FrictionPoint::segment
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use journey_map::analysis::FrictionConfig;
+    ///
+    /// let by_platform = FrictionConfig::default().segment_lens("platform");
+    /// assert_eq!(by_platform.current_segment_lens(), Some("platform"));
+    /// ```
+    pub fn segment_lens(mut self, name: impl Into<String>) -> Self {
+        self.segment_lens = Some(name.into());
+        self
+    }
+
+    /// The segment the lens breaks customers down by, when not the persona.
+    pub fn current_segment_lens(&self) -> Option<&str> {
+        self.segment_lens.as_deref()
     }
 
     /// Stops looking for `kind`.

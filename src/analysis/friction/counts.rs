@@ -316,8 +316,118 @@ pub struct FrictionCounts {
     pub(super) moves: PairTable<GapCell>,
     /// Handoffs into each stage, persona-major (row · stages + stage).
     pub(super) stage_gaps: Vec<GapCell>,
+    /// What the rows are: personas, or the values of a segment.
+    #[serde(default)]
+    pub(super) lens: Lens,
     #[serde(skip)]
     scratch: Scratch,
+}
+
+/// What the rows of a [`FrictionCounts`] are, besides the last row (customers without one).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) enum Lens {
+    /// One row per persona of the journey.
+    #[default]
+    Personas,
+    /// One row per value of a segment of the log.
+    Segment {
+        /// The segment.
+        name: String,
+        /// Its position in the log the state was made for.
+        position: usize,
+        /// Its values, one per row.
+        values: Vec<String>,
+        /// The log's interned id of each value.
+        ids: Vec<u32>,
+    },
+}
+
+impl FrictionCounts {
+    /// An empty state for `log`, with rows by the lens `config` sets: personas, or the values
+    /// of a segment the log's interactions give.
+    pub(crate) fn for_log(
+        journey: &Journey,
+        log: &crate::InteractionLog,
+        config: &FrictionConfig,
+    ) -> Result<Self, super::FrictionError> {
+        let mut counts = Self::new(journey, log.scales(), config)?;
+        let Some(name) = config.segment_lens.as_deref() else {
+            return Ok(counts);
+        };
+        let Some(position) = log.segment_index(name) else {
+            let names: Vec<String> = log.segments().into_iter().map(|s| s.name).collect();
+            return Err(crate::analysis::SelectionError::UnknownSegment {
+                name: name.to_owned(),
+                suggestion: crate::model::validation::closest(
+                    name,
+                    names.iter().map(String::as_str),
+                ),
+            }
+            .into());
+        };
+        let values = log.segments().swap_remove(position).values;
+        let ids = values
+            .iter()
+            .map(|v| log.segment_value_id(v).unwrap_or(u32::MAX))
+            .collect();
+        let rows = values.len() + 1;
+        let (t, stages) = (counts.touchpoints, counts.stages);
+        counts.rows = rows;
+        counts.cells = vec![Cell::default(); rows * t];
+        counts.row_customers = vec![[0; 2]; rows];
+        counts.off_map = PairTable::new(rows * t, t);
+        counts.moves = PairTable::new(rows * t, t);
+        counts.stage_gaps = vec![GapCell::default(); rows * stages];
+        counts.lens = Lens::Segment {
+            name: name.to_owned(),
+            position,
+            values,
+            ids,
+        };
+        Ok(counts)
+    }
+
+    /// The persona of row `r`, under the persona lens.
+    pub(super) fn row_persona(&self, journey: &Journey, r: usize) -> Option<crate::PersonaId> {
+        match self.lens {
+            Lens::Personas => journey.personas().get(r).map(|p| p.id.clone()),
+            Lens::Segment { .. } => None,
+        }
+    }
+
+    /// The segment value of row `r`, under a segment lens.
+    pub(super) fn row_segment(&self, r: usize) -> Option<super::SegmentValue> {
+        match &self.lens {
+            Lens::Personas => None,
+            Lens::Segment { name, values, .. } => values.get(r).map(|v| super::SegmentValue {
+                segment: name.clone(),
+                value: v.clone(),
+            }),
+        }
+    }
+
+    /// The customers of row `r`, in words: "Branch loyalist customers", "customers whose
+    /// platform is ios".
+    pub(super) fn row_customers_words(&self, journey: &Journey, r: usize) -> String {
+        match &self.lens {
+            Lens::Personas => journey.personas().get(r).map_or_else(
+                || "customers".to_owned(),
+                |p| super::detect::customers_of(&p.name),
+            ),
+            Lens::Segment { name, values, .. } => values.get(r).map_or_else(
+                || format!("customers without a {name}"),
+                |v| format!("customers whose {name} is {v}"),
+            ),
+        }
+    }
+
+    /// What the rows are, in words: "persona", or the segment's name.
+    pub(super) fn lens_words(&self) -> &str {
+        match &self.lens {
+            Lens::Personas => "persona",
+            Lens::Segment { name, .. } => name,
+        }
+    }
 }
 
 /// What one customer did at one touchpoint, while their path is walked.
@@ -380,6 +490,7 @@ impl FrictionCounts {
             off_map: PairTable::new(rows * t, t),
             moves: PairTable::new(rows * t, t),
             stage_gaps: vec![GapCell::default(); rows * stages],
+            lens: Lens::Personas,
             scratch: Scratch::default(),
         })
     }
@@ -418,9 +529,17 @@ impl Accumulate for FrictionCounts {
     /// Complexity: O(k log k) for the customer's k interactions.
     fn add_customer(&mut self, path: &CustomerPath<'_>) {
         let t = self.touchpoints;
-        let row = path
-            .persona()
-            .map_or(self.rows - 1, |p| p.index().min(self.rows - 1));
+        let row = match &self.lens {
+            Lens::Personas => path
+                .persona()
+                .map_or(self.rows - 1, |p| p.index().min(self.rows - 1)),
+            Lens::Segment { position, ids, .. } => {
+                let value = path.segment_raw(*position);
+                ids.iter()
+                    .position(|&id| id == value)
+                    .unwrap_or(self.rows - 1)
+            }
+        };
         let base = row * t;
         let scales = self.scales;
         let scratch = &mut self.scratch;
@@ -655,14 +774,19 @@ impl Accumulate for FrictionCounts {
     }
 
     fn merge(&mut self, other: Self) -> Result<(), ShapeMismatch> {
-        if (self.fingerprint, self.scales, &self.config, &self.targets)
-            != (
-                other.fingerprint,
-                other.scales,
-                &other.config,
-                &other.targets,
-            )
-            || self.cells.len() != other.cells.len()
+        if (
+            self.fingerprint,
+            self.scales,
+            &self.config,
+            &self.targets,
+            &self.lens,
+        ) != (
+            other.fingerprint,
+            other.scales,
+            &other.config,
+            &other.targets,
+            &other.lens,
+        ) || self.cells.len() != other.cells.len()
             || self.stage_gaps.len() != other.stage_gaps.len()
         {
             return Err(ShapeMismatch);

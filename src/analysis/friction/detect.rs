@@ -402,8 +402,7 @@ impl Observation<'_> {
         selection: &Selection,
         config: &FrictionConfig,
     ) -> Result<FrictionReport, FrictionError> {
-        let (journey, scales) = (self.journey(), self.log().scales());
-        let empty = FrictionCounts::new(journey, scales, config)?;
+        let empty = FrictionCounts::for_log(self.journey(), self.log(), config)?;
         Ok(self.run(selection, || empty.clone())?)
     }
 }
@@ -947,6 +946,7 @@ fn structural_points(journey: &Journey, counts: &FrictionCounts) -> Vec<Friction
             axis: kind.axis(),
             location: location(journey, Place::Touchpoint(index.index())),
             persona: None,
+            segment: None,
             severity,
             impact: severity * visitors as f64,
             customers_affected: visitors,
@@ -976,11 +976,13 @@ fn describe_off_map_moves(
         else {
             continue;
         };
-        let row = point
-            .persona
-            .as_ref()
-            .and_then(|p| journey.persona_index(p.as_str()))
-            .map(|p| p.as_u32());
+        let row = match (&point.persona, &point.segment, &counts.lens) {
+            (Some(p), _, _) => journey.persona_index(p.as_str()).map(|p| p.as_u32()),
+            (_, Some(s), super::counts::Lens::Segment { values, .. }) => {
+                values.iter().position(|v| *v == s.value).map(|r| r as u32)
+            }
+            _ => None,
+        };
         let t = counts.touchpoints as u32;
         let mut to_counts: Vec<u64> = vec![0; counts.touchpoints];
         for &((key, to), n) in counts.off_map.rows() {
@@ -1162,7 +1164,9 @@ pub(super) fn point(layout: &Layout<'_>, entry: &Entry, q: f64, rows: &[usize]) 
         1.0
     };
     let lost = others_rate.map(|rate| affected as f64 * (rate - affected_rate).max(0.0) * beyond);
-    let persona = entry.row.map(|r| journey.personas()[r].id.clone());
+    let counts = layout.counts;
+    let persona = entry.row.and_then(|r| counts.row_persona(journey, r));
+    let segment = entry.row.and_then(|r| counts.row_segment(r));
     let severity = tested.severity.max(0.0);
     let words = baseline_words(layout, entry);
     let by_persona = if rows.len() > 1 && entry.target.is_none() {
@@ -1175,7 +1179,8 @@ pub(super) fn point(layout: &Layout<'_>, entry: &Entry, q: f64, rows: &[usize]) 
             .map(|&r| {
                 let measure = layout.measure(kind, entry.place, index, r);
                 PersonaMeasure {
-                    persona: journey.personas().get(r).map(|p| p.id.clone()),
+                    persona: counts.row_persona(journey, r),
+                    segment: counts.row_segment(r).map(|s| s.value),
                     observed: measure.value(),
                     sample_size: measure.size(),
                 }
@@ -1190,6 +1195,7 @@ pub(super) fn point(layout: &Layout<'_>, entry: &Entry, q: f64, rows: &[usize]) 
         axis: kind.axis(),
         location: location(journey, entry.place),
         persona: persona.clone(),
+        segment,
         severity,
         impact: severity * affected as f64,
         customers_affected: affected,
@@ -1328,8 +1334,12 @@ fn baseline_words(layout: &Layout<'_>, entry: &Entry) -> BaselineWords {
     };
     let against = format!("against {b} {preposition} {noun}");
     let noun = if mine {
-        format!("the same persona at {}", noun.trim_start_matches("their "))
-            .replace("at other", "at the other")
+        format!(
+            "the same {} at {}",
+            layout.counts.lens_words(),
+            noun.trim_start_matches("their ")
+        )
+        .replace("at other", "at the other")
     } else {
         noun
     };
@@ -1376,7 +1386,7 @@ pub(super) fn sentence(layout: &Layout<'_>, entry: &Entry, against: &str) -> Str
     let o = percent(t.observed);
     let who = match entry.row {
         None => "customers".to_owned(),
-        Some(r) => customers_of(&journey.personas()[r].name),
+        Some(r) => layout.counts.row_customers_words(journey, r),
     };
     let name = match entry.place {
         Place::Touchpoint(tp) => journey.touchpoints()[tp].name.clone(),

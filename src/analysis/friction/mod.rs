@@ -97,7 +97,7 @@ pub use incidents::{Incident, IncidentReport, MIN_BUCKETS};
 pub use periods::{OverTimeError, Period};
 pub use report::{
     Axis, Baseline, Evidence, FrictionKind, FrictionPoint, FrictionReport, Location,
-    LostComparison, PersonaMeasure, Unit,
+    LostComparison, PersonaMeasure, SegmentValue, Unit,
 };
 pub use trends::{TrendGroup, TrendMeasure, TrendPoint, TrendSeries, TrendValue, Trends};
 

@@ -370,12 +370,25 @@ pub struct Evidence {
     pub by_persona: Vec<PersonaMeasure>,
 }
 
-/// One persona's measure at the place of a friction point.
+/// A segment and one of its values (`platform` = `ios`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SegmentValue {
+    /// The segment.
+    pub segment: String,
+    /// The value.
+    pub value: String,
+}
+
+/// One persona's (or segment value's) measure at the place of a friction point.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PersonaMeasure {
-    /// The persona, or `None` for customers without one.
+    /// The persona, or `None` for customers without one (and under a segment lens).
     pub persona: Option<PersonaId>,
+    /// Under a segment lens, the segment's value, or `None` for journeys without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<String>,
     /// Its value of the point's measure (a share, or a typical time in seconds).
     pub observed: Option<f64>,
     /// Its observations.
@@ -394,6 +407,10 @@ pub struct FrictionPoint {
     pub location: Location,
     /// The persona that suffers it alone, or `None` when it is everyone's.
     pub persona: Option<PersonaId>,
+    /// Under a segment lens ([`FrictionConfig::segment_lens`](super::FrictionConfig::segment_lens)),
+    /// the segment value whose journeys suffer it alone, or `None` when it is everyone's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<SegmentValue>,
     /// The size of the difference as a standardized effect: Cohen's h for shares, Cohen's d on
     /// the logarithm of times (0.2 small, 0.5 medium, 0.8 large); 1 for structural friction
     /// that customers met, 0 for structural friction nobody met.
