@@ -308,7 +308,7 @@ fn dictionary_key(keys: &dyn Array, i: usize) -> Option<usize> {
 }
 
 impl<'a> RowSource<'a> for ArrowRow<'_, 'a> {
-    fn cell(&self, field: Field) -> Result<Cell<'a>, (Option<Field>, RecordProblem)> {
+    fn cell(&self, field: Field) -> Result<Cell<'a>, super::mapping::Bad> {
         let Some(Some(column)) = self.fields.get(field as usize) else {
             return Ok(Cell::Empty);
         };
@@ -334,10 +334,9 @@ impl<'a> RowSource<'a> for ArrowRow<'_, 'a> {
                             ..=jiff::Timestamp::MAX.as_millisecond())
                             .contains(ms)
                     })
-                    .ok_or((
-                        Some(field),
-                        RecordProblem::Unreadable("the time is out of range".into()),
-                    ))?;
+                    .ok_or_else(|| {
+                        super::mapping::unreadable(field, "the time is out of range".into())
+                    })?;
                 Cell::Millis(ms)
             }
         })
@@ -514,7 +513,7 @@ impl LogBuilder<'_> {
                     row,
                     field,
                     column: field.and_then(|f| columns.source_name(f)),
-                    problem,
+                    problem: *problem,
                 })?,
             }
         }

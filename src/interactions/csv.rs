@@ -13,7 +13,7 @@ use jiff::Timestamp;
 use std::sync::Arc;
 
 use super::log::{LogBuilder, RecordView};
-use super::mapping::{Cell, Compiled, Row, RowSource, map_row};
+use super::mapping::{self, Cell, Compiled, Row, RowSource, map_row};
 use super::problems::{Field, IngestError, RecordError, RecordProblem};
 use super::record::{Interaction, Outcome};
 use crate::model::validation::closest;
@@ -83,6 +83,7 @@ impl LogBuilder<'_> {
             .map_err(|e| csv_error(e, "<header>"))?
             .clone();
         let columns = Columns::from_header(&headers, self.mapped())?;
+        let unit = self.options().current_unix_unit();
         let two_threads = self.options().current_parallel()
             && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
         if two_threads {
@@ -92,7 +93,7 @@ impl LogBuilder<'_> {
             loop {
                 match csv.read_byte_record(&mut record) {
                     Ok(false) => return Ok(()),
-                    Ok(true) => self.take_row(&record, &columns.cells(&record), &columns)?,
+                    Ok(true) => self.take_row(&record, &columns.cells(&record, unit), &columns)?,
                     Err(error) => self.take_bad_row(error)?,
                 }
             }
@@ -107,6 +108,7 @@ impl LogBuilder<'_> {
         columns: &Columns,
     ) -> Result<(), IngestError> {
         use std::sync::mpsc;
+        let unit = self.options().current_unix_unit();
         /// Rows per batch: enough to make handing over cheap, few enough to stay in cache.
         const ROWS: usize = 1024;
         let (full, to_check) = mpsc::sync_channel::<Batch>(2);
@@ -139,7 +141,9 @@ impl LogBuilder<'_> {
                         batch.records.push(csv::ByteRecord::new());
                     }
                     match csv.read_byte_record(&mut batch.records[filled]) {
-                        Ok(true) => batch.cells.push(columns.cells(&batch.records[filled])),
+                        Ok(true) => batch
+                            .cells
+                            .push(columns.cells(&batch.records[filled], unit)),
                         Ok(false) => {
                             finished = true;
                             break;
@@ -197,7 +201,7 @@ impl LogBuilder<'_> {
                     row,
                     field,
                     column: field.and_then(|f| columns.source_name(f)),
-                    problem,
+                    problem: *problem,
                 }),
             };
         }
@@ -300,7 +304,23 @@ pub(crate) const DISCARD: usize = FIELDS;
 
 /// Where each field's cell lies in a row's bytes (all its cells one after another), trimmed;
 /// an absent column reads as an empty cell. The last slot takes columns read as no field.
-type Cells = [(usize, usize); FIELDS + 1];
+/// Rows read through a mapping also carry their time, read by the reading thread ahead of
+/// the checking one.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Cells {
+    spans: [(usize, usize); FIELDS + 1],
+    /// The row's time, read ahead (mapped rows whose time reads).
+    timestamp_ms: Option<i64>,
+}
+
+impl std::ops::Index<usize> for Cells {
+    type Output = (usize, usize);
+
+    #[inline(always)]
+    fn index(&self, i: usize) -> &(usize, usize) {
+        &self.spans[i]
+    }
+}
 
 /// The fields every row must give (the outcome unless the mapping gives a default).
 const REQUIRED: [Field; 4] = [
@@ -431,19 +451,32 @@ impl Columns {
         (column != field.as_str()).then(|| column.clone())
     }
 
-    /// A row's cells by field, in one pass over the row.
+    /// A row's cells by field, in one pass over the row; for a mapped row, also whether it
+    /// is UTF-8 and its time, so that the reading thread shares the checking one's work.
     #[inline(always)]
-    fn cells(&self, record: &csv::ByteRecord) -> Cells {
-        let mut cells: Cells = [(0, 0); FIELDS + 1];
+    fn cells(&self, record: &csv::ByteRecord, unit: UnixUnit) -> Cells {
+        let mut spans = [(0, 0); FIELDS + 1];
         let mut offset = 0;
         for (bytes, &slot) in record.iter().zip(&self.slot_of) {
             let start = bytes.len() - bytes.trim_ascii_start().len();
             let end = bytes.trim_ascii_end().len().max(start);
-            cells[slot] = (offset + start, offset + end);
+            spans[slot] = (offset + start, offset + end);
             offset += bytes.len();
         }
         for &(column, field) in &self.also {
-            cells[field as usize] = cells[self.slot_of[column]];
+            spans[field as usize] = spans[self.slot_of[column]];
+        }
+        let mut cells = Cells {
+            spans,
+            timestamp_ms: None,
+        };
+        if let Some(mapping) = &self.mapping {
+            let (start, end) = spans[Field::Timestamp as usize];
+            if start < end
+                && let Ok(text) = std::str::from_utf8(&record.as_slice()[start..end])
+            {
+                cells.timestamp_ms = mapping.timestamp_of_text(text, unit).ok();
+            }
         }
         cells
     }
@@ -461,24 +494,35 @@ fn view<'r>(
 /// A CSV row as a [`RowSource`]: every cell is text.
 struct CsvRow<'a> {
     record: &'a csv::ByteRecord,
+    /// The whole row as text, when it is UTF-8: cells are sliced from it unchecked again.
+    row: Option<&'a str>,
     cells: &'a Cells,
     columns: &'a Columns,
 }
 
 impl<'a> RowSource<'a> for CsvRow<'a> {
-    fn cell(&self, field: Field) -> Result<Cell<'a>, (Option<Field>, RecordProblem)> {
+    #[inline]
+    fn cell(&self, field: Field) -> Result<Cell<'a>, mapping::Bad> {
+        if field == Field::Timestamp
+            && let Some(ms) = self.cells.timestamp_ms
+        {
+            return Ok(Cell::Millis(ms));
+        }
         let (start, end) = self.cells[field as usize];
         if start >= end {
             return Ok(Cell::Empty);
         }
+        if let Some(text) = self.row.and_then(|row| row.get(start..end)) {
+            return Ok(Cell::Text(text));
+        }
         let cell = &self.record.as_slice()[start..end];
         std::str::from_utf8(cell).map(Cell::Text).map_err(|e| {
-            (
-                Some(field),
-                RecordProblem::Unreadable(format!(
+            mapping::unreadable(
+                field,
+                format!(
                     "{:?} is not valid UTF-8 ({e})",
                     String::from_utf8_lossy(cell)
-                )),
+                ),
             )
         })
     }
@@ -509,10 +553,11 @@ fn mapped_view<'a>(
     columns: &'a Columns,
     m: &'a Compiled,
     unit: UnixUnit,
-) -> Result<Row<'a>, (Option<Field>, RecordProblem)> {
+) -> Result<Row<'a>, mapping::Bad> {
     map_row(
         &CsvRow {
             record,
+            row: std::str::from_utf8(record.as_slice()).ok(),
             cells,
             columns,
         },
@@ -578,6 +623,7 @@ fn view_fast<'r>(
     Ok(RecordView {
         customer: required(Field::Customer)?,
         touchpoint: required(Field::Touchpoint)?,
+        touchpoint_index: None,
         timestamp_ms,
         persona: text(Field::Persona)?,
         outcome: Some(outcome),

@@ -85,6 +85,8 @@ impl PartialEq for Stored {
 pub(crate) struct RecordView<'a> {
     pub(crate) customer: &'a str,
     pub(crate) touchpoint: &'a str,
+    /// The touchpoint's index, when the reader already knows it (a mapped event).
+    pub(crate) touchpoint_index: Option<TouchpointIndex>,
     pub(crate) timestamp_ms: i64,
     pub(crate) persona: Option<&'a str>,
     pub(crate) outcome: Option<Outcome>,
@@ -107,6 +109,7 @@ impl<'a> RecordView<'a> {
         Self {
             customer: interaction.customer.as_str(),
             touchpoint: interaction.touchpoint.as_str(),
+            touchpoint_index: None,
             timestamp_ms: interaction.timestamp.as_millisecond(),
             persona: interaction.persona.as_ref().map(|p| p.as_str()),
             outcome: Some(interaction.outcome),
@@ -522,6 +525,7 @@ impl<'j> LogBuilder<'j> {
         let view = RecordView {
             customer: record.customer,
             touchpoint: record.touchpoint,
+            touchpoint_index: None,
             timestamp_ms: record.timestamp_ms,
             persona: record.persona,
             outcome: Some(record.outcome),
@@ -657,7 +661,10 @@ impl<'j> LogBuilder<'j> {
         if is_blank(interaction.customer) {
             return Err((Some(Field::Customer), RecordProblem::EmptyCustomer));
         }
-        let touchpoint = match journey.touchpoint_index(interaction.touchpoint) {
+        let known = interaction
+            .touchpoint_index
+            .or_else(|| journey.touchpoint_index(interaction.touchpoint));
+        let touchpoint = match known {
             Some(touchpoint) => touchpoint,
             None => {
                 let error = self.unknown_id(interaction.touchpoint, |id| {

@@ -480,10 +480,10 @@ impl Mapping {
         let mut marker_names = Vec::new();
         for (name, touchpoint) in &self.events {
             match journey.resolve_touchpoint(touchpoint.as_str()) {
-                Ok(_) => {
+                Ok(index) => {
                     events.insert(
                         name.as_bytes().into(),
-                        Event::Touchpoint(touchpoint.clone()),
+                        Event::Touchpoint(touchpoint.clone(), index),
                     );
                 }
                 Err(error) => problem(
@@ -584,11 +584,7 @@ impl Mapping {
             events,
             skipped_names,
             marker_names,
-            time: TimeRule {
-                format: self.time.format.clone(),
-                zone,
-                unix: self.time.unix,
-            },
+            time: TimeRule::new(self.time.format.clone(), zone, self.time.unix),
             segments: self
                 .segments
                 .iter()
@@ -642,8 +638,8 @@ pub(crate) type ValueMap = FastMap<Box<[u8]>, Box<str>>;
 /// What a mapped event is.
 #[derive(Debug, Clone)]
 pub(crate) enum Event {
-    /// A touchpoint, by id.
-    Touchpoint(TouchpointId),
+    /// A touchpoint, by id and index.
+    Touchpoint(TouchpointId, crate::TouchpointIndex),
     /// Left out; the position among skipped events.
     Skip(usize),
     /// A marker; its position among markers.
@@ -651,17 +647,186 @@ pub(crate) enum Event {
 }
 
 /// How timestamps are read.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct TimeRule {
     format: Option<String>,
+    /// The format as simple tokens, when it uses only `%Y %m %d %H %M %S %.f` and literal
+    /// characters: read without jiff's general parser.
+    tokens: Option<Vec<Token>>,
     zone: Option<TimeZone>,
     pub(crate) unix: Option<UnixUnit>,
+    /// The zone's offset over a span of time with no transition near it, from the last local
+    /// time read: most rows of an export fall in it.
+    span: std::sync::Mutex<Option<OffsetSpan>>,
+}
+
+impl Clone for TimeRule {
+    fn clone(&self) -> Self {
+        Self {
+            format: self.format.clone(),
+            tokens: self.tokens.clone(),
+            zone: self.zone.clone(),
+            unix: self.unix,
+            span: std::sync::Mutex::new(None),
+        }
+    }
+}
+
+/// A zone's offset, valid for every instant in `from_ms..to_ms`, which lies a day or more
+/// away from any transition: a local time that maps into it with this offset maps nowhere
+/// else.
+#[derive(Debug, Clone, Copy)]
+struct OffsetSpan {
+    offset_ms: i64,
+    from_ms: i64,
+    to_ms: i64,
+}
+
+/// One part of a simple time format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Token {
+    Year,
+    Month,
+    Day,
+    Hour,
+    Minute,
+    Second,
+    /// `%.f`: an optional `.` and fraction digits.
+    Fraction,
+    Literal(u8),
+}
+
+/// The tokens of a format made only of `%Y %m %d %H %M %S %.f` and ASCII literals.
+fn tokens(format: &str) -> Option<Vec<Token>> {
+    let bytes = format.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'%' {
+            if !bytes[i].is_ascii() || bytes[i].is_ascii_whitespace() && bytes[i] != b' ' {
+                return None;
+            }
+            out.push(Token::Literal(bytes[i]));
+            i += 1;
+            continue;
+        }
+        let (token, width) = match bytes.get(i + 1..i + 3) {
+            Some([b'.', b'f']) => (Token::Fraction, 3),
+            _ => match bytes.get(i + 1)? {
+                b'Y' => (Token::Year, 2),
+                b'm' => (Token::Month, 2),
+                b'd' => (Token::Day, 2),
+                b'H' => (Token::Hour, 2),
+                b'M' => (Token::Minute, 2),
+                b'S' => (Token::Second, 2),
+                _ => return None,
+            },
+        };
+        out.push(token);
+        i += width;
+    }
+    Some(out)
+}
+
+/// A civil date and time read by simple tokens; `None` when the text does not match them.
+fn read_tokens(tokens: &[Token], text: &[u8]) -> Option<jiff::civil::DateTime> {
+    let mut at = 0;
+    fn digits(text: &[u8], at: &mut usize, n: usize) -> Option<i32> {
+        let part = text.get(*at..*at + n)?;
+        if !part.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        *at += n;
+        Some(part.iter().fold(0, |v, &d| v * 10 + i32::from(d - b'0')))
+    }
+    let (mut year, mut month, mut day, mut hour, mut minute, mut second) = (0, 1, 1, 0, 0, 0);
+    let mut nanos = 0;
+    for &token in tokens {
+        match token {
+            Token::Year => year = digits(text, &mut at, 4)?,
+            Token::Month => month = digits(text, &mut at, 2)?,
+            Token::Day => day = digits(text, &mut at, 2)?,
+            Token::Hour => hour = digits(text, &mut at, 2)?,
+            Token::Minute => minute = digits(text, &mut at, 2)?,
+            Token::Second => second = digits(text, &mut at, 2)?,
+            Token::Fraction => {
+                if text.get(at) == Some(&b'.') {
+                    at += 1;
+                    let start = at;
+                    while at < text.len() && text[at].is_ascii_digit() && at - start < 9 {
+                        nanos = nanos * 10 + i32::from(text[at] - b'0');
+                        at += 1;
+                    }
+                    if at == start {
+                        return None;
+                    }
+                    nanos *= 10_i32.pow(9 - (at - start) as u32);
+                }
+            }
+            Token::Literal(b) => {
+                if text.get(at) != Some(&b) {
+                    return None;
+                }
+                at += 1;
+            }
+        }
+    }
+    if at != text.len() {
+        return None;
+    }
+    jiff::civil::DateTime::new(
+        i16::try_from(year).ok()?,
+        i8::try_from(month).ok()?,
+        i8::try_from(day).ok()?,
+        i8::try_from(hour).ok()?,
+        i8::try_from(minute).ok()?,
+        i8::try_from(second).ok()?,
+        nanos,
+    )
+    .ok()
+}
+
+/// Milliseconds of a civil date and time read as if it were UTC.
+fn naive_ms(civil: jiff::civil::DateTime) -> i64 {
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let (y, m, d) = (
+        i64::from(civil.year()),
+        i64::from(civil.month()),
+        i64::from(civil.day()),
+    );
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let seconds = days * 86_400
+        + i64::from(civil.hour()) * 3600
+        + i64::from(civil.minute()) * 60
+        + i64::from(civil.second());
+    seconds * 1000 + i64::from(civil.subsec_nanosecond()) / 1_000_000
 }
 
 impl TimeRule {
+    fn new(format: Option<String>, zone: Option<TimeZone>, unix: Option<UnixUnit>) -> Self {
+        Self {
+            tokens: format.as_deref().and_then(tokens),
+            format,
+            zone,
+            unix,
+            span: std::sync::Mutex::new(None),
+        }
+    }
+
     /// Milliseconds since the epoch from non-numeric text.
     pub(crate) fn parse_text(&self, text: &str) -> Result<i64, String> {
         let text = text.trim();
+        if let Some(tokens) = &self.tokens
+            && let Some(civil) = read_tokens(tokens, text.as_bytes())
+        {
+            return self.local(text, civil);
+        }
         if let Some(format) = &self.format {
             let parsed = jiff::fmt::strtime::parse(format.as_bytes(), text.as_bytes())
                 .map_err(|e| format!("{text:?} does not match the format {format:?}: {e}"))?;
@@ -687,16 +852,67 @@ impl TimeRule {
         }
     }
 
+    /// A local time in the mapping's zone. Times that occur twice or never (at a daylight-
+    /// saving change) are read as jiff's "compatible" rule reads them: the earlier one, and
+    /// shifted forward.
     fn local(&self, text: &str, civil: jiff::civil::DateTime) -> Result<i64, String> {
         let Some(zone) = &self.zone else {
             return Err(format!(
                 "{text:?} has no offset from UTC: give the mapping's time zone (time: (zone: \"Europe/London\"))"
             ));
         };
-        civil
+        let naive = naive_ms(civil);
+        if let Ok(span) = self.span.try_lock()
+            && let Some(span) = *span
+        {
+            let ms = naive - span.offset_ms;
+            if (span.from_ms..span.to_ms).contains(&ms) {
+                return Ok(ms);
+            }
+        }
+        let timestamp = civil
             .to_zoned_datetime(zone.clone())
-            .map(|z| z.timestamp().as_millisecond())
-            .map_err(|e| format!("{text:?} is out of range: {e}"))
+            .map(|z| z.timestamp())
+            .map_err(|e| format!("{text:?} is out of range: {e}"))?;
+        let ms = timestamp.as_millisecond();
+        // Remember the offset over the span between this instant's transitions, a day clear
+        // of each.
+        const DAY_MS: i64 = 86_400_000;
+        let before = zone
+            .preceding(timestamp)
+            .next()
+            .map_or(i64::MIN / 2, |t| t.timestamp().as_millisecond());
+        let after = zone
+            .following(timestamp)
+            .next()
+            .map_or(i64::MAX / 2, |t| t.timestamp().as_millisecond());
+        let span = OffsetSpan {
+            offset_ms: naive - ms,
+            from_ms: before.saturating_add(DAY_MS),
+            to_ms: after.saturating_sub(DAY_MS),
+        };
+        if let Ok(mut slot) = self.span.try_lock() {
+            *slot = Some(span);
+        }
+        Ok(ms)
+    }
+}
+
+impl Compiled {
+    /// Milliseconds since the epoch from a timestamp cell's text: a whole number in the
+    /// mapping's Unix unit (else `unit`), or text read by the mapping's format and zone.
+    pub(crate) fn timestamp_of_text(&self, timestamp: &str, unit: UnixUnit) -> Result<i64, String> {
+        let digits = timestamp.strip_prefix('-').unwrap_or(timestamp);
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            let unit = self.time.unix.unwrap_or(unit);
+            parse_timestamp_bytes(timestamp.as_bytes(), unit).ok_or_else(|| {
+                parse_timestamp(timestamp, unit)
+                    .err()
+                    .unwrap_or_else(|| format!("{timestamp:?} is not a timestamp"))
+            })
+        } else {
+            self.time.parse_text(timestamp)
+        }
     }
 }
 
@@ -860,7 +1076,7 @@ pub(crate) enum Cell<'a> {
 /// A row of any source, read field by field: what [`map_row`] reads through a mapping.
 pub(crate) trait RowSource<'a> {
     /// The cell of `field`'s column.
-    fn cell(&self, field: Field) -> Result<Cell<'a>, (Option<Field>, RecordProblem)>;
+    fn cell(&self, field: Field) -> Result<Cell<'a>, Bad>;
     /// The value of the mapping's segment `k`, if the row gives one.
     fn segment(&self, k: usize) -> Result<Option<&'a str>, RecordProblem>;
 }
@@ -880,10 +1096,16 @@ pub(crate) enum Row<'a> {
     },
 }
 
-type Bad = (Option<Field>, RecordProblem);
+/// What is wrong with a row and where: the problem is boxed, so that the many results of
+/// reading one row stay small on the path of rows that read.
+pub(crate) type Bad = (Option<Field>, Box<RecordProblem>);
 
-fn unreadable(field: Field, message: String) -> Bad {
-    (Some(field), RecordProblem::Unreadable(message))
+pub(crate) fn unreadable(field: Field, message: String) -> Bad {
+    (Some(field), Box::new(RecordProblem::Unreadable(message)))
+}
+
+fn missing(field: Field) -> Bad {
+    (Some(field), Box::new(RecordProblem::Missing))
 }
 
 /// A row's fields read through a mapping: values renamed, defaults filled, events resolved,
@@ -909,7 +1131,7 @@ pub(crate) fn map_row<'a>(
         }
     };
     let text = |field: Field| as_text(field, row.cell(field)?);
-    let required = |field: Field| text(field)?.ok_or((Some(field), RecordProblem::Missing));
+    let required = |field: Field| text(field)?.ok_or_else(|| missing(field));
 
     let customer = required(Field::Customer)?;
     let timestamp_ms = match row.cell(Field::Timestamp)? {
@@ -934,30 +1156,15 @@ pub(crate) fn map_row<'a>(
                 format!("{b} is not a timestamp"),
             ));
         }
-        Cell::Empty => return Err((Some(Field::Timestamp), RecordProblem::Missing)),
-        Cell::Text(timestamp) => {
-            let digits = timestamp.strip_prefix('-').unwrap_or(timestamp);
-            if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-                let unit = m.time.unix.unwrap_or(unit);
-                parse_timestamp_bytes(timestamp.as_bytes(), unit).ok_or_else(|| {
-                    unreadable(
-                        Field::Timestamp,
-                        parse_timestamp(timestamp, unit)
-                            .err()
-                            .unwrap_or_else(|| format!("{timestamp:?} is not a timestamp")),
-                    )
-                })?
-            } else {
-                m.time
-                    .parse_text(timestamp)
-                    .map_err(|message| unreadable(Field::Timestamp, message))?
-            }
-        }
+        Cell::Empty => return Err(missing(Field::Timestamp)),
+        Cell::Text(timestamp) => m
+            .timestamp_of_text(timestamp, unit)
+            .map_err(|message| unreadable(Field::Timestamp, message))?,
     };
     let event = required(Field::Touchpoint)?;
-    let touchpoint = match m.events.get(event.as_bytes()) {
-        None => event,
-        Some(Event::Touchpoint(id)) => id.as_str(),
+    let (touchpoint, touchpoint_index) = match m.events.get(event.as_bytes()) {
+        None => (event, None),
+        Some(Event::Touchpoint(id, index)) => (id.as_str(), Some(*index)),
         Some(Event::Skip(index)) => return Ok(Row::Skip(*index)),
         Some(Event::Marker(index, marker)) => {
             return Ok(Row::Marker {
@@ -1032,7 +1239,7 @@ pub(crate) fn map_row<'a>(
     for (k, (name, _)) in m.segments.iter().enumerate() {
         let value = row.segment(k).map_err(|problem| {
             let message = format!("segment {name}: {problem}");
-            (None, RecordProblem::Unreadable(message))
+            (None, Box::new(RecordProblem::Unreadable(message)))
         })?;
         if let Some(value) = value {
             segments.push((name.as_str(), value));
@@ -1041,6 +1248,7 @@ pub(crate) fn map_row<'a>(
     Ok(Row::Interaction(RecordView {
         customer,
         touchpoint,
+        touchpoint_index,
         timestamp_ms,
         persona: text(Field::Persona)?,
         outcome: Some(outcome),
@@ -1056,4 +1264,70 @@ pub(crate) fn map_row<'a>(
         session: text(Field::Session)?,
         segments: segments.into(),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Local times read by the simple tokens and the span cache equal jiff's own reading,
+        /// through daylight-saving changes, in any order.
+        #[test]
+        fn simple_formats_and_the_offset_cache_read_as_jiff_does(
+            seconds in proptest::collection::vec(1_700_000_000_i64..1_900_000_000, 1..40),
+            zone in prop::sample::select(vec!["Europe/London", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata", "UTC"]),
+            millis in 0_i64..1000,
+        ) {
+            let tz = TimeZone::get(zone).unwrap();
+            let format = "%Y-%m-%d %H:%M:%S%.f";
+            let rule = TimeRule::new(Some(format.to_owned()), Some(tz.clone()), None);
+            for s in seconds {
+                let at = Timestamp::from_millisecond(s * 1000 + millis).unwrap();
+                let text = at.to_zoned_datetime(tz.clone()).strftime(format).to_string();
+                let expected = jiff::fmt::strtime::parse(format, &text)
+                    .unwrap()
+                    .to_datetime()
+                    .unwrap()
+                    .to_zoned_datetime(tz.clone())
+                    .unwrap()
+                    .timestamp()
+                    .as_millisecond();
+                prop_assert_eq!(rule.parse_text(&text), Ok(expected), "{}", text);
+            }
+        }
+    }
+
+    #[test]
+    fn formats_outside_the_simple_tokens_use_jiff() {
+        assert_eq!(
+            tokens("%Y-%m-%d %H:%M:%S"),
+            Some(vec![
+                Token::Year,
+                Token::Literal(b'-'),
+                Token::Month,
+                Token::Literal(b'-'),
+                Token::Day,
+                Token::Literal(b' '),
+                Token::Hour,
+                Token::Literal(b':'),
+                Token::Minute,
+                Token::Literal(b':'),
+                Token::Second,
+            ])
+        );
+        assert_eq!(tokens("%d/%m/%y"), None);
+        assert_eq!(tokens("%b %d %Y"), None);
+        let rule = TimeRule::new(Some("%d %b %Y %H:%M".into()), Some(TimeZone::UTC), None);
+        assert_eq!(
+            rule.parse_text("05 Jan 2026 09:30"),
+            Ok(Timestamp::from_second(1_767_605_400)
+                .unwrap()
+                .as_millisecond())
+        );
+        let simple = TimeRule::new(Some("%Y-%m-%d".into()), Some(TimeZone::UTC), None);
+        assert!(simple.parse_text("2026-02-30").is_err(), "no 30 February");
+        assert!(simple.parse_text("2026-01-05x").is_err());
+    }
 }

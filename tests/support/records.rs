@@ -103,3 +103,79 @@ pub fn to_csv(records: &[Interaction]) -> String {
     }
     out
 }
+
+/// The records as a help-desk export reads them: its own column names, display names for
+/// touchpoints (two for one), its own statuses, local London times, an extra column to leave
+/// out; with the mapping that reads it back.
+pub fn to_export(
+    journey: &Journey,
+    records: &[Interaction],
+) -> (String, journey_map::interactions::Mapping) {
+    use journey_map::interactions::{Field, Mapping, TimeFormat};
+    let statuses = [
+        ("completed", "done"),
+        ("abandoned", "dropped"),
+        ("failed", "error"),
+        ("escalated", "handed over"),
+        ("in-progress", "open"),
+    ];
+    let mut mapping = Mapping::new()
+        .column(Field::Customer, "Case Ref")
+        .column(Field::Touchpoint, "Activity")
+        .column(Field::Timestamp, "Event Time")
+        .column(Field::Outcome, "Status")
+        .column(Field::Persona, "Segment")
+        .column(Field::WaitSeconds, "Queue (s)")
+        .column(Field::HandlingSeconds, "Handle (s)")
+        .column(Field::Csat, "CSAT")
+        .column(Field::Ces, "CES")
+        .column(Field::Nps, "NPS")
+        .column(Field::Sentiment, "Sentiment")
+        .column(Field::Resolved, "Resolved")
+        .column(Field::Need, "Need")
+        .ignore("Agent Team")
+        .time(
+            TimeFormat::default()
+                .format("%Y-%m-%d %H:%M:%S")
+                .zone("Europe/London"),
+        );
+    for (ours, theirs) in statuses {
+        mapping = mapping.value(Field::Outcome, theirs, ours);
+    }
+    for t in journey.touchpoints() {
+        mapping = mapping
+            .event(format!("{} (web)", t.name), t.id.clone())
+            .event(format!("{} (app)", t.name), t.id.clone());
+    }
+    let london = jiff::tz::TimeZone::get("Europe/London").unwrap();
+    let mut out = String::from(
+        "Case Ref,Activity,Event Time,Status,Segment,Queue (s),Handle (s),CSAT,CES,NPS,Sentiment,Resolved,Need,Agent Team\n",
+    );
+    for (i, r) in records.iter().enumerate() {
+        let opt = |v: Option<String>| v.unwrap_or_default();
+        let name = &journey.touchpoint(r.touchpoint.as_str()).unwrap().name;
+        let local = r.timestamp.to_zoned_datetime(london.clone());
+        let status = statuses
+            .iter()
+            .find(|(ours, _)| *ours == r.outcome.as_str())
+            .unwrap()
+            .1;
+        out.push_str(&format!(
+            "{},{name} ({}),{},{status},{},{},{},{},{},{},{},{},{},team-{}\n",
+            r.customer,
+            if i % 2 == 0 { "web" } else { "app" },
+            local.strftime("%Y-%m-%d %H:%M:%S"),
+            opt(r.persona.as_ref().map(|p| p.to_string())),
+            opt(r.wait_seconds.map(|v| v.to_string())),
+            opt(r.handling_seconds.map(|v| v.to_string())),
+            opt(r.csat.map(|v| v.to_string())),
+            opt(r.ces.map(|v| v.to_string())),
+            opt(r.nps.map(|v| v.to_string())),
+            opt(r.sentiment.map(|v| v.to_string())),
+            opt(r.resolved.map(|v| v.to_string())),
+            opt(r.need.clone()),
+            i % 7,
+        ));
+    }
+    (out, mapping)
+}
