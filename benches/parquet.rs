@@ -39,9 +39,14 @@ fn batch(records: &[Interaction]) -> RecordBatch {
     for r in records {
         touchpoints.append_value(r.touchpoint.as_str());
     }
-    RecordBatch::try_from_iter([
-        ("customer", text(&|r| Some(r.customer.to_string()))),
-        ("touchpoint", Arc::new(touchpoints.finish()) as ArrayRef),
+    // Every column nullable: the schema of the first chunk is the file's.
+    RecordBatch::try_from_iter_with_nullable([
+        ("customer", text(&|r| Some(r.customer.to_string())), true),
+        (
+            "touchpoint",
+            Arc::new(touchpoints.finish()) as ArrayRef,
+            true,
+        ),
         (
             "timestamp",
             Arc::new(TimestampMillisecondArray::from(
@@ -50,25 +55,28 @@ fn batch(records: &[Interaction]) -> RecordBatch {
                     .map(|r| r.timestamp.as_millisecond())
                     .collect::<Vec<_>>(),
             )) as ArrayRef,
+            true,
         ),
-        ("outcome", text(&|r| Some(r.outcome.to_string()))),
+        ("outcome", text(&|r| Some(r.outcome.to_string())), true),
         (
             "persona",
             text(&|r| r.persona.as_ref().map(|p| p.to_string())),
+            true,
         ),
-        ("wait_seconds", float(&|r| r.wait_seconds)),
-        ("handling_seconds", float(&|r| r.handling_seconds)),
-        ("csat", small(&|r| r.csat)),
-        ("ces", small(&|r| r.ces)),
-        ("nps", small(&|r| r.nps)),
-        ("sentiment", float(&|r| r.sentiment)),
+        ("wait_seconds", float(&|r| r.wait_seconds), true),
+        ("handling_seconds", float(&|r| r.handling_seconds), true),
+        ("csat", small(&|r| r.csat), true),
+        ("ces", small(&|r| r.ces), true),
+        ("nps", small(&|r| r.nps), true),
+        ("sentiment", float(&|r| r.sentiment), true),
         (
             "resolved",
             Arc::new(BooleanArray::from(
                 records.iter().map(|r| r.resolved).collect::<Vec<_>>(),
             )) as ArrayRef,
+            true,
         ),
-        ("need", text(&|r| r.need.clone())),
+        ("need", text(&|r| r.need.clone()), true),
     ])
     .unwrap()
 }

@@ -10,6 +10,7 @@
 //! # Contents
 //!
 //! - [Find where customers struggle](#find-where-customers-struggle)
+//! - [Read exports as they are: mappings, sessions, segments](#read-exports-as-they-are-mappings-sessions-segments)
 //! - [Observe once, select any slice, merge partial results](#observe-once-select-any-slice-merge-partial-results)
 //! - [Over time: periods, comparisons, trends and incidents](#over-time-periods-comparisons-trends-and-incidents)
 //! - [What customers really did](#what-customers-really-did)
@@ -60,6 +61,80 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Read exports as they are: mappings, sessions, segments
+//!
+//! Real logs come as exports of help desks, web analytics and CRMs, each with its own column
+//! names, time formats and event names. An [`interactions::Mapping`], written in code or in a
+//! RON file, reads them without a converter: the column of each field or a constant default,
+//! columns to leave out, value maps, event names to touchpoints (many to one), events to skip,
+//! marker events that set the outcome of the customer's previous interaction, a strftime-style
+//! time format and an IANA zone for local times, segment columns, and an inactivity gap that
+//! splits a customer's history into journeys. The bundled sample holds the bank's log as a
+//! help-desk export (`examples/data/retail_bank.export.csv`) and its mapping:
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use journey_map::interactions::Mapping;
+//! use journey_map::{IngestOptions, Journey, LogBuilder, Mode};
+//!
+//! let journey = Journey::load("examples/data/retail_bank.ron")?;
+//! let mapping = Mapping::load("examples/data/retail_bank.mapping.ron")?;
+//! let mut builder =
+//!     LogBuilder::new(&journey, IngestOptions::default().mode(Mode::Lenient)).mapping(mapping)?;
+//! builder.read_path("examples/data/retail_bank.export.csv")?;
+//! let (log, report) = builder.finish();
+//! // Every row is attached, left out on purpose or refused, each by reason.
+//! assert_eq!((report.rows(), report.accepted, report.rejected_count()), (7_789, 7_461, 0));
+//! assert_eq!(report.skipped[0].reason, "skipped event \"Page ping\"");
+//! assert_eq!(log.customers().len(), 2_000);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! A web clickstream: page events with their own names in milliseconds, sessions, a platform
+//! segment, and a heartbeat to leave out. Every analysis then walks journeys (one per session
+//! here) and selects by segment:
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use journey_map::analysis::{MetricsReport, Selection};
+//! use journey_map::interactions::{Field, Mapping, TimeFormat};
+//! use journey_map::{IngestOptions, Journey, LogBuilder, UnixUnit};
+//!
+//! let journey = Journey::load("examples/data/retail_bank.ron")?;
+//! let mapping = Mapping::new()
+//!     .column(Field::Customer, "user_id")
+//!     .column(Field::Touchpoint, "event")
+//!     .column(Field::Timestamp, "ts")
+//!     .column(Field::Session, "session_id")
+//!     .default_value(Field::Outcome, "completed")
+//!     .event("product_view", "product-page")
+//!     .event("product_view_mobile", "product-page")
+//!     .event("apply_start", "online-application")
+//!     .skip("heartbeat")
+//!     .segment("platform", "platform")
+//!     .time(TimeFormat::default().unix(UnixUnit::Milliseconds));
+//! let clicks = "user_id,event,ts,session_id,platform\n\
+//!               u1,product_view,1767603600000,s1,ios\n\
+//!               u1,heartbeat,1767603630000,s1,ios\n\
+//!               u1,apply_start,1767603660000,s1,ios\n\
+//!               u1,product_view_mobile,1768208400000,s2,android\n\
+//!               u2,product_view,1767603600000,s3,web\n";
+//! let mut builder = LogBuilder::new(&journey, IngestOptions::default()).mapping(mapping)?;
+//! builder.read_csv(clicks.as_bytes())?;
+//! let (log, report) = builder.finish();
+//! assert_eq!((report.customers, report.journeys), (2, 3));
+//! let android = Selection::all().segment("platform", "android");
+//! let metrics = MetricsReport::compute(&journey, &log, &android, Default::default())?;
+//! assert_eq!((metrics.journey.customers, metrics.journey.journeys), (1, 1));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! With the `arrow` feature, `LogBuilder::read_record_batch` and `read_parquet_path` read Arrow
+//! record batches and Parquet files through the same mapping; any other source can hand
+//! borrowed [`Record`]s to [`LogBuilder::push_record`] without allocating per record.
 //!
 //! # Observe once, select any slice, merge partial results
 //!
@@ -321,9 +396,11 @@
 //! RON journey file ──> format (document structs, serde) ──> model checks ──> Journey
 //!                                                              (petgraph graph, typed ids)
 //! Journey ──> queries: stages, neighbours, personas, paths, dead ends, unreachable, warnings
-//! CSV / RON / code ──> LogBuilder (checks against the Journey and the Scales, strict or
-//!                      lenient) ──> InteractionLog (interned ids, each customer in time order)
-//!                                   + IngestReport
+//! CSV / Parquet / Arrow (through a Mapping) / RON / code (Interaction, Record)
+//!     ──> LogBuilder (checks against the Journey and the Scales, strict or lenient; markers)
+//!     ──> InteractionLog (interned ids, each customer in time order, split into journeys by
+//!         session or inactivity, each journey carrying its persona and segments)
+//!         + IngestReport (attached, left out and refused by reason, warnings)
 //! Journey + InteractionLog ──> analysis::Tallies (mergeable) ──> MetricsReport (serde)
 //! Journey + InteractionLog + FrictionConfig ──> analysis::DetectFriction (one pass of counts,
 //!     stats tests against peers, designed shares and service levels, Benjamini-Hochberg,
@@ -344,9 +421,11 @@
 //! - [`format`](mod@format): the RON document structure and its conversion to and from
 //!   [`Journey`], with [`LoadError`] and [`SaveError`], and [`SettingsError`] for settings
 //!   files.
-//! - [`interactions`](mod@interactions): interaction records, score scales, the log and its
-//!   builder, CSV and RON reading, and what ingestion reports. The log knows the journey only
-//!   through the touchpoint and persona indices it resolved.
+//! - [`interactions`](mod@interactions): interaction records (owned and borrowed), score
+//!   scales, the log and its builder, mappings (`mapping.rs`), journeys, sessions and segments
+//!   (`segments.rs`), CSV, Parquet and Arrow (`arrow.rs`, feature `arrow`) and RON reading,
+//!   reading by extension (`files.rs`), and what ingestion reports. The log knows the journey
+//!   only through the touchpoint and persona indices it resolved.
 //! - [`stats`](mod@stats): Wilson intervals, exact mergeable percentiles, means and moments,
 //!   Kaplan-Meier times to an event, one-sided tests and the Benjamini-Hochberg correction,
 //!   shared by every analysis.

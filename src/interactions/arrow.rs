@@ -47,6 +47,8 @@ enum TextColumn<'a> {
     Utf8(&'a StringArray),
     Large(&'a arrow_array::LargeStringArray),
     View(&'a arrow_array::StringViewArray),
+    /// Keys of 32-bit integers (what Arrow writers use), and the values.
+    Dictionary32(&'a arrow_array::Int32Array, &'a StringArray),
     Dictionary(&'a dyn Array, &'a StringArray),
 }
 
@@ -78,27 +80,28 @@ impl Column<'_> {
             Column::Text(TextColumn::Utf8(a)) => a.is_null(i),
             Column::Text(TextColumn::Large(a)) => a.is_null(i),
             Column::Text(TextColumn::View(a)) => a.is_null(i),
+            Column::Text(TextColumn::Dictionary32(keys, _)) => keys.is_null(i),
             Column::Text(TextColumn::Dictionary(keys, _)) => keys.is_null(i),
-            Column::Number(n) => n.array().is_null(i),
+            Column::Number(n) => n.is_null(i),
             Column::Bool(a) => a.is_null(i),
-            Column::Time { values, .. } => values.array().is_null(i),
+            Column::Time { values, .. } => values.is_null(i),
         }
     }
 }
 
 impl NumberColumn<'_> {
-    fn array(&self) -> &dyn Array {
+    fn is_null(&self, i: usize) -> bool {
         match self {
-            NumberColumn::I8(a) => *a,
-            NumberColumn::I16(a) => *a,
-            NumberColumn::I32(a) => *a,
-            NumberColumn::I64(a) => *a,
-            NumberColumn::U8(a) => *a,
-            NumberColumn::U16(a) => *a,
-            NumberColumn::U32(a) => *a,
-            NumberColumn::U64(a) => *a,
-            NumberColumn::F32(a) => *a,
-            NumberColumn::F64(a) => *a,
+            NumberColumn::I8(a) => a.is_null(i),
+            NumberColumn::I16(a) => a.is_null(i),
+            NumberColumn::I32(a) => a.is_null(i),
+            NumberColumn::I64(a) => a.is_null(i),
+            NumberColumn::U8(a) => a.is_null(i),
+            NumberColumn::U16(a) => a.is_null(i),
+            NumberColumn::U32(a) => a.is_null(i),
+            NumberColumn::U64(a) => a.is_null(i),
+            NumberColumn::F32(a) => a.is_null(i),
+            NumberColumn::F64(a) => a.is_null(i),
         }
     }
 
@@ -119,14 +122,14 @@ impl NumberColumn<'_> {
 }
 
 impl TimeValues<'_> {
-    fn array(&self) -> &dyn Array {
+    fn is_null(&self, i: usize) -> bool {
         match self {
-            TimeValues::Seconds(a) => *a,
-            TimeValues::Millis(a) => *a,
-            TimeValues::Micros(a) => *a,
-            TimeValues::Nanos(a) => *a,
-            TimeValues::Date32(a) => *a,
-            TimeValues::Date64(a) => *a,
+            TimeValues::Seconds(a) => a.is_null(i),
+            TimeValues::Millis(a) => a.is_null(i),
+            TimeValues::Micros(a) => a.is_null(i),
+            TimeValues::Nanos(a) => a.is_null(i),
+            TimeValues::Date32(a) => a.is_null(i),
+            TimeValues::Date64(a) => a.is_null(i),
         }
     }
 
@@ -201,7 +204,10 @@ fn column(array: &dyn Array) -> Option<Column<'_>> {
                 }
                 DataType::Int32 => {
                     let d = array.as_dictionary::<Int32Type>();
-                    (d.keys(), d.values())
+                    return Some(Column::Text(TextColumn::Dictionary32(
+                        d.keys(),
+                        d.values().as_string::<i32>(),
+                    )));
                 }
                 DataType::Int64 => {
                     let d = array.as_dictionary::<Int64Type>();
@@ -280,6 +286,13 @@ fn text_at<'a>(column: &TextColumn<'a>, i: usize) -> Option<&'a str> {
         TextColumn::Utf8(a) => a.value(i),
         TextColumn::Large(a) => a.value(i),
         TextColumn::View(a) => a.value(i),
+        TextColumn::Dictionary32(keys, values) => {
+            let key = usize::try_from(keys.value(i)).ok()?;
+            if key >= values.len() || values.is_null(key) {
+                return None;
+            }
+            values.value(key)
+        }
         TextColumn::Dictionary(keys, values) => {
             let key = dictionary_key(*keys, i)?;
             if key >= values.len() || values.is_null(key) {
@@ -357,6 +370,7 @@ fn text_is_null(column: &TextColumn<'_>, i: usize) -> bool {
         TextColumn::Utf8(a) => a.is_null(i),
         TextColumn::Large(a) => a.is_null(i),
         TextColumn::View(a) => a.is_null(i),
+        TextColumn::Dictionary32(keys, _) => keys.is_null(i),
         TextColumn::Dictionary(keys, _) => keys.is_null(i),
     }
 }
@@ -557,11 +571,43 @@ impl LogBuilder<'_> {
             .with_batch_size(BATCH_ROWS)
             .build()
             .map_err(|e| columnar(Box::new(e)))?;
-        for batch in reader {
-            let batch = batch.map_err(|e| columnar(Box::new(e)))?;
-            self.read_record_batch(&batch)?;
+        let two_threads = self.options().current_parallel()
+            && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+        if !two_threads {
+            for batch in reader {
+                let batch = batch.map_err(|e| columnar(Box::new(e)))?;
+                self.read_record_batch(&batch)?;
+            }
+            return Ok(());
         }
-        Ok(())
+        // One thread decodes the next batches while this one checks and attaches the rows of
+        // the last: batches are attached in file order, as on one thread.
+        std::thread::scope(|scope| {
+            let (send, batches) = std::sync::mpsc::sync_channel(2);
+            let decoder = scope.spawn(move || {
+                for batch in reader {
+                    if send.send(batch).is_err() {
+                        break;
+                    }
+                }
+            });
+            let mut result = Ok(());
+            for batch in batches.iter() {
+                let read = batch
+                    .map_err(|e| columnar(Box::new(e)))
+                    .and_then(|batch| self.read_record_batch(&batch));
+                if let Err(error) = read {
+                    result = Err(error);
+                    break;
+                }
+            }
+            // Dropping the receiver stops the decoder at its next batch.
+            drop(batches);
+            decoder
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            result
+        })
     }
 }
 
