@@ -1,8 +1,8 @@
 //! Reading Parquet (the `arrow` feature) against reading the same log as CSV: 1,000,000
 //! interactions of 100,000 customers and 10,000,000 of 1,000,000, typed columns (a dictionary
 //! of touchpoints, millisecond timestamps, floats, small integers, booleans) in row groups of
-//! 128 Ki rows, no compression. Parquet should be at least as fast as CSV, and 10M at most
-//! about ten times 1M.
+//! 128 Ki rows, no compression, next to the parquet crate decoding the file alone. Parquet
+//! should be at least as fast as CSV, and 10M at most about ten times 1M.
 //!
 //! Run with `cargo bench --features arrow --bench parquet` (it writes the files to the
 //! system's temporary folder first: about 40 MB and 400 MB).
@@ -118,6 +118,18 @@ fn bench(c: &mut Criterion) {
             })
         });
         drop(csv);
+        group.bench_function(format!("parquet_crate_decode_{m}m"), |b| {
+            b.iter(|| {
+                let file = std::fs::File::open(black_box(&path)).unwrap();
+                let reader =
+                    parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+                        .unwrap()
+                        .with_batch_size(8192)
+                        .build()
+                        .unwrap();
+                reader.map(|batch| batch.unwrap().num_rows()).sum::<usize>()
+            })
+        });
         group.bench_function(format!("read_parquet_{m}m"), |b| {
             b.iter_with_large_drop(|| {
                 let mut builder = LogBuilder::new(&journey, IngestOptions::default());

@@ -281,6 +281,7 @@ struct ArrowRow<'b, 'a> {
 }
 
 /// A text cell, trimmed; `None` when empty.
+#[inline(always)]
 fn text_at<'a>(column: &TextColumn<'a>, i: usize) -> Option<&'a str> {
     let text = match column {
         TextColumn::Utf8(a) => a.value(i),
@@ -321,6 +322,7 @@ fn dictionary_key(keys: &dyn Array, i: usize) -> Option<usize> {
 }
 
 impl<'a> RowSource<'a> for ArrowRow<'_, 'a> {
+    #[inline(always)]
     fn cell(&self, field: Field) -> Result<Cell<'a>, super::mapping::Bad> {
         let Some(Some(column)) = self.fields.get(field as usize) else {
             return Ok(Cell::Empty);

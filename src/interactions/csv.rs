@@ -501,7 +501,7 @@ struct CsvRow<'a> {
 }
 
 impl<'a> RowSource<'a> for CsvRow<'a> {
-    #[inline]
+    #[inline(always)]
     fn cell(&self, field: Field) -> Result<Cell<'a>, mapping::Bad> {
         if field == Field::Timestamp
             && let Some(ms) = self.cells.timestamp_ms

@@ -193,7 +193,8 @@ impl IngestOptions {
     }
 
     /// Whether [`LogBuilder::read_csv`] reads rows on the calling thread while a second
-    /// thread checks and attaches them (the default, on machines with more than one core).
+    /// thread checks and attaches them, and Parquet is decoded on a second thread while the
+    /// calling one attaches rows (the default, on machines with more than one core).
     /// The log, the report and the errors are the same either way: rows are attached in file
     /// order, and in strict mode reading stops at the first bad row.
     ///

@@ -1108,29 +1108,38 @@ fn missing(field: Field) -> Bad {
     (Some(field), Box::new(RecordProblem::Missing))
 }
 
+/// A cell's text after the value map, or the default for an empty cell.
+#[inline(always)]
+fn mapped_text<'a>(m: &'a Compiled, field: Field, cell: Cell<'a>) -> Result<Option<&'a str>, Bad> {
+    match cell {
+        Cell::Text(t) => {
+            if let Some(map) = &m.values[field as usize]
+                && let Some(to) = map.get(t.as_bytes())
+            {
+                return Ok(Some(to));
+            }
+            Ok(Some(t))
+        }
+        Cell::Empty => Ok(m.defaults[field as usize].as_deref()),
+        other => Err(not_text(field, other)),
+    }
+}
+
+#[cold]
+fn not_text(field: Field, cell: Cell<'_>) -> Bad {
+    unreadable(field, format!("{cell:?} is not text"))
+}
+
 /// A row's fields read through a mapping: values renamed, defaults filled, events resolved,
 /// times read by the mapping's format and zone.
+#[inline]
 pub(crate) fn map_row<'a>(
     row: &impl RowSource<'a>,
     m: &'a Compiled,
     unit: UnixUnit,
 ) -> Result<Row<'a>, Bad> {
-    // A cell's text after the value map, or the default for an empty cell.
-    let as_text = |field: Field, cell: Cell<'a>| -> Result<Option<&'a str>, Bad> {
-        match cell {
-            Cell::Text(t) => {
-                if let Some(map) = &m.values[field as usize]
-                    && let Some(to) = map.get(t.as_bytes())
-                {
-                    return Ok(Some(to));
-                }
-                Ok(Some(t))
-            }
-            Cell::Empty => Ok(m.defaults[field as usize].as_deref()),
-            other => Err(unreadable(field, format!("{other:?} is not text"))),
-        }
-    };
-    let text = |field: Field| as_text(field, row.cell(field)?);
+    let as_text = |field: Field, cell: Cell<'a>| mapped_text(m, field, cell);
+    let text = |field: Field| mapped_text(m, field, row.cell(field)?);
     let required = |field: Field| text(field)?.ok_or_else(|| missing(field));
 
     let customer = required(Field::Customer)?;
