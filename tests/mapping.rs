@@ -363,3 +363,38 @@ fn a_mapping_round_trips_through_ron() {
     let text = built.to_ron_string().unwrap();
     assert_eq!(Mapping::from_ron_str(&text, "again").unwrap(), built);
 }
+
+#[test]
+fn a_segment_without_a_name_is_a_mapping_problem() {
+    let journey = bank();
+    let error = LogBuilder::new(&journey, IngestOptions::default())
+        .mapping(Mapping::new().segment(" ", "device"))
+        .unwrap_err();
+    assert!(matches!(
+        error.problems()[0].kind,
+        MappingProblemKind::EmptySegmentName
+    ));
+    assert_eq!(
+        error.problems()[0].to_string(),
+        "a segment has an empty name"
+    );
+}
+
+#[test]
+#[cfg(not(feature = "arrow"))]
+fn a_parquet_file_without_the_arrow_feature_names_the_feature() {
+    let journey = bank();
+    let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+    let error = builder.read_path("export.parquet").unwrap_err();
+    assert!(matches!(
+        error,
+        IngestError::NeedsFeature {
+            feature: "arrow",
+            ..
+        }
+    ));
+    assert_eq!(
+        error.to_string(),
+        "cannot read export.parquet: its format needs the crate's \"arrow\" feature"
+    );
+}

@@ -612,14 +612,7 @@ fn view_fast<'r>(
         parse_timestamp_bytes(timestamp, unit).ok_or(Bad::Unreadable(Field::Timestamp))?;
     let outcome = cell(Field::Outcome).ok_or(Bad::Missing(Field::Outcome))?;
     let outcome = parse_outcome(outcome).ok_or(Bad::Unreadable(Field::Outcome))?;
-    let tags = match text(Field::Tags)? {
-        None => Vec::new(),
-        Some(tags) => tags
-            .split('|')
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .collect(),
-    };
+    let tags = split_tags(text(Field::Tags)?);
     Ok(RecordView {
         customer: required(Field::Customer)?,
         touchpoint: required(Field::Touchpoint)?,
@@ -817,6 +810,18 @@ pub(crate) fn parse_timestamp(text: &str, unit: UnixUnit) -> Result<i64, String>
             .map_err(|e| format!("{text:?} is neither RFC 3339 nor a number: {e}"))?
     };
     Ok(timestamp.as_millisecond())
+}
+
+/// The labels of a `tags` cell: separated by `|`, trimmed, empty ones left out.
+pub(crate) fn split_tags(cell: Option<&str>) -> Vec<&str> {
+    match cell {
+        None => Vec::new(),
+        Some(tags) => tags
+            .split('|')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .collect(),
+    }
 }
 
 pub(crate) fn parse_bool(text: &[u8]) -> Option<bool> {

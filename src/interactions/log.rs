@@ -457,8 +457,6 @@ impl<'j> LogBuilder<'j> {
                     MarkerTarget::Current => mine
                         .iter()
                         .rposition(|r| r.timestamp_ms == pending.timestamp_ms),
-                    #[allow(unreachable_patterns)]
-                    _ => None,
                 };
                 at.map(|i| range.start + i)
             });

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use super::csv::{
     UnixUnit, parse_bool, parse_number, parse_outcome, parse_score, parse_timestamp,
-    parse_timestamp_bytes,
+    parse_timestamp_bytes, split_tags,
 };
 use super::log::RecordView;
 use super::problems::Field;
@@ -538,25 +538,19 @@ impl Mapping {
                     .unwrap_or_else(|| field.as_str().to_owned()),
             );
         }
-        for (name, column) in &self.segments {
-            if self.ignore.contains(column) {
-                problem(
-                    Some("ignore"),
-                    column,
-                    MappingProblemKind::ReadAndIgnored {
-                        column: column.clone(),
-                    },
-                );
-            }
-            if name.trim().is_empty() {
-                problem(
-                    Some("segments"),
-                    column,
-                    MappingProblemKind::EmptySegmentName,
-                );
-            }
+        for (_, column) in self
+            .segments
+            .iter()
+            .filter(|(name, _)| name.trim().is_empty())
+        {
+            problem(
+                Some("segments"),
+                column,
+                MappingProblemKind::EmptySegmentName,
+            );
         }
-        for (field, column) in &self.columns {
+        // A column both read (for a field or a segment) and ignored.
+        for column in self.columns.values().chain(self.segments.values()) {
             if self.ignore.contains(column) {
                 problem(
                     Some("ignore"),
@@ -566,7 +560,6 @@ impl Mapping {
                     },
                 );
             }
-            let _ = field;
         }
 
         if !problems.is_empty() {
@@ -1236,14 +1229,7 @@ pub(crate) fn map_row<'a>(
             })?),
         },
     };
-    let tags: Vec<&str> = match text(Field::Tags)? {
-        None => Vec::new(),
-        Some(tags) => tags
-            .split('|')
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .collect(),
-    };
+    let tags = split_tags(text(Field::Tags)?);
     let mut segments = Vec::new();
     for (k, (name, _)) in m.segments.iter().enumerate() {
         let value = row.segment(k).map_err(|problem| {
