@@ -13,10 +13,11 @@
 //! problem is listed; exit status 0 when every row was attached or left out on purpose, 1 on
 //! a bad mapping, an unreadable file or any refused row, 2 on bad arguments.
 
+use std::collections::HashMap;
 use std::process::ExitCode;
 
 use journey_map::interactions::Mapping;
-use journey_map::{IngestOptions, Journey, LogBuilder, Mode};
+use journey_map::{IngestOptions, Journey, JourneyIndex, LogBuilder, Mode};
 
 const SAMPLE_JOURNEY: &str = "examples/data/retail_bank.ron";
 const SAMPLE_DATA: &str = "examples/data/retail_bank.export.csv";
@@ -122,40 +123,32 @@ fn run(args: &Args) -> Result<bool, String> {
     println!("Journey: {}", journey.name());
     println!();
     println!("{report}");
-    let segments = log.segments();
+    // One pass over the journeys for the personas, one per segment.
+    let journeys = || (0..log.journey_count()).map(|j| JourneyIndex::from_u32(j as u32));
+    let mut per_persona = vec![0_usize; journey.personas().len()];
+    for p in journeys().filter_map(|j| log.journey_persona(j)) {
+        per_persona[p.index()] += 1;
+    }
     let personas: Vec<String> = journey
         .personas()
         .iter()
-        .enumerate()
-        .map(|(p, persona)| {
-            let journeys = (0..log.journey_count())
-                .filter(|&j| {
-                    log.journey_persona(journey_map::JourneyIndex::from_u32(j as u32))
-                        .is_some_and(|x| x.index() == p)
-                })
-                .count();
-            format!("{} ({journeys})", persona.id)
-        })
+        .zip(&per_persona)
+        .map(|(persona, n)| format!("{} ({n})", persona.id))
         .collect();
     println!("personas carried by journeys: {}", personas.join(", "));
+    let segments = log.segments();
     if segments.is_empty() {
         println!("segments: none");
     }
     for segment in &segments {
+        let mut per_value: HashMap<&str, usize> = HashMap::new();
+        for value in journeys().filter_map(|j| log.journey_segment(j, &segment.name)) {
+            *per_value.entry(value).or_default() += 1;
+        }
         let counts: Vec<String> = segment
             .values
             .iter()
-            .map(|value| {
-                let journeys = (0..log.journey_count())
-                    .filter(|&j| {
-                        log.journey_segment(
-                            journey_map::JourneyIndex::from_u32(j as u32),
-                            &segment.name,
-                        ) == Some(value.as_str())
-                    })
-                    .count();
-                format!("{value} ({journeys})")
-            })
+            .map(|value| format!("{value} ({})", per_value.get(value.as_str()).unwrap_or(&0)))
             .collect();
         println!("segment {}: {}", segment.name, counts.join(", "));
     }
