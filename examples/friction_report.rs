@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run --release --example friction_report
-//! cargo run --release --example friction_report -- JOURNEY.ron DATA.csv|DATA.parquet [--mapping FILE.ron]
+//! cargo run --release --example friction_report -- JOURNEY.ron DATA.csv|DATA.parquet [--mapping FILE.ron] [--max-rejected SHARE]
 //!     [--persona ID] [--segment NAME=VALUE] [--lens SEGMENT] [--json] [--from DATE] [--to DATE] [--against FROM..TO]
 //!     [--by day|week|month] [--incidents]
 //! ```
@@ -25,8 +25,10 @@
 //! window; `--against FROM..TO` compares the report's window with that earlier one (what got
 //! worse or better, what appeared and resolved); `--by day|week|month` prints the trend of the
 //! key measures; `--incidents` finds the windows where a place departed from its own history
-//! (ISO weeks unless `--by` says otherwise). Exit status: 0 on success, 1 on bad input or bad
-//! arguments.
+//! (ISO weeks unless `--by` says otherwise). Bad rows are left out and counted; when more than
+//! `--max-rejected` of the rows (a share, 0.5 by default) are refused, the ingestion summary is
+//! printed and nothing is analysed: the log is likely written for another journey. Exit status:
+//! 0 on success, 1 on bad input or bad arguments.
 
 use std::process::ExitCode;
 
@@ -57,6 +59,8 @@ struct Args {
     against: Option<(jiff::Timestamp, jiff::Timestamp)>,
     by: Option<Granularity>,
     incidents: bool,
+    /// The largest share of refused rows a log may have and still be analysed.
+    max_rejected: f64,
 }
 
 /// An RFC 3339 date (midnight UTC) or date-time.
@@ -90,6 +94,7 @@ fn parse_args() -> Result<Args, String> {
     let (mut persona, mut json, mut mapping) = (None, false, None);
     let (mut lens, mut segments) = (None, Vec::new());
     let (mut from, mut to, mut against, mut by, mut incidents) = (None, None, None, None, false);
+    let mut max_rejected = 0.5;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -110,6 +115,13 @@ fn parse_args() -> Result<Args, String> {
                 by = Some(text.parse::<Granularity>().map_err(|e| e.to_string())?);
             }
             "--mapping" => mapping = Some(value("--mapping")?),
+            "--max-rejected" => {
+                max_rejected = value("--max-rejected")?
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|v| (0.0..=1.0).contains(v))
+                    .ok_or("--max-rejected needs a share from 0 to 1")?;
+            }
             "--lens" => lens = Some(value("--lens")?),
             "--segment" => {
                 let text = value("--segment")?;
@@ -122,7 +134,7 @@ fn parse_args() -> Result<Args, String> {
                 persona = Some(args.next().ok_or("--persona needs a persona id")?);
             }
             "-h" | "--help" => {
-                return Err("usage: friction_report [JOURNEY.ron] [DATA.csv|DATA.parquet] [--mapping FILE.ron] [--persona ID] [--segment NAME=VALUE] [--lens SEGMENT] [--json] [--from DATE] [--to DATE] [--against FROM..TO] [--by day|week|month] [--incidents]".to_owned());
+                return Err("usage: friction_report [JOURNEY.ron] [DATA.csv|DATA.parquet] [--mapping FILE.ron] [--max-rejected SHARE] [--persona ID] [--segment NAME=VALUE] [--lens SEGMENT] [--json] [--from DATE] [--to DATE] [--against FROM..TO] [--by day|week|month] [--incidents]".to_owned());
             }
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
             _ => files.push(arg),
@@ -157,6 +169,7 @@ fn parse_args() -> Result<Args, String> {
         against,
         by,
         incidents,
+        max_rejected,
     })
 }
 
@@ -193,6 +206,21 @@ fn run() -> Result<(), String> {
         .read_path(&args.log)
         .map_err(|e| format!("{}: {}", args.log, chain(&e)))?;
     let (log, ingest) = builder.finish();
+    if ingest.rejected_share() > args.max_rejected {
+        println!("Data: {}", args.log);
+        for line in ingest.to_string().lines() {
+            println!("  {line}");
+        }
+        return Err(format!(
+            "{}: {} of {} rows were refused ({:.1}%), more than the {:.0}% allowed (--max-rejected {}): is the file written for this journey?",
+            args.log,
+            ingest.rejected_count(),
+            ingest.rows(),
+            100.0 * ingest.rejected_share(),
+            100.0 * args.max_rejected,
+            args.max_rejected
+        ));
+    }
     if log.is_empty() {
         return Err(format!("{}: no interactions to analyse", args.log));
     }

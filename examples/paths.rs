@@ -3,15 +3,17 @@
 //!
 //! ```text
 //! cargo run --release --example paths
-//! cargo run --release --example paths -- JOURNEY.ron DATA.csv|DATA.parquet [--mapping FILE.ron] [--persona ID] [--top K]
+//! cargo run --release --example paths -- JOURNEY.ron DATA.csv|DATA.parquet [--mapping FILE.ron] [--max-rejected SHARE] [--persona ID] [--top K]
 //! cargo run --release --example paths -- JOURNEY.ron --aggregated PATHS.csv [--separator ' > ']
 //! ```
 //!
 //! With no files it reads the bundled sample, `examples/data/retail_bank.ron` and its simulated
 //! log. `--aggregated PATHS.csv` reads aggregated paths instead of interactions (one row per
 //! distinct path: `path,conversions,nulls`, touchpoint ids joined by `" > "` or
-//! `--separator`) and prints their variants, moves, attribution and Shapley values. Exit
-//! status: 0 on success, 1 on bad input or bad arguments.
+//! `--separator`) and prints their variants, moves, attribution and Shapley values. Bad rows
+//! are left out and counted; when more than `--max-rejected` of the rows (a share, 0.5 by
+//! default) are refused, the log is not analysed: it is likely written for another journey.
+//! Exit status: 0 on success, 1 on bad input or bad arguments.
 
 use std::process::ExitCode;
 
@@ -33,6 +35,17 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Why a log with too many refused rows is not analysed.
+fn too_many_rejected(log: &str, ingest: &journey_map::IngestReport, max: f64) -> String {
+    format!(
+        "{log}: {} of {} rows were refused ({:.1}%), more than the {:.0}% allowed (--max-rejected {max}): is the file written for this journey?",
+        ingest.rejected_count(),
+        ingest.rows(),
+        100.0 * ingest.rejected_share(),
+        100.0 * max
+    )
 }
 
 fn join(ids: &[TouchpointId]) -> String {
@@ -63,6 +76,7 @@ fn run() -> Result<(), String> {
     let (mut persona, mut top) = (None, 5_usize);
     let (mut aggregated, mut separator) = (None, " > ".to_owned());
     let mut mapping = None;
+    let mut max_rejected = 0.5;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -71,6 +85,13 @@ fn run() -> Result<(), String> {
             }
             "--separator" => separator = args.next().ok_or("--separator needs a value")?,
             "--mapping" => mapping = Some(args.next().ok_or("--mapping needs a mapping file")?),
+            "--max-rejected" => {
+                max_rejected = args
+                    .next()
+                    .and_then(|v| v.parse::<f64>().ok())
+                    .filter(|v| (0.0..=1.0).contains(v))
+                    .ok_or("--max-rejected needs a share from 0 to 1")?;
+            }
             "--persona" => persona = Some(args.next().ok_or("--persona needs a persona id")?),
             "--top" => {
                 top = args
@@ -79,7 +100,7 @@ fn run() -> Result<(), String> {
                     .ok_or("--top needs a whole number")?;
             }
             "-h" | "--help" => {
-                return Err("usage: paths [JOURNEY.ron] [DATA.csv|DATA.parquet] [--mapping FILE.ron] [--persona ID] [--top K] | paths JOURNEY.ron --aggregated PATHS.csv [--separator SEP] [--top K]".to_owned());
+                return Err("usage: paths [JOURNEY.ron] [DATA.csv|DATA.parquet] [--mapping FILE.ron] [--max-rejected SHARE] [--persona ID] [--top K] | paths JOURNEY.ron --aggregated PATHS.csv [--separator SEP] [--top K]".to_owned());
             }
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
             _ => files.push(arg),
@@ -112,6 +133,9 @@ fn run() -> Result<(), String> {
         println!("  {line}");
     }
     println!();
+    if ingest.rejected_share() > max_rejected {
+        return Err(too_many_rejected(log_path, &ingest, max_rejected));
+    }
     if log.is_empty() {
         return Err(format!("{log_path} holds no interactions"));
     }

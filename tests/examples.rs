@@ -353,11 +353,46 @@ fn friction_report_exits_1_on_bad_input() {
 }
 
 #[test]
+fn a_log_for_another_journey_is_refused_after_its_summary() {
+    // The broadband log read against the bank's journey: nearly every row names a touchpoint
+    // the bank does not have. More than half refused: exit 1, with the summary on stdout.
+    for name in ["friction_report", "paths"] {
+        let mut command = example(name);
+        command.args([
+            "examples/data/retail_bank.ron",
+            "examples/data/broadband.interactions.csv",
+        ]);
+        let (output, stdout, stderr) = run(command);
+        assert_eq!(output.status.code(), Some(1), "{name}: {stdout}{stderr}");
+        assert!(stdout.contains("refused: 9356"), "{name}: {stdout}");
+        assert!(
+            stderr.contains("9356 of 9372 rows were refused (99.8%), more than the 50% allowed"),
+            "{name}: {stderr}"
+        );
+        let mut command = example(name);
+        command.args([
+            "examples/data/retail_bank.ron",
+            "examples/data/broadband.interactions.csv",
+            "--max-rejected",
+            "2",
+        ]);
+        let (output, _, stderr) = run(command);
+        assert_eq!(output.status.code(), Some(1), "{name}: {stderr}");
+        assert!(
+            stderr.contains("--max-rejected needs a share from 0 to 1"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
 fn friction_report_lists_skipped_rows() {
     let mut command = example("friction_report");
     command.args([
         "examples/data/retail_bank.ron",
         "examples/data/broadband.interactions.csv",
+        "--max-rejected",
+        "1",
     ]);
     let (output, stdout, _) = run(command);
     assert!(output.status.success());

@@ -454,7 +454,7 @@ fn csv_bad_rows_name_line_column_and_reason() {
     assert!(
         report.rejected[5]
             .to_string()
-            .contains("found record with 3 fields"),
+            .contains("3 fields where the header has"),
         "{}",
         report.rejected[5]
     );

@@ -172,7 +172,14 @@ fn assemble(
         let mut persona = Persona::new(format!("{persona_prefix}{i}"), name);
         persona.description = description;
         persona.attributes = attributes;
-        persona.preferred_channels = preferred;
+        // Each channel once: a channel preferred twice is a validation problem.
+        let mut channels: Vec<Channel> = Vec::new();
+        for channel in preferred {
+            if !channels.contains(&channel) {
+                channels.push(channel);
+            }
+        }
+        persona.preferred_channels = channels;
         let mut used: Vec<usize> = uses.into_iter().map(|u| u % n).collect();
         used.sort_unstable();
         used.dedup();

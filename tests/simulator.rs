@@ -215,7 +215,7 @@ fn behaviour_problems_are_all_reported_with_suggestions() {
         "{messages:#?}"
     );
     assert!(
-        messages.contains(&"behaviour: max_steps is 0, expected 1 or more".to_owned()),
+        messages.contains(&"behaviour: max_steps is 0, expected 1 to 10000".to_owned()),
         "{messages:#?}"
     );
     assert!(matches!(

@@ -9,7 +9,7 @@ use crate::model::{
 /// What a journey file holds, as read. Every list may be left out (it is then empty, and
 /// validation reports a journey without stages or touchpoints).
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Journey")]
 pub(crate) struct DocumentIn {
     name: String,
     #[serde(default)]
@@ -28,6 +28,7 @@ pub(crate) struct DocumentIn {
 
 /// What a journey file holds, as written: the same fields as [`DocumentIn`], borrowed.
 #[derive(Debug, Serialize)]
+#[serde(rename = "Journey")]
 pub(crate) struct DocumentOut<'a> {
     name: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -12,5 +12,6 @@
 mod document;
 mod error;
 pub(crate) mod ron;
+pub(crate) mod unique;
 
 pub use error::{LoadError, SaveError, SettingsError};

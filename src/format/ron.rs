@@ -17,7 +17,7 @@ const IN_MEMORY: &str = "<string>";
 /// far shallower than the stack.
 const RECURSION_LIMIT: usize = 64;
 
-fn options() -> ron::Options {
+pub(crate) fn options() -> ron::Options {
     ron::Options::default()
         .with_default_extension(Extensions::IMPLICIT_SOME)
         .with_recursion_limit(RECURSION_LIMIT)
@@ -33,10 +33,63 @@ pub(crate) struct RonSyntax {
 /// Reads a value from RON text the way every file of this crate is read: `implicit_some` on,
 /// nesting bounded, errors located.
 pub(crate) fn read<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, RonSyntax> {
-    options().from_str(text).map_err(|error| RonSyntax {
+    read_with(&options(), text)
+}
+
+/// Reads a value from RON text with `options` (the crate's, with more extensions).
+pub(crate) fn read_with<T: serde::de::DeserializeOwned>(
+    options: &ron::Options,
+    text: &str,
+) -> Result<T, RonSyntax> {
+    // A byte-order mark is no content: editors on Windows write one.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if is_blank(text) {
+        return Err(RonSyntax {
+            line: 1,
+            column: 1,
+            message: "the file is empty (nothing but white space and comments)".to_owned(),
+        });
+    }
+    options.from_str(text).map_err(|error| RonSyntax {
         line: error.span.start.line,
         column: error.span.start.col,
         message: lowercase_first(&error.code.to_string()),
+    })
+}
+
+/// Whether RON text holds nothing but white space and comments.
+fn is_blank(text: &str) -> bool {
+    let mut rest = text.trim_start();
+    loop {
+        if let Some(after) = rest.strip_prefix("//") {
+            rest = after
+                .split_once('\n')
+                .map_or("", |(_, next)| next)
+                .trim_start();
+        } else if let Some(after) = rest.strip_prefix("/*") {
+            match after.split_once("*/") {
+                Some((_, next)) => rest = next.trim_start(),
+                None => return false,
+            }
+        } else {
+            return rest.is_empty();
+        }
+    }
+}
+
+/// Bytes as UTF-8 text, or where the first byte that is not UTF-8 is (line, and column in
+/// characters).
+pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, RonSyntax> {
+    std::str::from_utf8(bytes).map_err(|error| {
+        let valid = &bytes[..error.valid_up_to()];
+        let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        RonSyntax {
+            line: 1 + valid.iter().filter(|&&b| b == b'\n').count(),
+            column: 1 + String::from_utf8_lossy(&valid[line_start..])
+                .chars()
+                .count(),
+            message: format!("invalid utf-8: {error}"),
+        }
     })
 }
 
@@ -61,12 +114,20 @@ pub(crate) fn load_file<T: serde::de::DeserializeOwned>(
     path: &std::path::Path,
     kind: &'static str,
 ) -> Result<T, super::SettingsError> {
-    let text = std::fs::read_to_string(path).map_err(|source| super::SettingsError::Read {
+    let bytes = std::fs::read(path).map_err(|source| super::SettingsError::Read {
         kind,
         path: path.to_owned(),
         source,
     })?;
-    read_named(&text, &path.display().to_string(), kind)
+    let origin = path.display().to_string();
+    let text = utf8(&bytes).map_err(|e| super::SettingsError::Syntax {
+        kind,
+        origin: origin.clone(),
+        line: e.line,
+        column: e.column,
+        message: e.message,
+    })?;
+    read_named(text, &origin, kind)
 }
 
 /// Lower-cases the first letter of a message from ron, to match this crate's messages.
@@ -127,18 +188,12 @@ impl Journey {
     /// assert!(error.to_string().starts_with("upload.ron:2:"));
     /// ```
     pub fn from_ron_bytes(bytes: &[u8], origin: &str) -> Result<Journey, LoadError> {
-        let text = std::str::from_utf8(bytes).map_err(|error| {
-            // Point at the first bad byte, by line and by character column.
-            let valid = &bytes[..error.valid_up_to()];
-            let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-            LoadError::Syntax {
-                origin: origin.to_owned(),
-                line: 1 + valid.iter().filter(|&&b| b == b'\n').count(),
-                column: 1 + String::from_utf8_lossy(&valid[line_start..])
-                    .chars()
-                    .count(),
-                message: format!("invalid utf-8: {error}"),
-            }
+        // Point at the first bad byte, by line and by character column.
+        let text = utf8(bytes).map_err(|e| LoadError::Syntax {
+            origin: origin.to_owned(),
+            line: e.line,
+            column: e.column,
+            message: e.message,
         })?;
         Self::from_ron_text(text, origin)
     }

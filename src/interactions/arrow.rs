@@ -506,6 +506,7 @@ impl LogBuilder<'_> {
             segments.push(read);
         }
         let unit = self.options().current_unix_unit();
+        let scales = self.options().current_scales();
         for i in 0..batch.num_rows() {
             self.count_row();
             let row = self.rows_offered();
@@ -514,7 +515,7 @@ impl LogBuilder<'_> {
                 segments: &segments,
                 i,
             };
-            match map_row(&source, &mapping, unit) {
+            match map_row(&source, &mapping, unit, &scales) {
                 Ok(Row::Interaction(view)) => {
                     self.offer_view_in(row, &view, |f| columns.source_name(f))?;
                 }

@@ -5,6 +5,7 @@
 //! `sentiment`, `resolved`, `need` and `tags` may be left out or left empty. An unknown column
 //! is an error (with the closest column name), so that no data is dropped silently.
 
+use super::scores::Scales;
 use std::io;
 use std::path::Path;
 
@@ -30,6 +31,16 @@ pub enum UnixUnit {
     Seconds,
     /// Milliseconds since 1970-01-01T00:00:00Z.
     Milliseconds,
+}
+
+/// `seconds` or `milliseconds`.
+impl std::fmt::Display for UnixUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            UnixUnit::Seconds => "seconds",
+            UnixUnit::Milliseconds => "milliseconds",
+        })
+    }
 }
 
 impl LogBuilder<'_> {
@@ -94,7 +105,7 @@ impl LogBuilder<'_> {
                 match csv.read_byte_record(&mut record) {
                     Ok(false) => return Ok(()),
                     Ok(true) => self.take_row(&record, &columns.cells(&record, unit), &columns)?,
-                    Err(error) => self.take_bad_row(error)?,
+                    Err(error) => self.take_bad_row(BadRow::after(error, &csv))?,
                 }
             }
         }
@@ -119,8 +130,8 @@ impl LogBuilder<'_> {
                     for (record, cells) in batch.records.iter().zip(&batch.cells) {
                         self.take_row(record, cells, columns)?;
                     }
-                    if let Some(error) = batch.error {
-                        self.take_bad_row(error)?;
+                    if let Some(bad) = batch.error {
+                        self.take_bad_row(bad)?;
                     }
                     let _ = give_back.send(Batch {
                         records: batch.records,
@@ -152,7 +163,7 @@ impl LogBuilder<'_> {
                             // A bad row ends the batch; reading goes on after it unless the
                             // reader itself failed.
                             finished = matches!(error.kind(), csv::ErrorKind::Io(_));
-                            batch.error = Some(error);
+                            batch.error = Some(BadRow::after(error, csv));
                             break;
                         }
                     }
@@ -179,8 +190,9 @@ impl LogBuilder<'_> {
         let row = record.position().map_or(0, |p| p.line() as usize);
         self.count_row();
         let unit = self.options().current_unix_unit();
+        let scales = self.options().current_scales();
         if let Some(mapping) = &columns.mapping {
-            return match mapped_view(record, cells, columns, mapping, unit) {
+            return match mapped_view(record, cells, columns, mapping, unit, &scales) {
                 Ok(Row::Interaction(view)) => {
                     self.offer_view_in(row, &view, |f| columns.source_name(f))
                 }
@@ -207,7 +219,7 @@ impl LogBuilder<'_> {
         }
         // Cells are read as bytes: text fields are checked for UTF-8, numbers are read
         // straight from the bytes.
-        match view(record, cells, unit) {
+        match view(record, cells, unit, &scales) {
             Ok(view) => self.offer_view(row, &view),
             Err((field, problem)) => self.reject(RecordError {
                 row,
@@ -220,13 +232,36 @@ impl LogBuilder<'_> {
 
     /// Handles a row the CSV reader could not read: the reader's own failure is an error;
     /// a malformed row is a bad row, handled by the mode.
-    fn take_bad_row(&mut self, error: csv::Error) -> Result<(), IngestError> {
+    fn take_bad_row(&mut self, bad: BadRow) -> Result<(), IngestError> {
+        let BadRow {
+            error,
+            next_line,
+            at_end,
+        } = bad;
         let row = error.position().map_or(0, |p| p.line() as usize);
         if let csv::ErrorKind::Io(_) = error.kind() {
             return Err(csv_error(error, "<reader>"));
         }
         self.count_row();
-        let problem = RecordProblem::Unreadable(error.to_string());
+        let problem = RecordProblem::Unreadable(match error.kind() {
+            csv::ErrorKind::UnequalLengths {
+                expected_len, len, ..
+            } => {
+                let last_line = next_line.saturating_sub(1).max(row as u64);
+                if at_end && last_line > row as u64 {
+                    format!(
+                        "a quote opened in this row is never closed: lines {row} to {last_line}, the rest of the file, were read as one row of {len} fields"
+                    )
+                } else if last_line > row as u64 {
+                    format!(
+                        "{len} fields where the header has {expected_len}; the row runs over lines {row} to {last_line}: is a quote in it not closed?"
+                    )
+                } else {
+                    format!("{len} fields where the header has {expected_len}")
+                }
+            }
+            _ => error.to_string(),
+        });
         self.reject(RecordError {
             row,
             field: None,
@@ -280,7 +315,27 @@ struct Batch {
     /// Where the cells of each row lie.
     cells: Vec<Cells>,
     /// The error that ended the batch, after its rows.
-    error: Option<csv::Error>,
+    error: Option<BadRow>,
+}
+
+/// A row the CSV reader refused, and where the reader was after it: a row that runs over
+/// many lines to the end of the file is a quote never closed.
+struct BadRow {
+    error: csv::Error,
+    /// The line the reader is on after the row.
+    next_line: u64,
+    /// Whether the row ran to the end of the file.
+    at_end: bool,
+}
+
+impl BadRow {
+    fn after<R: io::Read>(error: csv::Error, reader: &csv::Reader<R>) -> Self {
+        Self {
+            error,
+            next_line: reader.position().line(),
+            at_end: reader.is_done(),
+        }
+    }
 }
 
 /// Which column holds each field.
@@ -335,10 +390,20 @@ impl Columns {
         header: &csv::ByteRecord,
         mapping: Option<Arc<Compiled>>,
     ) -> Result<Self, IngestError> {
+        let raw = header.as_slice();
+        if raw.starts_with(&[0xFF, 0xFE]) || raw.starts_with(&[0xFE, 0xFF]) || raw.contains(&0) {
+            return Err(IngestError::Header(HeaderProblem::Utf16));
+        }
         let names: Vec<String> = header
             .iter()
             .map(|name| String::from_utf8_lossy(name).trim().to_owned())
             .collect();
+        if let Some(i) = names.iter().position(String::is_empty) {
+            return Err(IngestError::Header(HeaderProblem::EmptyColumnName {
+                position: i + 1,
+                last: i + 1 == names.len(),
+            }));
+        }
         let column_name = |field: Field| -> String {
             mapping
                 .as_ref()
@@ -487,8 +552,9 @@ fn view<'r>(
     record: &'r csv::ByteRecord,
     cells: &Cells,
     unit: UnixUnit,
+    scales: &Scales,
 ) -> Result<RecordView<'r>, (Option<Field>, RecordProblem)> {
-    view_fast(record, cells, unit).map_err(|bad| explain(record, cells, bad, unit))
+    view_fast(record, cells, unit).map_err(|bad| explain(record, cells, bad, unit, scales))
 }
 
 /// A CSV row as a [`RowSource`]: every cell is text.
@@ -553,6 +619,7 @@ fn mapped_view<'a>(
     columns: &'a Columns,
     m: &'a Compiled,
     unit: UnixUnit,
+    scales: &Scales,
 ) -> Result<Row<'a>, mapping::Bad> {
     map_row(
         &CsvRow {
@@ -563,6 +630,7 @@ fn mapped_view<'a>(
         },
         m,
         unit,
+        scales,
     )
 }
 
@@ -641,6 +709,7 @@ fn explain(
     cells: &Cells,
     bad: Bad,
     unit: UnixUnit,
+    scales: &Scales,
 ) -> (Option<Field>, RecordProblem) {
     let field = match bad {
         Bad::Missing(field) => return (Some(field), RecordProblem::Missing),
@@ -662,7 +731,10 @@ fn explain(
                 .err()
                 .map_or_else(|| format!("{text:?} is not an outcome"), |e| e.to_string()),
             Field::Csat | Field::Ces | Field::Nps => {
-                format!("{text:?} is not a whole number from 0 to 254")
+                match score_out_of_range(field, text, scales) {
+                    Some(problem) => return (Some(field), problem),
+                    None => format!("{text:?} is not a whole number"),
+                }
             }
             Field::Resolved => format!("{text:?} is not true or false (also yes/no, 1/0)"),
             _ => format!("{text:?} is not a number"),
@@ -780,6 +852,22 @@ pub(crate) fn parse_number(bytes: &[u8]) -> Option<f64> {
     std::str::from_utf8(bytes).ok()?.parse().ok()
 }
 
+/// A score written as a whole number too large for any scale (255 or more): out of the
+/// field's scale, said as such rather than as an unreadable number.
+pub(crate) fn score_out_of_range(
+    field: Field,
+    text: &str,
+    scales: &Scales,
+) -> Option<RecordProblem> {
+    let value: u64 = text.trim().parse().ok()?;
+    let scale = match field {
+        Field::Csat => scales.csat(),
+        Field::Ces => scales.ces(),
+        _ => Scales::NPS,
+    };
+    Some(RecordProblem::ScoreOutOfRange { value, scale })
+}
+
 /// A whole number from 0 to 254 (255 marks an absent score).
 #[inline]
 pub(crate) fn parse_score(bytes: &[u8]) -> Option<u8> {
@@ -804,12 +892,37 @@ pub(crate) fn parse_timestamp(text: &str, unit: UnixUnit) -> Result<i64, String>
             UnixUnit::Seconds => Timestamp::from_second(value),
             UnixUnit::Milliseconds => Timestamp::from_millisecond(value),
         }
-        .map_err(|e| format!("{text:?} is out of range for a timestamp: {e}"))?
+        .map_err(|_| unix_out_of_range(text, value, unit))?
     } else {
         text.parse::<Timestamp>()
-            .map_err(|e| format!("{text:?} is neither RFC 3339 nor a number: {e}"))?
+            .map_err(|e| not_a_time(text, &e))?
     };
     Ok(timestamp.as_millisecond())
+}
+
+/// Why a Unix time is out of range, with the unit that would read it when one would: Unix
+/// milliseconds read as seconds are the usual cause.
+pub(crate) fn unix_out_of_range(text: &str, value: i64, unit: UnixUnit) -> String {
+    let as_millis = Timestamp::from_millisecond(value).ok();
+    match (unit, as_millis) {
+        (UnixUnit::Seconds, Some(at)) => format!(
+            "{text:?} is out of range as Unix seconds; as milliseconds it is {at}: are the times Unix milliseconds (the Unix unit setting)?"
+        ),
+        (unit, _) => format!(
+            "{text:?} is out of range as Unix {unit}: a log holds times from year -9999 to 9999"
+        ),
+    }
+}
+
+/// Why text is not a time: beyond the range of times (a year-9999 time a hair too late), or
+/// not RFC 3339 at all.
+pub(crate) fn not_a_time(text: &str, error: &jiff::Error) -> String {
+    let message = error.to_string();
+    if message.contains("overflow") || message.contains("required range") {
+        format!("{text:?} is beyond the range of times a log holds (year -9999 to 9999-12-30)")
+    } else {
+        format!("{text:?} is neither RFC 3339 nor a number: {message}")
+    }
 }
 
 /// The labels of a `tags` cell: separated by `|`, trimmed, empty ones left out.
@@ -874,6 +987,17 @@ pub enum HeaderProblem {
     /// A column named twice.
     #[error("column {0} appears twice")]
     RepeatedColumn(Field),
+    /// The file is UTF-16 (a UTF-16 byte-order mark, or NUL bytes in the header), not UTF-8.
+    #[error("the file is UTF-16, not UTF-8: save or export it as UTF-8")]
+    Utf16,
+    /// A column of the header has no name.
+    #[error("column {position} of the header has no name{}", if *last { " (a trailing comma at the end of the header?)" } else { "" })]
+    EmptyColumnName {
+        /// Its position, from 1.
+        position: usize,
+        /// Whether it is the last column.
+        last: bool,
+    },
     /// A required column is missing.
     #[error("required column {0} is missing")]
     MissingColumn(Field),

@@ -6,6 +6,7 @@ use jiff::Timestamp;
 
 use super::csv::UnixUnit;
 use super::customers::Customers;
+use super::interner::{Lists, Strings};
 use super::mapping::{Compiled, Mapping, MappingError, Marker, MarkerTarget};
 use super::problems::{Field, IngestError, IngestReport, Mode, RecordError, RecordProblem};
 use super::record::{CustomerId, Interaction, Outcome, Record};
@@ -34,6 +35,12 @@ const NONE: u32 = u32::MAX;
 const NO_SCORE: u8 = u8::MAX;
 /// The longest wait or handling time a log stores: `u32::MAX - 1` milliseconds, about 49 days.
 const MAX_DURATION_MS: f64 = (u32::MAX - 1) as f64;
+
+/// [`MAX_DURATION_MS`] in whole seconds.
+pub(crate) const MAX_DURATION_SECONDS: f64 = ((u32::MAX - 1) / 1000) as f64;
+
+/// How many distinct unknown ids of each kind a log builder suggests a known id for.
+const SUGGESTED_UNKNOWN_IDS: usize = 32;
 
 /// One checked interaction as the log stores it: 48 bytes, every id interned.
 #[derive(Debug, Clone, Copy)]
@@ -156,6 +163,7 @@ pub struct IngestOptions {
     unix_unit: UnixUnit,
     parallel: bool,
     inactivity_gap_seconds: Option<u64>,
+    rejected_kept: usize,
 }
 
 impl Default for IngestOptions {
@@ -168,11 +176,46 @@ impl Default for IngestOptions {
             unix_unit: UnixUnit::default(),
             parallel: true,
             inactivity_gap_seconds: None,
+            rejected_kept: IngestOptions::REJECTED_KEPT,
         }
     }
 }
 
 impl IngestOptions {
+    /// How many refused records a lenient report keeps in full by default.
+    pub const REJECTED_KEPT: usize = 1_000;
+
+    /// How many refused records a lenient [`IngestReport`] keeps in full (row, field, reason),
+    /// [`IngestOptions::REJECTED_KEPT`] by default. Every refused record is counted, by reason,
+    /// whatever this is: it bounds the memory a log of millions of bad rows costs.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use journey_map::{IngestOptions, Journey, LogBuilder, Mode};
+    ///
+    /// let journey = Journey::load("examples/data/retail_bank.ron")?;
+    /// let options = IngestOptions::default().mode(Mode::Lenient).keep_rejected(1);
+    /// let mut builder = LogBuilder::new(&journey, options);
+    /// builder.read_csv("customer,touchpoint,timestamp,outcome\n\
+    ///                   a,nope,2026-01-05T10:00:00Z,completed\n\
+    ///                   b,nope,2026-01-05T10:00:00Z,completed\n".as_bytes())?;
+    /// let (_, report) = builder.finish();
+    /// assert_eq!((report.rejected.len(), report.rejected_count()), (1, 2));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn keep_rejected(mut self, records: usize) -> Self {
+        self.rejected_kept = records;
+        self
+    }
+
+    /// How many refused records a lenient report keeps in full.
+    pub fn current_keep_rejected(&self) -> usize {
+        self.rejected_kept
+    }
+
     /// Strict (the default: the first bad record is an error) or lenient (bad records are
     /// skipped, counted and listed in the [`IngestReport`]).
     pub fn mode(mut self, mode: Mode) -> Self {
@@ -308,16 +351,14 @@ pub struct LogBuilder<'j> {
     records: Vec<Stored>,
     customers: Customers,
     contexts: Contexts,
-    need_ids: FastMap<String, u32>,
-    needs: Vec<String>,
-    tag_set_ids: FastMap<Vec<u32>, u32>,
-    tag_sets: Vec<Vec<u32>>,
-    tag_ids: FastMap<String, u32>,
-    tags: Vec<String>,
+    needs: Strings,
+    tag_sets: Lists,
+    tags: Strings,
     tag_scratch: Vec<u32>,
     report: IngestReport,
     seen: usize,
-    unknown_ids: FastMap<String, UnknownIdError>,
+    unknown_touchpoints: FastMap<String, UnknownIdError>,
+    unknown_personas: FastMap<String, UnknownIdError>,
     /// The customer of the last record attached, `NONE` before the first.
     last_customer: u32,
     /// Whether the records attached so far are in the log's order (by customer, then time), so
@@ -349,16 +390,14 @@ impl<'j> LogBuilder<'j> {
             records: Vec::new(),
             customers: Customers::default(),
             contexts: Contexts::default(),
-            need_ids: fast_map(0),
-            needs: Vec::new(),
-            tag_set_ids: fast_map(0),
-            tag_sets: Vec::new(),
-            tag_ids: fast_map(0),
-            tags: Vec::new(),
+            needs: Strings::default(),
+            tag_sets: Lists::default(),
+            tags: Strings::default(),
             tag_scratch: Vec::new(),
             report: IngestReport::default(),
             seen: 0,
-            unknown_ids: fast_map(0),
+            unknown_touchpoints: fast_map(0),
+            unknown_personas: fast_map(0),
             last_customer: NONE,
             in_order: true,
             mapping: None,
@@ -613,7 +652,10 @@ impl<'j> LogBuilder<'j> {
         match self.options.mode {
             Mode::Strict => Err(IngestError::Record(error)),
             Mode::Lenient => {
-                self.report.rejected.push(error);
+                self.report.count_rejected(&error);
+                if self.report.rejected.len() < self.options.rejected_kept {
+                    self.report.rejected.push(error);
+                }
                 Ok(())
             }
         }
@@ -635,19 +677,29 @@ impl<'j> LogBuilder<'j> {
         self.options
     }
 
-    /// The error for an unknown id, with its suggestion computed once per distinct id: a log
-    /// of a million rows naming one retired touchpoint scans the journey's ids once.
-    fn unknown_id(
-        &mut self,
-        id: &str,
-        explain: impl FnOnce(&str) -> Option<UnknownIdError>,
-    ) -> UnknownIdError {
-        if let Some(known) = self.unknown_ids.get(id) {
-            return known.clone();
+    /// The error for an unknown id. The first [`SUGGESTED_UNKNOWN_IDS`] distinct unknown ids of
+    /// each kind get a suggestion, computed once and kept: a log of a million rows naming one
+    /// retired touchpoint scans the journey's ids once. Later distinct ids are reported without
+    /// one, so a log of many distinct unknown ids costs a hash lookup each, whatever the
+    /// journey's size, and keeps no copy of them.
+    fn unknown_id(&mut self, kind: ItemKind, id: &str) -> UnknownIdError {
+        let known = match kind {
+            ItemKind::Persona => &mut self.unknown_personas,
+            _ => &mut self.unknown_touchpoints,
+        };
+        if let Some(error) = known.get(id) {
+            return error.clone();
         }
-        let error =
-            explain(id).unwrap_or_else(|| UnknownIdError::new(ItemKind::Touchpoint, id, None));
-        self.unknown_ids.insert(id.to_owned(), error.clone());
+        if known.len() >= SUGGESTED_UNKNOWN_IDS {
+            return UnknownIdError::new(kind, id, None);
+        }
+        let journey = self.journey;
+        let error = match kind {
+            ItemKind::Persona => journey.resolve_persona(id).err(),
+            _ => journey.resolve_touchpoint(id).err(),
+        }
+        .unwrap_or_else(|| UnknownIdError::new(kind, id, None));
+        known.insert(id.to_owned(), error.clone());
         error
     }
 
@@ -666,9 +718,7 @@ impl<'j> LogBuilder<'j> {
         let touchpoint = match known {
             Some(touchpoint) => touchpoint,
             None => {
-                let error = self.unknown_id(interaction.touchpoint, |id| {
-                    journey.resolve_touchpoint(id).err()
-                });
+                let error = self.unknown_id(ItemKind::Touchpoint, interaction.touchpoint);
                 return Err((
                     Some(Field::Touchpoint),
                     RecordProblem::UnknownTouchpoint(error),
@@ -683,7 +733,7 @@ impl<'j> LogBuilder<'j> {
             Some(id) => match journey.persona_index(id) {
                 Some(persona) => Some(persona),
                 None => {
-                    let error = self.unknown_id(id, |id| journey.resolve_persona(id).err());
+                    let error = self.unknown_id(ItemKind::Persona, id);
                     return Err((Some(Field::Persona), RecordProblem::UnknownPersona(error)));
                 }
             },
@@ -733,9 +783,10 @@ impl<'j> LogBuilder<'j> {
             &interaction.segments,
         );
 
+        let too_many = |field| (Some(field), RecordProblem::TooManyValues);
         let need = match interaction.need {
             None => NONE,
-            Some(need) => intern(&mut self.need_ids, &mut self.needs, need),
+            Some(need) => self.needs.intern(need).ok_or(too_many(Field::Need))?,
         };
         let tags = if interaction.tags.is_empty() {
             NONE
@@ -743,25 +794,14 @@ impl<'j> LogBuilder<'j> {
             // The set is built in a reused buffer: a known set costs no allocation.
             let mut set = std::mem::take(&mut self.tag_scratch);
             set.clear();
-            set.extend(
-                interaction
-                    .tags
-                    .iter()
-                    .map(|tag| intern(&mut self.tag_ids, &mut self.tags, tag)),
-            );
+            for tag in interaction.tags.iter() {
+                set.push(self.tags.intern(tag).ok_or(too_many(Field::Tags))?);
+            }
             set.sort_unstable();
             set.dedup();
-            let id = match self.tag_set_ids.get(&set) {
-                Some(&id) => id,
-                None => {
-                    let id = self.tag_sets.len() as u32;
-                    self.tag_set_ids.insert(set.clone(), id);
-                    self.tag_sets.push(set.clone());
-                    id
-                }
-            };
+            let id = self.tag_sets.intern(&set);
             self.tag_scratch = set;
-            id
+            id.ok_or(too_many(Field::Tags))?
         };
         Ok(Stored {
             timestamp_ms: interaction.timestamp_ms,
@@ -836,6 +876,9 @@ impl<'j> LogBuilder<'j> {
             .collect();
         self.report.customers = self.customers.len();
         self.report.journeys = journeys.len();
+        self.needs.shrink_to_fit();
+        self.tags.shrink_to_fit();
+        self.tag_sets.shrink_to_fit();
         let log = InteractionLog {
             records: self.records,
             offsets,
@@ -876,7 +919,9 @@ fn warnings(
     let (mut several, mut at_one_time) = (0, 0);
     let (mut biggest, mut biggest_len) = (0, 0);
     let (mut needs, mut pairs) = (0, 0);
-    let mut counts: Vec<(u32, u32)> = Vec::new();
+    // A customer's need ids, sorted to count each need's contacts in O(k log k) for k
+    // records (a scan per record would be quadratic in a customer with many needs).
+    let mut keys: Vec<u32> = Vec::new();
     for c in 0..offsets.len().saturating_sub(1) {
         let mine = &records[offsets[c] as usize..offsets[c + 1] as usize];
         if mine.len() > biggest_len {
@@ -886,15 +931,13 @@ fn warnings(
             several += 1;
             at_one_time += usize::from(mine.iter().all(|r| r.timestamp_ms == mine[0].timestamp_ms));
         }
-        counts.clear();
-        for record in mine.iter().filter(|r| r.need != NONE) {
-            match counts.iter_mut().find(|(need, _)| *need == record.need) {
-                Some((_, k)) => *k += 1,
-                None => counts.push((record.need, 1)),
-            }
+        keys.clear();
+        keys.extend(mine.iter().map(|r| r.need).filter(|&need| need != NONE));
+        keys.sort_unstable();
+        for run in keys.chunk_by(|a, b| a == b) {
+            needs += 1;
+            pairs += usize::from(run.len() == 2);
         }
-        needs += counts.len();
-        pairs += counts.iter().filter(|(_, k)| *k == 2).count();
     }
     if several >= 20 && at_one_time * 10 >= several * 9 && warnings.is_empty() {
         warnings.push(IngestWarning::UnorderedCustomers {
@@ -912,6 +955,15 @@ fn warnings(
     if needs >= 20 && pairs == needs {
         warnings.push(IngestWarning::NeedsAllTwoContacts { needs });
     }
+    // Every time in 1970: Unix seconds read as milliseconds (1.7e9 ms is 20 January 1970).
+    const YEAR_1971_MS: i64 = 31_536_000_000;
+    if n >= 20
+        && records
+            .iter()
+            .all(|r| (0..YEAR_1971_MS).contains(&r.timestamp_ms))
+    {
+        warnings.push(IngestWarning::TimesIn1970 { interactions: n });
+    }
     warnings
 }
 
@@ -923,16 +975,6 @@ fn is_blank(id: &str) -> bool {
         Some(b) if b.is_ascii_alphanumeric() => false,
         Some(_) => id.trim().is_empty(),
     }
-}
-
-fn intern(ids: &mut FastMap<String, u32>, names: &mut Vec<String>, name: &str) -> u32 {
-    if let Some(&id) = ids.get(name) {
-        return id;
-    }
-    let id = names.len() as u32;
-    ids.insert(name.to_owned(), id);
-    names.push(name.to_owned());
-    id
 }
 
 fn duration_ms(field: Field, seconds: Option<f64>) -> Result<u32, (Option<Field>, RecordProblem)> {
@@ -960,7 +1002,13 @@ fn score(
     match value {
         None => Ok(NO_SCORE),
         Some(value) if scale.contains(value) && value != NO_SCORE => Ok(value),
-        Some(value) => Err((Some(field), RecordProblem::ScoreOutOfRange { value, scale })),
+        Some(value) => Err((
+            Some(field),
+            RecordProblem::ScoreOutOfRange {
+                value: u64::from(value),
+                scale,
+            },
+        )),
     }
 }
 
@@ -998,10 +1046,10 @@ pub struct InteractionLog {
     journeys: Journeys,
     segment_names: Vec<String>,
     /// Session and segment values, interned together.
-    segment_values: Vec<String>,
-    needs: Vec<String>,
-    tag_sets: Vec<Vec<u32>>,
-    tags: Vec<String>,
+    segment_values: Strings,
+    needs: Strings,
+    tag_sets: Lists,
+    tags: Strings,
     scales: Scales,
     touchpoint_count: usize,
     fingerprint: Fingerprint,
@@ -1144,19 +1192,20 @@ impl InteractionLog {
         let k = self.journeys.segments;
         (0..k)
             .map(|s| {
-                let mut seen = Vec::new();
+                let mut marked = vec![false; self.segment_values.len()];
+                let mut values = Vec::new();
                 for j in 0..self.journeys.len() {
                     let v = self.journeys.values[j * k + s];
-                    if v != NONE && !seen.contains(&v) {
-                        seen.push(v);
+                    if let Some(mark) = marked.get_mut(v as usize)
+                        && !*mark
+                    {
+                        *mark = true;
+                        values.extend(self.segment_values.get(v).map(str::to_owned));
                     }
                 }
                 Segment {
                     name: self.segment_names[s].clone(),
-                    values: seen
-                        .into_iter()
-                        .map(|v| self.segment_values[v as usize].clone())
-                        .collect(),
+                    values,
                 }
             })
             .collect()
@@ -1166,7 +1215,7 @@ impl InteractionLog {
     pub fn journey_segment(&self, journey: JourneyIndex, name: &str) -> Option<&str> {
         let k = self.segment_index(name)?;
         let v = self.segment_value_raw(journey.index(), k);
-        (v != NONE).then(|| self.segment_values[v as usize].as_str())
+        self.segment_values.get(v)
     }
 
     /// The names of the segments, by position.
@@ -1190,10 +1239,7 @@ impl InteractionLog {
 
     /// The interned id of a segment value.
     pub(crate) fn segment_value_id(&self, value: &str) -> Option<u32> {
-        self.segment_values
-            .iter()
-            .position(|v| v == value)
-            .map(|v| v as u32)
+        self.segment_values.find(value)
     }
 
     /// Customer `c`'s journeys, as journey positions.
@@ -1332,19 +1378,16 @@ impl<'a> InteractionRef<'a> {
 
     /// The need or case key.
     pub fn need(&self) -> Option<&'a str> {
-        self.log
-            .needs
-            .get(self.record.need as usize)
-            .map(String::as_str)
+        self.log.needs.get(self.record.need)
     }
 
     /// The tags, without repeats, in the order the log first saw each tag.
     pub fn tags(&self) -> impl Iterator<Item = &'a str> + 'a {
         let log = self.log;
         log.tag_sets
-            .get(self.record.tags as usize)
+            .get(self.record.tags)
             .into_iter()
             .flatten()
-            .map(move |&t| log.tags[t as usize].as_str())
+            .filter_map(move |&t| log.tags.get(t))
     }
 }

@@ -27,6 +27,7 @@ use super::log::RecordView;
 use super::problems::Field;
 use super::problems::RecordProblem;
 use super::record::Outcome;
+use super::scores::Scales;
 use crate::format::SettingsError;
 use crate::model::validation::closest;
 use crate::model::{FastMap, fast_map};
@@ -96,26 +97,32 @@ use crate::{Journey, TouchpointId};
 #[non_exhaustive]
 pub struct Mapping {
     /// The column of each field whose column is not named as the field.
+    #[serde(deserialize_with = "crate::format::unique::unique_keys")]
     pub columns: BTreeMap<Field, String>,
     /// A constant for a field, used where its column is absent or its cell empty
     /// (`outcome: "completed"` for a click log).
+    #[serde(deserialize_with = "crate::format::unique::unique_keys")]
     pub defaults: BTreeMap<Field, String>,
     /// Columns of the export left out. Any other column the mapping does not read is an
     /// error, so that no data is dropped silently.
     pub ignore: Vec<String>,
     /// Values renamed per field before they are read (`outcome: { "solved": "completed" }`).
     /// Touchpoints are renamed by `events`.
+    #[serde(deserialize_with = "crate::format::unique::unique_nested_keys")]
     pub values: BTreeMap<Field, BTreeMap<String, String>>,
     /// Event names (values of the touchpoint column) that are a touchpoint, many to one. An
     /// event not listed is read as a touchpoint id.
+    #[serde(deserialize_with = "crate::format::unique::unique_keys")]
     pub events: BTreeMap<String, TouchpointId>,
     /// Events left out: counted in the report, not attached.
     pub skip: Vec<String>,
     /// Events that are no interaction but set the outcome of one of the customer's.
+    #[serde(deserialize_with = "crate::format::unique::unique_keys")]
     pub markers: BTreeMap<String, Marker>,
     /// How timestamps are written.
     pub time: TimeFormat,
     /// Segment columns, by segment name (`platform: "platform"`, `plan: "plan_name"`).
+    #[serde(deserialize_with = "crate::format::unique::unique_keys")]
     pub segments: BTreeMap<String, String>,
     /// Splits a customer's history into journeys after this much inactivity (see
     /// [`IngestOptions::inactivity_gap_seconds`](crate::IngestOptions::inactivity_gap_seconds)).
@@ -549,9 +556,21 @@ impl Mapping {
                 MappingProblemKind::EmptySegmentName,
             );
         }
+        let mut ignored = std::collections::HashSet::with_capacity(self.ignore.len());
+        for column in &self.ignore {
+            if !ignored.insert(column.as_str()) {
+                problem(
+                    Some("ignore"),
+                    column,
+                    MappingProblemKind::IgnoredTwice {
+                        column: column.clone(),
+                    },
+                );
+            }
+        }
         // A column both read (for a field or a segment) and ignored.
         for column in self.columns.values().chain(self.segments.values()) {
-            if self.ignore.contains(column) {
+            if ignored.contains(column.as_str()) {
                 problem(
                     Some("ignore"),
                     column,
@@ -834,8 +853,14 @@ impl TimeRule {
                 .map_err(|e| format!("{text:?} is not a date and time: {e}"))?;
             return self.local(text, civil);
         }
-        if let Ok(timestamp) = text.parse::<Timestamp>() {
-            return Ok(timestamp.as_millisecond());
+        match text.parse::<Timestamp>() {
+            Ok(timestamp) => return Ok(timestamp.as_millisecond()),
+            Err(e) => {
+                let message = super::csv::not_a_time(text, &e);
+                if message.contains("beyond the range") {
+                    return Err(message);
+                }
+            }
         }
         match text.parse::<jiff::civil::DateTime>() {
             Ok(civil) => self.local(text, civil),
@@ -1029,6 +1054,12 @@ pub enum MappingProblemKind {
         /// The column.
         column: String,
     },
+    /// A column listed twice under `ignore`.
+    #[error("column {column:?} is ignored twice")]
+    IgnoredTwice {
+        /// The column.
+        column: String,
+    },
     /// A segment with an empty name.
     #[error("a segment has an empty name")]
     EmptySegmentName,
@@ -1130,6 +1161,7 @@ pub(crate) fn map_row<'a>(
     row: &impl RowSource<'a>,
     m: &'a Compiled,
     unit: UnixUnit,
+    scales: &Scales,
 ) -> Result<Row<'a>, Bad> {
     let as_text = |field: Field, cell: Cell<'a>| mapped_text(m, field, cell);
     let text = |field: Field| mapped_text(m, field, row.cell(field)?);
@@ -1144,10 +1176,16 @@ pub(crate) fn map_row<'a>(
                 UnixUnit::Seconds => n * 1000.0,
                 UnixUnit::Milliseconds => n,
             };
-            if !ms.is_finite() || ms.fract() != 0.0 || ms.abs() > 8.2e15 {
+            if !ms.is_finite() || ms.fract() != 0.0 {
                 return Err(unreadable(
                     Field::Timestamp,
-                    format!("{n} is out of range for a timestamp"),
+                    format!("{n} is not a whole number of Unix {unit}"),
+                ));
+            }
+            if Timestamp::from_millisecond(ms as i64).is_err() {
+                return Err(unreadable(
+                    Field::Timestamp,
+                    super::csv::unix_out_of_range(&n.to_string(), n as i64, unit),
                 ));
             }
             ms as i64
@@ -1197,22 +1235,31 @@ pub(crate) fn map_row<'a>(
                 .ok_or_else(|| unreadable(field, format!("{t:?} is not a number"))),
         }
     };
+    let out_of_scale = |field: Field, text: &str| -> Bad {
+        let problem = super::csv::score_out_of_range(field, text, scales).unwrap_or_else(|| {
+            RecordProblem::Unreadable(format!("{text:?} is not a whole number"))
+        });
+        (Some(field), Box::new(problem))
+    };
     let score = |field: Field| -> Result<Option<u8>, Bad> {
         let cell = row.cell(field)?;
         if let Cell::Number(n) = cell {
             return if n.fract() == 0.0 && (0.0..255.0).contains(&n) {
                 Ok(Some(n as u8))
+            } else if n.fract() == 0.0 && n >= 255.0 {
+                Err(out_of_scale(field, &format!("{n}")))
             } else {
-                Err(unreadable(
-                    field,
-                    format!("{n} is not a whole number from 0 to 254"),
-                ))
+                Err(unreadable(field, format!("{n} is not a whole number")))
             };
         }
         match as_text(field, cell)? {
             None => Ok(None),
             Some(t) => parse_score(t.as_bytes()).map(Some).ok_or_else(|| {
-                unreadable(field, format!("{t:?} is not a whole number from 0 to 254"))
+                if t.trim().bytes().all(|b| b.is_ascii_digit()) && !t.trim().is_empty() {
+                    out_of_scale(field, t)
+                } else {
+                    unreadable(field, format!("{t:?} is not a whole number"))
+                }
             }),
         }
     };

@@ -12,6 +12,7 @@ mod arrow;
 mod csv;
 mod customers;
 mod files;
+mod interner;
 pub(crate) mod log;
 mod mapping;
 mod problems;
@@ -23,6 +24,7 @@ mod segments;
 pub use aggregated::{AggregatedPath, AggregatedPaths, AggregatedPathsError};
 pub use csv::{HeaderProblem, UnixUnit, write_csv};
 pub use files::FileFormat;
+pub(crate) use log::MAX_DURATION_SECONDS;
 pub use log::{
     CustomerIndex, IngestOptions, InteractionLog, InteractionRef, JourneyIndex, LogBuilder,
 };

@@ -124,7 +124,7 @@ pub enum RecordProblem {
     #[error("score {value} is outside the scale {scale}")]
     ScoreOutOfRange {
         /// The score.
-        value: u8,
+        value: u64,
         /// The scale it should be on.
         scale: ScoreScale,
     },
@@ -162,9 +162,24 @@ pub enum RecordProblem {
     /// A required field is missing or empty.
     #[error("the field is required")]
     Missing,
+    /// A record of a RON file cannot be read as an interaction (lenient mode keeps the
+    /// others): where in the file, and why.
+    #[error("line {line}, column {column}: {message}")]
+    Malformed {
+        /// The line, from 1.
+        line: usize,
+        /// The column, from 1.
+        column: usize,
+        /// What was wrong and what was expected.
+        message: String,
+    },
     /// The log has as many customers as an index can count.
     #[error("the log has more customers than an index can count")]
     TooManyCustomers,
+    /// The log has as many distinct values of the field (needs, tags, tag sets) as an index
+    /// can count.
+    #[error("the log has more distinct values of the field than an index can count")]
+    TooManyValues,
 }
 
 impl RecordProblem {
@@ -182,7 +197,9 @@ impl RecordProblem {
             RecordProblem::DurationTooLong { .. } => "duration too long",
             RecordProblem::Unreadable(_) => "unreadable value",
             RecordProblem::Missing => "missing value",
+            RecordProblem::Malformed { .. } => "malformed record",
             RecordProblem::TooManyCustomers => "too many customers",
+            RecordProblem::TooManyValues => "too many distinct values",
         }
     }
 }
@@ -208,16 +225,16 @@ impl RecordProblem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
 #[non_exhaustive]
 pub struct RecordError {
-    /// The record's row, from 1: its position among the records offered, or its line's record
-    /// number in a CSV file (the header is row 0).
+    /// The record's row, from 1: its position among the records offered, or in a CSV file
+    /// the line it starts on (the header is line 1, so the first record is row 2).
     pub row: usize,
     /// The field at fault, when one is.
     pub field: Option<Field>,
     /// The file's name for the field's column, when a mapping reads it from a column named
     /// otherwise.
     pub column: Option<String>,
-    /// Why the record was refused.
-    #[source]
+    /// Why the record was refused. Its text is part of this error's message, so it is not
+    /// also given as the error's source (a printer walking the chain would say it twice).
     pub problem: RecordProblem,
 }
 
@@ -241,8 +258,15 @@ impl fmt::Display for RecordError {
 pub struct IngestReport {
     /// How many records were attached.
     pub accepted: usize,
-    /// Every record skipped, in input order, with its row and reason.
+    /// The records skipped, in input order, with their row and reason: the first
+    /// [`IngestOptions::keep_rejected`](crate::IngestOptions::keep_rejected) of them (1,000
+    /// by default). Every one is counted in [`rejected_count`](IngestReport::rejected_count)
+    /// and [`rejected_by_reason`](IngestReport::rejected_by_reason).
     pub rejected: Vec<RecordError>,
+    /// Every refused record counted by field and kind of problem, in order of first
+    /// appearance.
+    #[serde(default)]
+    refused: Vec<Refused>,
     /// Patterns of the accepted records that are almost always a mistake in reading the data
     /// (a wrong column, a constant): warnings, not errors.
     pub warnings: Vec<IngestWarning>,
@@ -323,6 +347,12 @@ pub enum IngestWarning {
         /// Needs in the log (by customer and key).
         needs: usize,
     },
+    /// Every interaction (at least 20) is dated in 1970: usually Unix seconds read as
+    /// milliseconds (the Unix unit setting), which puts a 2026 time in January 1970.
+    TimesIn1970 {
+        /// Interactions in the log.
+        interactions: usize,
+    },
     /// A segment (or the persona) changes between every two consecutive interactions of a
     /// customer that give it (at least 20 such pairs): usually a column that is not a segment
     /// (an event name, an id), which makes the segment's breakdowns meaningless.
@@ -360,6 +390,10 @@ impl fmt::Display for IngestWarning {
                 f,
                 "segment {segment:?} changes between every two consecutive interactions of a customer ({pairs} pairs): is its column a segment?"
             ),
+            IngestWarning::TimesIn1970 { interactions } => write!(
+                f,
+                "all {interactions} interactions are dated in 1970: are the times Unix seconds read as milliseconds (the Unix unit setting)?"
+            ),
             IngestWarning::NeedsAllTwoContacts { needs } => write!(
                 f,
                 "all {needs} needs have exactly two contacts: is the need column a ticket id (an opening and a closing row per ticket)? Repeat contacts and first-contact resolution would be meaningless"
@@ -368,15 +402,48 @@ impl fmt::Display for IngestWarning {
     }
 }
 
+/// Refused records of one field and kind of problem.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Refused {
+    field: Option<Field>,
+    kind: String,
+    rows: usize,
+}
+
 impl IngestReport {
-    /// How many records were skipped.
+    /// Counts a refused record, whether or not it is kept in full.
+    pub(crate) fn count_rejected(&mut self, error: &RecordError) {
+        let kind = error.problem.kind();
+        match self
+            .refused
+            .iter_mut()
+            .find(|r| r.field == error.field && r.kind == kind)
+        {
+            Some(refused) => refused.rows += 1,
+            None => self.refused.push(Refused {
+                field: error.field,
+                kind: kind.to_owned(),
+                rows: 1,
+            }),
+        }
+    }
+
+    /// How many records were skipped, kept in full or not.
     pub fn rejected_count(&self) -> usize {
-        self.rejected.len()
+        self.refused.iter().map(|r| r.rows).sum()
     }
 
     /// How many rows were read: attached, refused, and left out on purpose.
     pub fn rows(&self) -> usize {
-        self.accepted + self.rejected.len() + self.skipped.iter().map(|s| s.rows).sum::<usize>()
+        self.accepted + self.rejected_count() + self.skipped.iter().map(|s| s.rows).sum::<usize>()
+    }
+
+    /// The share of the rows read that were refused, 0 when none was read.
+    pub fn rejected_share(&self) -> f64 {
+        match self.rows() {
+            0 => 0.0,
+            rows => self.rejected_count() as f64 / rows as f64,
+        }
     }
 
     /// The refused records counted by reason (`touchpoint: unknown touchpoint`), most
@@ -403,17 +470,14 @@ impl IngestReport {
     /// # }
     /// ```
     pub fn rejected_by_reason(&self) -> Vec<(String, usize)> {
-        let mut counts: Vec<(String, usize)> = Vec::new();
-        for error in &self.rejected {
-            let reason = match error.field {
-                Some(field) => format!("{field}: {}", error.problem.kind()),
-                None => error.problem.kind().to_owned(),
-            };
-            match counts.iter_mut().find(|(r, _)| *r == reason) {
-                Some((_, n)) => *n += 1,
-                None => counts.push((reason, 1)),
-            }
-        }
+        let mut counts: Vec<(String, usize)> = self
+            .refused
+            .iter()
+            .map(|r| match r.field {
+                Some(field) => (format!("{field}: {}", r.kind), r.rows),
+                None => (r.kind.clone(), r.rows),
+            })
+            .collect();
         counts.sort_by_key(|c| std::cmp::Reverse(c.1));
         counts
     }
@@ -429,7 +493,7 @@ impl fmt::Display for IngestReport {
             self.rows(),
             self.accepted,
             self.skipped.iter().map(|s| s.rows).sum::<usize>(),
-            self.rejected.len()
+            self.rejected_count()
         )?;
         write!(
             f,
@@ -445,8 +509,9 @@ impl fmt::Display for IngestReport {
         for error in self.rejected.iter().take(5) {
             write!(f, "\n  {error}")?;
         }
-        if self.rejected.len() > 5 {
-            write!(f, "\n  and {} more", self.rejected.len() - 5)?;
+        let shown = self.rejected.len().min(5);
+        if self.rejected_count() > shown {
+            write!(f, "\n  and {} more", self.rejected_count() - shown)?;
         }
         for warning in &self.warnings {
             write!(f, "\nwarning: {warning}")?;

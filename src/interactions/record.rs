@@ -129,6 +129,7 @@ pub struct Interaction {
     /// Where it happened.
     pub touchpoint: TouchpointId,
     /// When it happened (UTC).
+    #[serde(deserialize_with = "rfc3339")]
     pub timestamp: Timestamp,
     /// The customer's persona, if known; it may be given on one interaction of a customer only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -444,4 +445,33 @@ impl<'a> Record<'a> {
         self.segments = segments;
         self
     }
+}
+
+/// Reads a timestamp from RFC 3339 text, saying so when given anything else (a number is
+/// not taken for Unix seconds or milliseconds: the unit would be a guess).
+fn rfc3339<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Timestamp, D::Error> {
+    struct Rfc3339;
+
+    impl serde::de::Visitor<'_> for Rfc3339 {
+        type Value = Timestamp;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an RFC 3339 timestamp in quotes, such as \"2026-01-05T10:00:00Z\"")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Timestamp, E> {
+            text.parse::<Timestamp>().map_err(|e| {
+                let message = super::csv::not_a_time(text, &e);
+                E::custom(if message.contains("beyond the range") {
+                    message
+                } else {
+                    format!("{text:?} is not an RFC 3339 timestamp: {e}")
+                })
+            })
+        }
+    }
+
+    // `deserialize_any`, so that a number reaches the visitor and is refused with the
+    // expectation above rather than the format's bare "expected string".
+    deserializer.deserialize_any(Rfc3339)
 }

@@ -159,8 +159,10 @@ impl TryFrom<RawScales> for Scales {
             .with_sentiment(raw.sentiment_min, raw.sentiment_max)
             .ok_or_else(|| {
                 format!(
-                    "sentiment range {}..={} is empty or not finite",
-                    raw.sentiment_min, raw.sentiment_max
+                    "sentiment range {}..={} is empty or beyond ±{}",
+                    raw.sentiment_min,
+                    raw.sentiment_max,
+                    Scales::MAX_SENTIMENT
                 )
             })
     }
@@ -224,9 +226,15 @@ impl Scales {
         csat >= self.csat.max().saturating_sub(1).max(self.csat.min())
     }
 
-    /// Sets the sentiment range; `None` unless `min < max` and both are finite.
+    /// The largest magnitude either end of the sentiment range may have: sentiments are stored
+    /// as `f32` and summed exactly, and a million keeps both far from their limits.
+    pub const MAX_SENTIMENT: f64 = 1e6;
+
+    /// Sets the sentiment range; `None` unless `min < max` and both are within
+    /// ±[`MAX_SENTIMENT`](Self::MAX_SENTIMENT).
     pub fn with_sentiment(mut self, min: f64, max: f64) -> Option<Self> {
-        if min.is_finite() && max.is_finite() && min < max {
+        let bounded = |v: f64| v.is_finite() && v.abs() <= Self::MAX_SENTIMENT;
+        if bounded(min) && bounded(max) && min < max {
             self.sentiment_min = min;
             self.sentiment_max = max;
             Some(self)

@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{FastMap, fast_map};
+use super::interner::{Lists, Strings};
 
 /// Marks an absent value.
 const NONE: u32 = u32::MAX;
@@ -25,10 +25,8 @@ const SEGMENTS: usize = 2;
 /// segment values once.
 #[derive(Debug, Clone)]
 pub(crate) struct Contexts {
-    ids: FastMap<Vec<u32>, u32>,
-    slots: Vec<Vec<u32>>,
-    value_ids: FastMap<String, u32>,
-    values: Vec<String>,
+    slots: Lists,
+    values: Strings,
     names: Vec<String>,
     /// The last context interned, and its id: records of one visit share it.
     last: (Vec<u32>, u32),
@@ -38,10 +36,8 @@ pub(crate) struct Contexts {
 impl Default for Contexts {
     fn default() -> Self {
         Self {
-            ids: fast_map(0),
-            slots: Vec::new(),
-            value_ids: fast_map(0),
-            values: Vec::new(),
+            slots: Lists::default(),
+            values: Strings::default(),
             names: Vec::new(),
             last: (Vec::new(), NONE),
             scratch: Vec::new(),
@@ -85,15 +81,8 @@ impl Contexts {
         } else if key == self.last.0 {
             self.last.1
         } else {
-            let id = match self.ids.get(&key) {
-                Some(&id) => id,
-                None => {
-                    let id = self.slots.len() as u32;
-                    self.ids.insert(key.clone(), id);
-                    self.slots.push(key.clone());
-                    id
-                }
-            };
+            // Past `u32::MAX - 1` contexts (more than records a log holds), none is kept.
+            let id = self.slots.intern(&key).unwrap_or(NONE);
             self.last.0.clone_from(&key);
             self.last.1 = id;
             id
@@ -103,14 +92,8 @@ impl Contexts {
     }
 
     fn value(&mut self, value: &str) -> u32 {
-        let value = value.trim();
-        if let Some(&id) = self.value_ids.get(value) {
-            return id;
-        }
-        let id = self.values.len() as u32;
-        self.value_ids.insert(value.to_owned(), id);
-        self.values.push(value.to_owned());
-        id
+        // Past `u32::MAX - 1` values (more than records a log holds), none is kept.
+        self.values.intern(value.trim()).unwrap_or(NONE)
     }
 
     fn name(&mut self, name: &str) -> usize {
@@ -129,7 +112,11 @@ impl Contexts {
         if id == NONE {
             return NONE;
         }
-        self.slots[id as usize].get(slot).copied().unwrap_or(NONE)
+        self.slots
+            .get(id)
+            .and_then(|values| values.get(slot))
+            .copied()
+            .unwrap_or(NONE)
     }
 
     /// The session of context `id`, `NONE` when it has none.
@@ -153,8 +140,10 @@ impl Contexts {
     }
 
     /// The segment names and every value interned, for the finished log.
-    pub(crate) fn into_names_and_values(self) -> (Vec<String>, Vec<String>) {
-        (self.names, self.values)
+    pub(crate) fn into_names_and_values(self) -> (Vec<String>, Strings) {
+        let mut values = self.values;
+        values.shrink_to_fit();
+        (self.names, values)
     }
 }
 

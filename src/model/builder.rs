@@ -5,6 +5,7 @@ use std::hash::Hash;
 
 use super::ids::DenseIndex;
 use super::journey::Journey;
+use super::suggest::Suggestions;
 use super::validation::ServiceLevelOwner;
 use super::validation::{ItemKind, ItemRef, Problem, ValidationError, closest};
 use super::{
@@ -185,22 +186,37 @@ impl JourneyBuilder {
             &mut problems,
         );
 
-        let mut suggestions_left = MAX_SUGGESTIONS;
+        let id_bytes = self
+            .parts
+            .personas
+            .iter()
+            .map(|p| p.id.as_str().len())
+            .sum::<usize>()
+            + self
+                .parts
+                .stages
+                .iter()
+                .map(|s| s.id.as_str().len())
+                .sum::<usize>()
+            + self
+                .parts
+                .touchpoints
+                .iter()
+                .map(|t| t.id.as_str().len())
+                .sum::<usize>();
+        let mut suggestions = Suggestions::for_input(MAX_SUGGESTIONS, id_bytes);
         let mut unknown = |item: ItemRef, field: &str, target: ItemKind, id: &str| {
-            let suggestion = if suggestions_left == 0 {
-                None
-            } else {
-                suggestions_left -= 1;
-                match target {
-                    ItemKind::Persona => {
-                        closest(id, self.parts.personas.iter().map(|p| p.id.as_str()))
-                    }
-                    ItemKind::Stage => closest(id, self.parts.stages.iter().map(|s| s.id.as_str())),
-                    ItemKind::Touchpoint => {
-                        closest(id, self.parts.touchpoints.iter().map(|t| t.id.as_str()))
-                    }
-                    ItemKind::Flow => None,
+            let suggestion = match target {
+                ItemKind::Persona => {
+                    suggestions.closest(id, self.parts.personas.iter().map(|p| p.id.as_str()))
                 }
+                ItemKind::Stage => {
+                    suggestions.closest(id, self.parts.stages.iter().map(|s| s.id.as_str()))
+                }
+                ItemKind::Touchpoint => {
+                    suggestions.closest(id, self.parts.touchpoints.iter().map(|t| t.id.as_str()))
+                }
+                ItemKind::Flow => None,
             };
             Problem::UnknownReference {
                 item,
@@ -228,25 +244,42 @@ impl JourneyBuilder {
         }
 
         let mut uses = Vec::with_capacity(self.parts.personas.len());
+        // The persona that last listed each touchpoint, 1-based: a repeat is found in O(1)
+        // however long the list.
+        let mut listed_by = vec![0usize; self.parts.touchpoints.len()];
         for (position, persona) in self.parts.personas.iter().enumerate() {
+            let item = || ItemRef::new(ItemKind::Persona, position, persona.id.as_str());
             let mut used: Vec<TouchpointIndex> = Vec::with_capacity(persona.uses.len());
             for id in &persona.uses {
-                let item = || ItemRef::new(ItemKind::Persona, position, persona.id.as_str());
                 match touchpoint_ids.get(id.as_str()) {
                     None => {
                         problems.push(unknown(item(), "uses", ItemKind::Touchpoint, id.as_str()))
                     }
-                    // Personas list a handful of touchpoints: a linear scan beats hashing.
-                    Some(touchpoint) if used.contains(touchpoint) => {
+                    Some(&touchpoint)
+                        if listed_by[TouchpointIndex::index(touchpoint)] == position + 1 =>
+                    {
                         problems.push(Problem::RepeatedUse {
                             item: item(),
                             touchpoint: id.as_str().to_owned(),
                         })
                     }
-                    Some(&touchpoint) => used.push(touchpoint),
+                    Some(&touchpoint) => {
+                        listed_by[TouchpointIndex::index(touchpoint)] = position + 1;
+                        used.push(touchpoint);
+                    }
                 }
             }
             uses.push(used);
+            let mut preferred =
+                std::collections::HashSet::with_capacity(persona.preferred_channels.len().min(16));
+            for channel in &persona.preferred_channels {
+                if !preferred.insert(channel) {
+                    problems.push(Problem::RepeatedChannel {
+                        item: item(),
+                        channel: channel.clone(),
+                    });
+                }
+            }
         }
 
         let mut flow_ends = Vec::with_capacity(self.parts.flows.len());

@@ -12,6 +12,7 @@ mod persona;
 mod queries;
 mod service_level;
 mod stage;
+pub(crate) mod suggest;
 mod touchpoint;
 pub(crate) mod validation;
 

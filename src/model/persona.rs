@@ -35,7 +35,11 @@ pub struct Persona {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Free attributes such as age band, occupation, location or goals, sorted by key.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        deserialize_with = "crate::format::unique::unique_keys",
+        default,
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub attributes: BTreeMap<String, String>,
     /// The channels this persona prefers, most preferred first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

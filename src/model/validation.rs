@@ -4,6 +4,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::touchpoint::Channel;
+
 /// The kinds of item a journey holds, used to name items in problems and errors.
 ///
 /// # Example
@@ -153,6 +155,13 @@ pub enum Problem {
         /// The touchpoint listed twice.
         touchpoint: String,
     },
+    /// A persona lists the same channel twice in `preferred_channels`.
+    RepeatedChannel {
+        /// The persona.
+        item: ItemRef,
+        /// The channel listed twice.
+        channel: Channel,
+    },
     /// Two flows join the same ordered pair of touchpoints.
     DuplicateFlow {
         /// The later flow.
@@ -252,6 +261,10 @@ impl fmt::Display for Problem {
             Problem::RepeatedUse { item, touchpoint } => {
                 write!(f, "{item} lists touchpoint {touchpoint:?} twice in `uses`")
             }
+            Problem::RepeatedChannel { item, channel } => write!(
+                f,
+                "{item} lists channel {channel} twice in `preferred_channels`"
+            ),
             Problem::DuplicateFlow {
                 item,
                 first_position,
@@ -437,44 +450,4 @@ impl fmt::Display for UnknownIdError {
     }
 }
 
-/// The candidate closest to `wanted` by Damerau-Levenshtein distance, when the distance is small
-/// enough to look like a typo: at most a third of the length (at least two edits allowed), and
-/// fewer edits than either id has characters. Ties go to the earliest candidate.
-pub(crate) fn closest<'a>(
-    wanted: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<String> {
-    let wanted_len = wanted.chars().count();
-    let limit = (wanted_len / 3).max(2);
-    let mut best: Option<(usize, &str)> = None;
-    for candidate in candidates {
-        let len = candidate.chars().count();
-        if len.abs_diff(wanted_len) > limit {
-            continue;
-        }
-        let distance = strsim::damerau_levenshtein(wanted, candidate);
-        if distance <= limit
-            && distance < wanted_len.min(len)
-            && best.is_none_or(|(d, _)| distance < d)
-        {
-            best = Some((distance, candidate));
-        }
-    }
-    best.map(|(_, candidate)| candidate.to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::closest;
-
-    #[test]
-    fn suggests_close_ids_only() {
-        let ids = ["onboarding", "purchase", "service"];
-        assert_eq!(closest("onbording", ids).as_deref(), Some("onboarding"));
-        assert_eq!(closest("purchse", ids).as_deref(), Some("purchase"));
-        assert_eq!(closest("retention", ids), None);
-        assert_eq!(closest("", ids), None);
-        assert_eq!(closest("x", ["s", "t"]), None);
-        assert_eq!(closest("by", ["buy"]).as_deref(), Some("buy"));
-    }
-}
+pub(crate) use super::suggest::closest;

@@ -155,11 +155,14 @@ pub struct PersonaBehaviour {
     pub weight: f64,
     /// Relative weights of the entry touchpoints this persona starts at; empty for every entry
     /// of the journey, equally.
+    #[serde(deserialize_with = "crate::format::unique::unique_keys")]
     pub entries: BTreeMap<TouchpointId, f64>,
     /// Changes for this persona only, by touchpoint, applied after the changes for everyone.
+    #[serde(deserialize_with = "crate::format::unique::unique_keys")]
     pub touchpoints: BTreeMap<TouchpointId, BehaviourChange>,
     /// This persona's transition probabilities along the flows out of a touchpoint, replacing
     /// those of [`Behaviour::flows`] and the journey's expected shares for that touchpoint.
+    #[serde(deserialize_with = "crate::format::unique::unique_nested_keys")]
     pub flows: BTreeMap<TouchpointId, BTreeMap<TouchpointId, f64>>,
 }
 
@@ -209,18 +212,22 @@ pub struct Behaviour {
     pub default: TouchpointBehaviour,
     /// Changes for every touchpoint of a channel, applied before the touchpoint's own: the
     /// natural speeds of channels (seconds on the web, minutes on the phone, hours by e-mail).
+    #[serde(deserialize_with = "crate::format::unique::unique_keys")]
     pub channels: BTreeMap<Channel, BehaviourChange>,
     /// Changes for every persona, by touchpoint.
+    #[serde(deserialize_with = "crate::format::unique::unique_keys")]
     pub touchpoints: BTreeMap<TouchpointId, BehaviourChange>,
     /// Personas and their own changes; empty for every persona of the journey, equally.
+    #[serde(deserialize_with = "crate::format::unique::unique_keys")]
     pub personas: BTreeMap<PersonaId, PersonaBehaviour>,
     /// Transition probabilities along the flows out of a touchpoint, by touchpoint and flow
     /// target, for every persona, replacing the journey's expected shares there.
+    #[serde(deserialize_with = "crate::format::unique::unique_nested_keys")]
     pub flows: BTreeMap<TouchpointId, BTreeMap<TouchpointId, f64>>,
     /// The probability, at each step, of going to a touchpoint of the journey picked at random
     /// instead of along a flow: behaviour the map does not describe.
     pub off_map: f64,
-    /// The most interactions one customer has.
+    /// The most interactions one customer has, at most [`Behaviour::MAX_STEPS`].
     pub max_steps: u32,
     /// Mean minutes between two customers starting their journeys.
     pub minutes_between_customers: f64,
@@ -229,6 +236,7 @@ pub struct Behaviour {
     /// The time between two interactions along given moves, by touchpoint left and touchpoint
     /// entered, replacing `minutes_between_steps` there: a callback, a letter in the post, a
     /// handoff between teams.
+    #[serde(deserialize_with = "crate::format::unique::unique_nested_keys")]
     pub delays: BTreeMap<TouchpointId, BTreeMap<TouchpointId, Spread>>,
     /// How much customers differ from each other (0 for identical customers).
     pub customers: CustomerSpread,
@@ -266,10 +274,13 @@ pub struct Incident {
     #[serde(default)]
     pub persona: Option<PersonaId>,
     /// Changes by touchpoint, applied over the usual behaviour there.
-    #[serde(default)]
+    #[serde(deserialize_with = "crate::format::unique::unique_keys", default)]
     pub touchpoints: BTreeMap<TouchpointId, BehaviourChange>,
     /// Transition probabilities along the flows out of a touchpoint, replacing the usual ones.
-    #[serde(default)]
+    #[serde(
+        deserialize_with = "crate::format::unique::unique_nested_keys",
+        default
+    )]
     pub flows: BTreeMap<TouchpointId, BTreeMap<TouchpointId, f64>>,
 }
 
@@ -420,6 +431,18 @@ impl fmt::Display for BehaviourError {
 }
 
 impl Behaviour {
+    /// The most interactions one customer may have (`max_steps`): a customer who fails and
+    /// retries forever stops here, so memory stays bounded by customers × this.
+    pub const MAX_STEPS: u32 = 10_000;
+
+    /// The longest median wait or handling time, in seconds: a week. A log stores durations up
+    /// to about 49 days; the simulator cuts the rare longer sample of a spread to that.
+    pub const MAX_MEDIAN_SECONDS: f64 = 604_800.0;
+
+    /// The longest mean gap between customers or steps, and the longest median delay, in
+    /// minutes: a year, so that simulated times stay far from the calendar's end.
+    pub const MAX_GAP_MINUTES: f64 = 525_600.0;
+
     /// Every problem of this model against `journey`: unknown ids (with suggestions), weights
     /// and probabilities that are negative, NaN or above 1, spreads that are not positive, and
     /// outcome weights that are all zero.
@@ -442,6 +465,7 @@ impl Behaviour {
                 if known_touchpoint(journey, to, &mut problems) {
                     let ok = delay.median.is_finite()
                         && delay.median > 0.0
+                        && delay.median <= Self::MAX_GAP_MINUTES * 60.0
                         && delay.spread.is_finite()
                         && delay.spread >= 0.0;
                     out_of_range(
@@ -450,7 +474,7 @@ impl Behaviour {
                         &format!("delay {:?} -> {:?}", from.as_str(), to.as_str()),
                         delay.median,
                         ok,
-                        "a positive median and a spread of 0 or more",
+                        "a positive median of at most a year and a spread of 0 or more",
                     );
                 }
             }
@@ -577,8 +601,8 @@ impl Behaviour {
             "behaviour",
             "max_steps",
             steps,
-            self.max_steps > 0,
-            "1 or more",
+            (1..=Self::MAX_STEPS).contains(&self.max_steps),
+            &format!("1 to {}", Self::MAX_STEPS),
         );
         for (field, v) in [
             ("minutes_between_customers", self.minutes_between_customers),
@@ -589,8 +613,8 @@ impl Behaviour {
                 "behaviour",
                 field,
                 v,
-                v.is_finite() && v > 0.0,
-                "more than 0",
+                v.is_finite() && v > 0.0 && v <= Self::MAX_GAP_MINUTES,
+                "more than 0 and at most a year (525600)",
             );
         }
         problems
@@ -709,14 +733,18 @@ fn check_behaviour(problems: &mut Vec<BehaviourProblem>, at: &str, b: &Touchpoin
         ("wait_seconds", b.wait_seconds),
         ("handling_seconds", b.handling_seconds),
     ] {
-        let ok = s.median.is_finite() && s.median > 0.0;
+        let ok =
+            s.median.is_finite() && s.median > 0.0 && s.median <= Behaviour::MAX_MEDIAN_SECONDS;
         out_of_range(
             problems,
             at,
             &format!("{field}.median"),
             s.median,
             ok,
-            "more than 0",
+            &format!(
+                "more than 0 and at most {} (a week)",
+                Behaviour::MAX_MEDIAN_SECONDS
+            ),
         );
         let ok = s.spread.is_finite() && s.spread >= 0.0;
         out_of_range(

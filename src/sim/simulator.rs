@@ -444,11 +444,13 @@ fn score(rng: &mut ChaCha8Rng, mean: f64, sd: f64, min: f64, max: f64) -> f64 {
     normal(rng, mean, sd).round().clamp(min, max)
 }
 
-/// A duration in whole seconds, log-normal around `median`.
+/// A duration in whole seconds, log-normal around `median`, cut to the longest duration a log
+/// stores so that every record the simulator writes is one its log accepts.
 fn spread(rng: &mut ChaCha8Rng, median: f64, spread: f64) -> f64 {
     LogNormal::new(median.ln(), spread)
         .map_or(median, |d| d.sample(rng))
         .round()
+        .min(crate::interactions::MAX_DURATION_SECONDS)
 }
 
 fn add_seconds(at: Timestamp, seconds: f64) -> Timestamp {

@@ -300,6 +300,9 @@ fn type7(n: usize, p: f64, pair: impl FnOnce(usize) -> (u64, u64)) -> f64 {
 /// A mean that merges exactly: values are summed as integers in units of 2^-32, so the sum
 /// does not depend on order, and each value is rounded by at most 2^-33 (about 1.2e-10).
 ///
+/// Values of magnitude up to [`Mean::MAX`] (2^40, about 1.1e12) are kept, so that no count of
+/// values a machine can hold overflows the sum; [`push`](Mean::push) refuses larger ones.
+///
 /// # Example
 ///
 /// ```
@@ -310,6 +313,9 @@ fn type7(n: usize, p: f64, pair: impl FnOnce(usize) -> (u64, u64)) -> f64 {
 /// sentiment.push(-0.25);
 /// assert_eq!((sentiment.count(), sentiment.mean()), (2, Some(0.125)));
 /// assert_eq!(Mean::default().mean(), None);
+/// // Beyond ±2^40 a value is refused, so sums never overflow.
+/// assert!(!sentiment.push(1e38));
+/// assert!(!sentiment.push(f64::NAN));
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mean {
@@ -318,20 +324,25 @@ pub struct Mean {
 }
 
 impl Mean {
-    /// Adds a value; only finite values are kept. Returns whether it was.
+    /// The largest magnitude of a value kept: 2^40.
+    pub const MAX: f64 = 1_099_511_627_776.0;
+
+    /// Adds a value; only values within ±[`Mean::MAX`] are kept (never NaN or infinity).
+    /// Returns whether it was.
     pub fn push(&mut self, value: f64) -> bool {
-        let finite = value.is_finite();
-        if finite {
+        let kept = value.abs() <= Self::MAX;
+        if kept {
             self.count += 1;
-            self.sum += super::fixed::fixed(value);
+            self.sum = self.sum.saturating_add(super::fixed::fixed(value));
         }
-        finite
+        kept
     }
 
-    /// Adds every value of `other`.
+    /// Adds every value of `other`. Sums saturate rather than wrap: only states that were not
+    /// built by `push` (a hand-edited serialization) can come near the limit.
     pub fn merge(&mut self, other: Mean) {
-        self.count += other.count;
-        self.sum += other.sum;
+        self.count = self.count.saturating_add(other.count);
+        self.sum = self.sum.saturating_add(other.sum);
     }
 
     /// How many values.
