@@ -198,3 +198,428 @@ fn a_fifty_megabyte_invalid_file_reports_every_problem_in_bounded_memory() {
         text.len()
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Findings of the fuzzing and review round: each test failed before its fix.
+// ---------------------------------------------------------------------------------------------
+
+use std::time::{Duration, Instant};
+
+use journey_map::interactions::RecordProblem;
+use journey_map::sim::{Behaviour, Simulator};
+use journey_map::stats::Mean;
+use journey_map::{IngestError, IngestOptions, LogBuilder, Mode, Problem, Scales, SettingsError};
+
+fn bank() -> Journey {
+    Journey::load("examples/data/retail_bank.ron").unwrap()
+}
+
+/// Runs `f`, failing when it takes longer than `limit`: a guard against inputs that used to
+/// take many seconds (the limits are ten times what the fixed code needs in a debug build).
+fn within<T>(limit: Duration, what: &str, f: impl FnOnce() -> T) -> T {
+    let start = Instant::now();
+    let result = f();
+    let took = start.elapsed();
+    assert!(took < limit, "{what} took {took:?}");
+    result
+}
+
+/// A journey of one stage whose touchpoints have the given ids, every one an entry and goal.
+fn journey_of(ids: impl Iterator<Item = String>) -> Journey {
+    let mut text =
+        String::from("(name: \"many\", stages: [(id: \"s\", name: \"S\")], touchpoints: [");
+    for id in ids {
+        text.push_str(&format!(
+            "(id: {id:?}, name: \"t\", stage: \"s\", channel: Web, kind: DigitalProduct, entry: true, goal: true),"
+        ));
+    }
+    text.push_str("])");
+    Journey::from_ron_str(&text).unwrap()
+}
+
+#[test]
+fn a_misspelt_64000_character_id_is_suggested_in_linear_time() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let id: String = (0..64_000)
+        .map(|i| char::from(b'a' + (i % 26) as u8))
+        .collect();
+    let mut typo = id.clone();
+    typo.replace_range(32_000..32_001, "#");
+    let text = format!(
+        "(name: \"x\", stages: [(id: {id:?}, name: \"S\")], touchpoints: [(id: \"t\", name: \"T\", stage: {typo:?}, channel: Web, kind: Billing, entry: true, goal: true)])"
+    );
+    let error = within(Duration::from_secs(2), "the 64,000-character typo", || {
+        Journey::from_ron_str(&text).unwrap_err()
+    });
+    let problems = error.validation().unwrap().problems();
+    assert!(
+        matches!(&problems[0], Problem::UnknownReference { suggestion: Some(s), .. } if *s == id),
+        "{:?}",
+        &problems[0].to_string()[..200]
+    );
+    // A hundred misspelt 1,000-character references against a hundred such stages.
+    let stages: Vec<String> = (0..100)
+        .map(|s| format!("{s:03}{}", "x".repeat(997)))
+        .collect();
+    let mut text = String::from("(name: \"x\", stages: [");
+    for stage in &stages {
+        text.push_str(&format!("(id: {stage:?}, name: \"S\"),"));
+    }
+    text.push_str("], touchpoints: [");
+    for (i, stage) in stages.iter().enumerate() {
+        let typo = format!("{}y", &stage[..999]);
+        text.push_str(&format!(
+            "(id: \"t{i}\", name: \"T\", stage: {typo:?}, channel: Web, kind: Billing, entry: true, goal: true),"
+        ));
+    }
+    text.push_str("])");
+    let error = within(Duration::from_secs(3), "100 long typos", || {
+        Journey::from_ron_str(&text).unwrap_err()
+    });
+    let problems = error.validation().unwrap().problems();
+    assert_eq!(problems.len(), 100);
+    let suggested = problems
+        .iter()
+        .filter(|p| {
+            matches!(
+                p,
+                Problem::UnknownReference {
+                    suggestion: Some(_),
+                    ..
+                }
+            )
+        })
+        .count();
+    assert_eq!(suggested, 100);
+}
+
+#[test]
+fn distinct_unknown_ids_cost_no_scan_of_a_large_journey() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let journey = journey_of((0..100_000).map(|i| format!("touchpoint-{i:06}")));
+    let mut csv = String::from("customer,touchpoint,timestamp,outcome\n");
+    for i in 0..2_000 {
+        csv.push_str(&format!(
+            "c{i},touchpoint-x{i:05},2026-01-05T10:00:00Z,completed\n"
+        ));
+    }
+    let mut builder = LogBuilder::new(&journey, IngestOptions::default().mode(Mode::Lenient));
+    within(Duration::from_secs(3), "2,000 unknown ids", || {
+        builder.read_csv(csv.as_bytes()).unwrap()
+    });
+    let (log, report) = builder.finish();
+    assert!(log.is_empty());
+    assert_eq!(report.rejected_count(), 2_000);
+    // The first distinct unknown ids carry a suggestion; later ones are reported without.
+    let suggested = report
+        .rejected
+        .iter()
+        .filter(
+            |r| matches!(&r.problem, RecordProblem::UnknownTouchpoint(e) if e.suggestion.is_some()),
+        )
+        .count();
+    assert!((1..=32).contains(&suggested), "{suggested} suggested");
+}
+
+#[test]
+fn sentiment_scales_and_means_cannot_overflow() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    assert!(Scales::default().with_sentiment(-1e38, 1e38).is_none());
+    assert!(Scales::default().with_sentiment(-1e6, 1e6).is_some());
+    let error = ron::from_str::<Scales>("(sentiment_min: -1e38, sentiment_max: 1e38)").unwrap_err();
+    assert!(error.to_string().contains("beyond ±1000000"), "{error}");
+    let mut mean = Mean::default();
+    assert!(!mean.push(1e38));
+    assert!(mean.push(1e12) && mean.push(1e12));
+    assert_eq!(mean.mean(), Some(1e12));
+    // A sentiment the range allows is stored and averaged, never turned into infinity.
+    let journey = bank();
+    let scales = Scales::default().with_sentiment(-1e6, 1e6).unwrap();
+    let mut builder = LogBuilder::new(&journey, IngestOptions::default().scales(scales));
+    builder
+        .read_csv(
+            "customer,touchpoint,timestamp,outcome,sentiment\na,chatbot,2026-01-05T10:00:00Z,completed,1000000\nb,chatbot,2026-01-05T10:00:00Z,completed,1000000\n"
+                .as_bytes(),
+        )
+        .unwrap();
+    let (log, _) = builder.finish();
+    assert!(log.interactions().all(|r| r.sentiment() == Some(1e6)));
+}
+
+#[test]
+fn the_simulator_is_bounded_and_writes_only_what_its_log_accepts() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let journey = bank();
+    let error = Simulator::new(
+        &journey,
+        &Behaviour::from_ron_str("(max_steps: 4294967295)", "b.ron").unwrap(),
+    )
+    .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("max_steps is 4294967295, expected 1 to 10000"),
+        "{error}"
+    );
+    let error = Simulator::new(
+        &journey,
+        &Behaviour::from_ron_str(
+            "(default: (wait_seconds: (median: 1e9, spread: 0.5)))",
+            "b.ron",
+        )
+        .unwrap(),
+    )
+    .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("wait_seconds.median is 1000000000"),
+        "{error}"
+    );
+    // Customers who always fail and always retry stop at max_steps.
+    let behaviour = Behaviour::from_ron_str(
+        "(default: (completed: 0.0, abandoned: 0.0, failed: 1.0, escalated: 0.0, retry: 1.0), max_steps: 10000)",
+        "b.ron",
+    )
+    .unwrap();
+    let start = "2026-01-05T00:00:00Z".parse().unwrap();
+    let records = Simulator::new(&journey, &behaviour)
+        .unwrap()
+        .simulate(3, 7, start);
+    assert!(
+        (3..=3 * 10_000).contains(&records.len()),
+        "{} interactions",
+        records.len()
+    );
+    // A week's median with a wide spread samples past the 49 days a log stores: every record
+    // is still one its own log accepts, strictly.
+    let behaviour = Behaviour::from_ron_str(
+        "(default: (wait_seconds: (median: 604800.0, spread: 3.0), handling_seconds: (median: 604800.0, spread: 3.0)), max_steps: 5)",
+        "b.ron",
+    )
+    .unwrap();
+    let records = Simulator::new(&journey, &behaviour)
+        .unwrap()
+        .simulate(200, 11, start);
+    let longest = records
+        .iter()
+        .filter_map(|r| r.wait_seconds)
+        .fold(0.0_f64, f64::max);
+    assert!(
+        longest > 49.0 * 86_400.0 * 0.99,
+        "the spread never reached the cap: {longest}"
+    );
+    let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+    builder.extend(&records).unwrap();
+    assert_eq!(builder.finish().0.len(), records.len());
+}
+
+#[test]
+fn lenient_ron_keeps_every_readable_record() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let journey = bank();
+    let text = "[\n  (customer: \"a\", touchpoint: \"chatbot\", timestamp: \"2026-01-05T10:00:00Z\", outcome: Completed),\n  (customer: \"b\", touchpoint: \"chatbot\", timestamp: \"2026-01-05T10:00:00Z\", outcome: Done),\n  (customer: \"c\", touchpoint: \"chatbot\", timestamp: \"yesterday\", outcome: Completed),\n  // a comment, and a string with brackets: \"]),\"\n  (customer: \"d ]),\", touchpoint: \"chatbot\", timestamp: \"2026-01-05T10:00:00Z\", outcome: Completed),\n]";
+    let mut builder = LogBuilder::new(&journey, IngestOptions::default().mode(Mode::Lenient));
+    builder.read_ron_str(text, "mixed.ron").unwrap();
+    let (log, report) = builder.finish();
+    assert_eq!(log.len(), 2);
+    let found: Vec<(usize, String)> = report
+        .rejected
+        .iter()
+        .map(|r| (r.row, r.to_string()))
+        .collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0].0, 2);
+    assert!(
+        found[0].1.starts_with("row 2: line 3, column "),
+        "{found:?}"
+    );
+    assert!(found[0].1.contains("Done"), "{found:?}");
+    assert_eq!(found[1].0, 3);
+    assert!(
+        found[1]
+            .1
+            .contains("\"yesterday\" is not an RFC 3339 timestamp"),
+        "{found:?}"
+    );
+    // Strict mode refuses the whole text at the first bad record, located in the file.
+    let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+    let error = builder.read_ron_str(text, "mixed.ron").unwrap_err();
+    assert!(
+        matches!(&error, IngestError::Syntax { line: 3, .. }),
+        "{error}"
+    );
+    assert!(builder.finish().0.is_empty());
+    // A number where a time is expected says what is expected.
+    let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+    let error = builder
+        .read_ron_str(
+            "[(customer: \"a\", touchpoint: \"chatbot\", timestamp: 17, outcome: Completed)]",
+            "x.ron",
+        )
+        .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("expected an RFC 3339 timestamp in quotes"),
+        "{error}"
+    );
+}
+
+#[test]
+fn repeated_keys_and_channels_are_refused() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let error = Behaviour::from_ron_str(
+        "(touchpoints: {\n  \"chatbot\": (abandoned: Some(0.9)),\n  \"chatbot\": (abandoned: Some(0.0)),\n})",
+        "b.ron",
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&error, SettingsError::Syntax { line: 3, .. }),
+        "{error}"
+    );
+    assert!(
+        error.to_string().contains("key \"chatbot\" appears twice"),
+        "{error}"
+    );
+    let error = Behaviour::from_ron_str(
+        "(flows: {\"chatbot\": {\"live-chat-agent\": 0.5, \"live-chat-agent\": 0.1}})",
+        "b.ron",
+    )
+    .unwrap_err();
+    assert!(error.to_string().contains("appears twice"), "{error}");
+    let journey = |persona: &str| {
+        Journey::from_ron_str(&format!(
+            "(name: \"x\", personas: [{persona}], stages: [(id: \"s\", name: \"S\")], touchpoints: [(id: \"t\", name: \"T\", stage: \"s\", channel: Web, kind: Billing, entry: true, goal: true)])"
+        ))
+    };
+    let error = journey("(id: \"p\", name: \"P\", attributes: {\"age\": \"18\", \"age\": \"65\"})")
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("key \"age\" appears twice"),
+        "{error}"
+    );
+    let error =
+        journey("(id: \"p\", name: \"P\", preferred_channels: [Web, Phone, Web])").unwrap_err();
+    let problems = error.validation().unwrap().problems();
+    assert_eq!(problems.len(), 1);
+    assert_eq!(
+        problems[0].to_string(),
+        "persona \"p\" lists channel web twice in `preferred_channels`"
+    );
+    let mapping =
+        journey_map::interactions::Mapping::from_ron_str("(ignore: [\"note\", \"note\"])", "m.ron")
+            .unwrap();
+    let journey = bank();
+    let Err(error) = LogBuilder::new(&journey, IngestOptions::default()).mapping(mapping) else {
+        panic!("a column ignored twice was accepted");
+    };
+    let problems: Vec<String> = error.problems().iter().map(ToString::to_string).collect();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("column \"note\" is ignored twice")),
+        "{problems:?}"
+    );
+}
+
+/// Reads `csv` leniently against the bank's journey and returns the log's length, the rows
+/// refused and the peak memory, next to the input's size.
+fn csv_peak(csv: &str) -> (usize, usize, usize) {
+    let journey = bank();
+    let ((len, refused), peak) = peak_memory(|| {
+        let mut builder = LogBuilder::new(&journey, IngestOptions::default().mode(Mode::Lenient));
+        builder.read_csv(csv.as_bytes()).unwrap();
+        let (log, report) = builder.finish();
+        (log.len(), report.rejected_count())
+    });
+    (len, refused, peak)
+}
+
+#[test]
+fn no_input_shape_costs_a_log_over_five_times_its_size() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    const ROWS: usize = 400_000;
+    // Every row a new customer, a distinct need and two distinct tags.
+    let mut csv = String::from("customer,touchpoint,timestamp,outcome,need,tags\n");
+    for i in 0..ROWS {
+        csv.push_str(&format!(
+            "c{i},chatbot,2026-01-05T10:00:00Z,completed,need-{i},tag-{i}|label-{i}\n"
+        ));
+    }
+    let (len, _, peak) = csv_peak(&csv);
+    assert_eq!(len, ROWS);
+    println!(
+        "distinct needs and tags: {} bytes in, {peak} at peak ({:.2}x)",
+        csv.len(),
+        peak as f64 / csv.len() as f64
+    );
+    assert!(
+        peak < 5 * csv.len(),
+        "{} bytes in, {peak} at peak",
+        csv.len()
+    );
+    // Every row a touchpoint the journey does not have, read leniently.
+    let mut csv = String::from("customer,touchpoint,timestamp,outcome\n");
+    for i in 0..ROWS {
+        csv.push_str(&format!(
+            "c{i},retired-{i},2026-01-05T10:00:00Z,completed\n"
+        ));
+    }
+    let (len, refused, peak) = csv_peak(&csv);
+    assert_eq!((len, refused), (0, ROWS));
+    println!(
+        "unknown touchpoints: {} bytes in, {peak} at peak ({:.2}x)",
+        csv.len(),
+        peak as f64 / csv.len() as f64
+    );
+    assert!(
+        peak < 5 * csv.len(),
+        "{} bytes in, {peak} at peak",
+        csv.len()
+    );
+    // One row with a million tags.
+    let mut csv = String::from(
+        "customer,touchpoint,timestamp,outcome,tags\nc,chatbot,2026-01-05T10:00:00Z,completed,",
+    );
+    for i in 0..1_000_000 {
+        csv.push_str(&format!("t{i}|"));
+    }
+    csv.push('\n');
+    let (len, _, peak) = csv_peak(&csv);
+    assert_eq!(len, 1);
+    println!(
+        "a million tags: {} bytes in, {peak} at peak ({:.2}x)",
+        csv.len(),
+        peak as f64 / csv.len() as f64
+    );
+    assert!(
+        peak < 5 * csv.len(),
+        "{} bytes in, {peak} at peak",
+        csv.len()
+    );
+}
+
+#[test]
+fn a_journey_of_many_short_touchpoints_costs_under_five_times_its_file() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let mut text = String::from("(name: \"n\", stages: [(id: \"s\", name: \"S\")], touchpoints: [");
+    for i in 0..100_000 {
+        text.push_str(&format!(
+            "(id: \"t{i}\", name: \"T\", stage: \"s\", channel: Web, kind: Billing, entry: true, goal: true),"
+        ));
+    }
+    text.push_str("])");
+    let (journey, peak) = peak_memory(|| Journey::from_ron_str(&text));
+    assert_eq!(journey.unwrap().touchpoints().len(), 100_000);
+    println!(
+        "short touchpoints: {} bytes in, {peak} at peak ({:.2}x)",
+        text.len(),
+        peak as f64 / text.len() as f64
+    );
+    assert!(
+        peak < 5 * text.len(),
+        "{} bytes in, {peak} at peak",
+        text.len()
+    );
+}

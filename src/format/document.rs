@@ -44,7 +44,13 @@ pub(crate) struct DocumentOut<'a> {
 }
 
 impl From<DocumentIn> for JourneyBuilder {
-    fn from(document: DocumentIn) -> Self {
+    fn from(mut document: DocumentIn) -> Self {
+        // Lists read from a file grow by doubling: give back the spare half before the
+        // journey's indices are built beside them.
+        document.personas.shrink_to_fit();
+        document.stages.shrink_to_fit();
+        document.touchpoints.shrink_to_fit();
+        document.flows.shrink_to_fit();
         JourneyBuilder {
             parts: Parts {
                 name: document.name,

@@ -5,6 +5,7 @@
 //! `sentiment`, `resolved`, `need` and `tags` may be left out or left empty. An unknown column
 //! is an error (with the closest column name), so that no data is dropped silently.
 
+use super::log::Tags;
 use super::scores::Scales;
 use std::io;
 use std::path::Path;
@@ -696,7 +697,7 @@ fn view_fast<'r>(
         sentiment: number(Field::Sentiment)?,
         resolved: parsed(cell(Field::Resolved), Field::Resolved, parse_bool)?,
         need: text(Field::Need)?,
-        tags: tags.into(),
+        tags,
         session: text(Field::Session)?,
         segments: std::borrow::Cow::Borrowed(&[]),
     })
@@ -925,16 +926,10 @@ pub(crate) fn not_a_time(text: &str, error: &jiff::Error) -> String {
     }
 }
 
-/// The labels of a `tags` cell: separated by `|`, trimmed, empty ones left out.
-pub(crate) fn split_tags(cell: Option<&str>) -> Vec<&str> {
-    match cell {
-        None => Vec::new(),
-        Some(tags) => tags
-            .split('|')
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .collect(),
-    }
+/// The labels of a `tags` cell (separated by `|`, trimmed, empty ones left out), split only
+/// when the record is attached: a cell of a million tags costs no list of a million slices.
+pub(crate) fn split_tags(cell: Option<&str>) -> Tags<'_> {
+    Tags::Cell(cell.unwrap_or_default())
 }
 
 pub(crate) fn parse_bool(text: &[u8]) -> Option<bool> {

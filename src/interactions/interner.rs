@@ -12,15 +12,15 @@ use std::hash::{BuildHasher, Hash};
 use hashbrown::HashTable;
 
 /// Distinct values of type `[T]` (bytes of text, or `u32` ids of a set) in one arena, with a
-/// hash table of their ids. Each slot keeps 32 bits of its value's hash, so growing the table
-/// never reads a value again.
+/// hash table of their ids. The table keeps ids only (4 bytes a slot); growing it hashes the
+/// values again from the arena.
 #[derive(Clone)]
 struct Arena<T> {
     items: Vec<T>,
-    /// `ends[i]` is where value `i` ends in `items`; it starts where value `i - 1` ends.
-    ends: Vec<usize>,
-    /// (32 bits of the hash, id).
-    table: HashTable<(u32, u32)>,
+    /// `ends[i]` is where value `i` ends in `items`; it starts where value `i - 1` ends. Four
+    /// bytes a value: an arena holds at most 4 GiB of items (`u32::MAX`).
+    ends: Vec<u32>,
+    table: HashTable<u32>,
     hasher: foldhash::fast::RandomState,
 }
 
@@ -35,51 +35,77 @@ impl<T> Default for Arena<T> {
     }
 }
 
-/// The table's hash of a value from the 32 bits a slot keeps: both halves the same, so that
-/// hashbrown's bucket (low bits) and control byte (high bits) both see them.
-fn spread(short: u32) -> u64 {
-    u64::from(short) | (u64::from(short) << 32)
+/// Value `id` of an arena's items and ends.
+fn value<'a, T>(items: &'a [T], ends: &[u32], id: u32) -> Option<&'a [T]> {
+    let id = id as usize;
+    let end = *ends.get(id)? as usize;
+    let start = if id == 0 { 0 } else { ends[id - 1] as usize };
+    Some(&items[start..end])
 }
 
 impl<T: Copy + Eq + Hash> Arena<T> {
-    fn short_hash(&self, value: &[T]) -> u32 {
-        let hash = self.hasher.hash_one(value);
-        (hash ^ (hash >> 32)) as u32
-    }
-
     fn get(&self, id: u32) -> Option<&[T]> {
-        let id = id as usize;
-        let end = *self.ends.get(id)?;
-        let start = if id == 0 { 0 } else { self.ends[id - 1] };
-        Some(&self.items[start..end])
+        value(&self.items, &self.ends, id)
     }
 
-    fn find(&self, value: &[T]) -> Result<u32, u32> {
-        let short = self.short_hash(value);
+    fn find_hashed(&self, value_wanted: &[T], hash: u64) -> Option<u32> {
         self.table
-            .find(spread(short), |&(h, id)| {
-                h == short && self.get(id) == Some(value)
-            })
-            .map(|&(_, id)| id)
-            .ok_or(short)
+            .find(hash, |&id| self.get(id) == Some(value_wanted))
+            .copied()
     }
 
-    /// The id of `value`, adding it if new; `None` when `u32::MAX` values are already held
-    /// (`u32::MAX` itself stays free for "none").
-    fn intern(&mut self, value: &[T]) -> Option<u32> {
-        match self.find(value) {
-            Ok(id) => Some(id),
-            Err(short) => {
-                let id = u32::try_from(self.ends.len())
-                    .ok()
-                    .filter(|&id| id != u32::MAX)?;
-                self.items.extend_from_slice(value);
-                self.ends.push(self.items.len());
-                self.table
-                    .insert_unique(spread(short), (short, id), |&(h, _)| spread(h));
-                Some(id)
-            }
+    /// The id of `value`, adding it if new; `None` when `u32::MAX` values or 4 GiB of items
+    /// are already held (`u32::MAX` itself stays free for "none").
+    fn intern(&mut self, wanted: &[T]) -> Option<u32> {
+        let start = self.items.len();
+        self.items.extend_from_slice(wanted);
+        self.intern_tail(start)
+    }
+
+    /// The id of the value written at the end of `items` from `start`: the tail is kept as a
+    /// new value, or dropped when the value is already held.
+    fn intern_tail(&mut self, start: usize) -> Option<u32> {
+        let Self {
+            items,
+            ends,
+            table,
+            hasher,
+        } = self;
+        let hash = hasher.hash_one(&items[start..]);
+        let tail = &items[start..];
+        if let Some(&id) = table.find(hash, |&id| value(items, ends, id) == Some(tail)) {
+            items.truncate(start);
+            return Some(id);
         }
+        let (Ok(id), Ok(end)) = (u32::try_from(ends.len()), u32::try_from(items.len())) else {
+            items.truncate(start);
+            return None;
+        };
+        if id == u32::MAX {
+            items.truncate(start);
+            return None;
+        }
+        ends.push(end);
+        table.insert_unique(hash, id, |&id| {
+            hasher.hash_one(value(items, ends, id).unwrap_or_default())
+        });
+        Some(id)
+    }
+
+    /// Room for `count` more values of `len` items in all, so that one huge record (a cell of
+    /// a million tags) grows nothing by doubling.
+    fn reserve(&mut self, len: usize, count: usize) {
+        self.items.reserve(len);
+        self.ends.reserve(count);
+        let Self {
+            items,
+            ends,
+            table,
+            hasher,
+        } = self;
+        table.reserve(count, |&id| {
+            hasher.hash_one(value(items, ends, id).unwrap_or_default())
+        });
     }
 
     fn len(&self) -> usize {
@@ -89,7 +115,13 @@ impl<T: Copy + Eq + Hash> Arena<T> {
     fn shrink_to_fit(&mut self) {
         self.items.shrink_to_fit();
         self.ends.shrink_to_fit();
-        self.table.shrink_to_fit(|&(h, _)| spread(h));
+        let Self {
+            items,
+            ends,
+            table,
+            hasher,
+        } = self;
+        table.shrink_to_fit(|&id| hasher.hash_one(value(items, ends, id).unwrap_or_default()));
     }
 }
 
@@ -105,7 +137,13 @@ impl Strings {
 
     /// The id of `text`, if held.
     pub(crate) fn find(&self, text: &str) -> Option<u32> {
-        self.0.find(text.as_bytes()).ok()
+        let bytes = text.as_bytes();
+        self.0.find_hashed(bytes, self.0.hasher.hash_one(bytes))
+    }
+
+    /// Room for `count` more strings of `bytes` bytes in all.
+    pub(crate) fn reserve(&mut self, bytes: usize, count: usize) {
+        self.0.reserve(bytes, count);
     }
 
     /// The string of `id`, if there is one.
@@ -140,6 +178,36 @@ impl Lists {
     /// The id of `list`, adding it if new; `None` past `u32::MAX - 1` lists.
     pub(crate) fn intern(&mut self, list: &[u32]) -> Option<u32> {
         self.0.intern(list)
+    }
+
+    /// The id of the set `fill` writes (ids pushed in any order, repeats allowed): it is built
+    /// in place at the end of the arena, sorted and without repeats, and kept only if new, so
+    /// no separate buffer holds it. `None` when `fill` fails or the arena is full.
+    pub(crate) fn intern_set<E>(
+        &mut self,
+        fill: impl FnOnce(&mut Vec<u32>) -> Result<(), E>,
+    ) -> Result<Option<u32>, E> {
+        let start = self.0.items.len();
+        if let Err(error) = fill(&mut self.0.items) {
+            self.0.items.truncate(start);
+            return Err(error);
+        }
+        let tail = &mut self.0.items[start..];
+        tail.sort_unstable();
+        let mut kept = 0;
+        for i in 0..tail.len() {
+            if kept == 0 || tail[i] != tail[kept - 1] {
+                tail[kept] = tail[i];
+                kept += 1;
+            }
+        }
+        self.0.items.truncate(start + kept);
+        Ok(self.0.intern_tail(start))
+    }
+
+    /// Room for `count` more ids in all.
+    pub(crate) fn reserve(&mut self, count: usize) {
+        self.0.reserve(count, 1);
     }
 
     /// The list of `id`, if there is one.
@@ -210,6 +278,25 @@ mod tests {
         assert_eq!(lists.intern(&[1, 2]), Some(0));
         assert_eq!(lists.intern(&[]), Some(2));
         assert_eq!(lists.get(1), Some(&[2][..]));
+        let set = lists.intern_set(|items| {
+            items.extend([5, 1, 5, 3, 1]);
+            Ok::<(), ()>(())
+        });
+        assert_eq!(set, Ok(Some(3)));
+        assert_eq!(lists.get(3), Some(&[1, 3, 5][..]));
+        let again = lists.intern_set(|items| {
+            items.extend([3, 5, 1]);
+            Ok::<(), ()>(())
+        });
+        assert_eq!(again, Ok(Some(3)));
+        assert_eq!(
+            lists.intern_set(|items| {
+                items.push(9);
+                Err("stop")
+            }),
+            Err("stop")
+        );
+        assert_eq!(lists.len(), 4);
         assert_eq!(lists.get(2), Some(&[][..]));
     }
 

@@ -86,6 +86,39 @@ impl PartialEq for Stored {
     }
 }
 
+/// A record's tags: a list, or a `|`-separated cell split as it is read.
+#[derive(Debug, Clone)]
+pub(crate) enum Tags<'a> {
+    /// Labels separated by `|`, trimmed, empty ones left out.
+    Cell(&'a str),
+    /// Labels as given.
+    List(Cow<'a, [&'a str]>),
+}
+
+impl Default for Tags<'_> {
+    fn default() -> Self {
+        Tags::Cell("")
+    }
+}
+
+impl<'a> Tags<'a> {
+    /// Whether there is no tag.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.iter().next().is_none()
+    }
+
+    /// The tags, in order, repeats included.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
+        let (cell, list): (Option<&'a str>, &[&'a str]) = match self {
+            Tags::Cell(cell) => (Some(cell), &[]),
+            Tags::List(list) => (None, list),
+        };
+        cell.into_iter()
+            .flat_map(|cell| cell.split('|').map(str::trim).filter(|t| !t.is_empty()))
+            .chain(list.iter().copied())
+    }
+}
+
 /// A record's fields, borrowed: what [`LogBuilder`] checks, whether the record came from code,
 /// RON or a CSV row.
 #[derive(Debug, Clone, Default)]
@@ -105,7 +138,7 @@ pub(crate) struct RecordView<'a> {
     pub(crate) sentiment: Option<f64>,
     pub(crate) resolved: Option<bool>,
     pub(crate) need: Option<&'a str>,
-    pub(crate) tags: Cow<'a, [&'a str]>,
+    pub(crate) tags: Tags<'a>,
     pub(crate) session: Option<&'a str>,
     /// Segment values by segment name.
     pub(crate) segments: Cow<'a, [(&'a str, &'a str)]>,
@@ -128,7 +161,7 @@ impl<'a> RecordView<'a> {
             sentiment: interaction.sentiment,
             resolved: interaction.resolved,
             need: interaction.need.as_deref(),
-            tags: interaction.tags.iter().map(String::as_str).collect(),
+            tags: Tags::List(interaction.tags.iter().map(String::as_str).collect()),
             session: interaction.session.as_deref(),
             segments: interaction
                 .segments
@@ -354,7 +387,6 @@ pub struct LogBuilder<'j> {
     needs: Strings,
     tag_sets: Lists,
     tags: Strings,
-    tag_scratch: Vec<u32>,
     report: IngestReport,
     seen: usize,
     unknown_touchpoints: FastMap<String, UnknownIdError>,
@@ -393,7 +425,6 @@ impl<'j> LogBuilder<'j> {
             needs: Strings::default(),
             tag_sets: Lists::default(),
             tags: Strings::default(),
-            tag_scratch: Vec::new(),
             report: IngestReport::default(),
             seen: 0,
             unknown_touchpoints: fast_map(0),
@@ -575,7 +606,7 @@ impl<'j> LogBuilder<'j> {
             sentiment: record.sentiment,
             resolved: record.resolved,
             need: record.need,
-            tags: Cow::Borrowed(record.tags),
+            tags: Tags::List(Cow::Borrowed(record.tags)),
             session: record.session,
             segments: Cow::Borrowed(record.segments),
         };
@@ -791,17 +822,24 @@ impl<'j> LogBuilder<'j> {
         let tags = if interaction.tags.is_empty() {
             NONE
         } else {
-            // The set is built in a reused buffer: a known set costs no allocation.
-            let mut set = std::mem::take(&mut self.tag_scratch);
-            set.clear();
-            for tag in interaction.tags.iter() {
-                set.push(self.tags.intern(tag).ok_or(too_many(Field::Tags))?);
+            if let Tags::Cell(cell) = interaction.tags
+                && cell.len() > 1 << 16
+            {
+                // One huge cell: room for all its tags at once, nothing grown by doubling.
+                let count = cell.bytes().filter(|&b| b == b'|').count() + 1;
+                self.tags.reserve(cell.len(), count);
+                self.tag_sets.reserve(count);
             }
-            set.sort_unstable();
-            set.dedup();
-            let id = self.tag_sets.intern(&set);
-            self.tag_scratch = set;
-            id.ok_or(too_many(Field::Tags))?
+            // The set is built in place in the arena of sets: a known set costs no allocation.
+            let tags = &mut self.tags;
+            self.tag_sets
+                .intern_set(|set| {
+                    for tag in interaction.tags.iter() {
+                        set.push(tags.intern(tag).ok_or(too_many(Field::Tags))?);
+                    }
+                    Ok(())
+                })?
+                .ok_or(too_many(Field::Tags))?
         };
         Ok(Stored {
             timestamp_ms: interaction.timestamp_ms,

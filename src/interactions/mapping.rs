@@ -1302,7 +1302,7 @@ pub(crate) fn map_row<'a>(
         sentiment: number(Field::Sentiment)?,
         resolved,
         need: text(Field::Need)?,
-        tags: tags.into(),
+        tags,
         session: text(Field::Session)?,
         segments: segments.into(),
     }))

@@ -33,10 +33,11 @@ impl Suggestions {
         }
     }
 
-    /// A budget for one file: a fixed floor plus a multiple of the bytes of its ids, so the cost
-    /// of all its suggestions stays linear in its size.
+    /// A budget for one file: a floor of about four million units plus 512 per byte of its ids,
+    /// so the cost of all its suggestions stays linear in its size (a hundred misspelt
+    /// 1,000-character references against a hundred such ids all get their suggestion).
     pub(crate) fn for_input(calls: usize, id_bytes: usize) -> Self {
-        Self::new(calls, (1 << 22) + 64 * id_bytes as u64)
+        Self::new(calls, (1 << 22) + 512 * id_bytes as u64)
     }
 
     /// The candidate closest to `wanted`, if one is close enough and the budget allows looking.
