@@ -378,7 +378,9 @@
 //! ```
 //!
 //! Hostile input is bounded: nesting deeper than 64 levels is an error, not a stack overflow,
-//! and memory grows linearly with the file (the tests load 50 MB files and 100,000-deep nesting).
+//! suggestions cost linear time, and memory grows linearly with the input, at most 5x its size
+//! for any shape the tests try (the README's "Bad input" section gives the measured costs).
+//! `fuzz/` holds cargo-fuzz targets for every loader and every analysis.
 //!
 //! # Ids and indices
 //!
@@ -416,16 +418,18 @@
 //! ```
 //!
 //! - [`model`](mod@model): ids, personas, stages, touchpoints, flows, the [`Journey`] graph,
-//!   the builder and its validation, queries and structural checks. The model knows nothing of
-//!   files' syntax, interactions or analyses.
+//!   the builder and its validation (with bounded "did you mean" suggestions, `suggest.rs`),
+//!   queries and structural checks. The model knows nothing of files' syntax, interactions or
+//!   analyses.
 //! - [`format`](mod@format): the RON document structure and its conversion to and from
 //!   [`Journey`], with [`LoadError`] and [`SaveError`], and [`SettingsError`] for settings
-//!   files.
+//!   files; maps in every file keep each key once (`unique.rs`).
 //! - [`interactions`](mod@interactions): interaction records (owned and borrowed), score
 //!   scales, the log and its builder, mappings (`mapping.rs`), journeys, sessions and segments
 //!   (`segments.rs`), CSV, Parquet and Arrow (`arrow.rs`, feature `arrow`) and RON reading,
-//!   reading by extension (`files.rs`), and what ingestion reports. The log knows the journey
-//!   only through the touchpoint and persona indices it resolved.
+//!   reading by extension (`files.rs`), interned needs, tags and segment values
+//!   (`interner.rs`), and what ingestion reports. The log knows the journey only through the
+//!   touchpoint and persona indices it resolved.
 //! - [`stats`](mod@stats): Wilson intervals, exact mergeable percentiles, means and moments,
 //!   Kaplan-Meier times to an event, one-sided tests and the Benjamini-Hochberg correction,
 //!   shared by every analysis.

@@ -206,9 +206,12 @@ fn a_fifty_megabyte_invalid_file_reports_every_problem_in_bounded_memory() {
 use std::time::{Duration, Instant};
 
 use journey_map::interactions::RecordProblem;
+#[cfg(feature = "simulator")]
 use journey_map::sim::{Behaviour, Simulator};
 use journey_map::stats::Mean;
-use journey_map::{IngestError, IngestOptions, LogBuilder, Mode, Problem, Scales, SettingsError};
+use journey_map::{
+    IngestError, IngestOptions, IngestWarning, LogBuilder, Mode, Problem, Scales, SettingsError,
+};
 
 fn bank() -> Journey {
     Journey::load("examples/data/retail_bank.ron").unwrap()
@@ -346,6 +349,7 @@ fn sentiment_scales_and_means_cannot_overflow() {
     assert!(log.interactions().all(|r| r.sentiment() == Some(1e6)));
 }
 
+#[cfg(feature = "simulator")]
 #[test]
 fn the_simulator_is_bounded_and_writes_only_what_its_log_accepts() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
@@ -466,6 +470,7 @@ fn lenient_ron_keeps_every_readable_record() {
     );
 }
 
+#[cfg(feature = "simulator")]
 #[test]
 fn repeated_keys_and_channels_are_refused() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
@@ -540,6 +545,29 @@ fn csv_peak(csv: &str) -> (usize, usize, usize) {
 fn no_input_shape_costs_a_log_over_five_times_its_size() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     const ROWS: usize = 400_000;
+    // The usual shape: customers with several rows, repeated needs, a few tags.
+    let mut csv = String::from("customer,touchpoint,timestamp,outcome,need,tags\n");
+    for i in 0..ROWS {
+        csv.push_str(&format!(
+            "customer-{},chatbot,2026-01-05T10:{:02}:00Z,completed,need-{},web\n",
+            i / 10,
+            i % 60,
+            i / 30
+        ));
+    }
+    let (len, _, peak) = csv_peak(&csv);
+    assert_eq!(len, ROWS);
+    println!(
+        "usual rows: {} bytes in, {peak} at peak ({:.2}x, {} bytes a row)",
+        csv.len(),
+        peak as f64 / csv.len() as f64,
+        peak / ROWS
+    );
+    assert!(
+        peak < 5 * csv.len(),
+        "{} bytes in, {peak} at peak",
+        csv.len()
+    );
     // Every row a new customer, a distinct need and two distinct tags.
     let mut csv = String::from("customer,touchpoint,timestamp,outcome,need,tags\n");
     for i in 0..ROWS {
@@ -621,5 +649,147 @@ fn a_journey_of_many_short_touchpoints_costs_under_five_times_its_file() {
         peak < 5 * text.len(),
         "{} bytes in, {peak} at peak",
         text.len()
+    );
+}
+
+/// The error and its sources, as a printer that walks the chain shows them.
+fn chain(error: &dyn std::error::Error) -> Vec<String> {
+    let mut messages = vec![error.to_string()];
+    let mut source = error.source();
+    while let Some(cause) = source {
+        messages.push(cause.to_string());
+        source = cause.source();
+    }
+    messages
+}
+
+/// Reads `csv` strictly against the bank's journey; the error's chain.
+fn csv_error(csv: &[u8], options: IngestOptions) -> Vec<String> {
+    let journey = bank();
+    let mut builder = LogBuilder::new(&journey, options);
+    chain(&builder.read_csv(csv).unwrap_err())
+}
+
+#[test]
+fn messages_say_what_is_wrong_in_the_users_words() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    // Journey files: no internal type names; a byte-order mark is fine; an empty file says so.
+    for text in ["Journey(", "", "  // nothing\n", "[1, 2]"] {
+        let error = Journey::from_ron_str(text).unwrap_err().to_string();
+        assert!(!error.contains("DocumentIn"), "{text:?}: {error}");
+    }
+    assert!(
+        Journey::from_ron_str("")
+            .unwrap_err()
+            .to_string()
+            .contains("the file is empty")
+    );
+    let bank_text = std::fs::read_to_string("examples/data/retail_bank.ron").unwrap();
+    assert!(Journey::from_ron_str(&format!("\u{feff}{bank_text}")).is_ok());
+    // Settings files name their kind, and point at bytes that are not UTF-8.
+    let dir = std::env::temp_dir().join(format!("journey-map-messages-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.ron");
+    std::fs::write(&bad, b"(min_sample:\n  \xff)").unwrap();
+    let error = journey_map::analysis::FrictionConfig::load(&bad).unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            SettingsError::Syntax {
+                line: 2,
+                column: 3,
+                ..
+            }
+        ),
+        "{error}"
+    );
+    let missing = journey_map::analysis::FrictionConfig::load(dir.join("nope.ron")).unwrap_err();
+    assert!(
+        missing
+            .to_string()
+            .starts_with("cannot read friction settings file"),
+        "{missing}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+    // Ids are quoted as ids, never as the Rust type around them.
+    let id = journey_map::TouchpointId::new("chatbot");
+    assert_eq!(format!("{id:?}"), "\"chatbot\"");
+
+    // CSV: a score too large for any scale is out of its scale, said once in the chain.
+    let messages = csv_error(
+        b"customer,touchpoint,timestamp,outcome,csat\na,chatbot,2026-01-05T10:00:00Z,completed,255\n",
+        IngestOptions::default(),
+    );
+    assert_eq!(
+        messages,
+        ["row 2, column csat: score 255 is outside the scale 1..=5"]
+    );
+    // A trailing comma in the header; a UTF-16 file.
+    let messages = csv_error(
+        b"customer,touchpoint,timestamp,outcome,\na,chatbot,2026-01-05T10:00:00Z,completed,\n",
+        IngestOptions::default(),
+    );
+    assert!(
+        messages[0].contains("column 5 of the header has no name (a trailing comma"),
+        "{messages:?}"
+    );
+    let utf16: Vec<u8> = "\u{feff}customer,touchpoint,timestamp,outcome\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let messages = csv_error(&utf16, IngestOptions::default());
+    assert!(messages[0].contains("the file is UTF-16"), "{messages:?}");
+    // A quote never closed swallows the rest of the file: said so, with the lines.
+    let mut text = String::from(
+        "customer,touchpoint,timestamp,outcome\na,\"chatbot,2026-01-05T10:00:00Z,completed\n",
+    );
+    for i in 0..1_000 {
+        text.push_str(&format!("c{i},chatbot,2026-01-05T10:00:00Z,completed\n"));
+    }
+    let messages = csv_error(text.as_bytes(), IngestOptions::default());
+    assert!(
+        messages[0].starts_with("row 2: ")
+            && messages[0].contains("lines 2 to 1002")
+            && messages[0].contains("quote"),
+        "{messages:?}"
+    );
+    // Unix milliseconds read as seconds: the unit that would read them.
+    let messages = csv_error(
+        b"customer,touchpoint,timestamp,outcome\na,chatbot,1767607200000,completed\n",
+        IngestOptions::default(),
+    );
+    assert_eq!(
+        messages,
+        [
+            "row 2, column timestamp: \"1767607200000\" is out of range as Unix seconds; as milliseconds it is 2026-01-05T10:00:00Z: are the times Unix milliseconds (the Unix unit setting)?"
+        ]
+    );
+    // A year-9999 time past the last instant a log holds.
+    let messages = csv_error(
+        b"customer,touchpoint,timestamp,outcome\na,chatbot,9999-12-31T23:59:59Z,completed\n",
+        IngestOptions::default(),
+    );
+    assert!(
+        messages[0].contains("beyond the range of times a log holds"),
+        "{messages:?}"
+    );
+    assert!(!messages[0].contains("parameter"), "{messages:?}");
+    // Unix seconds read as milliseconds date everything in January 1970: a warning.
+    let mut text = String::from("customer,touchpoint,timestamp,outcome\n");
+    for i in 0..30 {
+        text.push_str(&format!("c{i},chatbot,{},completed\n", 1_767_607_200 + i));
+    }
+    let journey = bank();
+    let mut builder = LogBuilder::new(
+        &journey,
+        IngestOptions::default().unix_unit(journey_map::UnixUnit::Milliseconds),
+    );
+    builder.read_csv(text.as_bytes()).unwrap();
+    let (_, report) = builder.finish();
+    assert!(
+        report
+            .warnings
+            .contains(&IngestWarning::TimesIn1970 { interactions: 30 }),
+        "{report}"
     );
 }

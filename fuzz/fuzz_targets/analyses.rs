@@ -1,6 +1,6 @@
 //! Every analysis on random journeys and logs. Invariants: no panic; no NaN or infinity in any
-//! report; conversion shares and what-if predictions in 0..=1; Shapley values add up to the
-//! conversions; the analyses agree on one thread and on two.
+//! report; conversion shares and what-if predictions in 0..=1; Shapley values and the
+//! uncredited conversions add up to the conversions; the analyses agree on one thread and on two.
 #![no_main]
 
 use arbitrary::Arbitrary;
@@ -13,7 +13,13 @@ use journey_map::{
 };
 use libfuzzer_sys::fuzz_target;
 
-const CHANNELS: [Channel; 5] = [Channel::Web, Channel::Phone, Channel::Email, Channel::Store, Channel::Chatbot];
+const CHANNELS: [Channel; 5] = [
+    Channel::Web,
+    Channel::Phone,
+    Channel::Email,
+    Channel::Store,
+    Channel::Chatbot,
+];
 const KINDS: [TouchpointKind; 4] = [
     TouchpointKind::Marketing,
     TouchpointKind::DigitalProduct,
@@ -58,10 +64,24 @@ struct Input {
     changes: Vec<(u8, u8, u8, u8)>,
 }
 
+static POOLS: std::sync::LazyLock<(rayon::ThreadPool, rayon::ThreadPool)> =
+    std::sync::LazyLock::new(|| {
+        let pool = |threads| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("a thread pool")
+        };
+        (pool(1), pool(2))
+    });
+
 /// Panics when a report's RON text holds NaN or an infinity.
 fn finite<T: serde::Serialize>(what: &str, report: &T) {
     let text = ron::to_string(report).expect("reports serialize");
-    assert!(!text.contains("NaN") && !text.contains("inf"), "{what}: {text}");
+    assert!(
+        !text.contains("NaN") && !text.contains("inf"),
+        "{what}: {text}"
+    );
 }
 
 fuzz_target!(|input: Input| {
@@ -152,16 +172,38 @@ fuzz_target!(|input: Input| {
         })
         .collect();
     let mut log_builder = LogBuilder::new(&journey, IngestOptions::default().mode(Mode::Lenient));
-    log_builder.extend(&records).expect("lenient never fails on records");
+    log_builder
+        .extend(&records)
+        .expect("lenient never fails on records");
     let (log, _) = log_builder.finish();
     let observation = Observation::new(&journey, &log).expect("the log is the journey's");
     let all = Selection::all();
 
-    let metrics = observation.metrics(&all, MetricsOptions::default()).expect("metrics");
+    // The analyses on one thread and on two give the same reports.
+    let both = |threads: &rayon::ThreadPool| {
+        threads.install(|| {
+            (
+                observation.metrics(&all, MetricsOptions::default()).ok(),
+                observation.friction(&all, &FrictionConfig::default()).ok(),
+                observation.directly_follows(&all).ok(),
+                observation.conformance(&all).ok(),
+            )
+        })
+    };
+    let (one, two) = &*POOLS;
+    assert!(both(one) == both(two), "one thread and two differ");
+
+    let metrics = observation
+        .metrics(&all, MetricsOptions::default())
+        .expect("metrics");
     finite("metrics", &metrics);
-    let friction = observation.friction(&all, &FrictionConfig::default()).expect("friction");
+    let friction = observation
+        .friction(&all, &FrictionConfig::default())
+        .expect("friction");
     finite("friction", &friction);
-    let dfg = observation.directly_follows(&all).expect("directly follows");
+    let dfg = observation
+        .directly_follows(&all)
+        .expect("directly follows");
     finite("directly follows", &dfg);
     let variants = observation.variants(&all, 5).expect("variants");
     finite("variants", &variants);
@@ -175,9 +217,14 @@ fuzz_target!(|input: Input| {
         }
         if let Ok(shapley) = chain.shapley_channels(ShapleyOptions::default()) {
             finite("shapley", &shapley);
-            let sum: f64 = shapley.channels.iter().map(|c| c.conversions).sum();
+            // The channels share what goals alone do not convert.
+            let sum: f64 =
+                shapley.channels.iter().map(|c| c.conversions).sum::<f64>() + shapley.uncredited;
             let conversions = report.conversions as f64;
-            assert!((sum - conversions).abs() <= 1e-6 * conversions.max(1.0), "{sum} vs {conversions}");
+            assert!(
+                (sum - conversions).abs() <= 1e-6 * conversions.max(1.0),
+                "{sum} vs {conversions}"
+            );
         }
     }
     let changes: Vec<Change> = input
@@ -185,13 +232,28 @@ fuzz_target!(|input: Input| {
         .iter()
         .take(4)
         .map(|&(kind, a, b, v)| {
-            let (a, b) = (format!("t{}", usize::from(a) % n), format!("t{}", usize::from(b) % n));
+            let (a, b) = (
+                format!("t{}", usize::from(a) % n),
+                format!("t{}", usize::from(b) % n),
+            );
             let share = f64::from(v % 101) / 100.0;
             match kind % 4 {
-                0 => Change::RemoveTouchpoint { touchpoint: a.into() },
-                1 => Change::AddFlow { from: a.into(), to: b.into(), share },
-                2 => Change::RemoveFlow { from: a.into(), to: b.into() },
-                _ => Change::LowerDropOff { touchpoint: a.into(), by: share },
+                0 => Change::RemoveTouchpoint {
+                    touchpoint: a.into(),
+                },
+                1 => Change::AddFlow {
+                    from: a.into(),
+                    to: b.into(),
+                    share,
+                },
+                2 => Change::RemoveFlow {
+                    from: a.into(),
+                    to: b.into(),
+                },
+                _ => Change::LowerDropOff {
+                    touchpoint: a.into(),
+                    by: share,
+                },
             }
         })
         .collect();

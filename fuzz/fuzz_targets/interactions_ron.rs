@@ -5,14 +5,17 @@
 use journey_map::{IngestOptions, Journey, LogBuilder, Mode};
 use libfuzzer_sys::fuzz_target;
 
-static JOURNEY: &str = include_str!("../../examples/data/retail_bank.ron");
+static JOURNEY: std::sync::LazyLock<Journey> = std::sync::LazyLock::new(|| {
+    Journey::from_ron_str(include_str!("../../examples/data/retail_bank.ron"))
+        .expect("the bank journey loads")
+});
 
 fuzz_target!(|text: &str| {
-    let journey = Journey::from_ron_str(JOURNEY).expect("the bank journey loads");
-    let mut lenient = LogBuilder::new(&journey, IngestOptions::default().mode(Mode::Lenient));
+    let journey: &Journey = &JOURNEY;
+    let mut lenient = LogBuilder::new(journey, IngestOptions::default().mode(Mode::Lenient));
     let lenient_result = lenient.read_ron_str(text, "fuzz.ron");
     let (lenient_log, report) = lenient.finish();
-    let mut strict = LogBuilder::new(&journey, IngestOptions::default());
+    let mut strict = LogBuilder::new(journey, IngestOptions::default());
     let strict_result = strict.read_ron_str(text, "fuzz.ron");
     let (strict_log, _) = strict.finish();
     match (lenient_result, strict_result) {

@@ -7,7 +7,10 @@ use journey_map::interactions::Mapping;
 use journey_map::{IngestOptions, Journey, LogBuilder, Mode};
 use libfuzzer_sys::fuzz_target;
 
-static JOURNEY: &str = include_str!("../../examples/data/retail_bank.ron");
+static JOURNEY: std::sync::LazyLock<Journey> = std::sync::LazyLock::new(|| {
+    Journey::from_ron_str(include_str!("../../examples/data/retail_bank.ron"))
+        .expect("the bank journey loads")
+});
 
 #[derive(Debug, Arbitrary)]
 struct Input<'a> {
@@ -17,7 +20,7 @@ struct Input<'a> {
 }
 
 fuzz_target!(|input: Input<'_>| {
-    let journey = Journey::from_ron_str(JOURNEY).expect("the bank journey loads");
+    let journey: &Journey = &JOURNEY;
     let Ok(mapping) = Mapping::from_ron_str(input.mapping, "fuzz.mapping.ron") else {
         return;
     };
@@ -25,8 +28,13 @@ fuzz_target!(|input: Input<'_>| {
         let again = Mapping::from_ron_str(&text, "again.ron").expect("a saved mapping loads");
         assert_eq!(again, mapping, "mapping round trip");
     }
-    let mode = if input.lenient { Mode::Lenient } else { Mode::Strict };
-    let Ok(mut builder) = LogBuilder::new(&journey, IngestOptions::default().mode(mode)).mapping(mapping)
+    let mode = if input.lenient {
+        Mode::Lenient
+    } else {
+        Mode::Strict
+    };
+    let Ok(mut builder) =
+        LogBuilder::new(journey, IngestOptions::default().mode(mode)).mapping(mapping)
     else {
         return;
     };

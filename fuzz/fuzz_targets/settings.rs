@@ -9,7 +9,10 @@ use journey_map::sim::{Behaviour, Simulator};
 use journey_map::{IngestOptions, Journey, LogBuilder};
 use libfuzzer_sys::fuzz_target;
 
-static JOURNEY: &str = include_str!("../../examples/data/retail_bank.ron");
+static JOURNEY: std::sync::LazyLock<Journey> = std::sync::LazyLock::new(|| {
+    Journey::from_ron_str(include_str!("../../examples/data/retail_bank.ron"))
+        .expect("the bank journey loads")
+});
 
 #[derive(Debug, Arbitrary)]
 enum Input<'a> {
@@ -19,12 +22,13 @@ enum Input<'a> {
 }
 
 fuzz_target!(|input: Input<'_>| {
-    let journey = Journey::from_ron_str(JOURNEY).expect("the bank journey loads");
+    let journey: &Journey = &JOURNEY;
     match input {
         Input::Friction(text) => {
             if let Ok(config) = FrictionConfig::from_ron_str(text, "friction.ron") {
                 let text = ron::to_string(&config).expect("settings save");
-                let again = FrictionConfig::from_ron_str(&text, "again.ron").expect("saved settings load");
+                let again =
+                    FrictionConfig::from_ron_str(&text, "again.ron").expect("saved settings load");
                 assert_eq!(again, config, "friction settings round trip");
             }
         }
@@ -32,23 +36,27 @@ fuzz_target!(|input: Input<'_>| {
             let Ok(behaviour) = Behaviour::from_ron_str(text, "behaviour.ron") else {
                 return;
             };
-            let Ok(simulator) = Simulator::new(&journey, &behaviour) else {
+            let Ok(simulator) = Simulator::new(journey, &behaviour) else {
                 return;
             };
             let start = "2026-01-05T00:00:00Z".parse().expect("a time");
             let records = simulator.simulate(usize::from(customers % 4), 7, start);
-            let mut builder = LogBuilder::new(&journey, IngestOptions::default());
-            builder.extend(&records).expect("the simulator writes what its log accepts");
+            let mut builder = LogBuilder::new(journey, IngestOptions::default());
+            builder
+                .extend(&records)
+                .expect("the simulator writes what its log accepts");
         }
         Input::Changes(text) => {
             let Ok(changes) = ron::from_str::<Vec<Change>>(text) else {
                 return;
             };
-            let builder = LogBuilder::new(&journey, IngestOptions::default());
+            let builder = LogBuilder::new(journey, IngestOptions::default());
             let (log, _) = builder.finish();
-            let observation = Observation::new(&journey, &log).expect("the log is the journey's");
-            let chain = observation.markov_chain(&Selection::all()).expect("a chain");
-            if let Ok(prediction) = chain.predict(&journey, &changes) {
+            let observation = Observation::new(journey, &log).expect("the log is the journey's");
+            let chain = observation
+                .markov_chain(&Selection::all())
+                .expect("a chain");
+            if let Ok(prediction) = chain.predict(journey, &changes) {
                 for p in [prediction.current, prediction.predicted] {
                     assert!((0.0..=1.0).contains(&p), "prediction {p}");
                 }

@@ -37,6 +37,7 @@ const NO_SCORE: u8 = u8::MAX;
 const MAX_DURATION_MS: f64 = (u32::MAX - 1) as f64;
 
 /// [`MAX_DURATION_MS`] in whole seconds.
+#[cfg(feature = "simulator")]
 pub(crate) const MAX_DURATION_SECONDS: f64 = ((u32::MAX - 1) / 1000) as f64;
 
 /// How many distinct unknown ids of each kind a log builder suggests a known id for.

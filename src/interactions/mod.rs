@@ -24,6 +24,7 @@ mod segments;
 pub use aggregated::{AggregatedPath, AggregatedPaths, AggregatedPathsError};
 pub use csv::{HeaderProblem, UnixUnit, write_csv};
 pub use files::FileFormat;
+#[cfg(feature = "simulator")]
 pub(crate) use log::MAX_DURATION_SECONDS;
 pub use log::{
     CustomerIndex, IngestOptions, InteractionLog, InteractionRef, JourneyIndex, LogBuilder,
