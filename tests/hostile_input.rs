@@ -793,3 +793,73 @@ fn messages_say_what_is_wrong_in_the_users_words() {
         "{report}"
     );
 }
+
+#[test]
+fn segments_and_mapping_problems_stay_bounded() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let journey = bank();
+    // Each record names a new segment: past 64 names a log holds, records are refused, so no
+    // journey grows a slot per record.
+    let at = "2026-01-05T10:00:00Z".parse().unwrap();
+    let records = (0..100).map(|i| {
+        journey_map::Interaction::new(
+            format!("c{i}"),
+            "chatbot",
+            at,
+            journey_map::Outcome::Completed,
+        )
+        .with_segment(format!("segment-{i}"), "x")
+    });
+    let mut builder = LogBuilder::new(&journey, IngestOptions::default().mode(Mode::Lenient));
+    builder.extend(records).unwrap();
+    let (log, report) = builder.finish();
+    assert_eq!((log.len(), report.rejected_count()), (64, 36));
+    assert_eq!(log.segments().len(), 64);
+    assert_eq!(
+        report.rejected[0].to_string(),
+        "row 65: the record names a segment beyond the 64 segments a log holds"
+    );
+    assert_eq!(
+        log.customers().len(),
+        64,
+        "a refused record leaves no customer behind"
+    );
+    // A segment written twice in one RON record is refused, not overwritten.
+    let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+    let error = builder
+        .read_ron_str(
+            "[(customer: \"a\", touchpoint: \"chatbot\", timestamp: \"2026-01-05T10:00:00Z\", outcome: Completed, segments: {\"plan\": \"a\", \"plan\": \"b\"})]",
+            "x.ron",
+        )
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("key \"plan\" appears twice"),
+        "{error}"
+    );
+    // A mapping of 20,000 unknown events: every problem located, in linear time.
+    let mut text = String::from("(events: {\n");
+    for i in 0..20_000 {
+        text.push_str(&format!("  \"event-{i}\": \"nowhere-{i}\",\n"));
+    }
+    text.push_str("})");
+    let mapping =
+        journey_map::interactions::Mapping::from_ron_str(&text, "big.mapping.ron").unwrap();
+    let error = within(
+        Duration::from_secs(3),
+        "20,000 mapping problems",
+        || match LogBuilder::new(&journey, IngestOptions::default()).mapping(mapping) {
+            Ok(_) => panic!("unknown events were accepted"),
+            Err(error) => error,
+        },
+    );
+    assert_eq!(error.problems().len(), 20_000);
+    assert!(error.problems().iter().all(|p| p.location.is_some()));
+    // Each problem at its own event's line.
+    let lines: std::collections::BTreeSet<usize> = error
+        .problems()
+        .iter()
+        .filter_map(|p| p.location)
+        .map(|(line, _)| line)
+        .collect();
+    assert_eq!(lines.len(), 20_000);
+}

@@ -789,6 +789,15 @@ impl<'j> LogBuilder<'j> {
             }
         };
 
+        if !self.contexts.fits(&interaction.segments) {
+            return Err((
+                None,
+                RecordProblem::TooManySegments {
+                    limit: super::segments::MAX_SEGMENTS,
+                },
+            ));
+        }
+
         // The customer: known or new. Records usually come customer by customer: try the last
         // customer before hashing.
         let cached = Some(self.last_customer)

@@ -366,19 +366,23 @@ impl Mapping {
     }
 
     /// Where `needle` (a quoted value of the mapping) first appears in its text, after `after`
-    /// when given (the key it belongs under).
-    fn locate(&self, after: Option<&str>, needle: &str) -> Option<(usize, usize)> {
-        let text = &self.source.as_ref()?.text;
-        let quoted = format!("{needle:?}");
-        let from = after.and_then(|key| text.find(key)).unwrap_or(0);
-        let at = text[from..]
-            .find(&quoted)
-            .map(|i| i + from)
-            .or_else(|| text.find(&quoted))
-            .or_else(|| text.find(needle))?;
-        let line = text[..at].matches('\n').count() + 1;
-        let column = text[..at].rfind('\n').map_or(at, |nl| at - nl - 1) + 1;
-        Some((line, text[..at].len().min(column)))
+    /// when given (the key it belongs under), by the index of the text's quoted strings.
+    fn locate(
+        &self,
+        index: &mut Option<Quoted<'_>>,
+        after: Option<&str>,
+        needle: &str,
+    ) -> Option<(usize, usize)> {
+        let index = index.as_mut()?;
+        let at = index.find(after, needle)?;
+        // Lines before `at`, by the index of line ends: O(log lines), not O(at).
+        let line = index.newlines.partition_point(|&nl| nl < at);
+        let line_start = if line == 0 {
+            0
+        } else {
+            index.newlines[line - 1] + 1
+        };
+        Some((line + 1, at - line_start + 1))
     }
 
     /// Checks the mapping against `journey` and prepares it for reading rows.
@@ -389,9 +393,10 @@ impl Mapping {
     /// read from one.
     pub(crate) fn compile(&self, journey: &Journey) -> Result<Compiled, MappingError> {
         let mut problems = Vec::new();
+        let mut index = self.source.as_ref().map(|source| Quoted::new(&source.text));
         let mut problem = |after: Option<&str>, needle: &str, kind: MappingProblemKind| {
             problems.push(MappingProblem {
-                location: self.locate(after, needle),
+                location: self.locate(&mut index, after, needle),
                 kind,
             });
         };
@@ -554,6 +559,16 @@ impl Mapping {
                 Some("segments"),
                 column,
                 MappingProblemKind::EmptySegmentName,
+            );
+        }
+        if self.segments.len() > super::segments::MAX_SEGMENTS {
+            problem(
+                None,
+                "segments",
+                MappingProblemKind::TooManySegments {
+                    segments: self.segments.len(),
+                    limit: super::segments::MAX_SEGMENTS,
+                },
             );
         }
         let mut ignored = std::collections::HashSet::with_capacity(self.ignore.len());
@@ -1054,6 +1069,14 @@ pub enum MappingProblemKind {
         /// The column.
         column: String,
     },
+    /// More segments than a log holds.
+    #[error("{segments} segments, more than the {limit} a log holds")]
+    TooManySegments {
+        /// Segments the mapping names.
+        segments: usize,
+        /// The most a log holds.
+        limit: usize,
+    },
     /// A column listed twice under `ignore`.
     #[error("column {column:?} is ignored twice")]
     IgnoredTwice {
@@ -1306,6 +1329,81 @@ pub(crate) fn map_row<'a>(
         session: text(Field::Session)?,
         segments: segments.into(),
     }))
+}
+
+/// The quoted strings of a mapping's text and where each starts, read once, so that locating
+/// every problem of a large mapping costs O(text) in all rather than O(text) a problem.
+struct Quoted<'t> {
+    text: &'t str,
+    /// Each quoted string's content (escapes as written) and the positions of its opening
+    /// quote, in order.
+    at: FastMap<&'t str, Vec<usize>>,
+    /// Positions of keys looked up, and how many plain-text searches are left.
+    keys: FastMap<String, Option<usize>>,
+    searches_left: usize,
+    /// Where each line ends.
+    newlines: Vec<usize>,
+}
+
+impl<'t> Quoted<'t> {
+    fn new(text: &'t str) -> Self {
+        let bytes = text.as_bytes();
+        let mut at: FastMap<&'t str, Vec<usize>> = fast_map(0);
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                    while i < bytes.len() && bytes[i] != b'\n' {
+                        i += 1;
+                    }
+                }
+                b'"' => {
+                    let start = i;
+                    i += 1;
+                    while i < bytes.len() && bytes[i] != b'"' {
+                        i += if bytes[i] == b'\\' { 2 } else { 1 };
+                    }
+                    if let Some(content) = text.get(start + 1..i.min(bytes.len())) {
+                        at.entry(content).or_default().push(start);
+                    }
+                    i += 1;
+                }
+                _ => i += 1,
+            }
+        }
+        Self {
+            text,
+            at,
+            keys: fast_map(0),
+            searches_left: 64,
+            newlines: text.match_indices('\n').map(|(i, _)| i).collect(),
+        }
+    }
+
+    /// A plain-text search, for the first few needles that are not quoted values.
+    fn search(&mut self, needle: &str) -> Option<usize> {
+        if let Some(&found) = self.keys.get(needle) {
+            return found;
+        }
+        if self.searches_left == 0 {
+            return None;
+        }
+        self.searches_left -= 1;
+        let found = self.text.find(needle);
+        self.keys.insert(needle.to_owned(), found);
+        found
+    }
+
+    /// The first quoted `needle` after the key `after` (or anywhere), else the first plain
+    /// occurrence of `needle`.
+    fn find(&mut self, after: Option<&str>, needle: &str) -> Option<usize> {
+        let from = after.and_then(|key| self.search(key)).unwrap_or(0);
+        if let Some(positions) = self.at.get(needle) {
+            let later = positions.partition_point(|&p| p < from);
+            return positions.get(later).or(positions.first()).copied();
+        }
+        self.search(needle)
+    }
 }
 
 #[cfg(test)]

@@ -176,6 +176,12 @@ pub enum RecordProblem {
     /// The log has as many customers as an index can count.
     #[error("the log has more customers than an index can count")]
     TooManyCustomers,
+    /// The record names a segment beyond the most a log holds.
+    #[error("the record names a segment beyond the {limit} segments a log holds")]
+    TooManySegments {
+        /// The most segment names a log holds.
+        limit: usize,
+    },
     /// The log has as many distinct values of the field (needs, tags, tag sets) as an index
     /// can count.
     #[error("the log has more distinct values of the field than an index can count")]
@@ -200,6 +206,7 @@ impl RecordProblem {
             RecordProblem::Malformed { .. } => "malformed record",
             RecordProblem::TooManyCustomers => "too many customers",
             RecordProblem::TooManyValues => "too many distinct values",
+            RecordProblem::TooManySegments { .. } => "too many segments",
         }
     }
 }

@@ -172,7 +172,11 @@ pub struct Interaction {
     /// Segments other than the persona, by name (`platform: "ios"`, `plan: "premium"`); they
     /// may change from one interaction to the next, and each journey carries the first value
     /// given in it.
-    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "std::collections::BTreeMap::is_empty",
+        deserialize_with = "crate::format::unique::unique_keys"
+    )]
     pub segments: std::collections::BTreeMap<String, String>,
 }
 

@@ -21,6 +21,11 @@ const SESSION: usize = 1;
 /// The slot of a context where the segments start.
 const SEGMENTS: usize = 2;
 
+/// The most segment names one log holds: segments are a handful of columns (platform, plan,
+/// region), and every journey keeps a value slot for each, so a record naming a new one each
+/// time must not grow every journey without bound.
+pub(crate) const MAX_SEGMENTS: usize = 64;
+
 /// Contexts interned while a log is built: each distinct combination of persona, session and
 /// segment values once.
 #[derive(Debug, Clone)]
@@ -105,6 +110,31 @@ impl Contexts {
                 self.names.len() - 1
             }
         }
+    }
+
+    /// Whether a record naming `segments` keeps the log within [`MAX_SEGMENTS`] segment
+    /// names. Checked before anything of the record is kept, so a refused record leaves no
+    /// trace.
+    ///
+    /// Complexity: O(s · MAX_SEGMENTS) for s segments of the record.
+    pub(crate) fn fits(&self, segments: &[(&str, &str)]) -> bool {
+        let mut new = 0;
+        for (i, &(name, value)) in segments.iter().enumerate() {
+            let name = name.trim();
+            if value.trim().is_empty()
+                || self.names.iter().any(|n| n == name)
+                || segments[..i]
+                    .iter()
+                    .any(|(n, v)| n.trim() == name && !v.trim().is_empty())
+            {
+                continue;
+            }
+            new += 1;
+            if self.names.len() + new > MAX_SEGMENTS {
+                return false;
+            }
+        }
+        true
     }
 
     /// The value in `slot` of context `id`.
