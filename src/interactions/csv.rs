@@ -425,6 +425,10 @@ impl Columns {
         let mut slot_of = vec![DISCARD; names.len()];
         let mut segment_columns = vec![None; mapping.as_ref().map_or(0, |m| m.segments.len())];
         let mut unknown = None;
+        let ignored: std::collections::HashSet<&str> = mapping
+            .iter()
+            .flat_map(|m| m.ignore.iter().map(String::as_str))
+            .collect();
         for (i, name) in names.iter().enumerate() {
             let mut read = false;
             for field in Field::ALL.into_iter().filter(|&f| column_name(f) == *name) {
@@ -445,7 +449,7 @@ impl Columns {
                         read = true;
                     }
                 }
-                read |= m.ignore.iter().any(|c| c == name);
+                read |= ignored.contains(name.as_str());
             }
             if !read {
                 unknown.get_or_insert(i);
