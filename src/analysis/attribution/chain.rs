@@ -453,6 +453,12 @@ impl Accumulate for ChainCounts {
 
     /// Counts the customer's path up to their first goal.
     fn add_customer(&mut self, path: &CustomerPath<'_>) {
+        // A customer still on their way (last interaction in progress, no goal yet) has no
+        // outcome: left out of the chain, whose absorption then predicts exactly the observed
+        // conversions of the customers it holds.
+        if path.first_goal().is_none() && path.is_open() {
+            return;
+        }
         self.customers += 1;
         self.start[path.touchpoint(0).index()] += 1;
         let end = path.first_goal().map_or(path.len(), |goal| goal + 1);
@@ -470,9 +476,6 @@ impl Accumulate for ChainCounts {
                 self.conversion[previous as usize] += 1;
                 self.conversions += 1;
             }
-            // A customer still on their way (last interaction in progress) has not dropped
-            // out: their moves count, their end does not.
-            None if path.is_open() => {}
             None => self.drop_out[previous as usize] += 1,
         }
     }

@@ -76,7 +76,9 @@ pub struct PersonaConversion {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AttributionReport {
-    /// Selected customers.
+    /// Selected customers whose journey has an outcome: customers still on their way (last
+    /// interaction in progress, no goal reached) are left out of the chain, since nobody
+    /// knows yet whether they convert.
     pub customers: u64,
     /// Of those, how many converted.
     pub conversions: u64,
