@@ -35,6 +35,15 @@ impl<T> Default for Arena<T> {
     }
 }
 
+/// The hash of value `id`, from the arena: what the table needs to grow or shrink.
+fn rehash<T: Hash>(
+    items: &[T],
+    ends: &[u32],
+    hasher: &foldhash::fast::RandomState,
+) -> impl Fn(&u32) -> u64 {
+    move |&id| hasher.hash_one(value(items, ends, id).unwrap_or_default())
+}
+
 /// Value `id` of an arena's items and ends.
 fn value<'a, T>(items: &'a [T], ends: &[u32], id: u32) -> Option<&'a [T]> {
     let id = id as usize;
@@ -86,9 +95,7 @@ impl<T: Copy + Eq + Hash> Arena<T> {
             return None;
         }
         ends.push(end);
-        table.insert_unique(hash, id, |&id| {
-            hasher.hash_one(value(items, ends, id).unwrap_or_default())
-        });
+        table.insert_unique(hash, id, rehash(items, ends, hasher));
         Some(id)
     }
 
@@ -103,9 +110,7 @@ impl<T: Copy + Eq + Hash> Arena<T> {
             table,
             hasher,
         } = self;
-        table.reserve(count, |&id| {
-            hasher.hash_one(value(items, ends, id).unwrap_or_default())
-        });
+        table.reserve(count, rehash(items, ends, hasher));
     }
 
     fn len(&self) -> usize {
@@ -121,7 +126,7 @@ impl<T: Copy + Eq + Hash> Arena<T> {
             table,
             hasher,
         } = self;
-        table.shrink_to_fit(|&id| hasher.hash_one(value(items, ends, id).unwrap_or_default()));
+        table.shrink_to_fit(rehash(items, ends, hasher));
     }
 }
 
