@@ -86,14 +86,12 @@ impl<T: Copy + Eq + Hash> Arena<T> {
             items.truncate(start);
             return Some(id);
         }
-        let (Ok(id), Ok(end)) = (u32::try_from(ends.len()), u32::try_from(items.len())) else {
+        // `u32::MAX` stays free for "none"; ends are 4 bytes, so at most 4 GiB of items.
+        let id = u32::try_from(ends.len()).ok().filter(|&id| id != u32::MAX);
+        let (Some(id), Ok(end)) = (id, u32::try_from(items.len())) else {
             items.truncate(start);
             return None;
         };
-        if id == u32::MAX {
-            items.truncate(start);
-            return None;
-        }
         ends.push(end);
         table.insert_unique(hash, id, rehash(items, ends, hasher));
         Some(id)
