@@ -90,6 +90,27 @@ fn metrics_match_hand_computed_values() {
     );
     assert!((wait.p90 - 28.0).abs() < 1e-9);
     assert_eq!(m.sentiment.map(|s| (s.count, s.mean)), Some((1, -0.5)));
+    // The mean's 95% t interval, as Moments computes it from the values themselves; none
+    // from one value.
+    let interval_of = |values: &[f64]| {
+        let mut moments = journey_map::stats::Moments::default();
+        values.iter().for_each(|&v| assert!(moments.push(v)));
+        moments.mean_interval().unwrap()
+    };
+    let (expected, got) = (interval_of(&[2.0, 4.0, 1.0]), csat.interval.unwrap());
+    assert!((expected.low - got.low).abs() < 1e-6 && (expected.high - got.high).abs() < 1e-6);
+    assert!(
+        (got.high - got.low - 2.0 * 3.794_59).abs() < 1e-4,
+        "{got:?}"
+    );
+    assert!(
+        ces.interval.is_none(),
+        "CES has its easy share, not a mean interval"
+    );
+    assert!(
+        m.sentiment.unwrap().interval.is_none(),
+        "one sentiment has no interval"
+    );
     assert!(m.handling_seconds.is_none(), "no data is absent, not 0");
 
     // A touchpoint nobody visited has counts of 0 and every metric absent.
@@ -121,6 +142,16 @@ fn metrics_match_hand_computed_values() {
         Some(0.0),
         "the emotion curve point"
     );
+    let spread = consideration.metrics.sentiment.unwrap().interval.unwrap();
+    let expected = interval_of(&[0.5, -0.5]);
+    assert!((spread.low - expected.low).abs() < 1e-6 && (spread.high - expected.high).abs() < 1e-6);
+    let point = report
+        .journey
+        .emotion_curve
+        .iter()
+        .find(|p| p.stage == "consideration")
+        .unwrap();
+    assert_eq!(point.sentiment_interval, Some(spread));
     let chat = report
         .by_channel
         .iter()

@@ -18,7 +18,9 @@ use super::observation::{Accumulate, Observation, ShapeMismatch};
 use super::parallel;
 use super::selection::{Selection, SelectionError};
 use super::walk::CustomerPath;
-use crate::stats::{Durations, Mean, Rate, SortedPart, Summary, TimeToEvent, summary_of_sorted};
+use crate::stats::{
+    Durations, Interval, Mean, Rate, SortedPart, Summary, TimeToEvent, summary_of_sorted,
+};
 use crate::{
     Channel, Fingerprint, InteractionLog, Journey, Outcome, PersonaId, Scales, StageId,
     TouchpointId,
@@ -45,6 +47,13 @@ pub struct Tally {
     wait: Durations,
     handling: Durations,
     sentiment: Mean,
+    /// Squares of the CSAT answers, for the interval of their mean (absent from states
+    /// serialized before intervals existed: their intervals are then `None`).
+    #[serde(default)]
+    csat_squares: Mean,
+    /// Squares of the sentiments, likewise.
+    #[serde(default)]
+    sentiment_squares: Mean,
     /// Contacts with a need key.
     need_contacts: u64,
     /// Contacts followed by another contact about the same need within the repeat window.
@@ -85,6 +94,8 @@ impl Tally {
         self.ces_sum += other.ces_sum;
         self.ces_easy += other.ces_easy;
         self.sentiment.merge(other.sentiment);
+        self.csat_squares.merge(other.csat_squares);
+        self.sentiment_squares.merge(other.sentiment_squares);
         self.need_contacts += other.need_contacts;
         self.repeat_contacts += other.repeat_contacts;
         self.cases += other.cases;
@@ -105,6 +116,7 @@ impl Tally {
         if let Some(csat) = record.csat() {
             self.csat_count += 1;
             self.csat_sum += u64::from(csat);
+            self.csat_squares.push(f64::from(csat) * f64::from(csat));
             self.csat_top_two += u64::from(scales.is_top_two(csat));
         }
         if let Some(ces) = record.ces() {
@@ -119,7 +131,10 @@ impl Tally {
             self.handling.push_millis(handling);
         }
         if let Some(sentiment) = record.sentiment() {
-            self.sentiment.push(f64::from(sentiment));
+            let sentiment = f64::from(sentiment);
+            if self.sentiment.push(sentiment) {
+                self.sentiment_squares.push(sentiment * sentiment);
+            }
         }
     }
 
@@ -157,11 +172,16 @@ impl Tally {
                 detractors: self.nps[2],
                 score: 100.0 * (self.nps[0] as f64 - self.nps[2] as f64) / respondents as f64,
             }),
-            csat: ScoreMetric::new(self.csat_count, self.csat_sum, self.csat_top_two),
+            csat: ScoreMetric::new(self.csat_count, self.csat_sum, self.csat_top_two).map(
+                |mut csat| {
+                    csat.interval = mean_interval(csat.respondents, csat.mean, self.csat_squares);
+                    csat
+                },
+            ),
             ces: ScoreMetric::new(self.ces_count, self.ces_sum, self.ces_easy),
             wait_seconds: wait,
             handling_seconds: handling,
-            sentiment: SentimentMean::of(self.sentiment),
+            sentiment: SentimentMean::of(self.sentiment, self.sentiment_squares),
             repeat_contact: Rate::new(self.repeat_contacts, self.need_contacts),
             first_contact_resolution: Rate::new(self.first_contact_resolved, self.cases),
             unresolved: Rate::new(self.unresolved_cases, self.cases),
@@ -196,6 +216,8 @@ pub struct ScoreMetric {
     pub mean: f64,
     /// For CSAT the top-two-box share; for CES the share of easy answers; with its interval.
     pub good: Rate,
+    /// The 95% t interval of the mean, for CSAT; `None` below two answers and for CES.
+    pub interval: Option<Interval>,
 }
 
 impl ScoreMetric {
@@ -204,6 +226,7 @@ impl ScoreMetric {
             respondents: count,
             mean: sum as f64 / count as f64,
             good: Rate::new(good, count)?,
+            interval: None,
         })
     }
 }
@@ -259,15 +282,31 @@ pub struct SentimentMean {
     pub count: u64,
     /// Their mean.
     pub mean: f64,
+    /// The 95% t interval of the mean; `None` below two sentiments.
+    pub interval: Option<Interval>,
 }
 
 impl SentimentMean {
-    fn of(mean: Mean) -> Option<Self> {
+    fn of(values: Mean, squares: Mean) -> Option<Self> {
+        let mean = values.mean()?;
         Some(SentimentMean {
-            count: mean.count(),
-            mean: mean.mean()?,
+            count: values.count(),
+            mean,
+            interval: mean_interval(values.count(), mean, squares),
         })
     }
+}
+
+/// The 95% t interval of a mean of `count` values from the mean of their squares; `None`
+/// below two values or when the squares are not of the same values (a state serialized
+/// before they were kept).
+fn mean_interval(count: u64, mean: f64, squares: Mean) -> Option<Interval> {
+    if squares.count() != count || count < 2 {
+        return None;
+    }
+    let n = count as f64;
+    let variance = ((squares.mean()? - mean * mean) * n / (n - 1.0)).max(0.0);
+    crate::stats::t_interval(count, mean, variance)
 }
 
 /// How first contact resolution is decided: the two rules the field uses.
@@ -1056,6 +1095,10 @@ pub struct EmotionPoint {
     pub csat: Option<f64>,
     /// How many CSAT answers.
     pub csat_count: u64,
+    /// The 95% interval of the mean sentiment; `None` below two sentiments.
+    pub sentiment_interval: Option<Interval>,
+    /// The 95% interval of the mean CSAT; `None` below two answers.
+    pub csat_interval: Option<Interval>,
 }
 
 impl EmotionPoint {
@@ -1066,6 +1109,8 @@ impl EmotionPoint {
             sentiment_count: metrics.sentiment.map_or(0, |s| s.count),
             csat: metrics.csat.map(|c| c.mean),
             csat_count: metrics.csat.map_or(0, |c| c.respondents),
+            sentiment_interval: metrics.sentiment.and_then(|s| s.interval),
+            csat_interval: metrics.csat.and_then(|c| c.interval),
         }
     }
 }

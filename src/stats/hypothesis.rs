@@ -208,16 +208,24 @@ impl Moments {
 
     /// The 95% t interval of the mean; `None` below two observations.
     pub fn mean_interval(&self) -> Option<Interval> {
-        let (mean, variance) = (self.mean()?, self.variance()?);
-        let t = StudentsT::new(0.0, 1.0, (self.count - 1) as f64)
-            .ok()?
-            .inverse_cdf(0.975);
-        let half = t * (variance / self.count as f64).sqrt();
-        Some(Interval {
-            low: mean - half,
-            high: mean + half,
-        })
+        t_interval(self.count, self.mean()?, self.variance()?)
     }
+}
+
+/// The 95% t interval of a mean of `count` values with sample variance `variance`; `None`
+/// below two values or for a variance that is not finite.
+pub(crate) fn t_interval(count: u64, mean: f64, variance: f64) -> Option<Interval> {
+    if count < 2 || !variance.is_finite() || !mean.is_finite() {
+        return None;
+    }
+    let t = StudentsT::new(0.0, 1.0, (count - 1) as f64)
+        .ok()?
+        .inverse_cdf(0.975);
+    let half = t * (variance / count as f64).sqrt();
+    Some(Interval {
+        low: mean - half,
+        high: mean + half,
+    })
 }
 
 /// The one-sided p-value of Welch's t-test that the mean of `a` is higher than the mean of

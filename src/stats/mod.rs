@@ -14,6 +14,7 @@ mod survival;
 mod wilson;
 
 pub use fdr::benjamini_hochberg;
+pub(crate) use hypothesis::t_interval;
 pub use hypothesis::{Moments, binomial_greater, fisher_greater, welch_greater, welch_greater_by};
 pub use percentiles::{Durations, Mean, Summary};
 pub(crate) use percentiles::{SortedPart, summary_of_sorted};
