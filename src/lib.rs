@@ -465,6 +465,7 @@ pub mod analysis;
 pub mod format;
 pub mod interactions;
 pub mod model;
+pub mod render;
 #[cfg(feature = "simulator")]
 pub mod sim;
 pub mod stats;
