@@ -14,6 +14,7 @@
 //! - [Observe once, select any slice, merge partial results](#observe-once-select-any-slice-merge-partial-results)
 //! - [Over time: periods, comparisons, trends and incidents](#over-time-periods-comparisons-trends-and-incidents)
 //! - [What customers really did](#what-customers-really-did)
+//! - [The map as a picture](#the-map-as-a-picture)
 //! - [Load a journey and ask it questions](#load-a-journey-and-ask-it-questions)
 //! - [Build a journey in code](#build-a-journey-in-code)
 //! - [Bad input](#bad-input)
@@ -256,6 +257,33 @@
 //! # }
 //! ```
 //!
+//! # The map as a picture
+//!
+//! [`render::JourneyMap`] draws the journey with whichever reports it is given: an SVG journey
+//! map (stages as columns, lanes by channel or persona, a card per touchpoint with its volume
+//! and key metric, flows as wide as the moves observed, friction where it is with its rank,
+//! the emotion curve and the funnel), Graphviz DOT, Mermaid, and with [`render::HtmlReport`]
+//! one self-contained HTML page. The `journey-map` command line (feature `cli`) does the same
+//! on files.
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use journey_map::analysis::{DetectFriction, FrictionConfig, MetricsReport, Selection};
+//! use journey_map::render::JourneyMap;
+//! use journey_map::{IngestOptions, Journey, LogBuilder};
+//!
+//! let journey = Journey::load("examples/data/retail_bank.ron")?;
+//! let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+//! builder.read_csv_path("examples/data/retail_bank.interactions.csv")?;
+//! let (log, _) = builder.finish();
+//! let metrics = MetricsReport::compute(&journey, &log, &Selection::all(), Default::default())?;
+//! let friction = journey.detect_friction(&log, &Selection::all(), &FrictionConfig::default())?;
+//! let svg = JourneyMap::new(&journey).metrics(&metrics).friction(&friction).to_svg()?;
+//! assert!(svg.contains("Friction, ranked by impact"));
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Load a journey and ask it questions
 //!
 //! A journey file is RON. Stages are listed in journey order; touchpoints name their stage, a
@@ -415,6 +443,9 @@
 //!     variants, drop-off paths), analysis::CheckConformance ──> reports (serde)
 //!                                        ──> analysis::Attribute ──> MarkovChain (sparse LU)
 //!     ──> removal effects, Shapley over channels; MarkovChain + Change / JourneyDiff ──> Prediction
+//! Journey + MetricsReport + FrictionReport + DirectlyFollowsGraph ──> render::JourneyMap
+//!     (scene: what the picture shows) ──> SVG, DOT, Mermaid; + Variants, incidents, trends
+//!     ──> render::HtmlReport ──> one HTML page
 //! ```
 //!
 //! - [`model`](mod@model): ids, personas, stages, touchpoints, flows, the [`Journey`] graph,
@@ -442,6 +473,10 @@
 //!   friction's off-map moves and conformance's agree. `analysis/calendar.rs` cuts time into
 //!   buckets; friction over time lives beside friction: `friction/periods.rs` (periods and the
 //!   per-bucket pass), `friction/incidents.rs`, `friction/compare.rs`, `friction/trends.rs`.
+//! - [`render`](mod@render): pictures of the journey and its reports (`scene.rs` gathers what
+//!   a picture shows; `svg.rs`, `dot.rs`, `mermaid.rs` and `html.rs` draw it; `text.rs`
+//!   escapes, wraps and formats). It reads the model and the analyses' reports, never the
+//!   log; nothing else reads it. `src/bin/journey-map.rs` is the command line (feature `cli`).
 //! - `sim` (feature `simulator`, on by default): the seeded simulator and its behaviour model,
 //!   where friction is planted.
 //!

@@ -5,7 +5,7 @@
 //! [`MetricsReport`] (volumes, a key metric per touchpoint, the funnel and the emotion curve),
 //! the [`FrictionReport`] (each place marked with its rank, coloured by impact) and the
 //! [`DirectlyFollowsGraph`] (observed volumes as arrow widths, off-map moves dashed). The
-//! library returns strings or writes to an [`io::Write`](std::io::Write); it never prints.
+//! library returns strings or writes to an [`std::io::Write`]; it never prints.
 //!
 //! | format | method | for |
 //! |---|---|---|
@@ -71,8 +71,10 @@
 //! # Performance
 //!
 //! Rendering is linear in the touchpoints, flows and friction points, plus the arrows drawn.
-//! Measured with `cargo bench --bench render` on the development machine (2 cores): a
-//! 1,000-touchpoint, 8-stage journey with its metrics renders to SVG in 1.6 ms.
+//! Measured with `cargo bench --bench render` on the development machine (2 cores, the other
+//! one busy): a generated journey of 1,000 touchpoints in 8 stages with 2,000 flows renders to
+//! SVG with its metrics in 17.3 ms, with every report in 20.8 ms; DOT in 4.4 ms, Mermaid in
+//! 2.4 ms, the HTML report in 18.6 ms.
 
 mod dot;
 mod html;
