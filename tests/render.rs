@@ -1076,3 +1076,39 @@ fn headless_chromium_shows_the_map_and_the_table_without_console_errors() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_html_report_adds_incidents_and_trends_when_given() {
+    use journey_map::analysis::{Calendar, Granularity, Observation};
+    let s = sample();
+    let observation = Observation::new(&s.journey, &s.log).unwrap();
+    let months = Calendar::new(Granularity::Month);
+    let config = FrictionConfig::default();
+    let incidents = observation
+        .incidents(&Selection::all(), &months, &config)
+        .unwrap();
+    let trends = observation
+        .trends(&Selection::all(), &months, &config)
+        .unwrap();
+    let html = HtmlReport::new(JourneyMap::new(&s.journey))
+        .incidents(&incidents)
+        .trends(&trends)
+        .to_html()
+        .unwrap();
+    let doc = parse(&html);
+    let rows = |id: &str| {
+        doc.descendants()
+            .find(|n| n.has_tag_name("section") && n.attribute("id") == Some(id))
+            .unwrap_or_else(|| panic!("no section {id}"))
+            .descendants()
+            .filter(|n| n.has_tag_name("tr"))
+            .count()
+    };
+    assert_eq!(rows("incidents"), 1 + incidents.incidents.len());
+    assert_eq!(rows("trends"), 1 + trends.buckets.len());
+    // The March outage of the fee comparison tool, with its dates.
+    assert!(
+        html.contains("<td>2026-03-01 to 2026-03-31</td><td>failure</td><td>comparison-tool</td>"),
+        "{html}"
+    );
+}
