@@ -1112,3 +1112,59 @@ fn the_html_report_adds_incidents_and_trends_when_given() {
         "{html}"
     );
 }
+
+#[test]
+fn an_html_persona_view_shows_the_personas_health_never_everyones() {
+    let s = sample();
+    let (metrics, _, _) = reports(&s);
+    let view = MapOptions::default().persona("digital-native");
+    let native = metrics
+        .by_persona
+        .iter()
+        .find(|k| k.key.as_ref().is_some_and(|p| p == "digital-native"))
+        .unwrap()
+        .metrics
+        .customers;
+    // A report of everyone, seen as one persona: the persona's own figures only.
+    let html = HtmlReport::new(
+        JourneyMap::new(&s.journey)
+            .metrics(&metrics)
+            .options(view.clone()),
+    )
+    .to_html()
+    .unwrap();
+    let doc = parse(&html);
+    let health: String = doc
+        .descendants()
+        .find(|n| n.attribute("id") == Some("health"))
+        .unwrap()
+        .descendants()
+        .filter(|n| n.is_text())
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(
+        health.contains(&format!(
+            "Customers{},{:03} of this persona",
+            native / 1000,
+            native % 1000
+        )),
+        "{health}"
+    );
+    assert!(
+        !health.contains("Reached a goal") && !health.contains("2,000"),
+        "{health}"
+    );
+    assert!(html.contains("The persona's customers in the stage"));
+    // A report computed on the persona's selection: its journey figures are the persona's.
+    let theirs = MetricsReport::compute(
+        &s.journey,
+        &s.log,
+        &Selection::all().persona("digital-native"),
+        Default::default(),
+    )
+    .unwrap();
+    let html = HtmlReport::new(JourneyMap::new(&s.journey).metrics(&theirs).options(view))
+        .to_html()
+        .unwrap();
+    assert!(html.contains("Reached a goal") && html.contains("Customers in order"));
+}

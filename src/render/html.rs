@@ -7,9 +7,10 @@ use std::io;
 use super::scene::period_text;
 use super::text::{self, escape};
 use super::{JourneyMap, RenderError};
+use crate::PersonaId;
 use crate::analysis::Variants;
 use crate::analysis::friction::{IncidentReport, Trends, Unit};
-use crate::analysis::metrics::MetricsReport;
+use crate::analysis::metrics::{GroupMetrics, MetricsReport};
 use crate::analysis::{FrictionPoint, FrictionReport};
 use crate::stats::Rate;
 
@@ -129,6 +130,7 @@ impl<'a> HtmlReport<'a> {
         let scene = self.map.scene()?;
         let svg = super::svg::draw(&scene, self.map.options.friction_listed);
         let journey = self.map.journey;
+        let persona = self.map.options.persona.as_ref();
         let mut out = String::with_capacity(svg.len() + 16_384);
         let _ = write!(
             out,
@@ -146,7 +148,7 @@ impl<'a> HtmlReport<'a> {
         }
         out.push_str("</header>\n");
         if let Some(metrics) = self.map.metrics {
-            health(&mut out, metrics, self.map.friction);
+            health(&mut out, metrics, self.map.friction, persona);
         }
         out.push_str("<section id=\"map\">\n<h2>Journey map</h2>\n<div class=\"map\">\n");
         out.push_str(&svg);
@@ -155,7 +157,7 @@ impl<'a> HtmlReport<'a> {
             friction_table(&mut out, friction, &scene);
         }
         if let Some(metrics) = self.map.metrics {
-            stages(&mut out, journey, metrics);
+            stages(&mut out, journey, metrics, persona);
         }
         if let Some(variants) = self.variants {
             paths(&mut out, journey, variants);
@@ -203,14 +205,45 @@ fn figure(out: &mut String, label: &str, value: &str, note: &str) {
     );
 }
 
-fn health(out: &mut String, metrics: &MetricsReport, friction: Option<&FrictionReport>) {
+/// Whether a metrics report covers one persona's customers alone (it was computed on that
+/// persona's selection): then its journey-wide figures are the persona's.
+fn only(metrics: &MetricsReport, persona: &PersonaId) -> bool {
+    metrics
+        .by_persona
+        .iter()
+        .all(|k| k.key.as_ref() == Some(persona) || k.metrics.customers == 0)
+}
+
+fn health(
+    out: &mut String,
+    metrics: &MetricsReport,
+    friction: Option<&FrictionReport>,
+    persona: Option<&PersonaId>,
+) {
     out.push_str("<section id=\"health\">\n<h2>Health</h2>\n<dl class=\"figures\">\n");
     let j = &metrics.journey;
-    figure(out, "Customers", &text::count(j.customers), "");
-    if j.journeys != j.customers {
-        figure(out, "Journeys", &text::count(j.journeys), "");
+    // A persona's view of a report of everyone: the persona's own group, and no journey-wide
+    // figure that would be everyone's.
+    let groups: Vec<&GroupMetrics> = match persona {
+        None => metrics.by_persona.iter().map(|k| &k.metrics).collect(),
+        Some(p) => metrics
+            .by_persona
+            .iter()
+            .filter(|k| k.key.as_ref() == Some(p))
+            .map(|k| &k.metrics)
+            .collect(),
+    };
+    let journey_wide = persona.is_none_or(|p| only(metrics, p));
+    if journey_wide {
+        figure(out, "Customers", &text::count(j.customers), "");
+        if j.journeys != j.customers {
+            figure(out, "Journeys", &text::count(j.journeys), "");
+        }
+    } else {
+        let customers = groups.iter().map(|g| g.customers).sum::<u64>();
+        figure(out, "Customers", &text::count(customers), "of this persona");
     }
-    if let Some(goal) = j.goal_conversion {
+    if let Some(goal) = j.goal_conversion.filter(|_| journey_wide) {
         figure(
             out,
             "Reached a goal",
@@ -222,29 +255,29 @@ fn health(out: &mut String, metrics: &MetricsReport, friction: Option<&FrictionR
             ),
         );
     }
-    if let Some(median) = j.time_to_convert.median_seconds {
+    if let Some(median) = j.time_to_convert.median_seconds.filter(|_| journey_wide) {
         figure(out, "Median time to convert", &text::duration(median), "");
     }
-    let all = |f: fn(&crate::analysis::metrics::GroupMetrics) -> Option<(u64, f64)>| {
-        // Pooled over stages would count customers twice: use the persona table, which
-        // splits every interaction once.
+    // Pooled over the persona groups, which split every interaction once (stages or
+    // touchpoints would count customers twice).
+    let pooled = |f: fn(&GroupMetrics) -> Option<(u64, f64)>| {
         let mut n = 0u64;
         let mut sum = 0.0;
-        for k in &metrics.by_persona {
-            if let Some((count, value)) = f(&k.metrics) {
+        for group in &groups {
+            if let Some((count, value)) = f(group) {
                 n += count;
                 sum += value * count as f64;
             }
         }
         (n > 0).then(|| sum / n as f64)
     };
-    if let Some(nps) = all(|m| m.nps.map(|n| (n.respondents, n.score))) {
+    if let Some(nps) = pooled(|m| m.nps.map(|n| (n.respondents, n.score))) {
         figure(out, "NPS", &format!("{nps:+.0}"), "");
     }
-    if let Some(csat) = all(|m| m.csat.map(|c| (c.respondents, c.good.value))) {
+    if let Some(csat) = pooled(|m| m.csat.map(|c| (c.respondents, c.good.value))) {
         figure(out, "CSAT top-two-box", &text::percent(csat), "");
     }
-    if let Some(ces) = all(|m| m.ces.map(|c| (c.respondents, c.good.value))) {
+    if let Some(ces) = pooled(|m| m.ces.map(|c| (c.respondents, c.good.value))) {
         figure(out, "Easy (CES)", &text::percent(ces), "");
     }
     if let Some(report) = friction {
@@ -335,42 +368,91 @@ fn friction_table(out: &mut String, report: &FrictionReport, scene: &super::scen
     out.push_str("</section>\n");
 }
 
-fn stages(out: &mut String, journey: &crate::Journey, metrics: &MetricsReport) {
-    out.push_str("<section id=\"stages\">\n<h2>Funnel and satisfaction by stage</h2>\n<table>\n<thead><tr><th>Stage</th><th class=\"n\">Customers in order</th><th class=\"n\">From previous</th><th class=\"n\">NPS</th><th class=\"n\">CSAT top-two</th><th class=\"n\">Easy (CES)</th><th class=\"n\">Mean sentiment</th></tr></thead>\n<tbody>\n");
-    let widest = metrics
-        .journey
-        .funnel
-        .iter()
-        .map(|f| f.customers)
-        .max()
-        .unwrap_or(0);
-    for step in &metrics.journey.funnel {
-        let name = journey
-            .stage(step.stage.as_str())
-            .map_or(step.stage.as_str(), |s| s.name.as_str());
-        let m = metrics
-            .by_stage
-            .iter()
-            .find(|k| k.key == step.stage)
-            .map(|k| &k.metrics);
-        let bar = if widest > 0 {
-            (step.customers as f64 / widest as f64 * 80.0).round()
-        } else {
-            0.0
-        };
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td class=\"n\">{} <span class=\"bar\" style=\"width:{bar}px\"></span></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            escape(name),
-            text::count(step.customers),
-            rate(step.from_previous),
-            m.and_then(|m| m.nps)
-                .map_or_else(|| "–".to_owned(), |n| format!("{:+.0}", n.score)),
-            rate(m.and_then(|m| m.csat).map(|c| c.good)),
-            rate(m.and_then(|m| m.ces).map(|c| c.good)),
-            m.and_then(|m| m.sentiment)
-                .map_or_else(|| "–".to_owned(), |s| text::number(s.mean, 2)),
-        );
+fn stage_row(
+    out: &mut String,
+    name: &str,
+    customers: u64,
+    widest: u64,
+    from: &str,
+    m: Option<&GroupMetrics>,
+) {
+    let bar = if widest > 0 {
+        (customers as f64 / widest as f64 * 80.0).round()
+    } else {
+        0.0
+    };
+    let _ = writeln!(
+        out,
+        "<tr><td>{}</td><td class=\"n\">{} <span class=\"bar\" style=\"width:{bar}px\"></span></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+        escape(name),
+        text::count(customers),
+        from,
+        m.and_then(|m| m.nps)
+            .map_or_else(|| "–".to_owned(), |n| format!("{:+.0}", n.score)),
+        rate(m.and_then(|m| m.csat).map(|c| c.good)),
+        rate(m.and_then(|m| m.ces).map(|c| c.good)),
+        m.and_then(|m| m.sentiment)
+            .map_or_else(|| "–".to_owned(), |s| text::number(s.mean, 2)),
+    );
+}
+
+fn stages(
+    out: &mut String,
+    journey: &crate::Journey,
+    metrics: &MetricsReport,
+    persona: Option<&PersonaId>,
+) {
+    let name_of = |id: &crate::StageId| {
+        journey
+            .stage(id.as_str())
+            .map_or_else(|| id.to_string(), |s| s.name.clone())
+    };
+    let head = |counted: &str| {
+        format!(
+            "<section id=\"stages\">\n<h2>Funnel and satisfaction by stage</h2>\n<table>\n<thead><tr><th>Stage</th><th class=\"n\">{counted}</th><th class=\"n\">From previous</th><th class=\"n\">NPS</th><th class=\"n\">CSAT top-two</th><th class=\"n\">Easy (CES)</th><th class=\"n\">Mean sentiment</th></tr></thead>\n<tbody>\n"
+        )
+    };
+    match persona.filter(|p| !only(metrics, p)) {
+        None => {
+            out.push_str(&head("Customers in order"));
+            let widest = metrics
+                .journey
+                .funnel
+                .iter()
+                .map(|f| f.customers)
+                .max()
+                .unwrap_or(0);
+            for step in &metrics.journey.funnel {
+                let m = metrics
+                    .by_stage
+                    .iter()
+                    .find(|k| k.key == step.stage)
+                    .map(|k| &k.metrics);
+                let from = rate(step.from_previous);
+                stage_row(out, &name_of(&step.stage), step.customers, widest, &from, m);
+            }
+        }
+        Some(p) => {
+            // A persona's view of a report of everyone: its customers in each stage.
+            out.push_str(&head("The persona's customers in the stage"));
+            let rows: Vec<_> = metrics
+                .by_persona_stage
+                .iter()
+                .filter(|k| k.key.0.as_ref() == Some(p))
+                .collect();
+            let widest = rows.iter().map(|k| k.metrics.customers).max().unwrap_or(0);
+            for k in rows {
+                let name = name_of(&k.key.1);
+                stage_row(
+                    out,
+                    &name,
+                    k.metrics.customers,
+                    widest,
+                    "–",
+                    Some(&k.metrics),
+                );
+            }
+        }
     }
     out.push_str("</tbody>\n</table>\n</section>\n");
 }
