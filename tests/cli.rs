@@ -239,3 +239,53 @@ fn bad_input_exits_1_and_unwritable_output_2_without_a_backtrace() {
     assert_clean_error(&stderr);
     assert!(stderr.contains("cannot write /no/such/dir/map.svg"));
 }
+
+#[test]
+fn friction_settings_files_shape_the_report_and_the_map() {
+    let settings = scratch("friction.ron");
+    std::fs::write(&settings, "(skip: [LongWait])").unwrap();
+    let output = run(&[
+        "report",
+        JOURNEY,
+        LOG,
+        "--settings",
+        settings.to_str().unwrap(),
+    ]);
+    assert_eq!(status(&output), 0, "{}", text(&output).1);
+    let (stdout, _) = text(&output);
+    assert!(
+        !stdout.contains(" long wait ") && stdout.contains("slow handoff"),
+        "{stdout}"
+    );
+    let svg = scratch("no-waits.svg");
+    let output = run(&[
+        "render",
+        JOURNEY,
+        LOG,
+        "--settings",
+        settings.to_str().unwrap(),
+        "-o",
+        svg.to_str().unwrap(),
+    ]);
+    assert_eq!(status(&output), 0, "{}", text(&output).1);
+    assert!(
+        !std::fs::read_to_string(&svg)
+            .unwrap()
+            .contains("long wait (")
+    );
+    // A bad settings file: located, exit 1; a missing one: exit 2.
+    std::fs::write(&settings, "(max_q: 0.1,\n min_sampel: 5)").unwrap();
+    let output = run(&[
+        "report",
+        JOURNEY,
+        LOG,
+        "--settings",
+        settings.to_str().unwrap(),
+    ]);
+    assert_eq!(status(&output), 1);
+    let (_, stderr) = text(&output);
+    assert_clean_error(&stderr);
+    assert!(stderr.contains("friction.ron:2:"), "{stderr}");
+    let output = run(&["report", JOURNEY, LOG, "--settings", "no-such-settings.ron"]);
+    assert_eq!(status(&output), 2);
+}

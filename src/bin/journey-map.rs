@@ -62,9 +62,6 @@ enum Command {
     Report {
         #[command(flatten)]
         data: DataArgs,
-        /// Friction settings (RON), as `FrictionConfig` reads them.
-        #[arg(long)]
-        settings: Option<PathBuf>,
         /// Print the friction report and the metrics as JSON instead of tables.
         #[arg(long)]
         json: bool,
@@ -149,6 +146,9 @@ struct SelectArgs {
     /// End of the window, excluded.
     #[arg(long, value_parser = time)]
     to: Option<jiff::Timestamp>,
+    /// Friction settings (RON), as `FrictionConfig` reads them.
+    #[arg(long)]
+    settings: Option<PathBuf>,
     /// Refuse to analyse a log of which more than this share of rows was refused.
     #[arg(long, default_value_t = 0.5, value_name = "SHARE")]
     max_rejected: f64,
@@ -313,12 +313,7 @@ fn run(command: Command) -> Result<(), Failure> {
             data,
             mapping,
         } => check(&journey, data.as_deref(), mapping.as_deref()),
-        Command::Report {
-            data,
-            settings,
-            json,
-            html,
-        } => report(&data, settings.as_deref(), json, html.as_deref()),
+        Command::Report { data, json, html } => report(&data, json, html.as_deref()),
         Command::Paths { data, top, json } => paths(&data, top, json),
         Command::Render {
             journey,
@@ -480,16 +475,15 @@ fn human(seconds: f64) -> String {
     }
 }
 
-fn report(
-    data: &DataArgs,
-    settings: Option<&Path>,
-    json: bool,
-    html: Option<&Path>,
-) -> Result<(), Failure> {
-    let config = match settings {
+fn friction_config(select: &SelectArgs) -> Result<FrictionConfig, Failure> {
+    Ok(match &select.settings {
         Some(path) => FrictionConfig::load(path)?,
         None => FrictionConfig::default(),
-    };
+    })
+}
+
+fn report(data: &DataArgs, json: bool, html: Option<&Path>) -> Result<(), Failure> {
+    let config = friction_config(&data.select)?;
     let loaded = load(&data.journey, &data.data, &data.select, json)?;
     let observation = Observation::new(&loaded.journey, &loaded.log)?;
     let friction = observation.friction(&loaded.selection, &config)?;
@@ -691,7 +685,7 @@ fn render(
             let loaded = load(journey, data, select, true)?;
             let observation = Observation::new(&loaded.journey, &loaded.log)?;
             let metrics = observation.metrics(&loaded.selection, Default::default())?;
-            let friction = observation.friction(&loaded.selection, &FrictionConfig::default())?;
+            let friction = observation.friction(&loaded.selection, &friction_config(select)?)?;
             let follows = observation.directly_follows(&loaded.selection)?;
             let options = options.period(loaded.period.0, loaded.period.1);
             let map = JourneyMap::new(&loaded.journey)
