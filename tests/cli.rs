@@ -110,6 +110,25 @@ fn report_ranks_friction_prints_health_and_writes_json_and_html() {
             && page.contains("<svg")
             && page.contains("Most walked paths")
     );
+    // Incidents by month: printed, and with the trends in the HTML report.
+    let output = run(&[
+        "report",
+        JOURNEY,
+        LOG,
+        "--by",
+        "month",
+        "--html",
+        html.to_str().unwrap(),
+    ]);
+    assert_eq!(status(&output), 0, "{}", text(&output).1);
+    let (stdout, _) = text(&output);
+    assert!(stdout.contains("Incidents by month\n  From 2026-03-01 to 2026-03-31 (1 month): Fee comparison tool fails for "), "{stdout}");
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        page.contains("<section id=\"incidents\">") && page.contains("<section id=\"trends\">")
+    );
+    let output = run(&["report", JOURNEY, LOG, "--by", "fortnight"]);
+    assert_eq!(status(&output), 1);
     // One persona, one window, one segment-free mapping export.
     let output = run(&[
         "report",

@@ -10,8 +10,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use journey_map::analysis::friction::Unit;
 use journey_map::analysis::{
-    CheckConformance, FrictionConfig, MetricsReport, Observation, ObservePaths, Selection,
-    TimeRange,
+    Calendar, CheckConformance, FrictionConfig, Granularity, MetricsReport, Observation,
+    ObservePaths, Selection, TimeRange,
 };
 use journey_map::interactions::Mapping;
 use journey_map::render::{HtmlReport, JourneyMap, Lanes, MapOptions};
@@ -68,6 +68,10 @@ enum Command {
         /// Also write the report as one self-contained HTML file.
         #[arg(long, value_name = "FILE")]
         html: Option<PathBuf>,
+        /// Find incidents (windows where a place departed from its own history) by day, week
+        /// or month, print them, and add them and the trends to the HTML report.
+        #[arg(long, value_name = "day|week|month", value_parser = granularity)]
+        by: Option<Granularity>,
     },
     /// The paths customers took: most walked variants, fit with the map, busiest moves.
     Paths {
@@ -166,6 +170,10 @@ enum Format {
 enum LaneArg {
     Channel,
     Persona,
+}
+
+fn granularity(text: &str) -> Result<Granularity, String> {
+    text.parse::<Granularity>().map_err(|e| e.to_string())
 }
 
 fn segment(text: &str) -> Result<(String, String), String> {
@@ -276,6 +284,7 @@ bad_input!(
     journey_map::analysis::SelectionError,
     journey_map::analysis::JourneyMismatch,
     journey_map::analysis::FrictionError,
+    journey_map::analysis::friction::OverTimeError,
     journey_map::interactions::MappingError,
     journey_map::sim::BehaviourError
 );
@@ -313,7 +322,12 @@ fn run(command: Command) -> Result<(), Failure> {
             data,
             mapping,
         } => check(&journey, data.as_deref(), mapping.as_deref()),
-        Command::Report { data, json, html } => report(&data, json, html.as_deref()),
+        Command::Report {
+            data,
+            json,
+            html,
+            by,
+        } => report(&data, json, html.as_deref(), by),
         Command::Paths { data, top, json } => paths(&data, top, json),
         Command::Render {
             journey,
@@ -482,14 +496,33 @@ fn friction_config(select: &SelectArgs) -> Result<FrictionConfig, Failure> {
     })
 }
 
-fn report(data: &DataArgs, json: bool, html: Option<&Path>) -> Result<(), Failure> {
+fn report(
+    data: &DataArgs,
+    json: bool,
+    html: Option<&Path>,
+    by: Option<Granularity>,
+) -> Result<(), Failure> {
     let config = friction_config(&data.select)?;
     let loaded = load(&data.journey, &data.data, &data.select, json)?;
     let observation = Observation::new(&loaded.journey, &loaded.log)?;
     let friction = observation.friction(&loaded.selection, &config)?;
     let metrics = observation.metrics(&loaded.selection, Default::default())?;
+    let over_time = match by {
+        Some(granularity) => {
+            let calendar = Calendar::new(granularity);
+            Some((
+                observation.incidents(&loaded.selection, &calendar, &config)?,
+                observation.trends(&loaded.selection, &calendar, &config)?,
+            ))
+        }
+        None => None,
+    };
     if json {
-        let value = serde_json::json!({ "friction": friction, "metrics": metrics });
+        let mut value = serde_json::json!({ "friction": friction, "metrics": metrics });
+        if let Some((incidents, _)) = &over_time {
+            value["incidents"] =
+                serde_json::to_value(incidents).map_err(|e| Failure::of(&e, false))?;
+        }
         out!(
             "{}",
             serde_json::to_string_pretty(&value).map_err(|e| Failure::of(&e, false))?
@@ -497,6 +530,15 @@ fn report(data: &DataArgs, json: bool, html: Option<&Path>) -> Result<(), Failur
     } else {
         print_friction(&friction)?;
         print_health(&loaded.journey, &metrics)?;
+        if let Some((incidents, _)) = &over_time {
+            out!("\nIncidents by {}", by.map_or("", |g| g.as_str()));
+            if incidents.incidents.is_empty() {
+                out!("  none found");
+            }
+            for incident in &incidents.incidents {
+                out!("  {}", incident.summary);
+            }
+        }
     }
     if let Some(path) = html {
         let follows = observation.directly_follows(&loaded.selection)?;
@@ -513,9 +555,11 @@ fn report(data: &DataArgs, json: bool, html: Option<&Path>) -> Result<(), Failur
         let file = std::fs::File::create(path).map_err(|e| {
             Failure::of(&e, true).context(format!("cannot write {}", path.display()))
         })?;
-        HtmlReport::new(map)
-            .variants(&variants)
-            .write_html(std::io::BufWriter::new(file))?;
+        let mut page = HtmlReport::new(map).variants(&variants);
+        if let Some((incidents, trends)) = &over_time {
+            page = page.incidents(incidents).trends(trends);
+        }
+        page.write_html(std::io::BufWriter::new(file))?;
         if !json {
             out!("\nHTML report: {}", path.display());
         }
