@@ -1168,3 +1168,73 @@ fn an_html_persona_view_shows_the_personas_health_never_everyones() {
         .unwrap();
     assert!(html.contains("Reached a goal") && html.contains("Customers in order"));
 }
+
+#[test]
+fn lanes_by_persona_show_each_personas_own_volumes() {
+    let s = sample();
+    let (metrics, _, _) = reports(&s);
+    let svg = JourneyMap::new(&s.journey)
+        .metrics(&metrics)
+        .options(MapOptions::default().lanes(Lanes::Persona))
+        .to_svg()
+        .unwrap();
+    let doc = parse(&svg);
+    // Cards in document order: lane by lane, each persona's touchpoints in journey order.
+    let cards: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("card"))
+        .collect();
+    let mut expected = Vec::new();
+    for persona in s.journey.personas() {
+        for t in s
+            .journey
+            .touchpoints()
+            .iter()
+            .filter(|t| persona.uses.contains(&t.id))
+        {
+            let n = metrics
+                .by_persona_touchpoint
+                .iter()
+                .find(|k| k.key.0.as_ref() == Some(&persona.id) && k.key.1 == t.id)
+                .unwrap()
+                .metrics
+                .customers;
+            expected.push((format!("card-{}", t.id), n));
+        }
+    }
+    let mut checked = 0;
+    let mut differs = false;
+    for (card, (id, n)) in cards.iter().zip(&expected) {
+        assert_eq!(card.attribute("id"), Some(id.as_str()));
+        let texts: Vec<&str> = card
+            .descendants()
+            .filter(|c| c.is_text())
+            .filter_map(|c| c.text())
+            .collect();
+        let everyone = metrics
+            .by_touchpoint
+            .iter()
+            .find(|k| format!("card-{}", k.key) == *id)
+            .unwrap()
+            .metrics
+            .customers;
+        differs |= *n != everyone;
+        let volume = if *n == 1 {
+            "1 customer".to_owned()
+        } else if *n >= 1000 {
+            format!("{},{:03} customers", n / 1000, n % 1000)
+        } else {
+            format!("{n} customers")
+        };
+        assert!(
+            texts.contains(&volume.as_str()),
+            "{id}: {volume} in {texts:?}"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, expected.len());
+    assert!(
+        differs,
+        "the persona volumes differ from everyone's somewhere"
+    );
+}

@@ -55,7 +55,8 @@
 //! Stages are columns in journey order, each headed by its name and, with metrics, the
 //! funnel: customers who reached it in order (a persona's view: its customers in the stage)
 //! and their share of the widest stage. Lanes are channels in order of first appearance, or
-//! personas (the touchpoints each persona `uses`; the rest in "Any persona"). A card is a
+//! personas (the touchpoints each persona `uses`, with that persona's own volumes and metric;
+//! the rest in "Any persona"). A card is a
 //! touchpoint: its name (wrapped, shortened with the full name in a tooltip), channel and
 //! kind, customers and a key metric (the median wait of human service, else the completion
 //! rate, else mean CSAT); a green stripe marks an entry, a blue one a goal. Friction is drawn

@@ -310,7 +310,10 @@ impl Scene {
         let mut lanes: Vec<Lane> = Vec::new();
         let mut cards: Vec<Card> = Vec::new();
         let mut cards_of: Vec<Vec<usize>> = vec![Vec::new(); touchpoints.len()];
-        let mut add_card = |lanes: &mut Vec<Lane>, lane: usize, t: usize| {
+        // `whose`: the persona whose volumes and metric the card shows (a persona lane's
+        // persona, else the view's), `None` for everyone.
+        let view_persona = persona_item.map(|p| p.id.as_str());
+        let mut add_card = |lanes: &mut Vec<Lane>, lane: usize, t: usize, whose: Option<&str>| {
             let tp = &touchpoints[t];
             let stage = journey
                 .stage_index_of(TouchpointIndex::from_usize(t))
@@ -319,9 +322,7 @@ impl Scene {
             let card = cards.len();
             cell.push(card);
             cards_of[t].push(card);
-            let group = inputs
-                .metrics
-                .and_then(|m| touchpoint_metrics(m, persona_item.map(|p| p.id.as_str()), t));
+            let group = inputs.metrics.and_then(|m| touchpoint_metrics(m, whose, t));
             cards.push(Card {
                 id: tp.id.to_string(),
                 name: tp.name.clone(),
@@ -357,7 +358,7 @@ impl Scene {
                             lanes.len() - 1
                         }
                     };
-                    add_card(&mut lanes, lane, t);
+                    add_card(&mut lanes, lane, t, view_persona);
                 }
             }
             Lanes::Persona => {
@@ -379,7 +380,7 @@ impl Scene {
                     theirs.dedup();
                     for t in theirs {
                         used[t] = true;
-                        add_card(&mut lanes, lane, t);
+                        add_card(&mut lanes, lane, t, Some(item.id.as_str()));
                     }
                 }
                 let rest: Vec<usize> = (0..touchpoints.len())
@@ -393,7 +394,7 @@ impl Scene {
                     }));
                     let lane = lanes.len() - 1;
                     for t in rest {
-                        add_card(&mut lanes, lane, t);
+                        add_card(&mut lanes, lane, t, view_persona);
                     }
                 }
             }
