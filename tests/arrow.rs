@@ -255,3 +255,47 @@ fn a_file_that_is_not_parquet_is_a_columnar_error_and_a_missing_one_a_read_error
     let error = builder.read_path(temp("missing.parquet")).unwrap_err();
     assert!(matches!(error, IngestError::Read { .. }), "{error}");
 }
+
+#[test]
+fn a_column_of_the_null_type_reads_as_empty_cells() {
+    // What a CSV reader infers for a column without any value: Arrow's null type.
+    let journey = bank();
+    let columns = |touchpoints: ArrayRef| {
+        RecordBatch::try_from_iter([
+            (
+                "customer",
+                Arc::new(StringArray::from(vec!["c1", "c1"])) as ArrayRef,
+            ),
+            ("touchpoint", touchpoints),
+            (
+                "timestamp",
+                Arc::new(StringArray::from(vec![
+                    "2026-01-05T10:00:00Z",
+                    "2026-01-05T10:05:00Z",
+                ])) as ArrayRef,
+            ),
+            (
+                "outcome",
+                Arc::new(StringArray::from(vec!["completed", "completed"])) as ArrayRef,
+            ),
+            ("tags", Arc::new(arrow_array::NullArray::new(2)) as ArrayRef),
+            ("need", Arc::new(arrow_array::NullArray::new(2)) as ArrayRef),
+        ])
+        .unwrap()
+    };
+    let batch = columns(Arc::new(StringArray::from(vec![
+        "search-ad",
+        "product-page",
+    ])));
+    let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+    builder.read_record_batch(&batch).unwrap();
+    let (log, report) = builder.finish();
+    assert_eq!((log.len(), report.accepted), (2, 2));
+
+    // A required field in a null column is missing on every row.
+    let batch = columns(Arc::new(arrow_array::NullArray::new(2)));
+    let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+    let error = builder.read_record_batch(&batch).unwrap_err();
+    assert!(matches!(error, IngestError::Record(_)), "{error:?}");
+    assert!(error.to_string().contains("row 1"), "{error}");
+}

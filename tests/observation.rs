@@ -162,8 +162,9 @@ fn partial_states_refuse_another_journey() {
     );
 }
 
-/// Computes `make`'s analysis over the ranges cut at `cuts`, ships every part through JSON,
-/// merges them last part first, and finishes.
+/// Computes `make`'s analysis over the ranges cut at `cuts`, ships every part through JSON
+/// (a self-describing format) or postcard (a format that is not: what is written must be
+/// read back by the same shape), in turn, merges them last part first, and finishes.
 fn split_and_merge<A, F>(observation: &Observation<'_>, cuts: &[usize], make: F) -> A::Output
 where
     A: Accumulate + Serialize + DeserializeOwned,
@@ -176,11 +177,16 @@ where
     bounds.dedup();
     let mut parts: Vec<A> = bounds
         .windows(2)
-        .map(|w| {
+        .enumerate()
+        .map(|(i, w)| {
             let part = observation
                 .accumulate_range(&Selection::all(), w[0]..w[1], make())
                 .unwrap();
-            serde_json::from_str(&serde_json::to_string(&part).unwrap()).unwrap()
+            if i % 2 == 0 {
+                serde_json::from_str(&serde_json::to_string(&part).unwrap()).unwrap()
+            } else {
+                postcard::from_bytes(&postcard::to_stdvec(&part).unwrap()).unwrap()
+            }
         })
         .collect();
     let mut whole = parts.pop().unwrap_or_else(&make);

@@ -31,6 +31,9 @@ const BATCH_ROWS: usize = 8192;
 
 /// One column as the rows read it.
 enum Column<'a> {
+    /// A column of Arrow's null type (every cell empty: what a CSV reader infers for a column
+    /// with no value).
+    Empty,
     Text(TextColumn<'a>),
     Number(NumberColumn<'a>),
     Bool(&'a BooleanArray),
@@ -82,6 +85,7 @@ impl Column<'_> {
             Column::Text(TextColumn::View(a)) => a.is_null(i),
             Column::Text(TextColumn::Dictionary32(keys, _)) => keys.is_null(i),
             Column::Text(TextColumn::Dictionary(keys, _)) => keys.is_null(i),
+            Column::Empty => true,
             Column::Number(n) => n.is_null(i),
             Column::Bool(a) => a.is_null(i),
             Column::Time { values, .. } => values.is_null(i),
@@ -243,6 +247,7 @@ fn column(array: &dyn Array) -> Option<Column<'_>> {
         DataType::Float32 => number(NumberColumn::F32(array.as_primitive::<Float32Type>())),
         DataType::Float64 => number(NumberColumn::F64(array.as_primitive::<Float64Type>())),
         DataType::Boolean => Some(Column::Bool(array.as_boolean())),
+        DataType::Null => Some(Column::Empty),
         DataType::Timestamp(TimeUnit::Second, _) => time(
             TimeValues::Seconds(array.as_primitive::<TimestampSecondType>()),
             1000,
@@ -332,6 +337,7 @@ impl<'a> RowSource<'a> for ArrowRow<'_, 'a> {
             return Ok(Cell::Empty);
         }
         Ok(match column {
+            Column::Empty => Cell::Empty,
             Column::Text(text) => text_at(text, i).map_or(Cell::Empty, Cell::Text),
             Column::Number(n) => Cell::Number(n.value(i)),
             Column::Bool(b) => Cell::Bool(b.value(i)),
@@ -493,7 +499,8 @@ impl LogBuilder<'_> {
         }
         let mut segments: Vec<Option<Column<'_>>> = Vec::new();
         for (k, &c) in columns.segment_columns.iter().enumerate() {
-            let read = column(array(c)).filter(|col| matches!(col, Column::Text(_)));
+            let read =
+                column(array(c)).filter(|col| matches!(col, Column::Text(_) | Column::Empty));
             if read.is_none() {
                 return Err(IngestError::Header(
                     super::csv::HeaderProblem::UnreadableColumn {
@@ -616,6 +623,10 @@ impl LogBuilder<'_> {
 
 /// Whether a column of this kind can hold `field`.
 fn accepts(field: Field, column: &Column<'_>) -> bool {
+    if matches!(column, Column::Empty) {
+        // No value in any row: every field reads it as empty cells.
+        return true;
+    }
     match field {
         Field::Timestamp => !matches!(column, Column::Bool(_)),
         Field::Resolved => !matches!(column, Column::Time { .. }),

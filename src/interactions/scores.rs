@@ -104,8 +104,10 @@ pub enum EffortDirection {
 /// assert_eq!(scales.effort_direction(), EffortDirection::HigherIsHarder);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+// Written and read through one shape (`RawScales`), so that formats which are not
+// self-describing (postcard, bincode) read back what they wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "RawScales")]
+#[serde(try_from = "RawScales", into = "RawScales")]
 pub struct Scales {
     csat: ScoreScale,
     ces: ScoreScale,
@@ -115,8 +117,8 @@ pub struct Scales {
     sentiment_max: f64,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Copy, Serialize, Deserialize)]
+#[serde(rename = "Scales", deny_unknown_fields, default)]
 struct RawScales {
     csat: ScoreScale,
     ces: ScoreScale,
@@ -136,6 +138,19 @@ impl Default for RawScales {
             ces_easy: None,
             sentiment_min: d.sentiment_min,
             sentiment_max: d.sentiment_max,
+        }
+    }
+}
+
+impl From<Scales> for RawScales {
+    fn from(scales: Scales) -> Self {
+        Self {
+            csat: scales.csat,
+            ces: scales.ces,
+            effort_direction: scales.effort_direction,
+            ces_easy: Some(scales.ces_easy),
+            sentiment_min: scales.sentiment_min,
+            sentiment_max: scales.sentiment_max,
         }
     }
 }

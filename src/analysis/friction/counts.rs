@@ -268,7 +268,39 @@ impl GapCell {
 pub(super) struct Targets {
     pub answer_ms: Option<u64>,
     pub resolution_ms: Option<u64>,
+    #[serde(with = "every_target")]
     pub level: ServiceLevel,
+}
+
+/// A service level written with every target, absent ones as none: the journey file's form
+/// leaves absent targets out, which formats that are not self-describing (postcard, bincode)
+/// cannot read back.
+mod every_target {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::{ServiceLevel, Within};
+
+    type Fields = (Option<Within>, Option<f64>, Option<f64>, Option<Within>);
+
+    pub(super) fn serialize<S: Serializer>(level: &ServiceLevel, s: S) -> Result<S::Ok, S::Error> {
+        (
+            level.answer,
+            level.max_abandonment,
+            level.min_csat,
+            level.resolution,
+        )
+            .serialize(s)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<ServiceLevel, D::Error> {
+        let (answer, max_abandonment, min_csat, resolution) = Fields::deserialize(d)?;
+        Ok(ServiceLevel {
+            answer,
+            max_abandonment,
+            min_csat,
+            resolution,
+        })
+    }
 }
 
 impl Targets {

@@ -1,0 +1,169 @@
+//! Times the analyses over a folder of Parquet files written by the `generate` example, on
+//! the DataFusion path or the in-memory path, and reports the process' peak memory.
+//!
+//! ```text
+//! cargo run --release -p journey-map-datafusion --example scale -- DIR datafusion [--memory-limit GIB] [--buckets N]
+//! cargo run --release -p journey-map-datafusion --example scale -- DIR memory
+//! ```
+//!
+//! Runs metrics, friction and the directly-follows graph. With `--memory-limit`, DataFusion's
+//! memory pool is limited to that many GiB (a fair spill pool, spilling to the system's
+//! temporary folder). Peak memory is the process' high-water mark (`VmHWM`, Linux).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use datafusion::execution::memory_pool::FairSpillPool;
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
+use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext};
+use journey_map::analysis::{FrictionConfig, MetricsOptions, Observation, Selection};
+use journey_map::{IngestOptions, Journey, LogBuilder};
+use journey_map_datafusion::{Analysis, JourneyEngine};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let flag = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|v| v.parse::<f64>().ok())
+    };
+    let (Some(dir), Some(path)) = (args.first(), args.get(1)) else {
+        eprintln!("usage: scale DIR datafusion|memory [--memory-limit GIB] [--buckets N]");
+        return ExitCode::from(2);
+    };
+    let root = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/data/retail_bank.ron"
+    );
+    let result = Journey::load(root).map_err(Into::into).and_then(|journey| {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?;
+        match path.as_str() {
+            "datafusion" => runtime.block_on(datafusion_path(
+                journey,
+                Path::new(dir),
+                flag("--memory-limit"),
+                flag("--buckets").map(|b| b as u32),
+            )),
+            "memory" => memory_path(&journey, Path::new(dir)),
+            _ => Err("the path is datafusion or memory".into()),
+        }
+    });
+    match result {
+        Ok(()) => {
+            println!("peak memory: {}", peak_memory());
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            let mut source = error.source();
+            while let Some(cause) = source {
+                eprintln!("  caused by: {cause}");
+                source = cause.source();
+            }
+            ExitCode::from(1)
+        }
+    }
+}
+
+async fn datafusion_path(
+    journey: Journey,
+    dir: &Path,
+    limit_gib: Option<f64>,
+    buckets: Option<u32>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let mut runtime = RuntimeEnvBuilder::new();
+    if let Some(gib) = limit_gib {
+        let bytes = (gib * 1024.0 * 1024.0 * 1024.0) as usize;
+        runtime = runtime.with_memory_pool(Arc::new(FairSpillPool::new(bytes)));
+    }
+    let config = SessionConfig::new()
+        .with_target_partitions(std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let ctx = SessionContext::new_with_config_rt(config, runtime.build_arc()?);
+    ctx.register_parquet(
+        "log",
+        dir.to_str().ok_or("the folder's name is not UTF-8")?,
+        ParquetReadOptions::default(),
+    )
+    .await?;
+    let mut engine = JourneyEngine::new(journey);
+    if let Some(b) = buckets {
+        engine = engine.buckets(b);
+    }
+    let all = Instant::now();
+    for analysis in [
+        Analysis::Metrics,
+        Analysis::Friction,
+        Analysis::DirectlyFollows,
+    ] {
+        let started = Instant::now();
+        let analysed = engine.analyse(ctx.table("log").await?, analysis).await?;
+        println!(
+            "datafusion {analysis}: {:.2} s ({} rows, {} customers)",
+            started.elapsed().as_secs_f64(),
+            analysed.ingested.rows,
+            analysed.ingested.customers
+        );
+    }
+    println!(
+        "datafusion, all three: {:.2} s",
+        all.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn memory_path(journey: &Journey, dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    files.retain(|f| f.extension().is_some_and(|e| e == "parquet"));
+    files.sort();
+    let all = Instant::now();
+    let mut builder = LogBuilder::new(journey, IngestOptions::default());
+    for file in &files {
+        builder.read_parquet_path(file)?;
+    }
+    let (log, _) = builder.finish();
+    println!(
+        "memory read: {:.2} s ({} interactions)",
+        all.elapsed().as_secs_f64(),
+        log.len()
+    );
+    let observation = Observation::new(journey, &log)?;
+    let started = Instant::now();
+    let metrics = observation.metrics(&Selection::all(), MetricsOptions::default())?;
+    println!(
+        "memory metrics: {:.2} s ({} customers)",
+        started.elapsed().as_secs_f64(),
+        metrics.journey.customers
+    );
+    let started = Instant::now();
+    observation.friction(&Selection::all(), &FrictionConfig::default())?;
+    println!("memory friction: {:.2} s", started.elapsed().as_secs_f64());
+    let started = Instant::now();
+    observation.directly_follows(&Selection::all())?;
+    println!(
+        "memory directly_follows: {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "memory, read and all three: {:.2} s",
+        all.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l["VmHWM:".len()..].trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown (no /proc/self/status)".into())
+}

@@ -1,0 +1,392 @@
+//! [`JourneyEngine`]: a journey, how its rows are read, and which customers to look at,
+//! registered in a DataFusion session as functions, and the plan that runs an analysis.
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, AsArray};
+use datafusion::common::Column;
+use datafusion::logical_expr::{AggregateUDF, Expr, ScalarUDF, lit};
+use datafusion::prelude::{DataFrame, SessionContext};
+use journey_map::analysis::{FrictionConfig, MetricsOptions, Selection};
+use journey_map::interactions::{Field, Mapping};
+use journey_map::{IngestOptions, Journey, LogBuilder};
+
+use crate::error::EngineError;
+use crate::functions::{BucketFunction, MergeFunction, PartialFunction};
+use crate::partial::{Analysed, Analysis, Partial};
+
+/// What every bucket's reading and walking shares.
+#[derive(Debug, Clone)]
+pub(crate) struct Setup {
+    pub(crate) journey: Arc<Journey>,
+    pub(crate) mapping: Option<Mapping>,
+    pub(crate) ingest: IngestOptions,
+    pub(crate) selection: Selection,
+    pub(crate) metrics: MetricsOptions,
+    pub(crate) friction: FrictionConfig,
+    pub(crate) top_variants: usize,
+    pub(crate) top_drop_off: usize,
+    pub(crate) buckets: u32,
+}
+
+/// journey-map's analyses as DataFusion functions, for one journey.
+///
+/// An engine holds the journey, the [`Mapping`] from the table's columns (if the table does
+/// not use the crate's own column names), the [`IngestOptions`] (strict or lenient, scales),
+/// the [`Selection`] of customers and the analyses' settings. [`register`](Self::register)
+/// adds its functions to a session for SQL; [`analyse`](Self::analyse) runs an analysis on a
+/// [`DataFrame`] and gives the library's own report, equal to the in-memory path's.
+///
+/// # How it runs
+///
+/// Customers are spread over [`buckets`](Self::buckets) by a hash of their id
+/// (`journey_bucket`), so that all of a customer's rows meet in one group wherever the
+/// table's partitions put them. `journey_partial` gathers a bucket's rows (DataFusion may
+/// spill them), reads them into a log through the mapping, walks each customer once and
+/// gives the analysis' partial state; `journey_merge` merges the buckets' states exactly
+/// (integer counts and fixed-point sums), and the report is finished from the merged state.
+///
+/// # Example
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use datafusion::prelude::{CsvReadOptions, SessionContext};
+/// use journey_map::Journey;
+/// use journey_map_datafusion::{Analysis, JourneyEngine, Report};
+///
+/// let journey = Journey::load("../examples/data/retail_bank.ron")?;
+/// let engine = JourneyEngine::new(journey);
+/// let ctx = SessionContext::new();
+/// let options = CsvReadOptions::new().schema_infer_max_records(0); // every column as text
+/// let log = ctx.read_csv("../examples/data/retail_bank.interactions.csv", options).await?;
+/// let analysed = engine.analyse(log, Analysis::Metrics).await?;
+/// let Report::Metrics(metrics) = analysed.report else { unreachable!() };
+/// assert_eq!(metrics.journey.customers, analysed.ingested.customers);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct JourneyEngine {
+    setup: Arc<Setup>,
+}
+
+impl JourneyEngine {
+    /// The default number of buckets.
+    pub const DEFAULT_BUCKETS: u32 = 128;
+
+    /// An engine for `journey`: the crate's column names, strict reading, every customer,
+    /// default settings.
+    pub fn new(journey: impl Into<Arc<Journey>>) -> Self {
+        Self {
+            setup: Arc::new(Setup {
+                journey: journey.into(),
+                mapping: None,
+                ingest: IngestOptions::default(),
+                selection: Selection::all(),
+                metrics: MetricsOptions::default(),
+                friction: FrictionConfig::default(),
+                top_variants: 20,
+                top_drop_off: 10,
+                buckets: Self::DEFAULT_BUCKETS,
+            }),
+        }
+    }
+
+    fn with(mut self, change: impl FnOnce(&mut Setup)) -> Self {
+        let setup = Arc::make_mut(&mut self.setup);
+        change(setup);
+        self
+    }
+
+    /// Reads the table's columns through `mapping`.
+    ///
+    /// # Errors
+    ///
+    /// [`EngineError::Mapping`] with every problem of the mapping against the journey.
+    pub fn mapping(self, mapping: Mapping) -> Result<Self, EngineError> {
+        LogBuilder::new(&self.setup.journey, self.setup.ingest)
+            .mapping(mapping.clone())
+            .map_err(EngineError::Mapping)?;
+        Ok(self.with(|s| s.mapping = Some(mapping)))
+    }
+
+    /// How rows are read: strict (the first bad row fails the query) or lenient (bad rows
+    /// counted by reason in [`Ingested`](crate::Ingested)), scales, time units.
+    pub fn ingest(self, options: IngestOptions) -> Self {
+        self.with(|s| s.ingest = options)
+    }
+
+    /// Which customers and interactions the analyses look at.
+    ///
+    /// # Errors
+    ///
+    /// [`EngineError::SegmentSelection`] for a selection by segment (filter the rows in the
+    /// query instead); [`EngineError::Selection`] for a persona the journey lacks.
+    pub fn selection(self, selection: Selection) -> Result<Self, EngineError> {
+        if !selection.current_segments().is_empty() {
+            return Err(EngineError::SegmentSelection);
+        }
+        if let Some(persona) = selection.current_persona() {
+            // An empty log of this journey resolves the persona as every bucket will.
+            let (log, _) = LogBuilder::new(&self.setup.journey, self.setup.ingest).finish();
+            journey_map::analysis::Observation::new(&self.setup.journey, &log)
+                .map_err(|e| EngineError::Selection(e.into()))?
+                .accumulate_range(
+                    &Selection::all().persona(persona.clone()),
+                    0..0,
+                    journey_map::analysis::FollowsCounts::new(&self.setup.journey),
+                )
+                .map_err(EngineError::Selection)?;
+        }
+        Ok(self.with(|s| s.selection = selection))
+    }
+
+    /// The metrics' settings (repeat window, first-contact-resolution rule).
+    pub fn metrics_options(self, options: MetricsOptions) -> Self {
+        self.with(|s| s.metrics = options)
+    }
+
+    /// The friction settings.
+    ///
+    /// # Errors
+    ///
+    /// [`EngineError::Config`] for settings out of range; a segment lens is refused as
+    /// [`EngineError::SegmentSelection`] (segment values are interned per log).
+    pub fn friction(self, config: FrictionConfig) -> Result<Self, EngineError> {
+        config.validate().map_err(EngineError::Config)?;
+        if config.current_segment_lens().is_some() {
+            return Err(EngineError::SegmentSelection);
+        }
+        Ok(self.with(|s| s.friction = config))
+    }
+
+    /// How many variants the variants report lists (20 by default).
+    pub fn top_variants(self, top: usize) -> Self {
+        self.with(|s| s.top_variants = top)
+    }
+
+    /// How many paths each drop-off point lists (10 by default).
+    pub fn top_drop_off(self, top: usize) -> Self {
+        self.with(|s| s.top_drop_off = top)
+    }
+
+    /// How many buckets customers are spread over ([`DEFAULT_BUCKETS`](Self::DEFAULT_BUCKETS);
+    /// at least 1). More buckets spread the work over more partitions and keep each
+    /// bucket's rows small (what `journey_partial` holds at once when DataFusion spills);
+    /// fewer make fewer partial states to merge.
+    pub fn buckets(self, buckets: u32) -> Self {
+        self.with(|s| s.buckets = buckets.max(1))
+    }
+
+    /// The journey.
+    pub fn journey(&self) -> &Journey {
+        &self.setup.journey
+    }
+
+    /// The bucket count.
+    pub fn current_buckets(&self) -> u32 {
+        self.setup.buckets
+    }
+
+    /// `journey_bucket(customer, buckets)`: a customer's bucket (UInt32).
+    pub fn bucket_function(&self) -> ScalarUDF {
+        ScalarUDF::from(BucketFunction::new())
+    }
+
+    /// `journey_partial('analysis', column, ...)`: a group's rows as the analysis' partial
+    /// state (Binary). The columns are read by name, through the mapping.
+    pub fn partial_function(&self) -> AggregateUDF {
+        AggregateUDF::from(PartialFunction::new(Arc::clone(&self.setup)))
+    }
+
+    /// `journey_merge(partial)`: partial states merged (Binary).
+    pub fn merge_function(&self) -> AggregateUDF {
+        AggregateUDF::from(MergeFunction::new(Arc::clone(&self.setup), false))
+    }
+
+    /// `journey_report(partial)`: partial states merged and finished, as JSON text
+    /// (`{"report": {"metrics": ...}, "ingested": {...}}`).
+    pub fn report_function(&self) -> AggregateUDF {
+        AggregateUDF::from(MergeFunction::new(Arc::clone(&self.setup), true))
+    }
+
+    /// Registers `journey_bucket`, `journey_partial`, `journey_merge` and `journey_report` in
+    /// `ctx`, for SQL.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use datafusion::arrow::array::AsArray;
+    /// use datafusion::prelude::{CsvReadOptions, SessionContext};
+    /// use journey_map::Journey;
+    /// use journey_map_datafusion::JourneyEngine;
+    ///
+    /// let engine = JourneyEngine::new(Journey::load("../examples/data/retail_bank.ron")?);
+    /// let ctx = SessionContext::new();
+    /// engine.register(&ctx);
+    /// let options = CsvReadOptions::new().schema_infer_max_records(0);
+    /// ctx.register_csv("log", "../examples/data/retail_bank.interactions.csv", options).await?;
+    /// let batches = ctx
+    ///     .sql(
+    ///         "SELECT journey_report(p) AS report FROM (
+    ///              SELECT journey_partial('metrics', customer, touchpoint, timestamp, outcome) AS p
+    ///              FROM log GROUP BY journey_bucket(customer, 16))",
+    ///     )
+    ///     .await?
+    ///     .collect()
+    ///     .await?;
+    /// let json = batches[0].column(0).as_string::<i32>().value(0);
+    /// assert!(json.starts_with(r#"{"report":{"metrics":"#));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn register(&self, ctx: &SessionContext) {
+        ctx.register_udf(self.bucket_function());
+        ctx.register_udaf(self.partial_function());
+        ctx.register_udaf(self.merge_function());
+        ctx.register_udaf(self.report_function());
+    }
+
+    /// The column that holds customer ids: the mapping's, else `customer`.
+    pub fn customer_column(&self) -> &str {
+        self.setup
+            .mapping
+            .as_ref()
+            .and_then(|m| m.columns.get(&Field::Customer))
+            .map_or("customer", String::as_str)
+    }
+
+    /// The plan of `analysis` over `log`: every column of `log` goes to `journey_partial`
+    /// (select the columns first, or list the others in the mapping's `ignore`), grouped by
+    /// bucket, then merged. The plan gives one row with one Binary column, `state`.
+    ///
+    /// # Errors
+    ///
+    /// [`EngineError::DataFusion`] when the plan cannot be built (no customer column).
+    pub fn plan(&self, log: DataFrame, analysis: Analysis) -> Result<DataFrame, EngineError> {
+        let customer = Expr::Column(Column::new_unqualified(self.customer_column()));
+        let mut arguments = vec![lit(analysis.name())];
+        arguments.extend(
+            log.schema()
+                .fields()
+                .iter()
+                .map(|f| Expr::Column(Column::new_unqualified(f.name()))),
+        );
+        let bucket = self
+            .bucket_function()
+            .call(vec![customer, lit(self.setup.buckets)])
+            .alias("journey_bucket");
+        let partial = self.partial_function().call(arguments).alias("partial");
+        let merged = self
+            .merge_function()
+            .call(vec![Expr::Column(Column::new_unqualified("partial"))])
+            .alias("state");
+        Ok(log
+            .aggregate(vec![bucket], vec![partial])?
+            .aggregate(vec![], vec![merged])?)
+    }
+
+    /// The merged partial state of `analysis` over `log`, not finished: to merge with states
+    /// of other queries (other tables of the same journey), or to ship.
+    ///
+    /// # Errors
+    ///
+    /// As [`analyse`](Self::analyse).
+    pub async fn partial(
+        &self,
+        log: DataFrame,
+        analysis: Analysis,
+    ) -> Result<PartialState, EngineError> {
+        let batches = self.plan(log, analysis)?.collect().await?;
+        let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
+        let batch = batches
+            .iter()
+            .find(|b| b.num_rows() > 0)
+            .filter(|_| rows == 1)
+            .ok_or(EngineError::Rows { rows })?;
+        let states = batch.column(0).as_binary::<i32>();
+        if states.is_null(0) {
+            // No row at all: the state of no customer.
+            let (log, report) = LogBuilder::new(&self.setup.journey, self.setup.ingest).finish();
+            return Ok(PartialState {
+                partial: self.setup.partial_of_log(analysis, &log, &report, 0)?,
+            });
+        }
+        Ok(PartialState {
+            partial: Partial::decode(states.value(0))?,
+        })
+    }
+
+    /// Runs `analysis` over `log` and finishes its report: the same report the in-memory
+    /// path gives for the same rows, settings and selection.
+    ///
+    /// # Errors
+    ///
+    /// [`EngineError::Ingest`] for the first bad row in strict mode, [`EngineError::Mapping`],
+    /// [`EngineError::DataFusion`] when the table cannot be read or the plan fails, and the
+    /// analysis' own errors.
+    pub async fn analyse(
+        &self,
+        log: DataFrame,
+        analysis: Analysis,
+    ) -> Result<Analysed, EngineError> {
+        self.partial(log, analysis)
+            .await?
+            .finish(&self.setup.journey)
+    }
+}
+
+/// A merged partial state of one analysis, not yet finished.
+#[derive(Debug, Clone)]
+pub struct PartialState {
+    partial: Partial,
+}
+
+impl PartialState {
+    /// The analysis.
+    pub fn analysis(&self) -> Analysis {
+        self.partial.state.analysis()
+    }
+
+    /// Adds another query's state of the same journey and analysis (other customers).
+    ///
+    /// # Errors
+    ///
+    /// [`EngineError::OtherJourney`], [`EngineError::MixedAnalyses`].
+    pub fn merge(&mut self, other: PartialState) -> Result<(), EngineError> {
+        self.partial.merge(other.partial)
+    }
+
+    /// The state as bytes (postcard), for shipping.
+    ///
+    /// # Errors
+    ///
+    /// [`EngineError::Encode`].
+    pub fn to_bytes(&self) -> Result<Vec<u8>, EngineError> {
+        self.partial.encode()
+    }
+
+    /// A state from [`to_bytes`](Self::to_bytes) (or a `journey_merge` value).
+    ///
+    /// # Errors
+    ///
+    /// [`EngineError::Decode`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<PartialState, EngineError> {
+        Ok(PartialState {
+            partial: Partial::decode(bytes)?,
+        })
+    }
+
+    /// The report.
+    ///
+    /// # Errors
+    ///
+    /// [`EngineError::OtherJourney`] for a state of another journey; the analysis' own
+    /// errors.
+    pub fn finish(self, journey: &Journey) -> Result<Analysed, EngineError> {
+        self.partial.finish(journey)
+    }
+}

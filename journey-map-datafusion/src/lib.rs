@@ -1,0 +1,95 @@
+//! journey-map's analyses inside [DataFusion](https://datafusion.apache.org): the same
+//! reports as the in-memory path, on tables larger than memory, from SQL or DataFrames.
+//!
+//! # When to use which path
+//!
+//! - **In memory** (`journey_map::LogBuilder`, `journey_map::analysis::Observation`): the
+//!   log fits in memory (about 48 bytes a record, so up to a few hundred million records on a
+//!   large machine). Fastest, and the only path for incidents, period comparisons, trends,
+//!   segment lenses and the pictures.
+//! - **DataFusion** (this crate): the log lives in Parquet or CSV files or another
+//!   DataFusion table, is larger than memory, or the analysis is part of a query. Metrics,
+//!   friction, the directly-follows graph, variants, drop-off paths, conformance and Markov
+//!   attribution give exactly the in-memory reports.
+//!
+//! # How it runs
+//!
+//! ```text
+//!  table rows ──► GROUP BY journey_bucket(customer, n) ──► journey_partial(...)   one state per bucket
+//!                                                               │
+//!                                        journey_merge / journey_report           one state, one report
+//! ```
+//!
+//! 1. `journey_bucket(customer, n)` spreads customers over `n` buckets by a hash of their id,
+//!    the same everywhere, so **all of a customer's rows reach one group** however the table
+//!    is partitioned: no layout of the files is required. (A table already partitioned by
+//!    customer still goes through the same grouping.)
+//! 2. `journey_partial('analysis', columns...)` is an aggregate: it keeps a bucket's rows as
+//!    Arrow arrays (its state is those rows, so DataFusion can move and spill it), then reads
+//!    them into a log through the engine's [`Mapping`](journey_map::interactions::Mapping) and
+//!    options, walks each customer once in time order and gives the analysis' partial state
+//!    (binary).
+//! 3. `journey_merge(partial)` merges the buckets' states; `journey_report(partial)` also
+//!    finishes the report and gives it as JSON. States count exactly (integers and
+//!    fixed-point sums), so the result does not depend on buckets, partitions or threads.
+//!
+//! What one bucket holds at once is its rows: choose [`JourneyEngine::buckets`] so that a
+//! bucket's rows are a small part of the memory DataFusion may use.
+//!
+//! # Example: a DataFrame
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use datafusion::prelude::{CsvReadOptions, SessionContext};
+//! use journey_map::Journey;
+//! use journey_map_datafusion::{Analysis, JourneyEngine, Report};
+//!
+//! let journey = Journey::load("../examples/data/retail_bank.ron")?;
+//! let engine = JourneyEngine::new(journey);
+//! let ctx = SessionContext::new();
+//! let log = ctx
+//!     .read_csv(
+//!         "../examples/data/retail_bank.interactions.csv",
+//!         CsvReadOptions::new().schema_infer_max_records(0),
+//!     )
+//!     .await?;
+//! let analysed = engine.analyse(log, Analysis::Friction).await?;
+//! let Report::Friction(friction) = analysed.report else { unreachable!() };
+//! assert!(!friction.points.is_empty());
+//! assert_eq!(analysed.ingested.refused_count(), 0);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Example: SQL
+//!
+//! ```sql
+//! SELECT journey_report(p) AS report FROM (
+//!     SELECT journey_partial('friction', customer, touchpoint, timestamp, outcome, wait_seconds) AS p
+//!     FROM interactions
+//!     GROUP BY journey_bucket(customer, 128))
+//! ```
+//!
+//! The columns given to `journey_partial` are read by their names, through the engine's
+//! mapping (the crate's own names without one). The analysis names are `metrics`, `friction`,
+//! `directly_follows`, `variants`, `drop_off`, `conformance` and `attribution`. See
+//! [`JourneyEngine::register`].
+//!
+//! # Bad input
+//!
+//! Errors are [`EngineError`]s, inside DataFusion's error as `External` when they happen in
+//! a query ([`EngineError::find`] gets them back): the library's ingestion error for a bad
+//! row in strict mode, with its row and closest id; in lenient mode refused rows are counted
+//! by reason in [`Ingested`], never dropped silently.
+#![warn(missing_docs)]
+
+mod engine;
+mod error;
+mod functions;
+mod partial;
+
+pub use engine::{JourneyEngine, PartialState};
+pub use error::EngineError;
+pub use functions::bucket_of;
+pub use partial::{Analysed, Analysis, Ingested, Report};
