@@ -446,6 +446,9 @@
 //! Journey + MetricsReport + FrictionReport + DirectlyFollowsGraph ──> render::JourneyMap
 //!     (scene: what the picture shows) ──> SVG, DOT, Mermaid; + Variants, incidents, trends
 //!     ──> render::HtmlReport ──> one HTML page
+//! Parquet / CSV / any DataFusion table ──> journey-map-datafusion (workspace crate):
+//!     GROUP BY journey_bucket(customer) ──> journey_partial (a bucket's rows ──> LogBuilder
+//!     ──> one partial state) ──> journey_merge ──> the same reports (serde)
 //! ```
 //!
 //! - [`model`](mod@model): ids, personas, stages, touchpoints, flows, the [`Journey`] graph,
@@ -479,6 +482,9 @@
 //!   log; nothing else reads it. `src/bin/journey-map.rs` is the command line (feature `cli`).
 //! - `sim` (feature `simulator`, on by default): the seeded simulator and its behaviour model,
 //!   where friction is planted.
+//! - `journey-map-datafusion/` (a crate of the workspace, not of this library): the analyses
+//!   as DataFusion aggregate functions, built on the public partial states and the Arrow
+//!   reading of the `arrow` feature; the library knows nothing of it.
 //!
 //! ```
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
