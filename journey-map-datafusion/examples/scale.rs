@@ -4,7 +4,11 @@
 //! ```text
 //! cargo run --release -p journey-map-datafusion --example scale -- DIR datafusion [--memory-limit GIB] [--buckets N]
 //! cargo run --release -p journey-map-datafusion --example scale -- DIR memory
+//! cargo run --release -p journey-map-datafusion --example scale -- DIR ballista
 //! ```
+//!
+//! `ballista` starts a local Ballista cluster in this process (one scheduler and two
+//! executors, each with half the cores, on loopback) and runs the same plans on it.
 //!
 //! Runs metrics, friction and the directly-follows graph. With `--memory-limit`, DataFusion's
 //! memory pool is limited to that many GiB (a fair spill pool, spilling to the system's
@@ -31,7 +35,7 @@ fn main() -> ExitCode {
             .and_then(|v| v.parse::<f64>().ok())
     };
     let (Some(dir), Some(path)) = (args.first(), args.get(1)) else {
-        eprintln!("usage: scale DIR datafusion|memory [--memory-limit GIB] [--buckets N]");
+        eprintln!("usage: scale DIR datafusion|memory|ballista [--memory-limit GIB] [--buckets N]");
         return ExitCode::from(2);
     };
     let root = concat!(
@@ -50,7 +54,12 @@ fn main() -> ExitCode {
                 flag("--buckets").map(|b| b as u32),
             )),
             "memory" => memory_path(&journey, Path::new(dir)),
-            _ => Err("the path is datafusion or memory".into()),
+            "ballista" => runtime.block_on(ballista_path(
+                journey,
+                Path::new(dir),
+                flag("--buckets").map(|b| b as u32),
+            )),
+            _ => Err("the path is datafusion, memory or ballista".into()),
         }
     });
     match result {
@@ -84,16 +93,66 @@ async fn datafusion_path(
     let config = SessionConfig::new()
         .with_target_partitions(std::thread::available_parallelism().map_or(2, |n| n.get()));
     let ctx = SessionContext::new_with_config_rt(config, runtime.build_arc()?);
+    let mut engine = JourneyEngine::new(journey);
+    if let Some(b) = buckets {
+        engine = engine.buckets(b);
+    }
+    run_all(&ctx, &engine, dir, "datafusion").await
+}
+
+async fn ballista_path(
+    journey: Journey,
+    dir: &Path,
+    buckets: Option<u32>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use ballista_core::extension::{SessionConfigExt, SessionStateExt};
+    use ballista_core::serde::protobuf::scheduler_grpc_client::SchedulerGrpcClient;
+    use datafusion::execution::SessionStateBuilder;
+
+    let mut engine = JourneyEngine::new(journey);
+    if let Some(b) = buckets {
+        engine = engine.buckets(b);
+    }
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let config = SessionConfig::new_with_ballista().with_target_partitions(cores);
+    let mut state = SessionStateBuilder::new()
+        .with_config(config)
+        .with_default_features()
+        .build();
+    engine.register_state(&mut state)?;
+    let address =
+        ballista_scheduler::standalone::new_standalone_scheduler_from_state(&state).await?;
+    let url = format!("http://localhost:{}", address.port());
+    for _ in 0..2 {
+        let scheduler = loop {
+            match SchedulerGrpcClient::connect(url.clone()).await {
+                Ok(client) => break client,
+                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+            }
+        };
+        ballista_executor::new_standalone_executor_from_state(
+            scheduler,
+            (cores / 2).max(1),
+            &state,
+        )
+        .await?;
+    }
+    let ctx = SessionContext::new_with_state(state.upgrade_for_ballista(url)?);
+    run_all(&ctx, &engine, dir, "ballista").await
+}
+
+async fn run_all(
+    ctx: &SessionContext,
+    engine: &JourneyEngine,
+    dir: &Path,
+    name: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
     ctx.register_parquet(
         "log",
         dir.to_str().ok_or("the folder's name is not UTF-8")?,
         ParquetReadOptions::default(),
     )
     .await?;
-    let mut engine = JourneyEngine::new(journey);
-    if let Some(b) = buckets {
-        engine = engine.buckets(b);
-    }
     let all = Instant::now();
     for analysis in [
         Analysis::Metrics,
@@ -103,7 +162,7 @@ async fn datafusion_path(
         let started = Instant::now();
         let analysed = engine.analyse(ctx.table("log").await?, analysis).await?;
         println!(
-            "datafusion {analysis}: {:.2} s ({} rows, {} customers)",
+            "{name} {analysis}: {:.2} s ({} rows, {} customers)",
             started.elapsed().as_secs_f64(),
             analysed.ingested.rows,
             analysed.ingested.customers

@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, AsArray};
 use datafusion::common::Column;
+use datafusion::execution::FunctionRegistry;
+use datafusion::execution::session_state::SessionState;
 use datafusion::logical_expr::{AggregateUDF, Expr, ScalarUDF, lit};
 use datafusion::prelude::{DataFrame, SessionContext};
 use journey_map::analysis::{FrictionConfig, MetricsOptions, Selection};
@@ -248,6 +250,21 @@ impl JourneyEngine {
         ctx.register_udaf(self.partial_function());
         ctx.register_udaf(self.merge_function());
         ctx.register_udaf(self.report_function());
+    }
+
+    /// Registers the same functions in a session state: for a session built by hand, such as
+    /// a Ballista cluster's (whose scheduler and executors find the functions by name in the
+    /// state they are started from).
+    ///
+    /// # Errors
+    ///
+    /// [`EngineError::DataFusion`] when the state refuses a function.
+    pub fn register_state(&self, state: &mut SessionState) -> Result<(), EngineError> {
+        state.register_udf(Arc::new(self.bucket_function()))?;
+        state.register_udaf(Arc::new(self.partial_function()))?;
+        state.register_udaf(Arc::new(self.merge_function()))?;
+        state.register_udaf(Arc::new(self.report_function()))?;
+        Ok(())
     }
 
     /// The column that holds customer ids: the mapping's, else `customer`.

@@ -68,7 +68,7 @@ fn sql_exits_2_on_bad_arguments_and_1_on_bad_input() {
 }
 
 #[test]
-fn generated_parquet_gives_the_same_customers_on_both_paths() {
+fn generated_parquet_gives_the_same_customers_on_every_path() {
     let dir = std::env::temp_dir().join(format!("journey-map-generate-{}", std::process::id()));
     let (output, stdout, stderr) = run(example("generate").args([dir.to_str().unwrap(), "1", "3"]));
     assert!(output.status.success(), "{stderr}");
@@ -85,6 +85,9 @@ fn generated_parquet_gives_the_same_customers_on_both_paths() {
         "16",
     ]));
     assert!(output.status.success(), "{stderr}");
+    let (output, cluster, stderr) =
+        run(example("scale").args([dir.to_str().unwrap(), "ballista", "--buckets", "16"]));
+    assert!(output.status.success(), "{stderr}");
     std::fs::remove_dir_all(&dir).unwrap();
     let customers = |s: &str, prefix: &str| -> u64 {
         let line = s.lines().find(|l| l.starts_with(prefix)).expect(prefix);
@@ -98,5 +101,6 @@ fn generated_parquet_gives_the_same_customers_on_both_paths() {
     };
     assert_eq!(customers(&memory, "memory metrics"), 20_000, "{memory}");
     assert_eq!(customers(&engine, "datafusion metrics"), 20_000, "{engine}");
+    assert_eq!(customers(&cluster, "ballista metrics"), 20_000, "{cluster}");
     assert!(engine.contains("peak memory: "), "{engine}");
 }
