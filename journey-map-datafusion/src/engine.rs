@@ -356,7 +356,36 @@ impl JourneyEngine {
     }
 }
 
-/// A merged partial state of one analysis, not yet finished.
+/// A merged partial state of one analysis, not yet finished: what
+/// [`JourneyEngine::partial`] gives, to merge with the states of other queries over other
+/// customers (another table, another cluster) or to ship as bytes.
+///
+/// # Example: two tables of different customers
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use datafusion::prelude::{CsvReadOptions, SessionContext, col, lit};
+/// use journey_map::Journey;
+/// use journey_map_datafusion::{Analysis, JourneyEngine, PartialState};
+///
+/// let journey = Journey::load("../examples/data/retail_bank.ron")?;
+/// let engine = JourneyEngine::new(journey.clone());
+/// let ctx = SessionContext::new();
+/// let options = CsvReadOptions::new().schema_infer_max_records(0);
+/// let log = ctx.read_csv("../examples/data/retail_bank.interactions.csv", options).await?;
+/// // Customers whose id sorts before "c5" in one query, the others in another.
+/// let first = log.clone().filter(col("customer").lt(lit("c5")))?;
+/// let second = log.clone().filter(col("customer").gt_eq(lit("c5")))?;
+/// let mut state = engine.partial(first, Analysis::Metrics).await?;
+/// let shipped = engine.partial(second, Analysis::Metrics).await?.to_bytes()?;
+/// state.merge(PartialState::from_bytes(&shipped)?)?;
+///
+/// let whole = engine.analyse(log, Analysis::Metrics).await?;
+/// assert_eq!(state.finish(&journey)?, whole);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct PartialState {
     partial: Partial,

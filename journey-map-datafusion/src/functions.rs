@@ -30,7 +30,19 @@ use crate::error::EngineError;
 use crate::partial::{Analysis, Ingested, Partial, State};
 
 /// The bucket of a customer id: FNV-1a of its text, modulo the bucket count. The same on
-/// every machine and engine, so a customer's rows meet in one bucket wherever they are read.
+/// every machine and engine, so a customer's rows meet in one bucket wherever they are read;
+/// `journey_bucket` computes it in a query (integers by their decimal digits).
+///
+/// # Example
+///
+/// ```
+/// use journey_map_datafusion::bucket_of;
+///
+/// let bucket = bucket_of(b"c17", 128);
+/// assert!(bucket < 128);
+/// assert_eq!(bucket, bucket_of(b"c17", 128));
+/// assert_eq!(bucket_of(b"c17", 1), 0);
+/// ```
 pub fn bucket_of(customer: &[u8], buckets: u32) -> u32 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for &byte in customer {

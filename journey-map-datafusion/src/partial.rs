@@ -64,6 +64,20 @@ impl Analysis {
     /// # Errors
     ///
     /// [`EngineError::UnknownAnalysis`] naming the known ones.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use journey_map_datafusion::Analysis;
+    ///
+    /// let friction = Analysis::from_name("friction")?;
+    /// assert_eq!(friction, Analysis::Friction);
+    /// assert_eq!(friction.name(), "friction");
+    /// assert!(Analysis::from_name("frictions").is_err());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn from_name(name: &str) -> Result<Analysis, EngineError> {
         Analysis::ALL
             .into_iter()
