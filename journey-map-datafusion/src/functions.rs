@@ -183,6 +183,7 @@ impl AggregateUDFImpl for PartialFunction {
             analysis,
             schema: Arc::new(Schema::new(fields)),
             columns: vec![Vec::new(); args.expr_fields.len() - 1],
+            compact: 0,
             rows: 0,
             bytes: 0,
         }))
@@ -227,34 +228,46 @@ struct PartialAccumulator {
     schema: Arc<Schema>,
     /// Each column's arrays, in arrival order.
     columns: Vec<Vec<ArrayRef>>,
+    /// How many arrays at the front of each column are compact (own their rows).
+    compact: usize,
     rows: usize,
     bytes: usize,
 }
 
 impl PartialAccumulator {
-    fn push(&mut self, arrays: impl IntoIterator<Item = (usize, ArrayRef)>) {
+    fn push(&mut self, arrays: impl IntoIterator<Item = (usize, ArrayRef)>) -> Result<()> {
         for (column, array) in arrays {
             if column == 0 {
                 self.rows += array.len();
             }
-            self.bytes += array.get_array_memory_size();
+            // A group's rows arrive as slices of a whole batch: count the slice's share, not
+            // the batch it points into.
+            self.bytes += array.to_data().get_slice_memory_size()?;
             self.columns[column].push(array);
         }
-        // Many small slices (a batch's rows of this group) cost more than their data:
-        // join them now and then.
-        if self.columns.first().is_some_and(|c| c.len() >= 256) {
+        // Slices keep their whole batches alive, and many small arrays cost more than their
+        // rows: every `JOIN` new slices are copied into one compact array (each row is copied
+        // once; the compact arrays before them are left as they are).
+        const JOIN: usize = 16;
+        if self
+            .columns
+            .first()
+            .is_some_and(|c| c.len() - self.compact >= JOIN)
+        {
+            let mut bytes = 0;
             for column in &mut self.columns {
-                if let Ok(joined) = join(column) {
-                    *column = vec![joined];
-                }
+                let joined = join(&column[self.compact..])?;
+                column.truncate(self.compact);
+                column.push(joined);
+                bytes += column
+                    .iter()
+                    .map(|a| a.get_array_memory_size())
+                    .sum::<usize>();
             }
-            self.bytes = self
-                .columns
-                .iter()
-                .flatten()
-                .map(|a| a.get_array_memory_size())
-                .sum();
+            self.compact += 1;
+            self.bytes = bytes;
         }
+        Ok(())
     }
 
     fn batch(&self) -> Result<RecordBatch> {
@@ -284,8 +297,7 @@ fn join(arrays: &[ArrayRef]) -> Result<ArrayRef> {
 
 impl Accumulator for PartialAccumulator {
     fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
-        self.push(values.iter().skip(1).cloned().enumerate());
-        Ok(())
+        self.push(values.iter().skip(1).cloned().enumerate())
     }
 
     fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
@@ -298,8 +310,7 @@ impl Accumulator for PartialAccumulator {
                 arrays.push((column, element));
             }
         }
-        self.push(arrays);
-        Ok(())
+        self.push(arrays)
     }
 
     fn state(&mut self) -> Result<Vec<ScalarValue>> {
