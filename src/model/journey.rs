@@ -388,6 +388,32 @@ impl Journey {
         &self.parts.flows
     }
 
+    /// Each flow with the indices of the touchpoints it leaves and enters, in file order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let journey = journey_map::Journey::load("examples/data/retail_bank.ron")?;
+    /// let loops = journey.flow_ends().filter(|(_, from, to)| from == to).count();
+    /// assert_eq!(loops, journey.flows().iter().filter(|f| f.is_self_loop()).count());
+    /// assert_eq!(journey.flow_ends().count(), journey.flows().len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn flow_ends(
+        &self,
+    ) -> impl Iterator<Item = (&Flow, TouchpointIndex, TouchpointIndex)> + '_ {
+        // A built journey's flows join touchpoints it holds (validation refuses others).
+        self.parts.flows.iter().filter_map(|flow| {
+            Some((
+                flow,
+                self.touchpoint_index(flow.from.as_str())?,
+                self.touchpoint_index(flow.to.as_str())?,
+            ))
+        })
+    }
+
     /// The service levels set per channel, in file order.
     pub fn service_levels(&self) -> &[ChannelServiceLevel] {
         &self.parts.service_levels

@@ -405,12 +405,8 @@ impl Scene {
         let mut off_map: Vec<(usize, usize, u64)> = Vec::new();
         if let Some(graph) = inputs.follows {
             let designed: std::collections::HashSet<(usize, usize)> = journey
-                .flows()
-                .iter()
-                .filter_map(|f| {
-                    let a = journey.touchpoint_index(f.from.as_str())?;
-                    Some((a.index(), journey.touchpoint_index(f.to.as_str())?.index()))
-                })
+                .flow_ends()
+                .map(|(_, a, b)| (a.index(), b.index()))
                 .collect();
             for edge in &graph.edges {
                 let a = journey
@@ -438,13 +434,7 @@ impl Scene {
                 .or_else(|| cards_of[b].first().copied())
         };
         let mut arrows = Vec::new();
-        for flow in journey.flows() {
-            let (Some(a), Some(b)) = (
-                journey.touchpoint_index(flow.from.as_str()),
-                journey.touchpoint_index(flow.to.as_str()),
-            ) else {
-                continue;
-            };
+        for (flow, a, b) in journey.flow_ends() {
             let key = (a.index(), b.index());
             for &from in &cards_of[a.index()] {
                 let Some(to) = target(&cards, from, b.index()) else {

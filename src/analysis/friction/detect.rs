@@ -417,13 +417,7 @@ fn designed_revisits(journey: &Journey) -> Vec<u8> {
         graph.add_node(());
     }
     let mut revisit = vec![0_u8; t];
-    for flow in journey.flows() {
-        let (Some(a), Some(b)) = (
-            journey.touchpoint_index(flow.from.as_str()),
-            journey.touchpoint_index(flow.to.as_str()),
-        ) else {
-            continue;
-        };
+    for (_, a, b) in journey.flow_ends() {
         if a == b {
             revisit[a.index()] = 2;
         } else {
@@ -449,13 +443,7 @@ fn designed_rates(journey: &Journey) -> (Vec<Option<f64>>, Vec<Option<f64>>) {
     let mut leave: Vec<Option<f64>> = vec![None; t];
     let mut all_shared = vec![true; t];
     let mut any = vec![false; t];
-    for flow in journey.flows() {
-        let (Some(a), Some(b)) = (
-            journey.touchpoint_index(flow.from.as_str()),
-            journey.touchpoint_index(flow.to.as_str()),
-        ) else {
-            continue;
-        };
+    for (flow, a, b) in journey.flow_ends() {
         any[a.index()] = true;
         match flow.expected_share {
             Some(share) => {
