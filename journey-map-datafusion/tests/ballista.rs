@@ -7,9 +7,13 @@ use ballista_core::extension::{SessionConfigExt, SessionStateExt};
 use ballista_core::serde::protobuf::scheduler_grpc_client::SchedulerGrpcClient;
 use datafusion::execution::SessionStateBuilder;
 use datafusion::prelude::{CsvReadOptions, SessionConfig, SessionContext};
-use journey_map::analysis::{FrictionConfig, MetricsOptions, Observation, Selection};
-use journey_map::{IngestOptions, Journey, LogBuilder};
-use journey_map_datafusion::{Analysis, JourneyEngine, Report};
+use journey_map::Journey;
+use journey_map::analysis::Selection;
+use journey_map_datafusion::{Analysis, JourneyEngine};
+
+mod support;
+
+use support::in_memory;
 
 /// A scheduler and two executors of two task slots each, started from a state that holds
 /// the engine's functions; the session that sends them queries.
@@ -42,32 +46,6 @@ async fn cluster(engine: &JourneyEngine) -> SessionContext {
     ctx
 }
 
-fn in_memory(journey: &Journey, csv: &str, analysis: Analysis) -> Report {
-    let mut builder = LogBuilder::new(journey, IngestOptions::default());
-    builder.read_csv(csv.as_bytes()).unwrap();
-    let (log, _) = builder.finish();
-    let o = Observation::new(journey, &log).unwrap();
-    let all = Selection::all();
-    match analysis {
-        Analysis::Metrics => Report::Metrics(Box::new(
-            o.metrics(&all, MetricsOptions::default()).unwrap(),
-        )),
-        Analysis::Friction => Report::Friction(Box::new(
-            o.friction(&all, &FrictionConfig::default()).unwrap(),
-        )),
-        Analysis::DirectlyFollows => {
-            Report::DirectlyFollows(Box::new(o.directly_follows(&all).unwrap()))
-        }
-        Analysis::Variants => Report::Variants(Box::new(o.variants(&all, 20).unwrap())),
-        Analysis::DropOff => Report::DropOff(Box::new(o.drop_off_paths(&all, 10).unwrap())),
-        Analysis::Conformance => Report::Conformance(Box::new(o.conformance(&all).unwrap())),
-        Analysis::Attribution => {
-            Report::Attribution(Box::new(o.markov_chain(&all).unwrap().report().unwrap()))
-        }
-        other => panic!("no in-memory path for {other}"),
-    }
-}
-
 #[test]
 fn a_local_cluster_of_two_executors_gives_every_report_of_the_in_memory_path() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -92,7 +70,7 @@ fn a_local_cluster_of_two_executors_gives_every_report_of_the_in_memory_path() {
                 .unwrap_or_else(|e| panic!("{analysis}: {e:?}"));
             assert_eq!(
                 analysed.report,
-                in_memory(&journey, &csv, analysis),
+                in_memory(&journey, &csv, &Selection::all(), analysis),
                 "{analysis}"
             );
             assert_eq!(analysed.ingested.attached, 7461);

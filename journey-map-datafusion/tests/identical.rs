@@ -5,6 +5,9 @@
 
 #[path = "../../tests/support/shop.rs"]
 mod shop;
+mod support;
+
+use support::in_memory;
 
 use std::sync::Arc;
 
@@ -12,39 +15,13 @@ use datafusion::arrow::array::{RecordBatch, UInt32Array};
 use datafusion::arrow::compute::{concat_batches, take_record_batch};
 use datafusion::datasource::MemTable;
 use datafusion::prelude::{CsvReadOptions, DataFrame, SessionConfig, SessionContext};
-use journey_map::analysis::{FrictionConfig, MetricsOptions, Observation, Selection};
+use journey_map::analysis::Selection;
 use journey_map::sim::{Behaviour, Simulator};
-use journey_map::{IngestOptions, Journey, LogBuilder, PersonaId};
-use journey_map_datafusion::{Analysis, JourneyEngine, Report};
+use journey_map::{Journey, PersonaId};
+use journey_map_datafusion::{Analysis, JourneyEngine};
 use proptest::prelude::*;
 use rand::seq::SliceRandom;
 use rand::{RngExt, SeedableRng};
-
-/// The in-memory path's report of `analysis`, with the engine's default settings.
-fn in_memory(journey: &Journey, csv: &str, selection: &Selection, analysis: Analysis) -> Report {
-    let mut builder = LogBuilder::new(journey, IngestOptions::default());
-    builder.read_csv(csv.as_bytes()).expect("the CSV reads");
-    let (log, _) = builder.finish();
-    let o = Observation::new(journey, &log).expect("the log fits");
-    match analysis {
-        Analysis::Metrics => Report::Metrics(Box::new(
-            o.metrics(selection, MetricsOptions::default()).unwrap(),
-        )),
-        Analysis::Friction => Report::Friction(Box::new(
-            o.friction(selection, &FrictionConfig::default()).unwrap(),
-        )),
-        Analysis::DirectlyFollows => {
-            Report::DirectlyFollows(Box::new(o.directly_follows(selection).unwrap()))
-        }
-        Analysis::Variants => Report::Variants(Box::new(o.variants(selection, 20).unwrap())),
-        Analysis::DropOff => Report::DropOff(Box::new(o.drop_off_paths(selection, 10).unwrap())),
-        Analysis::Conformance => Report::Conformance(Box::new(o.conformance(selection).unwrap())),
-        Analysis::Attribution => Report::Attribution(Box::new(
-            o.markov_chain(selection).unwrap().report().unwrap(),
-        )),
-        other => panic!("no in-memory path for {other}"),
-    }
-}
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
