@@ -176,7 +176,7 @@ impl AggregateUDFImpl for PartialFunction {
         let analysis = analysis_argument(&args)?;
         let fields: Vec<Field> = args.expr_fields[1..]
             .iter()
-            .map(|f| Field::new(column_name(f), f.data_type().clone(), true))
+            .map(|f| Field::new(f.name(), f.data_type().clone(), true))
             .collect();
         Ok(Box::new(PartialAccumulator {
             setup: Arc::clone(&self.setup),
@@ -188,14 +188,6 @@ impl AggregateUDFImpl for PartialFunction {
             bytes: 0,
         }))
     }
-}
-
-/// The column a field stands for: its name without a table qualifier.
-fn column_name(field: &FieldRef) -> String {
-    let name = field.name();
-    name.rsplit_once('.')
-        .map_or(name.as_str(), |(_, n)| n)
-        .to_owned()
 }
 
 fn analysis_argument(args: &AccumulatorArgs) -> Result<Analysis> {

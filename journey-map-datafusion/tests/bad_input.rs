@@ -162,6 +162,7 @@ fn a_mapping_reads_the_tables_own_columns() {
                 ]),
             ),
             ("platform", text(&["ios", "ios", "web"])),
+            ("user.segment", text(&["a", "a", "b"])),
         ],
     );
     let mapping = Mapping::new()
@@ -171,6 +172,7 @@ fn a_mapping_reads_the_tables_own_columns() {
         .default_value(Field::Outcome, "completed")
         .event("product_view", "product-page")
         .ignore("platform")
+        .ignore("user.segment")
         .time(
             journey_map::interactions::TimeFormat::default()
                 .format("%Y-%m-%d %H:%M:%S")
