@@ -290,8 +290,6 @@ fn states_of_another_journey_or_analysis_do_not_merge() {
     let other = JourneyEngine::new(broadband);
     let ctx = SessionContext::new();
     bank_engine.register(&ctx);
-    let df = table(&ctx, rows(&["search-ad"]));
-    let _ = df;
     let broadband_state = {
         let ctx = SessionContext::new();
         let df = table(
