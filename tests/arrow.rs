@@ -299,3 +299,67 @@ fn a_column_of_the_null_type_reads_as_empty_cells() {
     assert!(matches!(error, IngestError::Record(_)), "{error:?}");
     assert!(error.to_string().contains("row 1"), "{error}");
 }
+
+/// The sample batch with its touchpoints replaced by `touchpoints`.
+fn with_touchpoints(batch: &RecordBatch, touchpoints: Vec<Option<String>>) -> RecordBatch {
+    let schema = batch.schema();
+    let position = schema.index_of("touchpoint").unwrap();
+    let mut columns = batch.columns().to_vec();
+    columns[position] = Arc::new(StringArray::from(touchpoints));
+    let fields: Vec<_> = schema
+        .fields()
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            if i == position {
+                arrow_schema::Field::new("touchpoint", arrow_schema::DataType::Utf8, true)
+            } else {
+                f.as_ref().clone()
+            }
+        })
+        .collect();
+    RecordBatch::try_new(Arc::new(arrow_schema::Schema::new(fields)), columns).unwrap()
+}
+
+#[test]
+fn a_large_batch_read_on_two_threads_gives_what_one_thread_gives_bad_rows_included() {
+    let journey = bank();
+    let batch = sample_batch();
+    let mut touchpoints: Vec<Option<String>> = (0..batch.num_rows())
+        .map(|row| batch_touchpoint(&batch, row))
+        .collect();
+    // Bad rows in both halves of the batch (rows are numbered from 1).
+    touchpoints[100] = Some("retired-page".into());
+    touchpoints[5_000] = Some("retired-pages".into());
+    touchpoints[6_000] = None;
+    let bad = with_touchpoints(&batch, touchpoints.clone());
+    let read = |options: IngestOptions, batch: &RecordBatch| {
+        let mut builder = LogBuilder::new(&journey, options);
+        builder.read_record_batch(batch).map(|()| builder.finish())
+    };
+    let lenient = IngestOptions::default().mode(Mode::Lenient);
+    let (log, report) = read(lenient, &bad).unwrap();
+    let rows: Vec<usize> = report.rejected.iter().map(|e| e.row).collect();
+    assert_eq!(rows, [101, 5_001, 6_001]);
+    assert_eq!(log.len(), 7_461 - 3);
+    assert_eq!(read(lenient.parallel(false), &bad).unwrap(), (log, report));
+
+    // Strict: the first bad row in row order, whichever thread read it.
+    let first = |batch: &RecordBatch, options: IngestOptions| match read(options, batch) {
+        Err(IngestError::Record(e)) => e.row,
+        other => panic!("expected a record error, got {other:?}"),
+    };
+    assert_eq!(first(&bad, IngestOptions::default()), 101);
+    assert_eq!(first(&bad, IngestOptions::default().parallel(false)), 101);
+    touchpoints[100] = batch_touchpoint(&batch, 100);
+    let second_half_only = with_touchpoints(&batch, touchpoints);
+    assert_eq!(first(&second_half_only, IngestOptions::default()), 5_001);
+}
+
+fn batch_touchpoint(batch: &RecordBatch, row: usize) -> Option<String> {
+    let column = arrow_array::cast::AsArray::as_dictionary::<Int32Type>(
+        batch.column_by_name("touchpoint").unwrap().as_ref(),
+    );
+    let values = arrow_array::cast::AsArray::as_string::<i32>(column.values().as_ref());
+    Some(values.value(column.keys().value(row) as usize).to_owned())
+}

@@ -168,10 +168,7 @@ async fn run_all(
             analysed.ingested.customers
         );
     }
-    println!(
-        "datafusion, all three: {:.2} s",
-        all.elapsed().as_secs_f64()
-    );
+    println!("{name}, all three: {:.2} s", all.elapsed().as_secs_f64());
     Ok(())
 }
 

@@ -19,6 +19,7 @@ use arrow_array::types::{
     TimestampSecondType, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
 };
 use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch, StringArray};
+use arrow_buffer::NullBuffer;
 use arrow_schema::{DataType, TimeUnit};
 
 use super::csv::{Columns, DISCARD};
@@ -28,6 +29,9 @@ use super::problems::{Field, IngestError, RecordError, RecordProblem};
 
 /// Rows per batch when reading Parquet.
 const BATCH_ROWS: usize = 8192;
+
+/// Batches of at least this many rows are read on two threads (when the options allow).
+const PARALLEL_ROWS: usize = 2048;
 
 /// One column as the rows read it.
 enum Column<'a> {
@@ -77,38 +81,7 @@ enum TimeValues<'a> {
     Date64(&'a arrow_array::Date64Array),
 }
 
-impl Column<'_> {
-    fn is_null(&self, i: usize) -> bool {
-        match self {
-            Column::Text(TextColumn::Utf8(a)) => a.is_null(i),
-            Column::Text(TextColumn::Large(a)) => a.is_null(i),
-            Column::Text(TextColumn::View(a)) => a.is_null(i),
-            Column::Text(TextColumn::Dictionary32(keys, _)) => keys.is_null(i),
-            Column::Text(TextColumn::Dictionary(keys, _)) => keys.is_null(i),
-            Column::Empty => true,
-            Column::Number(n) => n.is_null(i),
-            Column::Bool(a) => a.is_null(i),
-            Column::Time { values, .. } => values.is_null(i),
-        }
-    }
-}
-
 impl NumberColumn<'_> {
-    fn is_null(&self, i: usize) -> bool {
-        match self {
-            NumberColumn::I8(a) => a.is_null(i),
-            NumberColumn::I16(a) => a.is_null(i),
-            NumberColumn::I32(a) => a.is_null(i),
-            NumberColumn::I64(a) => a.is_null(i),
-            NumberColumn::U8(a) => a.is_null(i),
-            NumberColumn::U16(a) => a.is_null(i),
-            NumberColumn::U32(a) => a.is_null(i),
-            NumberColumn::U64(a) => a.is_null(i),
-            NumberColumn::F32(a) => a.is_null(i),
-            NumberColumn::F64(a) => a.is_null(i),
-        }
-    }
-
     fn value(&self, i: usize) -> f64 {
         match self {
             NumberColumn::I8(a) => f64::from(a.value(i)),
@@ -126,17 +99,6 @@ impl NumberColumn<'_> {
 }
 
 impl TimeValues<'_> {
-    fn is_null(&self, i: usize) -> bool {
-        match self {
-            TimeValues::Seconds(a) => a.is_null(i),
-            TimeValues::Millis(a) => a.is_null(i),
-            TimeValues::Micros(a) => a.is_null(i),
-            TimeValues::Nanos(a) => a.is_null(i),
-            TimeValues::Date32(a) => a.is_null(i),
-            TimeValues::Date64(a) => a.is_null(i),
-        }
-    }
-
     fn value(&self, i: usize) -> i64 {
         match self {
             TimeValues::Seconds(a) => a.value(i),
@@ -280,7 +242,8 @@ fn column(array: &dyn Array) -> Option<Column<'_>> {
 
 /// One row of a batch, read field by field.
 struct ArrowRow<'b, 'a> {
-    fields: &'b [Option<Column<'a>>],
+    /// Each field's column and its validity (`None`: no null in it).
+    fields: &'b [Option<(Column<'a>, Option<&'a NullBuffer>)>],
     segments: &'b [Option<Column<'a>>],
     i: usize,
 }
@@ -306,8 +269,13 @@ fn text_at<'a>(column: &TextColumn<'a>, i: usize) -> Option<&'a str> {
             }
             values.value(key)
         }
-    }
-    .trim();
+    };
+    let text = match text.as_bytes() {
+        // Printable ASCII at both ends: nothing to trim (the common case, checked cheaply).
+        [first, .., last] if (b'!'..=b'~').contains(first) && (b'!'..=b'~').contains(last) => text,
+        [only] if (b'!'..=b'~').contains(only) => text,
+        _ => text.trim(),
+    };
     (!text.is_empty()).then_some(text)
 }
 
@@ -329,11 +297,11 @@ fn dictionary_key(keys: &dyn Array, i: usize) -> Option<usize> {
 impl<'a> RowSource<'a> for ArrowRow<'_, 'a> {
     #[inline(always)]
     fn cell(&self, field: Field) -> Result<Cell<'a>, super::mapping::Bad> {
-        let Some(Some(column)) = self.fields.get(field as usize) else {
+        let Some(Some((column, nulls))) = self.fields.get(field as usize) else {
             return Ok(Cell::Empty);
         };
         let i = self.i;
-        if column.is_null(i) {
+        if nulls.is_some_and(|n| n.is_null(i)) {
             return Ok(Cell::Empty);
         }
         Ok(match column {
@@ -481,7 +449,8 @@ impl LogBuilder<'_> {
                 None => batch.column(c).as_ref(),
             }
         };
-        let mut fields: Vec<Option<Column<'_>>> = (0..Field::ALL.len()).map(|_| None).collect();
+        let mut fields: Vec<Option<(Column<'_>, Option<&NullBuffer>)>> =
+            (0..Field::ALL.len()).map(|_| None).collect();
         for (c, of) in field_of_column.iter().enumerate() {
             for &field in of {
                 let read = column(array(c)).filter(|col| accepts(field, col));
@@ -494,7 +463,9 @@ impl LogBuilder<'_> {
                         },
                     ));
                 };
-                fields[field as usize] = Some(read);
+                // A dictionary's validity is its keys'; a column of the null type reads as
+                // empty cells without one.
+                fields[field as usize] = Some((read, array(c).nulls()));
             }
         }
         let mut segments: Vec<Option<Column<'_>>> = Vec::new();
@@ -514,34 +485,81 @@ impl LogBuilder<'_> {
         }
         let unit = self.options().current_unix_unit();
         let scales = self.options().current_scales();
-        for i in 0..batch.num_rows() {
-            self.count_row();
-            let row = self.rows_offered();
+        let map = |i: usize| {
             let source = ArrowRow {
                 fields: &fields,
                 segments: &segments,
                 i,
             };
-            match map_row(&source, &mapping, unit, &scales) {
-                Ok(Row::Interaction(view)) => {
-                    self.offer_view_in(row, &view, |f| columns.source_name(f))?;
-                }
-                Ok(Row::Skip(event)) => self.count_skipped(event),
-                Ok(Row::Marker {
-                    index,
-                    marker,
-                    customer,
-                    timestamp_ms,
-                }) => self.add_marker(index, marker, customer, timestamp_ms),
-                Err((field, problem)) => self.reject(RecordError {
-                    row,
-                    field,
-                    column: field.and_then(|f| columns.source_name(f)),
-                    problem: *problem,
-                })?,
+            map_row(&source, &mapping, unit, &scales)
+        };
+        let rows = batch.num_rows();
+        let two_threads = rows >= PARALLEL_ROWS
+            && self.options().current_parallel()
+            && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+        if !two_threads {
+            for i in 0..rows {
+                self.offer_mapped(map(i), &columns)?;
             }
+            return Ok(());
         }
-        Ok(())
+        // Reading a row through the mapping needs nothing of the builder: a second thread
+        // reads the second half of the rows while this one reads and attaches the first,
+        // then attaches the second half's, in row order, as one thread would.
+        let half = rows / 2;
+        std::thread::scope(|scope| {
+            let second = scope.spawn(|| (half..rows).map(map).collect::<Vec<_>>());
+            let mut result = Ok(());
+            for i in 0..half {
+                result = self.offer_mapped(map(i), &columns);
+                if result.is_err() {
+                    break;
+                }
+            }
+            let second = second
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            result?;
+            for mapped in second {
+                self.offer_mapped(mapped, &columns)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Attaches, counts or refuses one row read through the mapping.
+    #[inline(always)]
+    fn offer_mapped(
+        &mut self,
+        mapped: Result<Row<'_>, super::mapping::Bad>,
+        columns: &Columns,
+    ) -> Result<(), IngestError> {
+        self.count_row();
+        let row = self.rows_offered();
+        match mapped {
+            Ok(Row::Interaction(view)) => {
+                self.offer_view_in(row, &view, |f| columns.source_name(f))
+            }
+            Ok(Row::Skip(event)) => {
+                self.count_skipped(event);
+                Ok(())
+            }
+            Ok(Row::Marker {
+                index,
+                marker,
+                customer,
+                timestamp_ms,
+            }) => {
+                self.add_marker(index, marker, customer, timestamp_ms);
+                Ok(())
+            }
+            Err((field, problem)) => self.reject(RecordError {
+                row,
+                field,
+                column: field.and_then(|f| columns.source_name(f)),
+                problem: *problem,
+            }),
+        }
     }
 
     /// Reads every row of a Parquet file, batch by batch, as
