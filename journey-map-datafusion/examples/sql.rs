@@ -6,8 +6,9 @@
 //! ```
 //!
 //! Registers the journey's functions, reads the table (Parquet by extension, CSV otherwise,
-//! every CSV column as text), runs the metrics and friction reports in SQL, and prints the
-//! headline figures and the top friction points. Exit 1 on bad input, 2 on bad arguments.
+//! every CSV column as text), runs the metrics and friction reports in SQL in one pass over
+//! the rows, and prints the headline figures and the top friction points. Exit 1 on bad input,
+//! 2 on bad arguments.
 
 use std::process::ExitCode;
 
@@ -62,20 +63,21 @@ async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
         .map(|f| format!("\"{}\"", f.name()))
         .collect();
     let customer = engine.customer_column().to_owned();
-    for analysis in ["metrics", "friction"] {
-        let sql = format!(
-            "SELECT journey_report(p) AS report FROM (
-                 SELECT journey_partial('{analysis}', {}) AS p
-                 FROM log GROUP BY journey_bucket(\"{customer}\", 64))",
-            columns.join(", ")
-        );
-        let batches = ctx.sql(&sql).await?.collect().await?;
-        let json = batches
-            .iter()
-            .find(|b| b.num_rows() > 0)
-            .map(|b| b.column(0).as_string::<i32>().value(0).to_owned())
-            .ok_or("the query gave no row")?;
-        let analysed: Analysed = serde_json::from_str(&json)?;
+    // Both analyses in one pass over the rows: the report is a list, one per analysis.
+    let sql = format!(
+        "SELECT journey_report(p) AS report FROM (
+             SELECT journey_partial('metrics, friction', {}) AS p
+             FROM log GROUP BY journey_bucket(\"{customer}\", 64))",
+        columns.join(", ")
+    );
+    let batches = ctx.sql(&sql).await?.collect().await?;
+    let json = batches
+        .iter()
+        .find(|b| b.num_rows() > 0)
+        .map(|b| b.column(0).as_string::<i32>().value(0).to_owned())
+        .ok_or("the query gave no row")?;
+    let reports: Vec<Analysed> = serde_json::from_str(&json)?;
+    for analysed in &reports {
         match &analysed.report {
             Report::Metrics(m) => {
                 println!(

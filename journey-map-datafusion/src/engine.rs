@@ -29,6 +29,7 @@ pub(crate) struct Setup {
     pub(crate) top_variants: usize,
     pub(crate) top_drop_off: usize,
     pub(crate) buckets: u32,
+    pub(crate) passes: u32,
 }
 
 /// journey-map's analyses as DataFusion functions, for one journey.
@@ -91,6 +92,7 @@ impl JourneyEngine {
                 top_variants: 20,
                 top_drop_off: 10,
                 buckets: Self::DEFAULT_BUCKETS,
+                passes: 1,
             }),
         }
     }
@@ -179,6 +181,41 @@ impl JourneyEngine {
     /// fewer make fewer partial states to merge.
     pub fn buckets(self, buckets: u32) -> Self {
         self.with(|s| s.buckets = buckets.max(1))
+    }
+
+    /// In how many passes over the table the analyses run (1 by default; at least 1). Each
+    /// pass reads the table again and keeps only the customers of its buckets
+    /// (`journey_bucket(customer, n) % passes = pass`), so a pass holds about `1 / passes` of
+    /// the rows at once; the passes' partial states are merged exactly, so the reports do not
+    /// change. This is how a table much larger than DataFusion's memory pool is analysed:
+    /// choose passes so that a pass's rows (about 200 to 300 bytes each as Arrow arrays)
+    /// take well under half of the pool.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use datafusion::prelude::{CsvReadOptions, SessionContext};
+    /// use journey_map::Journey;
+    /// use journey_map_datafusion::{Analysis, JourneyEngine};
+    ///
+    /// let engine = JourneyEngine::new(Journey::load("../examples/data/retail_bank.ron")?);
+    /// let ctx = SessionContext::new();
+    /// let options = CsvReadOptions::new().schema_infer_max_records(0);
+    /// let log = ctx.read_csv("../examples/data/retail_bank.interactions.csv", options).await?;
+    /// let in_three = engine.clone().passes(3).analyse(log.clone(), Analysis::Metrics).await?;
+    /// assert_eq!(in_three, engine.analyse(log, Analysis::Metrics).await?);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn passes(self, passes: u32) -> Self {
+        self.with(|s| s.passes = passes.max(1))
+    }
+
+    /// The number of passes.
+    pub fn current_passes(&self) -> u32 {
+        self.setup.passes
     }
 
     /// The journey.
@@ -284,8 +321,25 @@ impl JourneyEngine {
     ///
     /// [`EngineError::DataFusion`] when the plan cannot be built (no customer column).
     pub fn plan(&self, log: DataFrame, analysis: Analysis) -> Result<DataFrame, EngineError> {
+        self.plan_many(log, &[analysis])
+    }
+
+    /// The plan of several analyses over `log`, reading its rows once for all of them: as
+    /// [`plan`](Self::plan), with the analyses' names separated by commas.
+    ///
+    /// # Errors
+    ///
+    /// As [`plan`](Self::plan); [`EngineError::Arguments`] when no analysis is given or one
+    /// is given twice.
+    pub fn plan_many(
+        &self,
+        log: DataFrame,
+        analyses: &[Analysis],
+    ) -> Result<DataFrame, EngineError> {
+        let names = crate::partial::names(analyses);
+        crate::partial::analyses_of_names(&names)?;
         let customer = Expr::Column(Column::new_unqualified(self.customer_column()));
-        let mut arguments = vec![lit(analysis.name())];
+        let mut arguments = vec![lit(names)];
         arguments.extend(
             log.schema()
                 .fields()
@@ -317,7 +371,47 @@ impl JourneyEngine {
         log: DataFrame,
         analysis: Analysis,
     ) -> Result<PartialState, EngineError> {
-        let batches = self.plan(log, analysis)?.collect().await?;
+        self.partial_many(log, &[analysis]).await
+    }
+
+    /// The merged partial states of several analyses over `log`, its rows read once.
+    ///
+    /// # Errors
+    ///
+    /// As [`analyse_many`](Self::analyse_many).
+    pub async fn partial_many(
+        &self,
+        log: DataFrame,
+        analyses: &[Analysis],
+    ) -> Result<PartialState, EngineError> {
+        let passes = self.setup.passes;
+        let mut merged: Option<PartialState> = None;
+        for pass in 0..passes {
+            let part = if passes == 1 {
+                log.clone()
+            } else {
+                let customer = Expr::Column(Column::new_unqualified(self.customer_column()));
+                let bucket = self
+                    .bucket_function()
+                    .call(vec![customer, lit(self.setup.buckets)]);
+                log.clone().filter((bucket % lit(passes)).eq(lit(pass)))?
+            };
+            let state = self.partial_of_plan(part, analyses).await?;
+            match &mut merged {
+                Some(merged) => merged.merge(state)?,
+                None => merged = Some(state),
+            }
+        }
+        merged.ok_or(EngineError::Rows { rows: 0 })
+    }
+
+    /// The merged partial state of one query.
+    async fn partial_of_plan(
+        &self,
+        log: DataFrame,
+        analyses: &[Analysis],
+    ) -> Result<PartialState, EngineError> {
+        let batches = self.plan_many(log, analyses)?.collect().await?;
         let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
         let batch = batches
             .iter()
@@ -329,7 +423,7 @@ impl JourneyEngine {
             // No row at all: the state of no customer.
             let (log, report) = LogBuilder::new(&self.setup.journey, self.setup.ingest).finish();
             return Ok(PartialState {
-                partial: self.setup.partial_of_log(analysis, &log, &report, 0)?,
+                partial: self.setup.partial_of_log(analyses, &log, &report, 0)?,
             });
         }
         Ok(PartialState {
@@ -350,14 +444,55 @@ impl JourneyEngine {
         log: DataFrame,
         analysis: Analysis,
     ) -> Result<Analysed, EngineError> {
-        self.partial(log, analysis)
+        let mut analysed = self
+            .partial(log, analysis)
+            .await?
+            .finish(&self.setup.journey)?;
+        analysed.pop().ok_or(EngineError::Rows { rows: 0 })
+    }
+
+    /// Runs several analyses over `log`, reading its rows once (one scan, one grouping, one
+    /// log per bucket walked by every analysis): their reports in the order given, each with
+    /// the same reading counts. Equal to running [`analyse`](Self::analyse) for each.
+    ///
+    /// # Errors
+    ///
+    /// As [`analyse`](Self::analyse); [`EngineError::Arguments`] when no analysis is given
+    /// or one is given twice.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use datafusion::prelude::{CsvReadOptions, SessionContext};
+    /// use journey_map::Journey;
+    /// use journey_map_datafusion::{Analysis, JourneyEngine};
+    ///
+    /// let engine = JourneyEngine::new(Journey::load("../examples/data/retail_bank.ron")?);
+    /// let ctx = SessionContext::new();
+    /// let options = CsvReadOptions::new().schema_infer_max_records(0);
+    /// let log = ctx.read_csv("../examples/data/retail_bank.interactions.csv", options).await?;
+    /// let both = engine
+    ///     .analyse_many(log.clone(), &[Analysis::Metrics, Analysis::Friction])
+    ///     .await?;
+    /// assert_eq!(both[1], engine.analyse(log, Analysis::Friction).await?);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn analyse_many(
+        &self,
+        log: DataFrame,
+        analyses: &[Analysis],
+    ) -> Result<Vec<Analysed>, EngineError> {
+        self.partial_many(log, analyses)
             .await?
             .finish(&self.setup.journey)
     }
 }
 
-/// A merged partial state of one analysis, not yet finished: what
-/// [`JourneyEngine::partial`] gives, to merge with the states of other queries over other
+/// Merged partial states of one or more analyses, not yet finished: what
+/// [`JourneyEngine::partial`] and [`JourneyEngine::partial_many`] give, to merge with the states of other queries over other
 /// customers (another table, another cluster) or to ship as bytes.
 ///
 /// # Example: two tables of different customers
@@ -382,7 +517,7 @@ impl JourneyEngine {
 /// state.merge(PartialState::from_bytes(&shipped)?)?;
 ///
 /// let whole = engine.analyse(log, Analysis::Metrics).await?;
-/// assert_eq!(state.finish(&journey)?, whole);
+/// assert_eq!(state.finish(&journey)?, [whole]);
 /// # Ok(())
 /// # }
 /// ```
@@ -392,12 +527,12 @@ pub struct PartialState {
 }
 
 impl PartialState {
-    /// The analysis.
-    pub fn analysis(&self) -> Analysis {
-        self.partial.state.analysis()
+    /// The analyses, in the order of their reports.
+    pub fn analyses(&self) -> Vec<Analysis> {
+        self.partial.analyses()
     }
 
-    /// Adds another query's state of the same journey and analysis (other customers).
+    /// Adds another query's state of the same journey and analyses (other customers).
     ///
     /// # Errors
     ///
@@ -426,13 +561,14 @@ impl PartialState {
         })
     }
 
-    /// The report.
+    /// The reports, one per analysis in the order of [`analyses`](Self::analyses), each
+    /// with the reading counts.
     ///
     /// # Errors
     ///
     /// [`EngineError::OtherJourney`] for a state of another journey; the analysis' own
     /// errors.
-    pub fn finish(self, journey: &Journey) -> Result<Analysed, EngineError> {
+    pub fn finish(self, journey: &Journey) -> Result<Vec<Analysed>, EngineError> {
         self.partial.finish(journey)
     }
 }

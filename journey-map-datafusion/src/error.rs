@@ -49,13 +49,17 @@ pub enum EngineError {
     /// Partial states of another journey, or of other settings, met.
     #[error("partial states of another journey or other settings cannot be combined")]
     OtherJourney,
-    /// Partial states of two analyses met in one merge.
-    #[error("a partial state of {theirs} cannot be merged into one of {ours}")]
+    /// Partial states of different analyses met in one merge.
+    #[error(
+        "a partial state of {} cannot be merged into one of {}",
+        crate::partial::names(theirs),
+        crate::partial::names(ours)
+    )]
     MixedAnalyses {
-        /// The analysis of the state merged into.
-        ours: Analysis,
-        /// The analysis of the state merged.
-        theirs: Analysis,
+        /// The analyses of the state merged into.
+        ours: Vec<Analysis>,
+        /// The analyses of the state merged.
+        theirs: Vec<Analysis>,
     },
     /// The chain of the attribution cannot be solved.
     #[error("the attribution cannot be computed")]

@@ -27,7 +27,7 @@ use journey_map::{IngestReport, InteractionLog, LogBuilder};
 
 use crate::engine::Setup;
 use crate::error::EngineError;
-use crate::partial::{Analysis, Ingested, Partial, State};
+use crate::partial::{Analysis, Ingested, Partial, State, analyses_of_names};
 
 /// The bucket of a customer id: FNV-1a of its text, modulo the bucket count. The same on
 /// every machine and engine, so a customer's rows meet in one bucket wherever they are read;
@@ -112,9 +112,10 @@ fn value_as_u32(value: &ScalarValue) -> Option<u32> {
     }
 }
 
-/// `journey_partial(analysis, column, ...)`: the rows of a group (a bucket of customers)
+/// `journey_partial(analyses, column, ...)`: the rows of a group (a bucket of customers)
 /// read into a log through the engine's mapping, walked customer by customer, and given as
-/// the analysis' partial state.
+/// the partial states of the analyses named (one name, or several separated by commas: the
+/// rows are read once for all of them).
 #[derive(Debug)]
 pub(crate) struct PartialFunction {
     pub(crate) setup: Arc<Setup>,
@@ -165,7 +166,7 @@ impl AggregateUDFImpl for PartialFunction {
             .map(|(i, f)| {
                 Arc::new(Field::new_list(
                     format!("{}[rows {i}]", args.name),
-                    Field::new_list_field(f.data_type().clone(), true),
+                    Field::new_list_field(kept_type(f.data_type()), true),
                     true,
                 ))
             })
@@ -173,28 +174,29 @@ impl AggregateUDFImpl for PartialFunction {
     }
 
     fn accumulator(&self, args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
-        let analysis = analysis_argument(&args)?;
+        let analyses = analyses_argument(&args)?;
         let fields: Vec<Field> = args.expr_fields[1..]
             .iter()
-            .map(|f| Field::new(f.name(), f.data_type().clone(), true))
+            .map(|f| Field::new(f.name(), kept_type(f.data_type()), true))
             .collect();
         Ok(Box::new(PartialAccumulator {
             setup: Arc::clone(&self.setup),
-            analysis,
+            analyses,
             schema: Arc::new(Schema::new(fields)),
             columns: vec![Vec::new(); args.expr_fields.len() - 1],
             compact: 0,
             rows: 0,
             bytes: 0,
+            per_row: 0,
         }))
     }
 }
 
-fn analysis_argument(args: &AccumulatorArgs) -> Result<Analysis> {
+fn analyses_argument(args: &AccumulatorArgs) -> Result<Vec<Analysis>> {
     let arguments = || {
         EngineError::Arguments {
             function: "journey_partial",
-            problem: "the first argument must be the analysis' name as a string constant, then at least one column".into(),
+            problem: "the first argument must be the analysis' name (or several, separated by commas) as a string constant, then at least one column".into(),
         }
         .external()
     };
@@ -210,13 +212,13 @@ fn analysis_argument(args: &AccumulatorArgs) -> Result<Analysis> {
         | ScalarValue::Utf8View(Some(s)) => s.clone(),
         _ => return Err(arguments()),
     };
-    Analysis::from_name(&name).map_err(EngineError::external)
+    analyses_of_names(&name).map_err(EngineError::external)
 }
 
 #[derive(Debug)]
 struct PartialAccumulator {
     setup: Arc<Setup>,
-    analysis: Analysis,
+    analyses: Vec<Analysis>,
     schema: Arc<Schema>,
     /// Each column's arrays, in arrival order.
     columns: Vec<Vec<ArrayRef>>,
@@ -224,22 +226,36 @@ struct PartialAccumulator {
     compact: usize,
     rows: usize,
     bytes: usize,
+    /// Bytes a row takes in the compact arrays, measured at the last join (0 before one).
+    per_row: usize,
 }
 
 impl PartialAccumulator {
-    fn push(&mut self, arrays: impl IntoIterator<Item = (usize, ArrayRef)>) -> Result<()> {
-        for (column, array) in arrays {
-            if column == 0 {
-                self.rows += array.len();
-            }
+    fn push(&mut self, arrays: Vec<(usize, ArrayRef)>) -> Result<()> {
+        let added: usize = arrays
+            .iter()
+            .filter(|(column, _)| *column == 0)
+            .map(|(_, array)| array.len())
+            .sum();
+        self.rows += added;
+        if self.per_row > 0 {
+            // Measured at the last join: a slice's share of its batch is estimated from it
+            // (measuring each slice costs more than the rows it holds).
+            self.bytes += added * self.per_row;
+        } else {
             // A group's rows arrive as slices of a whole batch: count the slice's share, not
             // the batch it points into.
-            self.bytes += array.to_data().get_slice_memory_size()?;
+            for (_, array) in &arrays {
+                self.bytes += array.to_data().get_slice_memory_size()?;
+            }
+        }
+        for (column, array) in arrays {
             self.columns[column].push(array);
         }
         // Slices keep their whole batches alive, and many small arrays cost more than their
         // rows: every `JOIN` new slices are copied into one compact array (each row is copied
-        // once; the compact arrays before them are left as they are).
+        // once; the compact arrays before them are left as they are), and the memory held is
+        // measured again.
         const JOIN: usize = 16;
         if self
             .columns
@@ -258,6 +274,7 @@ impl PartialAccumulator {
             }
             self.compact += 1;
             self.bytes = bytes;
+            self.per_row = bytes.div_ceil(self.rows.max(1));
         }
         Ok(())
     }
@@ -287,9 +304,33 @@ fn join(arrays: &[ArrayRef]) -> Result<ArrayRef> {
     Ok(concat(&refs)?)
 }
 
+/// The type a column's rows are kept as. String and binary views (what DataFusion reads
+/// Parquet text as) point into whole batches shared by every bucket: a bucket's slice of
+/// them would keep those batches alive and count them in its memory, so their rows are kept
+/// as plain strings and bytes instead.
+fn kept_type(data_type: &DataType) -> DataType {
+    match data_type {
+        DataType::Utf8View => DataType::Utf8,
+        DataType::BinaryView => DataType::Binary,
+        other => other.clone(),
+    }
+}
+
 impl Accumulator for PartialAccumulator {
     fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
-        self.push(values.iter().skip(1).cloned().enumerate())
+        let arrays = values
+            .iter()
+            .skip(1)
+            .map(|array| {
+                let kept = kept_type(array.data_type());
+                if &kept == array.data_type() {
+                    Ok(Arc::clone(array))
+                } else {
+                    Ok(cast(array, &kept)?)
+                }
+            })
+            .collect::<Result<Vec<_>>>()?;
+        self.push(arrays.into_iter().enumerate().collect())
     }
 
     fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
@@ -318,7 +359,7 @@ impl Accumulator for PartialAccumulator {
         let batch = self.batch()?;
         let partial = self
             .setup
-            .partial(self.analysis, &batch)
+            .partial(&self.analyses, &batch)
             .map_err(EngineError::external)?;
         let bytes = partial.encode().map_err(EngineError::external)?;
         Ok(ScalarValue::Binary(Some(bytes)))
@@ -330,14 +371,15 @@ impl Accumulator for PartialAccumulator {
 }
 
 impl Setup {
-    /// One bucket's rows as a partial state.
+    /// One bucket's rows as the partial states of `analyses`, read once.
     pub(crate) fn partial(
         &self,
-        analysis: Analysis,
+        analyses: &[Analysis],
         batch: &RecordBatch,
     ) -> Result<Partial, EngineError> {
         let journey = &*self.journey;
-        let mut builder = LogBuilder::new(journey, self.ingest);
+        // DataFusion already runs buckets on every core: a bucket is read on its own thread.
+        let mut builder = LogBuilder::new(journey, self.ingest.parallel(false));
         if let Some(mapping) = &self.mapping {
             builder = builder
                 .mapping(mapping.clone())
@@ -347,13 +389,13 @@ impl Setup {
             .read_record_batch(batch)
             .map_err(EngineError::Ingest)?;
         let (log, report) = builder.finish();
-        self.partial_of_log(analysis, &log, &report, batch.num_rows())
+        self.partial_of_log(analyses, &log, &report, batch.num_rows())
     }
 
-    /// A log's partial state.
+    /// A log's partial states of `analyses`.
     pub(crate) fn partial_of_log(
         &self,
-        analysis: Analysis,
+        analyses: &[Analysis],
         log: &InteractionLog,
         report: &IngestReport,
         rows: usize,
@@ -362,6 +404,25 @@ impl Setup {
         let ingested = Ingested::of(rows, report);
         let observation =
             Observation::new(journey, log).map_err(|e| EngineError::Selection(e.into()))?;
+        let states = analyses
+            .iter()
+            .map(|&analysis| self.state(&observation, log, analysis))
+            .collect::<Result<_, _>>()?;
+        Ok(Partial {
+            fingerprint: journey.fingerprint().as_u64(),
+            states,
+            ingested,
+        })
+    }
+
+    /// One analysis' partial state of an observed log.
+    fn state(
+        &self,
+        observation: &Observation<'_>,
+        log: &InteractionLog,
+        analysis: Analysis,
+    ) -> Result<State, EngineError> {
+        let journey = &*self.journey;
         let all = 0..usize::MAX;
         let select = &self.selection;
         let run = |e| EngineError::Selection(e);
@@ -411,16 +472,13 @@ impl Setup {
                     .map_err(run)?,
             ),
         };
-        Ok(Partial {
-            fingerprint: journey.fingerprint().as_u64(),
-            state,
-            ingested,
-        })
+        Ok(state)
     }
 }
 
 /// `journey_merge(partial)` (the merged state, binary) and `journey_report(partial)` (the
-/// finished report and the reading counts, as JSON).
+/// finished report and the reading counts, as JSON; a list of them when `journey_partial`
+/// named several analyses).
 #[derive(Debug)]
 pub(crate) struct MergeFunction {
     pub(crate) setup: Arc<Setup>,
@@ -554,10 +612,16 @@ impl Accumulator for MergeAccumulator {
             self.merged = Some(merged);
             return Ok(ScalarValue::Binary(Some(bytes)));
         }
-        let analysed = merged
+        let mut analysed = merged
             .finish(&self.setup.journey)
             .map_err(EngineError::external)?;
-        let json = serde_json::to_string(&analysed).map_err(|e| EngineError::Json(e).external())?;
+        // One analysis: its report; several: the list of them.
+        let json = if analysed.len() == 1 {
+            serde_json::to_string(&analysed.remove(0))
+        } else {
+            serde_json::to_string(&analysed)
+        }
+        .map_err(|e| EngineError::Json(e).external())?;
         Ok(ScalarValue::Utf8(Some(json)))
     }
 

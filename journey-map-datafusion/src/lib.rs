@@ -34,7 +34,17 @@
 //!    fixed-point sums), so the result does not depend on buckets, partitions or threads.
 //!
 //! What one bucket holds at once is its rows: choose [`JourneyEngine::buckets`] so that a
-//! bucket's rows are a small part of the memory DataFusion may use.
+//! bucket's rows are a small part of the memory DataFusion may use. A table larger than the
+//! memory pool is analysed in [`JourneyEngine::passes`]: each pass keeps the customers of a
+//! share of the buckets, and the passes' states are merged exactly.
+//!
+//! # Measured
+//!
+//! On the project's machine (2 cores), a simulated log of 10,073,642 events in Parquet:
+//! metrics, friction and the directly-follows graph in one pass took 10.64 s through
+//! DataFusion against 7.62 s in memory, reading included (1.40x); through a local Ballista
+//! cluster, 12.70 s. 100,050,212 events with a 2 GiB pool and 16 passes: 198.2 s for the three,
+//! peak memory 5.86 GB. The README has the whole table and `docs/performance.md` the commands.
 //!
 //! # Example: a DataFrame
 //!
@@ -73,8 +83,10 @@
 //!
 //! The columns given to `journey_partial` are read by their names, through the engine's
 //! mapping (the crate's own names without one). The analysis names are `metrics`, `friction`,
-//! `directly_follows`, `variants`, `drop_off`, `conformance` and `attribution`. See
-//! [`JourneyEngine::register`].
+//! `directly_follows`, `variants`, `drop_off`, `conformance` and `attribution`. Several
+//! names separated by commas (`'metrics, friction'`) share one reading of each bucket's rows,
+//! and `journey_report` then gives a JSON list of reports, in that order
+//! ([`JourneyEngine::analyse_many`] from Rust). See [`JourneyEngine::register`].
 //!
 //! # Bad input
 //!

@@ -231,13 +231,13 @@ impl Ingested {
     }
 }
 
-/// A bucket's partial state and its reading counts: what `journey_partial` gives and
-/// `journey_merge` combines.
+/// A bucket's partial states (one per analysis asked for, in the order asked) and its
+/// reading counts: what `journey_partial` gives and `journey_merge` combines.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Partial {
     /// The journey's fingerprint, checked before states are merged or finished.
     pub(crate) fingerprint: u64,
-    pub(crate) state: State,
+    pub(crate) states: Vec<State>,
     pub(crate) ingested: Ingested,
 }
 
@@ -250,17 +250,40 @@ impl Partial {
         postcard::from_bytes(bytes).map_err(EngineError::Decode)
     }
 
+    pub(crate) fn analyses(&self) -> Vec<Analysis> {
+        self.states.iter().map(State::analysis).collect()
+    }
+
     pub(crate) fn merge(&mut self, other: Partial) -> Result<(), EngineError> {
         if self.fingerprint != other.fingerprint {
             return Err(EngineError::OtherJourney);
         }
-        let (ours, theirs) = (self.state.analysis(), other.state.analysis());
+        let (ours, theirs) = (self.analyses(), other.analyses());
         if ours != theirs {
             return Err(EngineError::MixedAnalyses { ours, theirs });
         }
-        self.state.merge(other.state)?;
+        for (state, theirs) in self.states.iter_mut().zip(other.states) {
+            state.merge(theirs)?;
+        }
         self.ingested.merge(other.ingested);
         Ok(())
+    }
+
+    /// Every analysis' report, in the order of the states, each with the reading counts
+    /// (one reading served them all).
+    pub(crate) fn finish(self, journey: &Journey) -> Result<Vec<Analysed>, EngineError> {
+        if self.fingerprint != journey.fingerprint().as_u64() {
+            return Err(EngineError::OtherJourney);
+        }
+        self.states
+            .into_iter()
+            .map(|state| {
+                Ok(Analysed {
+                    report: state.finish(journey)?,
+                    ingested: self.ingested.clone(),
+                })
+            })
+            .collect()
     }
 }
 
@@ -274,14 +297,34 @@ pub struct Analysed {
     pub ingested: Ingested,
 }
 
-impl Partial {
-    pub(crate) fn finish(self, journey: &Journey) -> Result<Analysed, EngineError> {
-        if self.fingerprint != journey.fingerprint().as_u64() {
-            return Err(EngineError::OtherJourney);
-        }
-        Ok(Analysed {
-            report: self.state.finish(journey)?,
-            ingested: self.ingested,
-        })
+/// The analyses a `journey_partial` call names in its first argument: one name, or several
+/// separated by commas (`'metrics, friction'`), each once.
+pub(crate) fn analyses_of_names(names: &str) -> Result<Vec<Analysis>, EngineError> {
+    if names.trim().is_empty() {
+        return Err(EngineError::Arguments {
+            function: "journey_partial",
+            problem: "no analysis is named".into(),
+        });
     }
+    let mut analyses = Vec::new();
+    for name in names.split(',').map(str::trim) {
+        let analysis = Analysis::from_name(name)?;
+        if analyses.contains(&analysis) {
+            return Err(EngineError::Arguments {
+                function: "journey_partial",
+                problem: format!("the analysis {analysis} is named twice"),
+            });
+        }
+        analyses.push(analysis);
+    }
+    Ok(analyses)
+}
+
+/// Names of analyses, as a list in words.
+pub(crate) fn names(analyses: &[Analysis]) -> String {
+    analyses
+        .iter()
+        .map(|a| a.name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

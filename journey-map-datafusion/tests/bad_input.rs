@@ -217,6 +217,32 @@ fn sql_with_an_unknown_analysis_names_the_known_ones() {
         "{}",
         chain(&error)
     );
+    // Several analyses: each name known, none twice.
+    let query = |names: &str| {
+        rt.block_on(async {
+            ctx.sql(&format!(
+                "SELECT journey_report(p) FROM (SELECT journey_partial('{names}', customer, touchpoint, timestamp, outcome) AS p FROM log GROUP BY journey_bucket(customer, 4))",
+            ))
+            .await?
+            .collect()
+            .await
+        })
+    };
+    let error = query("metrics,,friction").unwrap_err();
+    assert!(
+        matches!(
+            EngineError::find(&error),
+            Some(EngineError::UnknownAnalysis { name }) if name.is_empty()
+        ),
+        "{error:?}"
+    );
+    let error = query("friction, metrics, friction").unwrap_err();
+    assert!(
+        chain(&error).contains("the analysis friction is named twice"),
+        "{}",
+        chain(&error)
+    );
+    assert!(query("friction, metrics").is_ok());
 
     let error = rt
         .block_on(async {
@@ -268,12 +294,40 @@ fn states_of_another_journey_or_analysis_do_not_merge() {
         .block_on(bank_engine.partial(df.clone(), Analysis::Metrics))
         .unwrap();
     let mut follows = rt
-        .block_on(bank_engine.partial(df, Analysis::DirectlyFollows))
+        .block_on(bank_engine.partial(df.clone(), Analysis::DirectlyFollows))
         .unwrap();
     assert!(matches!(
         follows.merge(metrics.clone()),
         Err(EngineError::MixedAnalyses { .. })
     ));
+    // States of several analyses merge only with states of the same analyses, in order.
+    let both = [Analysis::Metrics, Analysis::DirectlyFollows];
+    let mut pair = rt
+        .block_on(bank_engine.partial_many(df.clone(), &both))
+        .unwrap();
+    assert_eq!(pair.analyses(), both);
+    let error = pair.merge(metrics.clone()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "a partial state of metrics cannot be merged into one of metrics, directly_follows"
+    );
+    let swapped = rt
+        .block_on(bank_engine.partial_many(df.clone(), &[both[1], both[0]]))
+        .unwrap();
+    assert!(matches!(
+        pair.merge(swapped),
+        Err(EngineError::MixedAnalyses { .. })
+    ));
+    // No analysis, or one named twice, is refused before the query runs.
+    for wrong in [&[][..], &[Analysis::Friction, Analysis::Friction][..]] {
+        assert!(
+            matches!(
+                rt.block_on(bank_engine.analyse_many(df.clone(), wrong)),
+                Err(EngineError::Arguments { .. })
+            ),
+            "{wrong:?}"
+        );
+    }
     let broadband = Journey::load("../examples/data/broadband.ron").unwrap();
     assert!(matches!(
         metrics.clone().finish(&broadband),

@@ -136,6 +136,24 @@ fn check(
         assert_eq!(analysed.ingested.rows, batch.num_rows() as u64);
         assert_eq!(analysed.ingested.attached, batch.num_rows() as u64);
     }
+    // Every analysis in one pass over the rows, in another order: the same reports.
+    let mut order = Analysis::ALL.to_vec();
+    order.reverse();
+    let len = order.len();
+    order.rotate_left(seed as usize % len);
+    let df = split(&batch, parts, threads, !seed, max_batch);
+    let all = rt
+        .block_on(engine.analyse_many(df, &order))
+        .unwrap_or_else(|e| panic!("{order:?} in one pass: {e:?}"));
+    assert_eq!(all.len(), order.len());
+    for (analysed, &analysis) in all.iter().zip(&order) {
+        let expected = in_memory(journey, csv, selection, analysis);
+        assert_eq!(
+            analysed.report, expected,
+            "{analysis} in one pass, {parts} parts, seed {seed}"
+        );
+        assert_eq!(analysed.ingested.attached, batch.num_rows() as u64);
+    }
 }
 
 #[test]
@@ -199,7 +217,8 @@ fn a_persona_selection_gives_that_personas_reports() {
 fn a_simulated_shop_with_channels_of_different_speeds_gives_the_same_reports() {
     let journey = shop::shop();
     let csv = simulated(&journey, &shop::healthy(), 3_000, 11);
-    let engine = JourneyEngine::new(journey.clone()).buckets(64);
+    // In three passes over the table, each with a third of the buckets.
+    let engine = JourneyEngine::new(journey.clone()).buckets(64).passes(3);
     check(
         &journey,
         &csv,
