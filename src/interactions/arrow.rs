@@ -384,6 +384,12 @@ impl LogBuilder<'_> {
     ///
     /// Rows are numbered by their position among all records offered to the builder, from 1.
     ///
+    /// Unless [`IngestOptions::parallel`](crate::IngestOptions::parallel) is off (or the
+    /// machine has one core), a batch of 2,048 rows or more is read through the mapping on two
+    /// threads (a scoped helper reads three quarters of the rows while this one reads the rest
+    /// and attaches every row); rows are attached in order, and the log, the report and the
+    /// errors are those one thread gives.
+    ///
     /// # Errors
     ///
     /// [`IngestError::Header`] for an unknown, repeated or missing column, or a column of a
