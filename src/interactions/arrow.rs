@@ -25,7 +25,7 @@ use arrow_schema::{DataType, TimeUnit};
 use super::csv::{Columns, DISCARD};
 use super::log::LogBuilder;
 use super::mapping::{Cell, Compiled, Mapping, Row, RowSource, map_row};
-use super::problems::{Field, IngestError, RecordError, RecordProblem};
+use super::problems::{Field, IngestError, RecordProblem};
 
 /// Rows per batch when reading Parquet.
 const BATCH_ROWS: usize = 8192;
@@ -508,7 +508,7 @@ impl LogBuilder<'_> {
             && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
         if !two_threads {
             for i in 0..rows {
-                self.offer_mapped(map(i), &columns)?;
+                self.offer_next(map(i), &columns)?;
             }
             return Ok(());
         }
@@ -534,50 +534,27 @@ impl LogBuilder<'_> {
                 }
             });
             for i in 0..first {
-                self.offer_mapped(map(i), &columns)?;
+                self.offer_next(map(i), &columns)?;
             }
             for chunk in chunks.iter() {
                 for mapped in chunk {
-                    self.offer_mapped(mapped, &columns)?;
+                    self.offer_next(mapped, &columns)?;
                 }
             }
             Ok(())
         })
     }
 
-    /// Attaches, counts or refuses one row read through the mapping.
+    /// Counts the next row of a batch and attaches, counts or refuses it.
     #[inline(always)]
-    fn offer_mapped(
+    fn offer_next(
         &mut self,
         mapped: Result<Row<'_>, super::mapping::Bad>,
         columns: &Columns,
     ) -> Result<(), IngestError> {
         self.count_row();
         let row = self.rows_offered();
-        match mapped {
-            Ok(Row::Interaction(view)) => {
-                self.offer_view_in(row, &view, |f| columns.source_name(f))
-            }
-            Ok(Row::Skip(event)) => {
-                self.count_skipped(event);
-                Ok(())
-            }
-            Ok(Row::Marker {
-                index,
-                marker,
-                customer,
-                timestamp_ms,
-            }) => {
-                self.add_marker(index, marker, customer, timestamp_ms);
-                Ok(())
-            }
-            Err((field, problem)) => self.reject(RecordError {
-                row,
-                field,
-                column: field.and_then(|f| columns.source_name(f)),
-                problem: *problem,
-            }),
-        }
+        self.offer_mapped(row, mapped, columns)
     }
 
     /// Reads every row of a Parquet file, batch by batch, as

@@ -193,30 +193,8 @@ impl LogBuilder<'_> {
         let unit = self.options().current_unix_unit();
         let scales = self.options().current_scales();
         if let Some(mapping) = &columns.mapping {
-            return match mapped_view(record, cells, columns, mapping, unit, &scales) {
-                Ok(Row::Interaction(view)) => {
-                    self.offer_view_in(row, &view, |f| columns.source_name(f))
-                }
-                Ok(Row::Skip(event)) => {
-                    self.count_skipped(event);
-                    Ok(())
-                }
-                Ok(Row::Marker {
-                    index,
-                    marker,
-                    customer,
-                    timestamp_ms,
-                }) => {
-                    self.add_marker(index, marker, customer, timestamp_ms);
-                    Ok(())
-                }
-                Err((field, problem)) => self.reject(RecordError {
-                    row,
-                    field,
-                    column: field.and_then(|f| columns.source_name(f)),
-                    problem: *problem,
-                }),
-            };
+            let mapped = mapped_view(record, cells, columns, mapping, unit, &scales);
+            return self.offer_mapped(row, mapped, columns);
         }
         // Cells are read as bytes: text fields are checked for UTF-8, numbers are read
         // straight from the bytes.
@@ -227,6 +205,41 @@ impl LogBuilder<'_> {
                 field,
                 column: None,
                 problem,
+            }),
+        }
+    }
+
+    /// Attaches, counts or refuses one row read through a mapping (from CSV or Arrow), as
+    /// row `row`.
+    #[inline(always)]
+    pub(crate) fn offer_mapped(
+        &mut self,
+        row: usize,
+        mapped: Result<Row<'_>, mapping::Bad>,
+        columns: &Columns,
+    ) -> Result<(), IngestError> {
+        match mapped {
+            Ok(Row::Interaction(view)) => {
+                self.offer_view_in(row, &view, |f| columns.source_name(f))
+            }
+            Ok(Row::Skip(event)) => {
+                self.count_skipped(event);
+                Ok(())
+            }
+            Ok(Row::Marker {
+                index,
+                marker,
+                customer,
+                timestamp_ms,
+            }) => {
+                self.add_marker(index, marker, customer, timestamp_ms);
+                Ok(())
+            }
+            Err((field, problem)) => self.reject(RecordError {
+                row,
+                field,
+                column: field.and_then(|f| columns.source_name(f)),
+                problem: *problem,
             }),
         }
     }
