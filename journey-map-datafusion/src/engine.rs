@@ -313,6 +313,13 @@ impl JourneyEngine {
             .map_or("customer", String::as_str)
     }
 
+    /// `journey_bucket(customer, buckets)` over the customer column.
+    fn bucket(&self) -> Expr {
+        let customer = Expr::Column(Column::new_unqualified(self.customer_column()));
+        self.bucket_function()
+            .call(vec![customer, lit(self.setup.buckets)])
+    }
+
     /// The plan of `analysis` over `log`: every column of `log` goes to `journey_partial`
     /// (select the columns first, or list the others in the mapping's `ignore`), grouped by
     /// bucket, then merged. The plan gives one row with one Binary column, `state`.
@@ -338,7 +345,6 @@ impl JourneyEngine {
     ) -> Result<DataFrame, EngineError> {
         let names = crate::partial::names(analyses);
         crate::partial::analyses_of_names(&names)?;
-        let customer = Expr::Column(Column::new_unqualified(self.customer_column()));
         let mut arguments = vec![lit(names)];
         arguments.extend(
             log.schema()
@@ -346,10 +352,7 @@ impl JourneyEngine {
                 .iter()
                 .map(|f| Expr::Column(Column::new_unqualified(f.name()))),
         );
-        let bucket = self
-            .bucket_function()
-            .call(vec![customer, lit(self.setup.buckets)])
-            .alias("journey_bucket");
+        let bucket = self.bucket().alias("journey_bucket");
         let partial = self.partial_function().call(arguments).alias("partial");
         let merged = self
             .merge_function()
@@ -390,11 +393,8 @@ impl JourneyEngine {
             let part = if passes == 1 {
                 log.clone()
             } else {
-                let customer = Expr::Column(Column::new_unqualified(self.customer_column()));
-                let bucket = self
-                    .bucket_function()
-                    .call(vec![customer, lit(self.setup.buckets)]);
-                log.clone().filter((bucket % lit(passes)).eq(lit(pass)))?
+                log.clone()
+                    .filter((self.bucket() % lit(passes)).eq(lit(pass)))?
             };
             let state = self.partial_of_plan(part, analyses).await?;
             match &mut merged {
@@ -492,8 +492,9 @@ impl JourneyEngine {
 }
 
 /// Merged partial states of one or more analyses, not yet finished: what
-/// [`JourneyEngine::partial`] and [`JourneyEngine::partial_many`] give, to merge with the states of other queries over other
-/// customers (another table, another cluster) or to ship as bytes.
+/// [`JourneyEngine::partial`] and [`JourneyEngine::partial_many`] give, to merge with the
+/// states of other queries over other customers (another table, another cluster) or to ship
+/// as bytes.
 ///
 /// # Example: two tables of different customers
 ///
