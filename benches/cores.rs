@@ -3,6 +3,8 @@
 //! already attached) on one thread and on two: each analysis splits its customers over the
 //! threads of the rayon pool it runs in.
 //!
+//! Then each analysis alone on one thread and on two (`each_1m`), to show which gains least.
+//!
 //! Run with `cargo bench --bench cores`.
 
 use std::hint::black_box;
@@ -41,6 +43,39 @@ fn bench(c: &mut Criterion) {
                     )
                 })
             })
+        });
+    }
+    group.finish();
+
+    // Each analysis alone, to see which gains least from the second core.
+    let mut group = c.benchmark_group("each_1m");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(records::RECORDS as u64));
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let o = &observation;
+        let mut time = |name: &str, f: &(dyn Fn() + Sync)| {
+            group.bench_function(format!("{name}_{threads}_thread"), |b| {
+                b.iter(|| pool.install(f))
+            });
+        };
+        time("metrics", &|| {
+            black_box(o.metrics(&all, MetricsOptions::default()).unwrap());
+        });
+        time("friction", &|| {
+            black_box(o.friction(&all, &config).unwrap());
+        });
+        time("directly_follows", &|| {
+            black_box(o.directly_follows(&all).unwrap());
+        });
+        time("variants", &|| {
+            black_box(o.variants(&all, 10).unwrap());
+        });
+        time("conformance", &|| {
+            black_box(o.conformance(&all).unwrap());
         });
     }
     group.finish();

@@ -834,28 +834,59 @@ impl Tallies {
             persona_touchpoint: cell_customers,
             persona_stage: persona_stage_customers,
         } = self.customers;
-        let finish = |groups: Vec<Vec<usize>>, customers: Vec<u64>| -> Vec<GroupMetrics> {
-            let groups: Vec<(Vec<usize>, u64)> = groups.into_iter().zip(customers).collect();
-            parallel::map(groups, |(group, customers)| {
-                let mut tally = Tally::default();
-                let mut of_group: [Vec<SortedPart<'_>>; 3] = Default::default();
-                for &i in &group {
-                    tally.merge_counts_from(&cells[i]);
-                    for (list, part) in of_group.iter_mut().zip(&parts[i]) {
-                        list.extend_from_slice(part);
+        // Every group of every table in one parallel pass (tables of a few groups would leave a
+        // core idle), beside the time-to-convert estimate, whose sort is the longest single job.
+        let tables = [
+            (members.touchpoint, touchpoint_customers),
+            (members.stage, stage_customers),
+            (members.channel, channel_customers),
+            (members.persona, persona_customers),
+            ((0..cells.len()).map(|i| vec![i]).collect(), cell_customers),
+            (members.persona_stage, persona_stage_customers),
+        ];
+        let sizes = tables.each_ref().map(|(groups, _)| groups.len());
+        let groups: Vec<(Vec<usize>, u64)> = tables
+            .into_iter()
+            .flat_map(|(groups, customers)| groups.into_iter().zip(customers))
+            .collect();
+        let window = self.options.conversion_window_seconds;
+        let converted = self.time_to_convert.events() as u64;
+        let (open_since, open_at_end, last_ms) =
+            (&self.open_since.0, &self.still_open.0, self.last_ms);
+        let (all_groups, (time_to_convert, still_open)) = parallel::join(
+            || {
+                parallel::map(groups, |(group, customers)| {
+                    let mut tally = Tally::default();
+                    let mut of_group: [Vec<SortedPart<'_>>; 3] = Default::default();
+                    for &i in &group {
+                        tally.merge_counts_from(&cells[i]);
+                        for (list, part) in of_group.iter_mut().zip(&parts[i]) {
+                            list.extend_from_slice(part);
+                        }
                     }
-                }
-                tally.customers = customers;
-                tally.metrics_with(of_group.each_ref().map(|l| summary_of_sorted(l)))
-            })
-        };
-        let by_touchpoint = finish(members.touchpoint, touchpoint_customers);
-        let by_stage = finish(members.stage, stage_customers);
-        let by_channel = finish(members.channel, channel_customers);
-        let by_persona = finish(members.persona, persona_customers);
-        let by_persona_touchpoint =
-            finish((0..cells.len()).map(|i| vec![i]).collect(), cell_customers);
-        let by_persona_stage = finish(members.persona_stage, persona_stage_customers);
+                    tally.customers = customers;
+                    tally.metrics_with(of_group.each_ref().map(|l| summary_of_sorted(l)))
+                })
+            },
+            || {
+                time_to_convert_quantiles(
+                    self.time_to_convert,
+                    window,
+                    open_since,
+                    open_at_end,
+                    last_ms,
+                )
+            },
+        );
+        let mut all_groups = all_groups.into_iter();
+        let [
+            by_touchpoint,
+            by_stage,
+            by_channel,
+            by_persona,
+            by_persona_touchpoint,
+            by_persona_stage,
+        ] = sizes.map(|n| all_groups.by_ref().take(n).collect::<Vec<GroupMetrics>>());
 
         let funnel = journey
             .stages()
@@ -872,26 +903,6 @@ impl Tallies {
                 reached: self.reached[i],
             })
             .collect();
-        let converted = self.time_to_convert.events() as u64;
-        // Customers whose window is still open at the end of the log are on their way:
-        // censored there. The others have gone and are not in the estimate.
-        let mut estimate = self.time_to_convert;
-        let mut still_open = 0;
-        if let Some(window) = self.options.conversion_window_seconds {
-            let window_ms = i64::try_from(window.saturating_mul(1000)).unwrap_or(i64::MAX);
-            for &first in &self.open_since.0 {
-                let seen = self.last_ms.saturating_sub(first);
-                if seen < window_ms {
-                    still_open += 1;
-                    estimate.push(seen as f64 / 1000.0, false);
-                }
-            }
-        }
-        for &first in &self.still_open.0 {
-            still_open += 1;
-            estimate.push(self.last_ms.saturating_sub(first) as f64 / 1000.0, false);
-        }
-        let time_to_convert = estimate.quantiles(&[0.5, 0.9]);
         let stage_ids: Vec<StageId> = journey.stages().iter().map(|s| s.id.clone()).collect();
         let emotion_curve = stage_ids
             .iter()
@@ -999,6 +1010,34 @@ impl Accumulate for Tallies {
     fn case_rules(&self) -> MetricsOptions {
         self.options
     }
+}
+
+/// The median and p90 time to convert, with how many customers were still on their way:
+/// customers whose window is still open at the end of the log (`last_ms`) are censored
+/// there; the others have gone and are not in the estimate.
+fn time_to_convert_quantiles(
+    mut estimate: TimeToEvent,
+    window_seconds: Option<u64>,
+    open_since: &[i64],
+    open_at_end: &[i64],
+    last_ms: i64,
+) -> (Vec<Option<f64>>, u64) {
+    let mut still_open = 0;
+    if let Some(window) = window_seconds {
+        let window_ms = i64::try_from(window.saturating_mul(1000)).unwrap_or(i64::MAX);
+        for &first in open_since {
+            let seen = last_ms.saturating_sub(first);
+            if seen < window_ms {
+                still_open += 1;
+                estimate.push(seen as f64 / 1000.0, false);
+            }
+        }
+    }
+    for &first in open_at_end {
+        still_open += 1;
+        estimate.push(last_ms.saturating_sub(first) as f64 / 1000.0, false);
+    }
+    (estimate.quantiles(&[0.5, 0.9]), still_open)
 }
 
 /// Metrics with the group they describe.

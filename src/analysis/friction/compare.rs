@@ -216,7 +216,7 @@ fn worse(after: Measure, before: Measure, config: &FrictionConfig) -> Option<Tes
                 p,
                 observed: pb,
                 baseline: pa,
-                interval: after.interval()?,
+                spread: super::detect::Spread::Found(after.interval()?),
                 n: after.size(),
                 units: after.units(),
                 baseline_n: before.units(),

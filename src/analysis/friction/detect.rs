@@ -189,18 +189,57 @@ pub(super) enum Against {
     Promise(f64),
 }
 
+/// The 95% interval of a tested value, found when a point is reported: a time's t interval
+/// needs the t quantile (a numerical inversion), and most tests report nothing.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Spread {
+    /// Found already (the Wilson interval of a share).
+    Found(Interval),
+    /// The t interval of a mean of logarithms of times (at least two, mean and variance
+    /// finite), reported in seconds.
+    LogTime {
+        count: u64,
+        mean: f64,
+        variance: f64,
+    },
+}
+
 /// The result of one test.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Tested {
     pub(super) p: f64,
     pub(super) observed: f64,
     pub(super) baseline: f64,
-    pub(super) interval: Interval,
+    pub(super) spread: Spread,
     pub(super) n: u64,
     pub(super) units: u64,
     pub(super) baseline_n: u64,
     pub(super) big_enough: bool,
     pub(super) severity: f64,
+}
+
+impl Tested {
+    /// The 95% interval of the observed value.
+    pub(super) fn interval(&self) -> Interval {
+        match self.spread {
+            Spread::Found(interval) => interval,
+            Spread::LogTime {
+                count,
+                mean,
+                variance,
+            } => {
+                // `test` checked what `t_interval` needs, so it always gives an interval.
+                let log = crate::stats::t_interval(count, mean, variance).unwrap_or(Interval {
+                    low: mean,
+                    high: mean,
+                });
+                Interval {
+                    low: log.low.exp_m1(),
+                    high: log.high.exp_m1(),
+                }
+            }
+        }
+    }
 }
 
 /// Tests whether `here` is worse than its baseline by more than the minimum effect.
@@ -237,7 +276,7 @@ pub(super) fn test(here: Measure, against: Against, config: &FrictionConfig) -> 
                 p: binomial_greater(x, trials, threshold),
                 observed,
                 baseline,
-                interval: rate.interval,
+                spread: Spread::Found(rate.interval),
                 n,
                 units,
                 baseline_n,
@@ -253,14 +292,18 @@ pub(super) fn test(here: Measure, against: Against, config: &FrictionConfig) -> 
         (Measure::Time(a), Against::Peers(Measure::Time(b))) => {
             let (ma, mb) = (a.mean()?, b.mean()?);
             let spread = ((a.variance()? + b.variance()?) / 2.0).sqrt();
-            let interval = a.mean_interval()?;
+            let variance = a.variance()?;
+            if a.count() < 2 || !variance.is_finite() || !ma.is_finite() {
+                return None;
+            }
             Some(Tested {
                 p: welch_greater_by(&a, &b, config.min_time_ratio.ln()),
                 observed: ma.exp_m1(),
                 baseline: mb.exp_m1(),
-                interval: Interval {
-                    low: interval.low.exp_m1(),
-                    high: interval.high.exp_m1(),
+                spread: Spread::LogTime {
+                    count: a.count(),
+                    mean: ma,
+                    variance,
                 },
                 n: a.count(),
                 units: a.count(),
@@ -1204,7 +1247,7 @@ pub(super) fn point(layout: &Layout<'_>, entry: &Entry, q: f64, rows: &[usize]) 
             unit: kind.unit(),
             observed: tested.observed,
             baseline: tested.baseline,
-            interval: tested.interval,
+            interval: tested.interval(),
             sample_size: tested.n,
             baseline_sample_size: tested.baseline_n,
             p: tested.p,

@@ -513,7 +513,7 @@ fn incident(
         unit,
         observed: tested.observed,
         baseline: tested.baseline,
-        interval: tested.interval,
+        interval: tested.interval(),
         sample_size: tested.units,
         baseline_sample_size: tested.baseline_n,
         q,
