@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 /// by default, "type 7"): the p-th percentile of sorted values `x[0..n]` is
 /// `x[i] + f * (x[i+1] - x[i])` where `i + f = p * (n - 1)`. Nothing is sketched, so the only
 /// error is the rounding of each duration to the millisecond. The mean is an integer sum, so
-/// it does not depend on how values were split and merged. Memory is 8 bytes a value.
+/// it does not depend on how values were split and merged. Memory is 4 bytes a value below
+/// 2^32 ms (49.7 days), 8 bytes a longer one.
 ///
 /// Merging moves the other set's storage instead of copying its values (large sets are kept
 /// as they came), so merging partial results costs O(1) per large part.
@@ -33,10 +34,12 @@ use serde::{Deserialize, Serialize};
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Durations {
-    /// The values pushed here, and small merged sets.
-    open: Vec<u64>,
+    /// The values pushed here below 2^32 ms, and small merged sets.
+    open: Vec<u32>,
     /// Large sets merged in, kept as they came: a merge moves them instead of copying.
-    sealed: Vec<Vec<u64>>,
+    sealed: Vec<Vec<u32>>,
+    /// Durations of 2^32 ms (49.7 days) or more: rare, kept apart at full width.
+    long: Vec<u64>,
 }
 
 /// Sets smaller than this are copied into the open chunk when merged, so that many small merges
@@ -56,7 +59,7 @@ impl PartialEq for Durations {
     }
 }
 
-/// The serialized form: every value, in one list.
+/// The serialized form: every value, in milliseconds.
 #[derive(Serialize, Deserialize)]
 #[serde(rename = "Durations")]
 struct Flat {
@@ -75,10 +78,12 @@ impl Serialize for Durations {
 impl<'de> Deserialize<'de> for Durations {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let Flat { millis } = Flat::deserialize(deserializer)?;
-        Ok(Durations {
-            open: millis,
-            sealed: Vec::new(),
-        })
+        let mut durations = Durations::default();
+        durations.open.reserve(millis.len());
+        for value in millis {
+            durations.push_millis(value);
+        }
+        Ok(durations)
     }
 }
 
@@ -103,12 +108,15 @@ pub struct Summary {
 impl Durations {
     /// Adds a duration in milliseconds.
     pub fn push_millis(&mut self, millis: u64) {
-        self.open.push(millis);
+        match u32::try_from(millis) {
+            Ok(short) => self.open.push(short),
+            Err(_) => self.long.push(millis),
+        }
     }
 
     /// Adds every duration of `other`, moving its storage rather than copying large parts.
     pub fn merge(&mut self, other: Durations) {
-        let Durations { open, sealed } = other;
+        let Durations { open, sealed, long } = other;
         for chunk in std::iter::once(open).chain(sealed) {
             if chunk.len() < SMALL_CHUNK {
                 self.open.extend_from_slice(&chunk);
@@ -116,76 +124,56 @@ impl Durations {
                 self.sealed.push(chunk);
             }
         }
+        self.long.extend_from_slice(&long);
     }
 
     /// How many durations.
     pub fn len(&self) -> usize {
-        self.open.len() + self.sealed.iter().map(Vec::len).sum::<usize>()
+        self.open.len() + self.sealed.iter().map(Vec::len).sum::<usize>() + self.long.len()
     }
 
     /// Whether there is no duration.
     pub fn is_empty(&self) -> bool {
-        self.open.is_empty() && self.sealed.iter().all(Vec::is_empty)
-    }
-
-    /// Every chunk of values, the open one first.
-    fn chunks(&self) -> impl Iterator<Item = &Vec<u64>> {
-        std::iter::once(&self.open).chain(&self.sealed)
+        self.len() == 0
     }
 
     /// Every value, copied into one list.
     fn flat(&self) -> Vec<u64> {
         let mut all = Vec::with_capacity(self.len());
-        for chunk in self.chunks() {
-            all.extend_from_slice(chunk);
+        for chunk in std::iter::once(&self.open).chain(&self.sealed) {
+            all.extend(chunk.iter().map(|&v| u64::from(v)));
         }
+        all.extend_from_slice(&self.long);
         all
     }
 
-    /// The values as one slice, joining the chunks first when there are several.
-    fn joined(&mut self) -> &mut Vec<u64> {
-        for chunk in std::mem::take(&mut self.sealed) {
-            self.open.extend_from_slice(&chunk);
-        }
-        &mut self.open
-    }
-
     /// The p-th percentile in seconds, for `p` in `0..=1`; `None` when empty or `p` is outside
-    /// `0..=1`. May reorder the values.
+    /// `0..=1`. Sorts the values.
     ///
     /// # Complexity
     ///
-    /// O(n): two selections, no sort.
+    /// O(n): a radix sort, then binary searches.
     pub fn percentile(&mut self, p: f64) -> Option<f64> {
         if self.is_empty() || !(0.0..=1.0).contains(&p) {
             return None;
         }
-        Some(percentile(self.joined(), p) / 1000.0)
+        self.sort();
+        let parts: Vec<SortedPart<'_>> = self.sorted_parts().collect();
+        let n = parts.iter().map(SortedPart::len).sum();
+        Some(type7(n, p, |below| pair_at(&parts, n, below)) / 1000.0)
     }
 
-    /// Count, mean, median, p90, min and max in seconds; `None` when empty. May reorder the
-    /// values.
+    /// Count, mean, median, p90, min and max in seconds; `None` when empty. Sorts the values.
     ///
     /// # Complexity
     ///
-    /// O(n).
+    /// O(n): a radix sort, then binary searches.
     pub fn summary(&mut self) -> Option<Summary> {
         if self.is_empty() {
             return None;
         }
-        let millis = self.joined();
-        let n = millis.len();
-        let sum: u128 = millis.iter().map(|&v| u128::from(v)).sum();
-        let min = millis.iter().copied().min().unwrap_or(0);
-        let max = millis.iter().copied().max().unwrap_or(0);
-        Some(Summary {
-            count: n as u64,
-            mean: sum as f64 / n as f64 / 1000.0,
-            median: percentile(millis, 0.5) / 1000.0,
-            p90: percentile(millis, 0.9) / 1000.0,
-            min: min as f64 / 1000.0,
-            max: max as f64 / 1000.0,
-        })
+        self.sort();
+        summary_of_sorted(&self.sorted_parts().collect::<Vec<_>>())
     }
 }
 
@@ -193,81 +181,135 @@ impl Durations {
 /// without copying the parts together.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct SortedPart<'a> {
-    values: &'a [u64],
+    values: Sorted<'a>,
     sum: u128,
+}
+
+/// The values of a [`SortedPart`], at the width they are stored.
+#[derive(Debug, Clone, Copy)]
+enum Sorted<'a> {
+    Short(&'a [u32]),
+    Long(&'a [u64]),
+}
+
+impl SortedPart<'_> {
+    fn len(&self) -> usize {
+        match self.values {
+            Sorted::Short(values) => values.len(),
+            Sorted::Long(values) => values.len(),
+        }
+    }
+
+    /// The k-th smallest value (from 0).
+    fn at(&self, k: usize) -> u64 {
+        match self.values {
+            Sorted::Short(values) => u64::from(values[k]),
+            Sorted::Long(values) => values[k],
+        }
+    }
+
+    /// How many values are at most `v`.
+    fn at_or_below(&self, v: u64) -> usize {
+        match self.values {
+            Sorted::Short(values) => match u32::try_from(v) {
+                Ok(v) => values.partition_point(|&x| x <= v),
+                Err(_) => values.len(),
+            },
+            Sorted::Long(values) => values.partition_point(|&x| x <= v),
+        }
+    }
 }
 
 impl Durations {
     /// Sorts the values, so that [`Durations::sorted_parts`] can lend them.
     pub(crate) fn sort(&mut self) {
         for chunk in std::iter::once(&mut self.open).chain(&mut self.sealed) {
-            // Durations fit in 32 bits: a radix sort skips the constant upper bytes.
             if chunk.len() > 64 {
                 radsort::sort(chunk);
             } else {
                 chunk.sort_unstable();
             }
         }
+        self.long.sort_unstable();
     }
 
     /// The sorted parts of the values, which must have been sorted by [`Durations::sort`], with
     /// their sums.
     pub(crate) fn sorted_parts(&self) -> impl Iterator<Item = SortedPart<'_>> {
-        self.chunks().filter(|c| !c.is_empty()).map(|chunk| {
-            debug_assert!(chunk.is_sorted());
+        let short = std::iter::once(&self.open)
+            .chain(&self.sealed)
+            .filter(|c| !c.is_empty())
+            .map(|chunk| {
+                debug_assert!(chunk.is_sorted());
+                SortedPart {
+                    values: Sorted::Short(chunk),
+                    sum: chunk.iter().map(|&v| u128::from(v)).sum(),
+                }
+            });
+        let long = (!self.long.is_empty()).then(|| {
+            debug_assert!(self.long.is_sorted());
             SortedPart {
-                values: chunk,
-                sum: chunk.iter().map(|&v| u128::from(v)).sum(),
+                values: Sorted::Long(&self.long),
+                sum: self.long.iter().map(|&v| u128::from(v)).sum(),
             }
-        })
+        });
+        short.chain(long)
     }
 }
 
+/// The k-th smallest value (from 0) of the union of `parts` (`k` below its size), between
+/// `min` and `max`: the smallest value `v` with more than `k` values at or below it, found by
+/// bisecting the range of values and counting in each part by binary search.
+fn kth(parts: &[SortedPart<'_>], k: usize, min: u64, max: u64) -> u64 {
+    if let [only] = parts {
+        return only.at(k);
+    }
+    let (mut low, mut high) = (min, max);
+    while low < high {
+        let mid = low + (high - low) / 2;
+        let at_or_below: usize = parts.iter().map(|p| p.at_or_below(mid)).sum();
+        if at_or_below > k {
+            high = mid;
+        } else {
+            low = mid + 1;
+        }
+    }
+    low
+}
+
+/// The values at rank `below` and the next one (the same value twice at the last rank) of the
+/// union of `parts`, which holds `n > 0` values.
+fn pair_at(parts: &[SortedPart<'_>], n: usize, below: usize) -> (u64, u64) {
+    let nonempty = || parts.iter().filter(|p| p.len() > 0);
+    let min = nonempty().map(|p| p.at(0)).min().unwrap_or(0);
+    let max = nonempty().map(|p| p.at(p.len() - 1)).max().unwrap_or(0);
+    let low = kth(parts, below, min, max);
+    (
+        low,
+        if below + 1 < n {
+            kth(parts, below + 1, low, max)
+        } else {
+            low
+        },
+    )
+}
+
 /// The summary [`Durations::summary`] gives of all `parts` together, found without merging
-/// them: each order statistic is the smallest value `v` with enough values at or below it,
-/// found by bisecting the range of values and counting in each part by binary search.
+/// them (see [`kth`]).
 ///
 /// # Complexity
 ///
 /// O(m log n log V) for m parts of at most n values spanning a range of V milliseconds.
 pub(crate) fn summary_of_sorted(parts: &[SortedPart<'_>]) -> Option<Summary> {
-    let n: usize = parts.iter().map(|p| p.values.len()).sum();
+    let n: usize = parts.iter().map(SortedPart::len).sum();
     if n == 0 {
         return None;
     }
-    let nonempty = || parts.iter().filter(|p| !p.values.is_empty());
-    let min = nonempty().map(|p| p.values[0]).min().unwrap_or(0);
-    let max = nonempty()
-        .map(|p| p.values[p.values.len() - 1])
-        .max()
-        .unwrap_or(0);
+    let nonempty = || parts.iter().filter(|p| p.len() > 0);
+    let min = nonempty().map(|p| p.at(0)).min().unwrap_or(0);
+    let max = nonempty().map(|p| p.at(p.len() - 1)).max().unwrap_or(0);
     let sum: u128 = parts.iter().map(|p| p.sum).sum();
-    // The k-th smallest value (from 0) of the union.
-    let kth = |k: usize| -> u64 {
-        if let [only] = parts {
-            return only.values[k];
-        }
-        let (mut low, mut high) = (min, max);
-        while low < high {
-            let mid = low + (high - low) / 2;
-            let at_or_below: usize = parts
-                .iter()
-                .map(|p| p.values.partition_point(|&v| v <= mid))
-                .sum();
-            if at_or_below > k {
-                high = mid;
-            } else {
-                low = mid + 1;
-            }
-        }
-        low
-    };
-    let percentile = |p: f64| {
-        type7(n, p, |below| {
-            let low = kth(below);
-            (low, if below + 1 < n { kth(below + 1) } else { low })
-        })
-    };
+    let percentile = |p: f64| type7(n, p, |below| pair_at(parts, n, below));
     Some(Summary {
         count: n as u64,
         mean: sum as f64 / n as f64 / 1000.0,
@@ -275,14 +317,6 @@ pub(crate) fn summary_of_sorted(parts: &[SortedPart<'_>]) -> Option<Summary> {
         p90: percentile(0.9) / 1000.0,
         min: min as f64 / 1000.0,
         max: max as f64 / 1000.0,
-    })
-}
-
-/// The p-th percentile (type 7) of non-empty `values`, by selection.
-fn percentile(values: &mut [u64], p: f64) -> f64 {
-    type7(values.len(), p, |below| {
-        let (_, &mut low, above) = values.select_nth_unstable(below);
-        (low, above.iter().copied().min().unwrap_or(low))
     })
 }
 
@@ -392,7 +426,8 @@ mod tests {
         };
         for round in 0..200 {
             let parts = 1 + next(6) as usize;
-            let spread = [1, 10, 1_000, u64::from(u32::MAX)][round % 4];
+            // The last spread puts about three values in four beyond 32 bits.
+            let spread = [1, 10, 1_000, u64::from(u32::MAX), 1 << 34][round % 5];
             let mut all = Durations::default();
             let mut pieces: Vec<Durations> = (0..parts)
                 .map(|_| {
@@ -407,9 +442,35 @@ mod tests {
             pieces.iter_mut().for_each(Durations::sort);
             let sorted: Vec<SortedPart<'_>> =
                 pieces.iter().flat_map(Durations::sorted_parts).collect();
-            assert_eq!(summary_of_sorted(&sorted), all.summary(), "round {round}");
+            let expected = naive_summary(all.flat());
+            assert_eq!(summary_of_sorted(&sorted), expected, "round {round}");
+            assert_eq!(all.summary(), expected, "round {round}");
+            let json = serde_json::to_string(&all).unwrap();
+            let mut back: Durations = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, all);
+            assert_eq!(back.summary(), expected, "round {round}");
         }
         assert_eq!(summary_of_sorted(&[]), None);
+    }
+
+    /// The summary by the definition: sort every value, read the ranks.
+    fn naive_summary(mut values: Vec<u64>) -> Option<Summary> {
+        values.sort_unstable();
+        let n = values.len();
+        let at = |p: f64| {
+            let rank = p * (n - 1) as f64;
+            let below = rank.floor() as usize;
+            let high = values[(below + 1).min(n - 1)];
+            values[below] as f64 + (rank - below as f64) * (high as f64 - values[below] as f64)
+        };
+        (n > 0).then(|| Summary {
+            count: n as u64,
+            mean: values.iter().map(|&v| u128::from(v)).sum::<u128>() as f64 / n as f64 / 1000.0,
+            median: at(0.5) / 1000.0,
+            p90: at(0.9) / 1000.0,
+            min: values[0] as f64 / 1000.0,
+            max: values[n - 1] as f64 / 1000.0,
+        })
     }
 
     #[test]
