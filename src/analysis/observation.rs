@@ -98,6 +98,14 @@ pub trait Accumulate: Sized + Send {
     fn case_rules(&self) -> MetricsOptions {
         MetricsOptions::default()
     }
+
+    /// A hint, given before a range of customers is added: about `customers` more customers
+    /// with `interactions` interactions in all will come. A state whose storage grows with
+    /// distinct paths can make room once instead of growing by copies. Does nothing unless
+    /// the analysis has a use for it.
+    fn reserve(&mut self, customers: usize, interactions: usize) {
+        let _ = (customers, interactions);
+    }
 }
 
 /// Partial states that cannot be combined: they were made for journeys, settings or scales
@@ -261,6 +269,10 @@ impl<'a> Observation<'a> {
     ) -> Result<A, SelectionError> {
         let resolved = Resolved::new(self.journey, self.log, selection)?;
         let rules = state.case_rules();
+        state.reserve(
+            customers.len(),
+            self.log.records_of_customers(customers.clone()),
+        );
         self.walk_range(&resolved, &rules, customers, &mut |path| {
             state.add_customer(path)
         });
@@ -292,6 +304,7 @@ impl<'a> Observation<'a> {
         let run = |range: std::ops::Range<usize>| {
             let mut state = make();
             let rules = state.case_rules();
+            state.reserve(range.len(), self.log.records_of_customers(range.clone()));
             self.walk_range(&resolved, &rules, range, &mut |path| {
                 state.add_customer(path)
             });

@@ -270,6 +270,15 @@ impl<V> SeqTable<V> {
         i
     }
 
+    /// Makes room for `keys` more keys of `length` values in all, so that adding them grows
+    /// nothing by copies. Large room never written costs little: the allocator maps pages
+    /// only when they are touched.
+    pub(crate) fn reserve(&mut self, keys: usize, length: usize) {
+        self.index.reserve(keys, |&(h, _)| h);
+        self.rows.reserve(keys);
+        self.arena.reserve(length);
+    }
+
     /// The value of `key`, made by `make` when new.
     pub(crate) fn row(&mut self, key: &[u32], make: impl FnOnce() -> V) -> &mut V {
         let hash = hash_seq(key);

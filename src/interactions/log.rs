@@ -1290,6 +1290,18 @@ impl InteractionLog {
         self.segment_values.find(value)
     }
 
+    /// How many records customers `customers` have (0 for customers beyond the log).
+    pub(crate) fn records_of_customers(&self, customers: std::ops::Range<usize>) -> usize {
+        let at = |c: usize| {
+            self.offsets
+                .get(c.min(self.offsets.len().saturating_sub(1)))
+        };
+        match (at(customers.start), at(customers.end)) {
+            (Some(&start), Some(&end)) => end.saturating_sub(start) as usize,
+            _ => 0,
+        }
+    }
+
     /// Customer `c`'s journeys, as journey positions.
     pub(crate) fn journey_range_of(&self, c: usize) -> std::ops::Range<usize> {
         match (
@@ -1437,5 +1449,34 @@ impl<'a> InteractionRef<'a> {
             .into_iter()
             .flatten()
             .filter_map(move |&t| log.tags.get(t))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{IngestOptions, Journey, LogBuilder};
+
+    /// The records of a range of customers, ranges reaching past the log included.
+    #[test]
+    fn records_of_customer_ranges_add_up() {
+        let journey = Journey::load("examples/data/retail_bank.ron").unwrap();
+        let csv = "customer,touchpoint,timestamp,outcome\n\
+                   a,search-ad,2026-01-05T10:00:00Z,completed\n\
+                   b,search-ad,2026-01-05T10:00:00Z,completed\n\
+                   a,search-ad,2026-01-05T11:00:00Z,completed\n\
+                   c,search-ad,2026-01-05T10:00:00Z,completed\n\
+                   c,search-ad,2026-01-05T12:00:00Z,completed\n\
+                   c,search-ad,2026-01-05T13:00:00Z,completed\n";
+        let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+        builder.read_csv(csv.as_bytes()).unwrap();
+        let (log, _) = builder.finish();
+        let sizes: Vec<usize> = (0..3).map(|c| log.records_of_customers(c..c + 1)).collect();
+        let mut sorted = sizes.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, [1, 2, 3]);
+        assert_eq!(log.records_of_customers(0..3), 6);
+        assert_eq!(log.records_of_customers(1..10), sizes[1] + sizes[2]);
+        assert_eq!(log.records_of_customers(5..10), 0);
+        assert_eq!(log.records_of_customers(2..1), 0);
     }
 }

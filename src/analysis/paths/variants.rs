@@ -103,6 +103,12 @@ impl Accumulate for VariantCounts {
         tally.1 += u64::from(path.converted());
     }
 
+    /// Makes room for a path per customer (room for paths that turn out to repeat is never
+    /// touched, so it costs no memory).
+    fn reserve(&mut self, customers: usize, interactions: usize) {
+        self.found.reserve(customers, interactions);
+    }
+
     fn merge(&mut self, other: Self) -> Result<(), ShapeMismatch> {
         if (self.fingerprint, self.top) != (other.fingerprint, other.top) {
             return Err(ShapeMismatch);
