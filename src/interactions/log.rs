@@ -1477,6 +1477,9 @@ mod tests {
         assert_eq!(log.records_of_customers(0..3), 6);
         assert_eq!(log.records_of_customers(1..10), sizes[1] + sizes[2]);
         assert_eq!(log.records_of_customers(5..10), 0);
-        assert_eq!(log.records_of_customers(std::ops::Range { start: 2, end: 1 }), 0);
+        assert_eq!(
+            log.records_of_customers(std::ops::Range { start: 2, end: 1 }),
+            0
+        );
     }
 }
