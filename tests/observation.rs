@@ -265,6 +265,50 @@ fn results_on_two_threads_equal_one_thread() {
         .metrics(&journey)
         .unwrap();
     assert_eq!(sequential, one.0);
+    // A range reaching past the log (every customer, as an engine asks) gives the same, for
+    // the analyses that make room for the customers announced too.
+    let past_the_end = observation
+        .accumulate_range(
+            &Selection::all(),
+            0..usize::MAX,
+            Tallies::new(&journey, log.scales(), MetricsOptions::default()),
+        )
+        .unwrap()
+        .metrics(&journey)
+        .unwrap();
+    assert_eq!(past_the_end, one.0);
+    let variants = observation
+        .accumulate_range(
+            &Selection::all(),
+            0..usize::MAX,
+            VariantCounts::new(&journey, 5),
+        )
+        .unwrap()
+        .finish(&journey)
+        .unwrap();
+    assert_eq!(
+        variants,
+        observation.variants(&Selection::all(), 5).unwrap()
+    );
+    let none = observation
+        .accumulate_range(
+            &Selection::all(),
+            usize::MAX - 1..usize::MAX,
+            VariantCounts::new(&journey, 5),
+        )
+        .unwrap()
+        .finish(&journey)
+        .unwrap();
+    assert_eq!(none.customers, 0);
+    // The hint is only a hint: one beyond any memory is ignored.
+    let mut hinted = VariantCounts::new(&journey, 5);
+    hinted.reserve(usize::MAX, usize::MAX);
+    let hinted = observation
+        .accumulate_range(&Selection::all(), 0..usize::MAX, hinted)
+        .unwrap()
+        .finish(&journey)
+        .unwrap();
+    assert_eq!(hinted, variants);
 }
 
 /// An analysis written outside the crate, on the public API only: customers whose first

@@ -269,6 +269,10 @@ impl<'a> Observation<'a> {
     ) -> Result<A, SelectionError> {
         let resolved = Resolved::new(self.journey, self.log, selection)?;
         let rules = state.case_rules();
+        // A range may reach past the log (`0..usize::MAX` for every customer): only the
+        // customers the log has are walked, and only they are announced.
+        let end = customers.end.min(self.log.customers().len());
+        let customers = customers.start.min(end)..end;
         state.reserve(
             customers.len(),
             self.log.records_of_customers(customers.clone()),

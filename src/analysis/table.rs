@@ -272,11 +272,12 @@ impl<V> SeqTable<V> {
 
     /// Makes room for `keys` more keys of `length` values in all, so that adding them grows
     /// nothing by copies. Large room never written costs little: the allocator maps pages
-    /// only when they are touched.
+    /// only when they are touched. Room that cannot be had (a hint beyond memory) is not
+    /// made: the table grows as usual.
     pub(crate) fn reserve(&mut self, keys: usize, length: usize) {
-        self.index.reserve(keys, |&(h, _)| h);
-        self.rows.reserve(keys);
-        self.arena.reserve(length);
+        let _ = self.index.try_reserve(keys, |&(h, _)| h);
+        let _ = self.rows.try_reserve(keys);
+        let _ = self.arena.try_reserve(length);
     }
 
     /// The value of `key`, made by `make` when new.
