@@ -22,14 +22,20 @@ fn bench(c: &mut Criterion) {
     let observation = Observation::new(&journey, &log).unwrap();
     let all = Selection::all();
     let config = FrictionConfig::default();
+    let pools: Vec<(usize, rayon::ThreadPool)> = [1, 2]
+        .into_iter()
+        .map(|threads| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            (threads, pool)
+        })
+        .collect();
     let mut group = c.benchmark_group("analyses_1m");
     group.sample_size(10);
     group.throughput(Throughput::Elements(records::RECORDS as u64));
-    for threads in [1, 2] {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap();
+    for (threads, pool) in &pools {
         group.bench_function(format!("{threads}_thread"), |b| {
             b.iter(|| {
                 pool.install(|| {
@@ -51,11 +57,7 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("each_1m");
     group.sample_size(10);
     group.throughput(Throughput::Elements(records::RECORDS as u64));
-    for threads in [1, 2] {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap();
+    for (threads, pool) in &pools {
         let o = &observation;
         let mut time = |name: &str, f: &(dyn Fn() + Sync)| {
             group.bench_function(format!("{name}_{threads}_thread"), |b| {

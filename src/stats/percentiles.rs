@@ -160,7 +160,8 @@ impl Durations {
         self.sort();
         let parts: Vec<SortedPart<'_>> = self.sorted_parts().collect();
         let n = parts.iter().map(SortedPart::len).sum();
-        Some(type7(n, p, |below| pair_at(&parts, n, below)) / 1000.0)
+        let bounds = bounds(&parts);
+        Some(type7(n, p, |below| pair_at(&parts, n, below, bounds)) / 1000.0)
     }
 
     /// Count, mean, median, p90, min and max in seconds; `None` when empty. Sorts the values.
@@ -277,12 +278,17 @@ fn kth(parts: &[SortedPart<'_>], k: usize, min: u64, max: u64) -> u64 {
     low
 }
 
-/// The values at rank `below` and the next one (the same value twice at the last rank) of the
-/// union of `parts`, which holds `n > 0` values.
-fn pair_at(parts: &[SortedPart<'_>], n: usize, below: usize) -> (u64, u64) {
+/// The smallest and largest value of the union of `parts` ((0, 0) when empty).
+fn bounds(parts: &[SortedPart<'_>]) -> (u64, u64) {
     let nonempty = || parts.iter().filter(|p| p.len() > 0);
     let min = nonempty().map(|p| p.at(0)).min().unwrap_or(0);
     let max = nonempty().map(|p| p.at(p.len() - 1)).max().unwrap_or(0);
+    (min, max)
+}
+
+/// The values at rank `below` and the next one (the same value twice at the last rank) of the
+/// union of `parts`, which holds `n > 0` values between `min` and `max`.
+fn pair_at(parts: &[SortedPart<'_>], n: usize, below: usize, (min, max): (u64, u64)) -> (u64, u64) {
     let low = kth(parts, below, min, max);
     (
         low,
@@ -305,11 +311,9 @@ pub(crate) fn summary_of_sorted(parts: &[SortedPart<'_>]) -> Option<Summary> {
     if n == 0 {
         return None;
     }
-    let nonempty = || parts.iter().filter(|p| p.len() > 0);
-    let min = nonempty().map(|p| p.at(0)).min().unwrap_or(0);
-    let max = nonempty().map(|p| p.at(p.len() - 1)).max().unwrap_or(0);
+    let (min, max) = bounds(parts);
     let sum: u128 = parts.iter().map(|p| p.sum).sum();
-    let percentile = |p: f64| type7(n, p, |below| pair_at(parts, n, below));
+    let percentile = |p: f64| type7(n, p, |below| pair_at(parts, n, below, (min, max)));
     Some(Summary {
         count: n as u64,
         mean: sum as f64 / n as f64 / 1000.0,
