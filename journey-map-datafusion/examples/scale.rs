@@ -2,9 +2,9 @@
 //! the DataFusion path or the in-memory path, and reports the process' peak memory.
 //!
 //! ```text
-//! cargo run --release -p journey-map-datafusion --example scale -- DIR datafusion [--memory-limit GIB] [--buckets N] [--passes N]
+//! cargo run --release -p journey-map-datafusion --example scale -- DIR datafusion [--memory-limit GIB] [--buckets N] [--passes N] [--batch-size N] [--one-pass]
 //! cargo run --release -p journey-map-datafusion --example scale -- DIR memory
-//! cargo run --release -p journey-map-datafusion --example scale -- DIR ballista
+//! cargo run --release -p journey-map-datafusion --example scale -- DIR ballista [--buckets N] [--one-pass]
 //! ```
 //!
 //! `ballista` starts a local Ballista cluster in this process (one scheduler and two
@@ -13,7 +13,10 @@
 //! Runs metrics, friction and the directly-follows graph, one by one and then in one pass over
 //! the rows. With `--memory-limit`, DataFusion's memory pool is limited to that many GiB (a
 //! fair spill pool, spilling to the system's temporary folder); with `--passes`, the analyses
-//! run in that many passes over the table, each holding a share of the customers. Peak memory is the process' high-water mark (`VmHWM`, Linux).
+//! run in that many passes over the table, each holding a share of the customers;
+//! `--batch-size` sets DataFusion's batch size (rows a batch, and buckets a spilled batch);
+//! `--one-pass` runs only the three analyses in one pass. Peak memory is the process'
+//! high-water mark (`VmHWM`, Linux).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -56,6 +59,7 @@ fn main() -> ExitCode {
                 flag("--memory-limit"),
                 flag("--buckets").map(|b| b as u32),
                 flag("--passes").map(|p| p as u32),
+                flag("--batch-size").map(|b| b as usize),
             )),
             "memory" => memory_path(&journey, Path::new(dir)),
             "ballista" => runtime.block_on(ballista_path(
@@ -89,14 +93,18 @@ async fn datafusion_path(
     limit_gib: Option<f64>,
     buckets: Option<u32>,
     passes: Option<u32>,
+    batch_size: Option<usize>,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let mut runtime = RuntimeEnvBuilder::new();
     if let Some(gib) = limit_gib {
         let bytes = (gib * 1024.0 * 1024.0 * 1024.0) as usize;
         runtime = runtime.with_memory_pool(Arc::new(FairSpillPool::new(bytes)));
     }
-    let config = SessionConfig::new()
+    let mut config = SessionConfig::new()
         .with_target_partitions(std::thread::available_parallelism().map_or(2, |n| n.get()));
+    if let Some(rows) = batch_size {
+        config = config.with_batch_size(rows.max(1));
+    }
     let ctx = SessionContext::new_with_config_rt(config, runtime.build_arc()?);
     let mut engine = JourneyEngine::new(journey);
     if let Some(b) = buckets {
@@ -166,15 +174,20 @@ async fn run_all(
     )
     .await?;
     if std::env::var_os("SCALE_EXPLAIN").is_some() {
-        let plan = engine.plan(ctx.table("log").await?, Analysis::Metrics)?;
-        plan.explain(false, false)?.show().await?;
+        let plan = engine.plan_buckets(ctx.table("log").await?, &[Analysis::Metrics])?;
+        plan.explain(false, true)?.show().await?;
     }
     let all = Instant::now();
-    for analysis in [
-        Analysis::Metrics,
-        Analysis::Friction,
-        Analysis::DirectlyFollows,
-    ] {
+    let one_by_one = if std::env::args().any(|a| a == "--one-pass") {
+        Vec::new()
+    } else {
+        vec![
+            Analysis::Metrics,
+            Analysis::Friction,
+            Analysis::DirectlyFollows,
+        ]
+    };
+    for analysis in one_by_one {
         let started = Instant::now();
         let analysed = engine.analyse(ctx.table("log").await?, analysis).await?;
         println!(

@@ -3,12 +3,13 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, AsArray};
+use datafusion::arrow::array::AsArray;
 use datafusion::common::Column;
 use datafusion::execution::FunctionRegistry;
 use datafusion::execution::session_state::SessionState;
 use datafusion::logical_expr::{AggregateUDF, Expr, ScalarUDF, lit};
 use datafusion::prelude::{DataFrame, SessionContext};
+use futures::StreamExt;
 use journey_map::analysis::{FrictionConfig, MetricsOptions, Selection};
 use journey_map::interactions::{Field, Mapping};
 use journey_map::{IngestOptions, Journey, LogBuilder};
@@ -343,6 +344,62 @@ impl JourneyEngine {
         log: DataFrame,
         analyses: &[Analysis],
     ) -> Result<DataFrame, EngineError> {
+        let merged = self
+            .merge_function()
+            .call(vec![Expr::Column(Column::new_unqualified("partial"))])
+            .alias("state");
+        Ok(self
+            .plan_buckets(log, analyses)?
+            .aggregate(vec![], vec![merged])?)
+    }
+
+    /// The plan of several analyses over `log`, one row per bucket: `journey_bucket` (the
+    /// bucket, UInt32) and `partial` (the bucket's partial state, Binary, as
+    /// [`PartialState::from_bytes`] reads it). [`analyse`](Self::analyse) runs this plan and
+    /// merges the buckets' states as they arrive, outside DataFusion's memory pool: the
+    /// merged state grows with the log (the metrics keep every duration, for exact
+    /// percentiles) and cannot spill, so inside a tight pool it would compete with the
+    /// grouping, which can.
+    ///
+    /// # Errors
+    ///
+    /// As [`plan_many`](Self::plan_many).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use datafusion::arrow::array::AsArray;
+    /// use datafusion::prelude::{CsvReadOptions, SessionContext};
+    /// use journey_map::Journey;
+    /// use journey_map_datafusion::{Analysis, JourneyEngine, PartialState};
+    ///
+    /// let journey = Journey::load("../examples/data/retail_bank.ron")?;
+    /// let engine = JourneyEngine::new(journey.clone()).buckets(8);
+    /// let ctx = SessionContext::new();
+    /// let options = CsvReadOptions::new().schema_infer_max_records(0);
+    /// let log = ctx.read_csv("../examples/data/retail_bank.interactions.csv", options).await?;
+    /// let mut merged: Option<PartialState> = None;
+    /// for batch in engine.plan_buckets(log.clone(), &[Analysis::Metrics])?.collect().await? {
+    ///     for state in batch.column_by_name("partial").unwrap().as_binary::<i32>().iter().flatten() {
+    ///         let state = PartialState::from_bytes(state)?;
+    ///         match &mut merged {
+    ///             Some(merged) => merged.merge(state)?,
+    ///             None => merged = Some(state),
+    ///         }
+    ///     }
+    /// }
+    /// let whole = engine.analyse(log, Analysis::Metrics).await?;
+    /// assert_eq!(merged.unwrap().finish(&journey)?, [whole]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn plan_buckets(
+        &self,
+        log: DataFrame,
+        analyses: &[Analysis],
+    ) -> Result<DataFrame, EngineError> {
         let names = crate::partial::names(analyses);
         crate::partial::analyses_of_names(&names)?;
         let mut arguments = vec![lit(names)];
@@ -354,13 +411,7 @@ impl JourneyEngine {
         );
         let bucket = self.bucket().alias("journey_bucket");
         let partial = self.partial_function().call(arguments).alias("partial");
-        let merged = self
-            .merge_function()
-            .call(vec![Expr::Column(Column::new_unqualified("partial"))])
-            .alias("state");
-        Ok(log
-            .aggregate(vec![bucket], vec![partial])?
-            .aggregate(vec![], vec![merged])?)
+        Ok(log.aggregate(vec![bucket], vec![partial])?)
     }
 
     /// The merged partial state of `analysis` over `log`, not finished: to merge with states
@@ -405,30 +456,42 @@ impl JourneyEngine {
         merged.ok_or(EngineError::Rows { rows: 0 })
     }
 
-    /// The merged partial state of one query.
+    /// The merged partial state of one query: the buckets' states merged as they arrive.
     async fn partial_of_plan(
         &self,
         log: DataFrame,
         analyses: &[Analysis],
     ) -> Result<PartialState, EngineError> {
-        let batches = self.plan_many(log, analyses)?.collect().await?;
-        let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
-        let batch = batches
-            .iter()
-            .find(|b| b.num_rows() > 0)
-            .filter(|_| rows == 1)
-            .ok_or(EngineError::Rows { rows })?;
-        let states = batch.column(0).as_binary::<i32>();
-        if states.is_null(0) {
-            // No row at all: the state of no customer.
-            let (log, report) = LogBuilder::new(&self.setup.journey, self.setup.ingest).finish();
-            return Ok(PartialState {
-                partial: self.setup.partial_of_log(analyses, &log, &report, 0)?,
-            });
+        let mut stream = self.plan_buckets(log, analyses)?.execute_stream().await?;
+        let fingerprint = self.setup.journey.fingerprint().as_u64();
+        let mut merged: Option<Partial> = None;
+        while let Some(batch) = stream.next().await {
+            let batch = batch?;
+            let states = batch
+                .column_by_name("partial")
+                .and_then(|c| c.as_binary_opt::<i32>())
+                .ok_or(EngineError::Rows { rows: 0 })?;
+            for state in states.iter().flatten() {
+                let partial = Partial::decode(state)?;
+                if partial.fingerprint != fingerprint {
+                    return Err(EngineError::OtherJourney);
+                }
+                match &mut merged {
+                    Some(merged) => merged.merge(partial)?,
+                    None => merged = Some(partial),
+                }
+            }
         }
-        Ok(PartialState {
-            partial: Partial::decode(states.value(0))?,
-        })
+        let partial = match merged {
+            Some(partial) => partial,
+            None => {
+                // No row at all: the state of no customer.
+                let (log, report) =
+                    LogBuilder::new(&self.setup.journey, self.setup.ingest).finish();
+                self.setup.partial_of_log(analyses, &log, &report, 0)?
+            }
+        };
+        Ok(PartialState { partial })
     }
 
     /// Runs `analysis` over `log` and finishes its report: the same report the in-memory

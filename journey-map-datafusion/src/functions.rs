@@ -7,16 +7,19 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use datafusion::arrow::array::{
-    Array, ArrayRef, AsArray, BinaryArray, RecordBatch, StringArray, UInt32Array,
+    Array, ArrayRef, AsArray, BinaryArray, BooleanArray, LargeBinaryArray, RecordBatch,
+    StringArray, UInt32Array,
 };
-use datafusion::arrow::compute::{cast, concat};
-use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Schema};
-use datafusion::common::utils::SingleRowListArrayBuilder;
+use datafusion::arrow::buffer::{Buffer, OffsetBuffer, ScalarBuffer};
+use datafusion::arrow::compute::{cast, concat, take};
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Schema, SchemaRef};
+use datafusion::arrow::ipc::reader::StreamDecoder;
+use datafusion::arrow::ipc::writer::StreamWriter;
 use datafusion::common::{Result, ScalarValue, exec_datafusion_err};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::{
-    Accumulator, AggregateUDFImpl, ColumnarValue, ScalarFunctionArgs, ScalarUDFImpl, Signature,
-    Volatility,
+    Accumulator, AggregateUDFImpl, ColumnarValue, EmitTo, GroupsAccumulator, ScalarFunctionArgs,
+    ScalarUDFImpl, Signature, Volatility,
 };
 use datafusion::physical_expr::expressions::Literal;
 use journey_map::analysis::{
@@ -157,39 +160,62 @@ impl AggregateUDFImpl for PartialFunction {
     }
 
     fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
-        // The rows themselves, a list per column: merging two groups' rows is exact.
-        Ok(args
-            .input_fields
-            .iter()
-            .skip(1)
-            .enumerate()
-            .map(|(i, f)| {
-                Arc::new(Field::new_list(
-                    format!("{}[rows {i}]", args.name),
-                    Field::new_list_field(kept_type(f.data_type()), true),
-                    true,
-                ))
-            })
-            .collect())
+        // The rows themselves, encoded (see `encode_rows`): merging two groups' rows is exact,
+        // and a state's memory is its length, so DataFusion can account for it and spill it.
+        Ok(vec![Arc::new(Field::new(
+            format!("{}[rows]", args.name),
+            DataType::LargeBinary,
+            true,
+        ))])
     }
 
     fn accumulator(&self, args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
         let analyses = analyses_argument(&args)?;
-        let fields: Vec<Field> = args.expr_fields[1..]
-            .iter()
-            .map(|f| Field::new(f.name(), kept_type(f.data_type()), true))
-            .collect();
         Ok(Box::new(PartialAccumulator {
             setup: Arc::clone(&self.setup),
             analyses,
-            schema: Arc::new(Schema::new(fields)),
+            schema: kept_schema(&args),
             columns: vec![Vec::new(); args.expr_fields.len() - 1],
             compact: 0,
             rows: 0,
             bytes: 0,
             per_row: 0,
+            encoded: Vec::new(),
         }))
     }
+
+    fn groups_accumulator_supported(&self, _: AccumulatorArgs) -> bool {
+        true
+    }
+
+    fn create_groups_accumulator(
+        &self,
+        args: AccumulatorArgs,
+    ) -> Result<Box<dyn GroupsAccumulator>> {
+        let analyses = analyses_argument(&args)?;
+        Ok(Box::new(PartialGroups {
+            setup: Arc::clone(&self.setup),
+            analyses,
+            schema: kept_schema(&args),
+            batches: Vec::new(),
+            batch_bytes: 0,
+            rows: Vec::new(),
+            counts: Vec::new(),
+            row_bytes: 0,
+            encoded: Vec::new(),
+            encoded_bytes: 0,
+        }))
+    }
+}
+
+/// The schema of the rows `journey_partial` keeps: its columns (after the analyses' names),
+/// of the types they are kept as.
+fn kept_schema(args: &AccumulatorArgs) -> SchemaRef {
+    let fields: Vec<Field> = args.expr_fields[1..]
+        .iter()
+        .map(|f| Field::new(f.name(), kept_type(f.data_type()), true))
+        .collect();
+    Arc::new(Schema::new(fields))
 }
 
 fn analyses_argument(args: &AccumulatorArgs) -> Result<Vec<Analysis>> {
@@ -228,6 +254,8 @@ struct PartialAccumulator {
     bytes: usize,
     /// Bytes a row takes in the compact arrays, measured at the last join (0 before one).
     per_row: usize,
+    /// Rows merged from other accumulators' states, still encoded (see `encode_rows`).
+    encoded: Vec<u8>,
 }
 
 impl PartialAccumulator {
@@ -307,11 +335,14 @@ fn join(arrays: &[ArrayRef]) -> Result<ArrayRef> {
 /// The type a column's rows are kept as. String and binary views (what DataFusion reads
 /// Parquet text as) point into whole batches shared by every bucket: a bucket's slice of
 /// them would keep those batches alive and count them in its memory, so their rows are kept
-/// as plain strings and bytes instead.
+/// as plain strings and bytes instead. Dictionaries are kept as their values: a bucket's rows
+/// come from every batch, each with its own dictionary, and gathering them would merge the
+/// dictionaries of all batches for every bucket.
 fn kept_type(data_type: &DataType) -> DataType {
     match data_type {
         DataType::Utf8View => DataType::Utf8,
         DataType::BinaryView => DataType::Binary,
+        DataType::Dictionary(_, value) => kept_type(value),
         other => other.clone(),
     }
 }
@@ -334,40 +365,360 @@ impl Accumulator for PartialAccumulator {
     }
 
     fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
-        let mut arrays = Vec::new();
-        for (column, state) in states.iter().enumerate() {
-            let list = state.as_list_opt::<i32>().ok_or_else(|| {
-                exec_datafusion_err!("journey_partial: a state column is not a list")
-            })?;
-            for element in list.iter().flatten() {
-                arrays.push((column, element));
-            }
+        let states = states
+            .first()
+            .and_then(|s| s.as_binary_opt::<i64>())
+            .ok_or_else(|| exec_datafusion_err!("journey_partial: a state column is not binary"))?;
+        // Copied out of the batch (not kept as a slice of it, which would keep the whole
+        // batch alive): the state's memory is then exactly what it holds.
+        self.encoded
+            .reserve(states.iter().flatten().map(<[u8]>::len).sum());
+        for state in states.iter().flatten() {
+            self.encoded.extend_from_slice(state);
         }
-        self.push(arrays)
+        Ok(())
     }
 
     fn state(&mut self) -> Result<Vec<ScalarValue>> {
-        let batch = self.batch()?;
-        Ok(batch
-            .columns()
-            .iter()
-            .map(|c| SingleRowListArrayBuilder::new(Arc::clone(c)).build_list_scalar())
-            .collect())
+        // The state is consumed (DataFusion calls this once): the rows move into it.
+        if self.rows > 0 {
+            let batch = self.batch()?;
+            encode_rows(&batch, &mut self.encoded)?;
+            self.columns.iter_mut().for_each(Vec::clear);
+            (self.compact, self.rows, self.bytes, self.per_row) = (0, 0, 0, 0);
+        }
+        Ok(vec![ScalarValue::LargeBinary(Some(std::mem::take(
+            &mut self.encoded,
+        )))])
     }
 
     fn evaluate(&mut self) -> Result<ScalarValue> {
-        let batch = self.batch()?;
+        let mut batches = Vec::new();
+        decode_rows(
+            Buffer::from_vec(std::mem::take(&mut self.encoded)),
+            &self.schema,
+            &mut batches,
+        )?;
+        if self.rows > 0 {
+            batches.push(self.batch()?);
+        }
         let partial = self
             .setup
-            .partial(&self.analyses, &batch)
+            .partial(&self.analyses, &batches)
             .map_err(EngineError::external)?;
         let bytes = partial.encode().map_err(EngineError::external)?;
         Ok(ScalarValue::Binary(Some(bytes)))
     }
 
     fn size(&self) -> usize {
-        size_of_val(self) + self.bytes + self.columns.len() * size_of::<Vec<ArrayRef>>()
+        size_of_val(self)
+            + self.bytes
+            + self.columns.len() * size_of::<Vec<ArrayRef>>()
+            + self.encoded.capacity()
     }
+}
+
+/// `journey_partial`'s accumulator of many groups (what DataFusion uses when grouping by
+/// bucket). Every input batch is kept once, its rows ordered by group (one `take` while the
+/// batch is in cache), and a group's rows are runs of the batches; they are joined only when
+/// the group's state or result is taken. (A batch of 8,192 rows over a thousand buckets is
+/// eight rows a bucket: joining per batch would cost more than the rows, and gathering rows
+/// one by one from every batch at the end misses the cache on every row.)
+#[derive(Debug)]
+struct PartialGroups {
+    setup: Arc<Setup>,
+    analyses: Vec<Analysis>,
+    schema: SchemaRef,
+    /// The input batches' columns, of the kept types.
+    batches: Vec<Vec<ArrayRef>>,
+    batch_bytes: usize,
+    /// Each group's rows: runs of (batch, first row, rows) in the ordered batches.
+    rows: Vec<Vec<Run>>,
+    /// Rows per group in the batch being added (reused).
+    counts: Vec<u32>,
+    /// The capacity of the groups' row lists, in bytes.
+    row_bytes: usize,
+    /// Each group's rows merged from states, still encoded (see `encode_rows`).
+    encoded: Vec<Vec<u8>>,
+    /// The capacity of the groups' encoded rows, in bytes.
+    encoded_bytes: usize,
+}
+
+impl PartialGroups {
+    fn grow(&mut self, groups: usize) {
+        if self.rows.len() < groups {
+            self.rows.resize_with(groups, Vec::new);
+            self.encoded.resize_with(groups, Vec::new);
+        }
+    }
+
+    /// The groups to emit, their rows still as indices, and their encoded rows; the groups
+    /// left are shifted down. When no group is left, the batches are released.
+    fn take(&mut self, emit_to: EmitTo) -> (Vec<Vec<Run>>, Vec<Vec<u8>>) {
+        let rows = emit_to.take_needed(&mut self.rows);
+        let encoded = emit_to.take_needed(&mut self.encoded);
+        self.row_bytes = self
+            .rows
+            .iter()
+            .map(|r| r.capacity() * size_of::<Run>())
+            .sum();
+        self.encoded_bytes = self.encoded.iter().map(Vec::capacity).sum();
+        (rows, encoded)
+    }
+
+    /// The batches, released when no group is left to point into them.
+    fn release(&mut self) {
+        if self.rows.iter().all(Vec::is_empty) {
+            self.batches.clear();
+            self.batch_bytes = 0;
+        }
+    }
+
+    /// One group's rows gathered from the batches, with its encoded rows decoded.
+    fn group_batches(&self, rows: &[Run], encoded: Vec<u8>) -> Result<Vec<RecordBatch>> {
+        let mut batches = Vec::new();
+        decode_rows(Buffer::from_vec(encoded), &self.schema, &mut batches)?;
+        if !rows.is_empty() {
+            let columns = (0..self.schema.fields().len())
+                .map(|c| {
+                    let runs: Vec<ArrayRef> = rows
+                        .iter()
+                        .map(|run| {
+                            self.batches[run.batch as usize][c]
+                                .slice(run.first as usize, run.rows as usize)
+                        })
+                        .collect();
+                    join(&runs)
+                })
+                .collect::<Result<Vec<_>>>()?;
+            batches.push(RecordBatch::try_new(Arc::clone(&self.schema), columns)?);
+        }
+        Ok(batches)
+    }
+}
+
+/// A group's rows in one of the batches kept: `rows` rows from `first`.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    batch: u32,
+    first: u32,
+    rows: u32,
+}
+
+impl GroupsAccumulator for PartialGroups {
+    fn update_batch(
+        &mut self,
+        values: &[ArrayRef],
+        group_indices: &[usize],
+        opt_filter: Option<&BooleanArray>,
+        total_num_groups: usize,
+    ) -> Result<()> {
+        self.grow(total_num_groups);
+        let batch = u32::try_from(self.batches.len())
+            .map_err(|_| exec_datafusion_err!("journey_partial: too many batches in one group"))?;
+        let kept = |row: usize| opt_filter.is_none_or(|f| f.is_valid(row) && f.value(row));
+        // Rows ordered by group (a counting sort), then each group's run recorded.
+        self.counts.clear();
+        self.counts.resize(total_num_groups, 0);
+        for (row, &group) in group_indices.iter().enumerate() {
+            if kept(row) {
+                self.counts[group] += 1;
+            }
+        }
+        let mut starts = Vec::with_capacity(total_num_groups);
+        let mut at = 0u32;
+        for (group, &count) in self.counts.iter().enumerate() {
+            starts.push(at);
+            if count > 0 {
+                let rows = &mut self.rows[group];
+                let before = rows.capacity();
+                rows.push(Run {
+                    batch,
+                    first: at,
+                    rows: count,
+                });
+                self.row_bytes += (rows.capacity() - before) * size_of::<Run>();
+            }
+            at += count;
+        }
+        let mut order = vec![0u32; at as usize];
+        for (row, &group) in group_indices.iter().enumerate() {
+            if kept(row) {
+                order[starts[group] as usize] = row as u32;
+                starts[group] += 1;
+            }
+        }
+        let order = UInt32Array::from(order);
+        let columns = values[1..]
+            .iter()
+            .map(|array| {
+                let kept = kept_type(array.data_type());
+                let ordered = take(array.as_ref(), &order, None)?;
+                if &kept == ordered.data_type() {
+                    Ok(ordered)
+                } else {
+                    Ok(cast(&ordered, &kept)?)
+                }
+            })
+            .collect::<Result<Vec<_>>>()?;
+        self.batch_bytes += columns
+            .iter()
+            .map(|c| c.get_array_memory_size())
+            .sum::<usize>();
+        self.batches.push(columns);
+        Ok(())
+    }
+
+    fn merge_batch(
+        &mut self,
+        values: &[ArrayRef],
+        group_indices: &[usize],
+        total_num_groups: usize,
+    ) -> Result<()> {
+        self.grow(total_num_groups);
+        let states = values
+            .first()
+            .and_then(|s| s.as_binary_opt::<i64>())
+            .ok_or_else(|| exec_datafusion_err!("journey_partial: a state column is not binary"))?;
+        for (state, &group) in states.iter().zip(group_indices) {
+            if let Some(state) = state {
+                // Copied out of the batch, so the memory held is exactly what is counted.
+                let encoded = &mut self.encoded[group];
+                let before = encoded.capacity();
+                encoded.extend_from_slice(state);
+                self.encoded_bytes += encoded.capacity() - before;
+            }
+        }
+        Ok(())
+    }
+
+    fn evaluate(&mut self, emit_to: EmitTo) -> Result<ArrayRef> {
+        let (rows, encoded) = self.take(emit_to);
+        let mut results = Vec::with_capacity(rows.len());
+        for (rows, encoded) in rows.iter().zip(encoded) {
+            let batches = self.group_batches(rows, encoded)?;
+            let partial = self
+                .setup
+                .partial(&self.analyses, &batches)
+                .map_err(EngineError::external)?;
+            results.push(partial.encode().map_err(EngineError::external)?);
+        }
+        self.release();
+        let total: usize = results.iter().map(Vec::len).sum();
+        if i32::try_from(total).is_err() {
+            return Err(exec_datafusion_err!(
+                "journey_partial: the states of one output batch take {total} bytes, beyond a binary column's 2 GiB: use more buckets"
+            ));
+        }
+        Ok(Arc::new(BinaryArray::from_iter_values(results)))
+    }
+
+    fn state(&mut self, emit_to: EmitTo) -> Result<Vec<ArrayRef>> {
+        let (rows, encoded) = self.take(emit_to);
+        let mut values = Vec::new();
+        let mut offsets = Vec::with_capacity(rows.len() + 1);
+        offsets.push(0i64);
+        for (rows, encoded) in rows.iter().zip(encoded) {
+            values.extend_from_slice(&encoded);
+            drop(encoded);
+            for batch in self.group_batches(rows, Vec::new())? {
+                encode_rows(&batch, &mut values)?;
+            }
+            offsets.push(values.len() as i64);
+        }
+        self.release();
+        Ok(vec![Arc::new(LargeBinaryArray::new(
+            OffsetBuffer::new(ScalarBuffer::from(offsets)),
+            Buffer::from_vec(values),
+            None,
+        ))])
+    }
+
+    fn convert_to_state(
+        &self,
+        values: &[ArrayRef],
+        opt_filter: Option<&BooleanArray>,
+    ) -> Result<Vec<ArrayRef>> {
+        // Each row its own group's state (DataFusion skips grouping when groups are
+        // almost as many as rows).
+        let columns = values[1..]
+            .iter()
+            .map(|array| {
+                let kept = kept_type(array.data_type());
+                if &kept == array.data_type() {
+                    Ok(Arc::clone(array))
+                } else {
+                    Ok(cast(array, &kept)?)
+                }
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let batch = RecordBatch::try_new(Arc::clone(&self.schema), columns)?;
+        let mut states = Vec::with_capacity(batch.num_rows());
+        for row in 0..batch.num_rows() {
+            if opt_filter.is_some_and(|f| !f.is_valid(row) || !f.value(row)) {
+                states.push(None);
+                continue;
+            }
+            let mut state = Vec::new();
+            encode_rows(&batch.slice(row, 1), &mut state)?;
+            states.push(Some(state));
+        }
+        Ok(vec![Arc::new(LargeBinaryArray::from_iter(states))])
+    }
+
+    fn size(&self) -> usize {
+        size_of_val(self)
+            + self.batch_bytes
+            + self.row_bytes
+            + self.encoded_bytes
+            + self.rows.capacity() * size_of::<Vec<Run>>()
+            + self.counts.capacity() * 4
+            + self.encoded.capacity() * size_of::<Vec<u8>>()
+    }
+}
+
+/// Appends a group's rows to `out` as one frame: the length of what follows (8 bytes, little
+/// endian), then the rows as an Arrow IPC stream (the schema and one batch). A state is a
+/// sequence of frames, so merging two groups' states appends one to the other.
+fn encode_rows(batch: &RecordBatch, out: &mut Vec<u8>) -> Result<()> {
+    let start = out.len();
+    out.extend_from_slice(&[0; 8]);
+    let mut writer = StreamWriter::try_new(&mut *out, batch.schema_ref())?;
+    writer.write(batch)?;
+    writer.finish()?;
+    drop(writer);
+    let length = (out.len() - start - 8) as u64;
+    out[start..start + 8].copy_from_slice(&length.to_le_bytes());
+    Ok(())
+}
+
+/// The batches of a state's frames (see `encode_rows`), each checked against `schema`. The
+/// batches' arrays point into `bytes` (no copy).
+fn decode_rows(bytes: Buffer, schema: &SchemaRef, out: &mut Vec<RecordBatch>) -> Result<()> {
+    let malformed = || exec_datafusion_err!("journey_partial: a state is not a group's rows");
+    let mut at = 0;
+    while at < bytes.len() {
+        let length = bytes
+            .get(at..at + 8)
+            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+            .map(u64::from_le_bytes)
+            .and_then(|l| usize::try_from(l).ok())
+            .filter(|&l| l <= bytes.len() - at - 8)
+            .ok_or_else(malformed)?;
+        let mut frame = bytes.slice_with_length(at + 8, length);
+        let mut decoder = StreamDecoder::new();
+        while !frame.is_empty() {
+            if let Some(batch) = decoder.decode(&mut frame)? {
+                out.push(RecordBatch::try_new(
+                    Arc::clone(schema),
+                    batch.columns().to_vec(),
+                )?);
+            }
+        }
+        decoder.finish()?;
+        at += 8 + length;
+    }
+    Ok(())
 }
 
 impl Setup {
@@ -375,7 +726,7 @@ impl Setup {
     pub(crate) fn partial(
         &self,
         analyses: &[Analysis],
-        batch: &RecordBatch,
+        batches: &[RecordBatch],
     ) -> Result<Partial, EngineError> {
         let journey = &*self.journey;
         // DataFusion already runs buckets on every core: a bucket is read on its own thread.
@@ -385,11 +736,14 @@ impl Setup {
                 .mapping(mapping.clone())
                 .map_err(EngineError::Mapping)?;
         }
-        builder
-            .read_record_batch(batch)
-            .map_err(EngineError::Ingest)?;
+        for batch in batches {
+            builder
+                .read_record_batch(batch)
+                .map_err(EngineError::Ingest)?;
+        }
         let (log, report) = builder.finish();
-        self.partial_of_log(analyses, &log, &report, batch.num_rows())
+        let rows = batches.iter().map(RecordBatch::num_rows).sum();
+        self.partial_of_log(analyses, &log, &report, rows)
     }
 
     /// A log's partial states of `analyses`.

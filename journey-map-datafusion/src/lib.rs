@@ -24,27 +24,42 @@
 //!    the same everywhere, so **all of a customer's rows reach one group** however the table
 //!    is partitioned: no layout of the files is required. (A table already partitioned by
 //!    customer still goes through the same grouping.)
-//! 2. `journey_partial('analysis', columns...)` is an aggregate: it keeps a bucket's rows as
-//!    Arrow arrays (its state is those rows, so DataFusion can move and spill it), then reads
-//!    them into a log through the engine's [`Mapping`](journey_map::interactions::Mapping) and
-//!    options, walks each customer once in time order and gives the analysis' partial state
-//!    (binary).
-//! 3. `journey_merge(partial)` merges the buckets' states; `journey_report(partial)` also
+//! 2. `journey_partial('analysis', columns...)` is an aggregate: it keeps a bucket's rows
+//!    (each input batch once, its rows ordered by bucket), then reads them into a log
+//!    through the engine's [`Mapping`](journey_map::interactions::Mapping) and options, walks
+//!    each customer once in time order and gives the analysis' partial state (binary).
+//!    Between DataFusion's two phases, and on disk when it spills, its state is the rows
+//!    themselves encoded as Arrow IPC in one binary value, so the memory a state takes is
+//!    its length and DataFusion can account for it, move it and spill it.
+//! 3. The Rust API ([`JourneyEngine::analyse`], [`JourneyEngine::partial`]) runs the plan of
+//!    [`JourneyEngine::plan_buckets`] (one state per bucket) and merges the buckets' states as
+//!    they arrive, outside DataFusion's memory pool: the merged state grows with the log
+//!    (the metrics keep every duration, for exact percentiles) and cannot spill. In SQL,
+//!    `journey_merge(partial)` merges the buckets' states and `journey_report(partial)` also
 //!    finishes the report and gives it as JSON. States count exactly (integers and
 //!    fixed-point sums), so the result does not depend on buckets, partitions or threads.
 //!
+//! # Out of core
+//!
 //! What one bucket holds at once is its rows: choose [`JourneyEngine::buckets`] so that a
-//! bucket's rows are a small part of the memory DataFusion may use. A table larger than the
-//! memory pool is analysed in [`JourneyEngine::passes`]: each pass keeps the customers of a
-//! share of the buckets, and the passes' states are merged exactly.
+//! bucket's rows are a small part of the memory DataFusion may use. With a limited memory
+//! pool, DataFusion's partial phase emits its buckets early and the final phase spills them
+//! to disk, sorted by bucket, and merges the files afterwards. Merging needs two spilled
+//! batches in memory at once, and a spilled batch holds up to
+//! `datafusion.execution.batch_size` buckets, so spilling works while a few buckets' rows
+//! fit in a stream's share of the pool (measured: 9.5M events under a 1 GiB pool; at 100M
+//! events under 2 GiB the merge asked for 5.3 GB and failed). A table much larger than the
+//! pool is analysed in [`JourneyEngine::passes`]: each pass keeps the customers of a share
+//! of the buckets, and the passes' states are merged exactly.
 //!
 //! # Measured
 //!
-//! On the project's machine (2 cores), a simulated log of 10,073,642 events in Parquet:
-//! metrics, friction and the directly-follows graph in one pass took 10.64 s through
-//! DataFusion against 7.62 s in memory, reading included (1.40x); through a local Ballista
-//! cluster, 12.70 s. 100,050,212 events with a 2 GiB pool and 16 passes: 198.2 s for the three,
-//! peak memory 5.86 GB. The README has the whole table and `docs/performance.md` the commands.
+//! On the project's machine (2 cores), a simulated log of 9,542,573 events in Parquet:
+//! metrics, friction and the directly-follows graph in one pass took 7.67 s through
+//! DataFusion against 4.75 s in memory, reading included (1.61x); 14.29 s under a 1 GiB pool
+//! (spilling); through a local Ballista cluster, 10.13 s. 100,050,212 events with a 2 GiB
+//! pool in 8 passes: 259.6 s, peak memory 5.17 GB. The README has the table and
+//! `docs/performance.md` the commands.
 //!
 //! # Example: a DataFrame
 //!
