@@ -347,19 +347,27 @@ fn kept_type(data_type: &DataType) -> DataType {
     }
 }
 
+/// A column's rows as they are kept (see [`kept_type`]).
+fn kept(array: &ArrayRef) -> Result<ArrayRef> {
+    let kept = kept_type(array.data_type());
+    if &kept == array.data_type() {
+        Ok(Arc::clone(array))
+    } else {
+        Ok(cast(array, &kept)?)
+    }
+}
+
+/// Whether a row passes an aggregate's filter (no filter: every row).
+fn selected(filter: Option<&BooleanArray>, row: usize) -> bool {
+    filter.is_none_or(|f| f.is_valid(row) && f.value(row))
+}
+
 impl Accumulator for PartialAccumulator {
     fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
         let arrays = values
             .iter()
             .skip(1)
-            .map(|array| {
-                let kept = kept_type(array.data_type());
-                if &kept == array.data_type() {
-                    Ok(Arc::clone(array))
-                } else {
-                    Ok(cast(array, &kept)?)
-                }
-            })
+            .map(kept)
             .collect::<Result<Vec<_>>>()?;
         self.push(arrays.into_iter().enumerate().collect())
     }
@@ -516,12 +524,11 @@ impl GroupsAccumulator for PartialGroups {
         self.grow(total_num_groups);
         let batch = u32::try_from(self.batches.len())
             .map_err(|_| exec_datafusion_err!("journey_partial: too many batches in one group"))?;
-        let kept = |row: usize| opt_filter.is_none_or(|f| f.is_valid(row) && f.value(row));
         // Rows ordered by group (a counting sort), then each group's run recorded.
         self.counts.clear();
         self.counts.resize(total_num_groups, 0);
         for (row, &group) in group_indices.iter().enumerate() {
-            if kept(row) {
+            if selected(opt_filter, row) {
                 self.counts[group] += 1;
             }
         }
@@ -543,7 +550,7 @@ impl GroupsAccumulator for PartialGroups {
         }
         let mut order = vec![0u32; at as usize];
         for (row, &group) in group_indices.iter().enumerate() {
-            if kept(row) {
+            if selected(opt_filter, row) {
                 order[starts[group] as usize] = row as u32;
                 starts[group] += 1;
             }
@@ -551,15 +558,7 @@ impl GroupsAccumulator for PartialGroups {
         let order = UInt32Array::from(order);
         let columns = values[1..]
             .iter()
-            .map(|array| {
-                let kept = kept_type(array.data_type());
-                let ordered = take(array.as_ref(), &order, None)?;
-                if &kept == ordered.data_type() {
-                    Ok(ordered)
-                } else {
-                    Ok(cast(&ordered, &kept)?)
-                }
-            })
+            .map(|array| kept(&take(array.as_ref(), &order, None)?))
             .collect::<Result<Vec<_>>>()?;
         self.batch_bytes += columns
             .iter()
@@ -641,21 +640,11 @@ impl GroupsAccumulator for PartialGroups {
     ) -> Result<Vec<ArrayRef>> {
         // Each row its own group's state (DataFusion skips grouping when groups are
         // almost as many as rows).
-        let columns = values[1..]
-            .iter()
-            .map(|array| {
-                let kept = kept_type(array.data_type());
-                if &kept == array.data_type() {
-                    Ok(Arc::clone(array))
-                } else {
-                    Ok(cast(array, &kept)?)
-                }
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let columns = values[1..].iter().map(kept).collect::<Result<Vec<_>>>()?;
         let batch = RecordBatch::try_new(Arc::clone(&self.schema), columns)?;
         let mut states = Vec::with_capacity(batch.num_rows());
         for row in 0..batch.num_rows() {
-            if opt_filter.is_some_and(|f| !f.is_valid(row) || !f.value(row)) {
+            if !selected(opt_filter, row) {
                 states.push(None);
                 continue;
             }

@@ -18,6 +18,7 @@ use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::datasource::MemTable;
 use datafusion::execution::memory_pool::FairSpillPool;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
+use datafusion::physical_plan::metrics::MetricsSet;
 use datafusion::physical_plan::{ExecutionPlan, collect};
 use datafusion::prelude::{CsvReadOptions, SessionConfig, SessionContext};
 use journey_map::Journey;
@@ -80,20 +81,17 @@ fn table(batch: &RecordBatch, parts: usize, rows: usize) -> MemTable {
     MemTable::try_new(batch.schema(), partitions).unwrap()
 }
 
-/// How many times the plan's operators spilled.
-fn spills(plan: &Arc<dyn ExecutionPlan>) -> usize {
-    plan.metrics().and_then(|m| m.spill_count()).unwrap_or(0)
-        + plan.children().into_iter().map(spills).sum::<usize>()
-}
-
 /// Runs the analyses' plan (a state per bucket, merged here as `analyse` merges them) and
-/// finishes the reports; also gives how often the plan spilled.
+/// finishes the reports; also gives the executed plan, for its metrics.
 async fn run(
     ctx: &SessionContext,
     engine: &JourneyEngine,
     table: MemTable,
     analyses: &[Analysis],
-) -> (Vec<journey_map_datafusion::Analysed>, usize) {
+) -> (
+    Vec<journey_map_datafusion::Analysed>,
+    Arc<dyn ExecutionPlan>,
+) {
     let df = ctx.read_table(Arc::new(table)).unwrap();
     let plan = engine
         .plan_buckets(df, analyses)
@@ -114,7 +112,7 @@ async fn run(
         }
     }
     let reports = merged.unwrap().finish(engine.journey()).unwrap();
-    (reports, spills(&plan))
+    (reports, plan)
 }
 
 #[test]
@@ -139,10 +137,9 @@ fn a_pool_far_smaller_than_the_rows_spills_and_gives_the_same_reports() {
         runtime_env,
     );
     let engine = JourneyEngine::new(journey.clone()).buckets(128);
-    let (reports, spilled) =
-        rt.block_on(run(&ctx, &engine, table(&batch, 4, 1024), &Analysis::ALL));
+    let (reports, plan) = rt.block_on(run(&ctx, &engine, table(&batch, 4, 1024), &Analysis::ALL));
     assert!(
-        spilled > 0,
+        spills(&plan) > 0,
         "a pool of {pool} bytes for {bytes} bytes of rows spills"
     );
     for (analysed, analysis) in reports.iter().zip(Analysis::ALL) {
@@ -156,9 +153,8 @@ fn a_pool_far_smaller_than_the_rows_spills_and_gives_the_same_reports() {
 
     // The same rows with the whole memory: no spill, the same reports.
     let ctx = SessionContext::new_with_config(SessionConfig::new().with_target_partitions(2));
-    let (unbounded, spilled) =
-        rt.block_on(run(&ctx, &engine, table(&batch, 4, 256), &Analysis::ALL));
-    assert_eq!(spilled, 0);
+    let (unbounded, plan) = rt.block_on(run(&ctx, &engine, table(&batch, 4, 256), &Analysis::ALL));
+    assert_eq!(spills(&plan), 0);
     assert_eq!(unbounded, reports);
 }
 
@@ -237,6 +233,51 @@ fn dictionary_and_view_columns_give_the_same_reports() {
             analysed.report,
             in_memory(&journey, &csv, &Selection::all(), analysis),
             "{analysis} from dictionaries and views"
+        );
+    }
+}
+
+/// The sum of a metric over the plan's operators.
+fn metric(plan: &Arc<dyn ExecutionPlan>, of: &dyn Fn(&MetricsSet) -> Option<usize>) -> usize {
+    plan.metrics().and_then(|m| of(&m)).unwrap_or(0)
+        + plan
+            .children()
+            .into_iter()
+            .map(|c| metric(c, of))
+            .sum::<usize>()
+}
+
+/// How many times the plan's operators spilled.
+fn spills(plan: &Arc<dyn ExecutionPlan>) -> usize {
+    metric(plan, &|m| m.spill_count())
+}
+
+#[test]
+fn when_datafusion_skips_the_partial_grouping_each_row_is_a_state() {
+    // Far more buckets than rows: DataFusion's probe finds the partial phase does not reduce
+    // the rows and passes each row on as its own state.
+    let (journey, csv) = shop_csv(300, 24);
+    let rt = runtime();
+    let batch = rt.block_on(batch_of(&csv));
+    let mut config = SessionConfig::new().with_target_partitions(2);
+    let options = &mut config.options_mut().execution;
+    options.skip_partial_aggregation_probe_rows_threshold = 10;
+    options.skip_partial_aggregation_probe_ratio_threshold = 0.1;
+    let ctx = SessionContext::new_with_config(config);
+    let engine = JourneyEngine::new(journey.clone()).buckets(1_000_000);
+    let analyses = [Analysis::Metrics, Analysis::Conformance];
+    let (reports, plan) = rt.block_on(run(&ctx, &engine, table(&batch, 2, 64), &analyses));
+    assert!(
+        metric(&plan, &|m| m
+            .sum_by_name("skipped_aggregation_rows")
+            .map(|v| v.as_usize()))
+            > 0
+    );
+    for (analysed, analysis) in reports.iter().zip(analyses) {
+        assert_eq!(
+            analysed.report,
+            in_memory(&journey, &csv, &Selection::all(), analysis),
+            "{analysis} with the partial grouping skipped"
         );
     }
 }
