@@ -460,8 +460,8 @@ impl PartialGroups {
         }
     }
 
-    /// The groups to emit, their rows still as indices, and their encoded rows; the groups
-    /// left are shifted down. When no group is left, the batches are released.
+    /// The groups to emit: their rows still as runs, and their encoded rows; the groups left
+    /// are shifted down.
     fn take(&mut self, emit_to: EmitTo) -> (Vec<Vec<Run>>, Vec<Vec<u8>>) {
         let rows = emit_to.take_needed(&mut self.rows);
         let encoded = emit_to.take_needed(&mut self.encoded);
@@ -482,7 +482,7 @@ impl PartialGroups {
         }
     }
 
-    /// One group's rows gathered from the batches, with its encoded rows decoded.
+    /// One group's rows: its runs joined from the batches, and its encoded rows decoded.
     fn group_batches(&self, rows: &[Run], encoded: Vec<u8>) -> Result<Vec<RecordBatch>> {
         let mut batches = Vec::new();
         decode_rows(Buffer::from_vec(encoded), &self.schema, &mut batches)?;
