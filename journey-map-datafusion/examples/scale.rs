@@ -16,15 +16,18 @@
 //! run in that many passes over the table, each holding a share of the customers;
 //! `--batch-size` sets DataFusion's batch size (rows a batch, and buckets a spilled batch);
 //! `--one-pass` runs only the three analyses in one pass. Peak memory is the process'
-//! high-water mark (`VmHWM`, Linux).
+//! high-water mark (`VmHWM`, Linux). With `SCALE_EXPLAIN` set, `EXPLAIN ANALYZE` of the metrics
+//! plan (of its first pass, with `--passes`) is printed first: what each operator spilled.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
+use datafusion::common::Column;
 use datafusion::execution::memory_pool::FairSpillPool;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
+use datafusion::logical_expr::{Expr, lit};
 use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext};
 use journey_map::analysis::{FrictionConfig, MetricsOptions, Observation, Selection};
 use journey_map::{IngestOptions, Journey, LogBuilder};
@@ -174,7 +177,17 @@ async fn run_all(
     )
     .await?;
     if std::env::var_os("SCALE_EXPLAIN").is_some() {
-        let plan = engine.plan_buckets(ctx.table("log").await?, &[Analysis::Metrics])?;
+        let mut table = ctx.table("log").await?;
+        let passes = engine.current_passes();
+        if passes > 1 {
+            // The first pass's rows, as the engine filters them: buckets `b % passes == 0`.
+            let customer = Expr::Column(Column::new_unqualified(engine.customer_column()));
+            let bucket = engine
+                .bucket_function()
+                .call(vec![customer, lit(engine.current_buckets())]);
+            table = table.filter((bucket % lit(passes)).eq(lit(0u32)))?;
+        }
+        let plan = engine.plan_buckets(table, &[Analysis::Metrics])?;
         plan.explain(false, true)?.show().await?;
     }
     let all = Instant::now();
