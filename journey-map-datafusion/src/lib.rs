@@ -46,18 +46,19 @@
 //! pool, DataFusion's partial phase emits its buckets early and the final phase spills them
 //! to disk, sorted by bucket, and merges the files afterwards. Merging needs two spilled
 //! batches in memory at once, and a spilled batch holds up to
-//! `datafusion.execution.batch_size` buckets, so spilling works while a few buckets' rows
-//! fit in a stream's share of the pool (measured: 9.5M events under a 1 GiB pool; at 100M
-//! events under 2 GiB the merge asked for 5.3 GB and failed). A table much larger than the
-//! pool is analysed in [`JourneyEngine::passes`]: each pass keeps the customers of a share
-//! of the buckets, and the passes' states are merged exactly.
+//! `datafusion.execution.batch_size` buckets, so spilling works only while a stream's share
+//! of the pool is well above what it spills (measured under a 1 GiB pool: 9.5M events
+//! spilled and completed, 10M failed just short; at 100M events under 2 GiB the merge asked
+//! for 5.3 GB). A table larger than that is analysed in [`JourneyEngine::passes`]: each
+//! pass keeps the customers of a share of the buckets, and the passes' states are merged
+//! exactly (10M events under 1 GiB in 2 passes, 100M under 2 GiB in 8).
 //!
 //! # Measured
 //!
-//! On the project's machine (2 cores), a simulated log of 9,542,573 events in Parquet:
-//! metrics, friction and the directly-follows graph in one pass took 7.67 s through
-//! DataFusion against 4.75 s in memory, reading included (1.61x); 14.29 s under a 1 GiB pool
-//! (spilling); through a local Ballista cluster, 10.13 s. 100,050,212 events with a 2 GiB
+//! On the project's machine (2 cores), a simulated log of 10,073,642 events in Parquet:
+//! metrics, friction and the directly-follows graph in one pass took 7.59 s through
+//! DataFusion against 4.89 s in memory, reading included (1.55x); through a local Ballista
+//! cluster, 9.93 s; under a 1 GiB pool in 2 passes, 14.51 s. 100,050,212 events with a 2 GiB
 //! pool in 8 passes (the first spilled 1.29 GB): 259.6 s, peak memory 5.17 GB. The README
 //! has the table and `docs/performance.md` the commands.
 //!
