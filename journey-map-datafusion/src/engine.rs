@@ -472,14 +472,7 @@ impl JourneyEngine {
                 .and_then(|c| c.as_binary_opt::<i32>())
                 .ok_or(EngineError::Rows { rows: 0 })?;
             for state in states.iter().flatten() {
-                let partial = Partial::decode(state)?;
-                if partial.fingerprint != fingerprint {
-                    return Err(EngineError::OtherJourney);
-                }
-                match &mut merged {
-                    Some(merged) => merged.merge(partial)?,
-                    None => merged = Some(partial),
-                }
+                Partial::merge_encoded(&mut merged, state, fingerprint)?;
             }
         }
         let partial = match merged {

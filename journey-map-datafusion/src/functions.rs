@@ -910,16 +910,10 @@ impl MergeAccumulator {
                     problem: "the argument must be the binary partial state journey_partial gives"
                         .into(),
                 })?;
+        let fingerprint = self.setup.journey.fingerprint().as_u64();
         for bytes in states.iter().flatten() {
-            let partial = Partial::decode(bytes)?;
-            if partial.fingerprint != self.setup.journey.fingerprint().as_u64() {
-                return Err(EngineError::OtherJourney);
-            }
+            Partial::merge_encoded(&mut self.merged, bytes, fingerprint)?;
             self.bytes = self.bytes.max(bytes.len());
-            match &mut self.merged {
-                Some(merged) => merged.merge(partial)?,
-                None => self.merged = Some(partial),
-            }
         }
         Ok(())
     }

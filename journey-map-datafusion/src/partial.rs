@@ -254,6 +254,26 @@ impl Partial {
         self.states.iter().map(State::analysis).collect()
     }
 
+    /// Decodes `bytes` as a state of the journey of `fingerprint` and merges it into `merged`
+    /// (the first state starts it).
+    pub(crate) fn merge_encoded(
+        merged: &mut Option<Partial>,
+        bytes: &[u8],
+        fingerprint: u64,
+    ) -> Result<(), EngineError> {
+        let partial = Partial::decode(bytes)?;
+        if partial.fingerprint != fingerprint {
+            return Err(EngineError::OtherJourney);
+        }
+        match merged {
+            Some(merged) => merged.merge(partial),
+            None => {
+                *merged = Some(partial);
+                Ok(())
+            }
+        }
+    }
+
     pub(crate) fn merge(&mut self, other: Partial) -> Result<(), EngineError> {
         if self.fingerprint != other.fingerprint {
             return Err(EngineError::OtherJourney);
