@@ -513,7 +513,7 @@ pub mod stats;
 
 pub use format::{LoadError, SaveError, SettingsError};
 pub use interactions::{
-    AggregatedPath, AggregatedPaths, AggregatedPathsError, CustomerId, CustomerIndex,
+    AggregatedPath, AggregatedPaths, AggregatedPathsError, CustomerId, CustomerIds, CustomerIndex,
     EffortDirection, IngestError, IngestOptions, IngestReport, IngestWarning, Interaction,
     InteractionLog, InteractionRef, JourneyIndex, LogBuilder, Mode, Outcome, Record, Scales,
     ScoreScale, UnixUnit, write_csv,

@@ -176,7 +176,7 @@ fn a_batch_goes_through_a_mapping_with_integer_ids_and_unix_seconds() {
     builder.read_record_batch(&batch).unwrap();
     let (log, report) = builder.finish();
     assert_eq!(log.len(), 2);
-    assert_eq!(log.customers()[1].as_str(), "8");
+    assert_eq!(&log.customers()[1], "8");
     assert_eq!(
         log.interactions().next().unwrap().timestamp().to_string(),
         "2026-01-05T09:00:00Z"

@@ -54,7 +54,7 @@ fn records_are_interned_and_ordered_per_customer_by_time() {
         .interactions()
         .map(|i| {
             (
-                i.customer_id().as_str(),
+                i.customer_id(),
                 journey.touchpoint_at(i.touchpoint()).unwrap().id.as_str(),
             )
         })

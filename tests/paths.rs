@@ -16,7 +16,7 @@ use journey_map::{IngestOptions, Interaction, InteractionLog, Journey, LogBuilde
 fn paths(journey: &Journey, log: &InteractionLog) -> Vec<Vec<(String, i64)>> {
     (0..log.customers().len())
         .map(|c| {
-            let customer = log.customer_index(log.customers()[c].as_str()).unwrap();
+            let customer = log.customer_index(&log.customers()[c]).unwrap();
             log.customer_interactions(customer)
                 .map(|i| {
                     let id = journey

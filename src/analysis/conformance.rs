@@ -173,7 +173,7 @@ pub struct ConformanceReport {
 /// assert!((0.0..=1.0).contains(&fitness));
 /// assert_eq!(report.designed + report.off_map.iter().map(|m| m.count).sum::<u64>(), report.transitions);
 ///
-/// let first = log.customer_index(log.customers()[0].as_str()).ok_or("no customer")?;
+/// let first = log.customer_index(&log.customers()[0]).ok_or("no customer")?;
 /// let one = journey.customer_conformance(&log, first)?;
 /// assert!(one.designed <= one.transitions);
 /// # Ok(())

@@ -10,9 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::layout::Layout;
 use super::metrics::{FcrRule, MetricsOptions};
 use crate::interactions::log::Stored;
-use crate::{
-    CustomerId, CustomerIndex, InteractionLog, InteractionRef, JourneyIndex, PersonaIndex,
-};
+use crate::{CustomerIndex, InteractionLog, InteractionRef, JourneyIndex, PersonaIndex};
 use crate::{StageIndex, TouchpointIndex};
 
 /// How one move between two consecutive interactions of a customer relates to the designed
@@ -115,8 +113,11 @@ impl<'a> CustomerPath<'a> {
     }
 
     /// The customer's id.
-    pub fn customer_id(&self) -> &'a CustomerId {
-        &self.log.customers()[self.customer as usize]
+    pub fn customer_id(&self) -> &'a str {
+        self.log
+            .customers()
+            .get(self.customer as usize)
+            .expect("a walked customer is one of the log's")
     }
 
     /// The journey this path is, by index in the log: the customer's only journey unless

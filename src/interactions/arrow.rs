@@ -419,7 +419,7 @@ impl LogBuilder<'_> {
     /// let mut builder = LogBuilder::new(&journey, IngestOptions::default()).mapping(mapping)?;
     /// builder.read_record_batch(&batch)?;
     /// let (log, _) = builder.finish();
-    /// assert_eq!((log.len(), log.customers()[0].as_str()), (2, "17"));
+    /// assert_eq!((log.len(), &log.customers()[0]), (2, "17"));
     /// # Ok(())
     /// # }
     /// ```

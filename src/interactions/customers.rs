@@ -1,19 +1,25 @@
-//! Customer ids interned to dense indices, each id stored once.
+//! Customer ids interned to dense indices, each id stored once in one arena.
 
 use std::fmt;
 use std::hash::BuildHasher;
+use std::iter::FusedIterator;
+use std::ops::Index;
 
 use hashbrown::HashTable;
 
-use super::record::CustomerId;
+use crate::model::lookup::same_bytes;
 
-/// The customers of a log in order of first appearance, with a hash table of their positions:
-/// an id is kept once (a map from id to index would keep it twice). Each slot keeps its id's
-/// hash beside its position, so growing the table never reads an id string again and a probe
-/// compares strings only when the whole hash matches.
+/// The customers of a log in order of first appearance, with a hash table of their positions.
+/// The ids live end to end in one string (an id costs its bytes and an 8-byte end, not an
+/// allocation of its own), and each slot of the table keeps its id's hash beside its position,
+/// so growing the table never reads an id again and a probe compares strings only when the
+/// whole hash matches.
 #[derive(Clone, Default)]
 pub(crate) struct Customers {
-    ids: Vec<CustomerId>,
+    /// The ids, end to end.
+    text: String,
+    /// `ends[i]` is where id `i` ends in `text`; it starts where id `i - 1` ends.
+    ends: Vec<usize>,
     /// (hash of the id, position).
     positions: HashTable<(u64, u32)>,
     hasher: foldhash::fast::RandomState,
@@ -30,7 +36,7 @@ impl Customers {
         let hash = self.hasher.hash_one(id);
         self.positions
             .find(hash, |&(h, i)| {
-                h == hash && self.ids[i as usize].as_str() == id
+                h == hash && same_bytes(self.id(i).as_bytes(), id.as_bytes())
             })
             .map(|&(_, i)| i)
             .ok_or(hash)
@@ -40,43 +46,215 @@ impl Customers {
     /// returns its position; `None` when the log already holds `u32::MAX` customers.
     pub(crate) fn add_hashed(&mut self, id: &str, hash: u64) -> Option<u32> {
         debug_assert!(self.get(id).is_none());
-        let position = u32::try_from(self.ids.len())
+        let position = u32::try_from(self.ends.len())
             .ok()
             .filter(|&p| p != u32::MAX)?;
         self.positions
             .insert_unique(hash, (hash, position), |&(h, _)| h);
-        self.ids.push(CustomerId::new(id));
+        self.text.push_str(id);
+        self.ends.push(self.text.len());
         Some(position)
     }
 
     /// The id at `position`.
-    pub(crate) fn id(&self, position: u32) -> &CustomerId {
-        &self.ids[position as usize]
+    ///
+    /// # Panics
+    ///
+    /// When `position` is not below [`len`](Self::len).
+    #[inline]
+    pub(crate) fn id(&self, position: u32) -> &str {
+        let i = position as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
     }
 
     /// Every id, by position.
-    pub(crate) fn as_slice(&self) -> &[CustomerId] {
-        &self.ids
+    pub(crate) fn ids(&self) -> CustomerIds<'_> {
+        CustomerIds {
+            text: &self.text,
+            ends: &self.ends,
+        }
     }
 
     /// How many customers.
     pub(crate) fn len(&self) -> usize {
-        self.ids.len()
+        self.ends.len()
+    }
+
+    /// Gives back the room reserved for growth.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
     }
 }
 
 /// Two tables are equal when they hold the same ids in the same order.
 impl PartialEq for Customers {
     fn eq(&self, other: &Self) -> bool {
-        self.ids == other.ids
+        self.ids() == other.ids()
     }
 }
 
 impl fmt::Debug for Customers {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(&self.ids).finish()
+        fmt::Debug::fmt(&self.ids(), f)
     }
 }
+
+/// The customer ids of a log, by position: the customer at position `i` has index `i`. A view
+/// of the log's table, which keeps every id once, end to end; index it (`ids[0]`), or iterate
+/// over it for `&str` ids.
+///
+/// # Example
+///
+/// ```
+/// use journey_map::{IngestOptions, Interaction, Journey, LogBuilder, Outcome};
+///
+/// let journey = Journey::load("examples/data/retail_bank.ron")?;
+/// let at = "2026-01-01T09:00:00Z".parse()?;
+/// let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+/// builder.push(Interaction::new("b", "product-page", at, Outcome::Completed))?;
+/// builder.push(Interaction::new("a", "product-page", at, Outcome::Completed))?;
+/// let (log, _) = builder.finish();
+///
+/// let ids = log.customers();
+/// assert_eq!((ids.len(), &ids[0]), (2, "b"));
+/// assert_eq!(ids.iter().collect::<Vec<_>>(), ["b", "a"]);
+/// assert_eq!(ids, ["b", "a"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy)]
+pub struct CustomerIds<'a> {
+    text: &'a str,
+    ends: &'a [usize],
+}
+
+impl<'a> CustomerIds<'a> {
+    /// How many customers.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there is no customer.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The id at `position`, or `None` beyond the last.
+    pub fn get(&self, position: usize) -> Option<&'a str> {
+        let end = *self.ends.get(position)?;
+        let start = match position {
+            0 => 0,
+            i => self.ends[i - 1],
+        };
+        Some(&self.text[start..end])
+    }
+
+    /// The ids in order of position.
+    pub fn iter(&self) -> CustomerIdsIter<'a> {
+        CustomerIdsIter {
+            text: self.text,
+            ends: self.ends.iter(),
+            start: 0,
+        }
+    }
+}
+
+impl Index<usize> for CustomerIds<'_> {
+    type Output = str;
+
+    /// The id at `position`.
+    ///
+    /// # Panics
+    ///
+    /// When `position` is not below [`len`](CustomerIds::len).
+    fn index(&self, position: usize) -> &str {
+        match self.get(position) {
+            Some(id) => id,
+            None => panic!(
+                "customer position {position} out of range for {} customers",
+                self.len()
+            ),
+        }
+    }
+}
+
+impl<'a> IntoIterator for CustomerIds<'a> {
+    type Item = &'a str;
+    type IntoIter = CustomerIdsIter<'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<'a> IntoIterator for &CustomerIds<'a> {
+    type Item = &'a str;
+    type IntoIter = CustomerIdsIter<'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl PartialEq for CustomerIds<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for CustomerIds<'_> {}
+
+impl<S: AsRef<str>> PartialEq<[S]> for CustomerIds<'_> {
+    fn eq(&self, other: &[S]) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter().map(AsRef::as_ref))
+    }
+}
+
+impl<S: AsRef<str>, const N: usize> PartialEq<[S; N]> for CustomerIds<'_> {
+    fn eq(&self, other: &[S; N]) -> bool {
+        *self == other[..]
+    }
+}
+
+impl<S: AsRef<str>> PartialEq<Vec<S>> for CustomerIds<'_> {
+    fn eq(&self, other: &Vec<S>) -> bool {
+        *self == other[..]
+    }
+}
+
+impl fmt::Debug for CustomerIds<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+/// The iterator of [`CustomerIds::iter`]: each id as `&str`, in order of position.
+#[derive(Debug, Clone)]
+pub struct CustomerIdsIter<'a> {
+    text: &'a str,
+    ends: std::slice::Iter<'a, usize>,
+    start: usize,
+}
+
+impl<'a> Iterator for CustomerIdsIter<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let end = *self.ends.next()?;
+        let id = &self.text[self.start..end];
+        self.start = end;
+        Some(id)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.ends.size_hint()
+    }
+}
+
+impl ExactSizeIterator for CustomerIdsIter<'_> {}
+
+impl FusedIterator for CustomerIdsIter<'_> {}
 
 #[cfg(test)]
 mod tests {
@@ -93,9 +271,36 @@ mod tests {
         }
         assert_eq!(customers.len(), 10_000);
         assert_eq!(customers.get("c7777"), Some(7777));
-        assert_eq!(customers.id(7777).as_str(), "c7777");
+        assert_eq!(customers.id(7777), "c7777");
         assert_eq!(customers.get("c10000"), None);
-        assert_eq!(customers.as_slice()[3].as_str(), "c3");
+        let ids = customers.ids();
+        assert_eq!((&ids[3], ids.get(10_000)), ("c3", None));
+        assert_eq!(ids.iter().len(), 10_000);
+        assert_eq!(ids.iter().nth(9_999), Some("c9999"));
         assert_eq!(customers.clone(), customers);
+        assert_eq!(format!("{:?}", Customers::default()), "[]");
+    }
+
+    #[test]
+    fn ids_of_any_text_and_the_empty_table() {
+        let mut customers = Customers::default();
+        for id in ["é", "", "日本", "a b"] {
+            let hash = customers.find(id).unwrap_err();
+            customers.add_hashed(id, hash).unwrap();
+        }
+        let ids = customers.ids();
+        assert_eq!(ids, ["é", "", "日本", "a b"]);
+        assert_ne!(ids, ["é", "", "日本"]);
+        assert_eq!(customers.find("日本"), Ok(2));
+        assert!(Customers::default().ids().is_empty());
+    }
+
+    #[test]
+    #[should_panic(expected = "customer position 1 out of range for 1 customers")]
+    fn indexing_beyond_the_last_panics_with_the_position() {
+        let mut customers = Customers::default();
+        let hash = customers.find("a").unwrap_err();
+        customers.add_hashed("a", hash).unwrap();
+        let _ = &customers.ids()[1];
     }
 }

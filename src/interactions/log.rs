@@ -5,6 +5,7 @@ use std::borrow::{Borrow, Cow};
 use jiff::Timestamp;
 
 use super::csv::UnixUnit;
+use super::customers::CustomerIds;
 use super::customers::Customers;
 use super::interner::{Lists, Strings};
 use super::mapping::{Compiled, Mapping, MappingError, Marker, MarkerTarget};
@@ -13,6 +14,7 @@ use super::record::{CustomerId, Interaction, Outcome, Record};
 use super::scores::Scales;
 use super::segments::{Contexts, Journeys, Segment};
 use crate::model::ids::dense_index;
+use crate::model::lookup::same_bytes;
 use crate::model::{FastMap, fast_map};
 use crate::{Fingerprint, ItemKind, Journey, PersonaIndex, TouchpointIndex, UnknownIdError};
 use std::sync::Arc;
@@ -104,8 +106,13 @@ impl Default for Tags<'_> {
 
 impl<'a> Tags<'a> {
     /// Whether there is no tag.
+    #[inline]
     pub(crate) fn is_empty(&self) -> bool {
-        self.iter().next().is_none()
+        match self {
+            Tags::Cell("") => true,
+            Tags::List(list) => list.is_empty(),
+            Tags::Cell(_) => self.iter().next().is_none(),
+        }
     }
 
     /// The tags, in order, repeats included.
@@ -162,13 +169,22 @@ impl<'a> RecordView<'a> {
             sentiment: interaction.sentiment,
             resolved: interaction.resolved,
             need: interaction.need.as_deref(),
-            tags: Tags::List(interaction.tags.iter().map(String::as_str).collect()),
+            // Collecting nothing still costs a call: most records have no tags or segments.
+            tags: Tags::List(if interaction.tags.is_empty() {
+                Cow::Borrowed(&[])
+            } else {
+                interaction.tags.iter().map(String::as_str).collect()
+            }),
             session: interaction.session.as_deref(),
-            segments: interaction
-                .segments
-                .iter()
-                .map(|(name, value)| (name.as_str(), value.as_str()))
-                .collect(),
+            segments: if interaction.segments.is_empty() {
+                Cow::Borrowed(&[])
+            } else {
+                interaction
+                    .segments
+                    .iter()
+                    .map(|(name, value)| (name.as_str(), value.as_str()))
+                    .collect()
+            },
         }
     }
 }
@@ -746,7 +762,7 @@ impl<'j> LogBuilder<'j> {
         }
         let known = interaction
             .touchpoint_index
-            .or_else(|| journey.touchpoint_index(interaction.touchpoint));
+            .or_else(|| journey.touchpoint_index_of(interaction.touchpoint));
         let touchpoint = match known {
             Some(touchpoint) => touchpoint,
             None => {
@@ -762,7 +778,7 @@ impl<'j> LogBuilder<'j> {
             .ok_or((Some(Field::Outcome), RecordProblem::Missing))?;
         let persona = match interaction.persona {
             None => None,
-            Some(id) => match journey.persona_index(id) {
+            Some(id) => match journey.persona_index_of(id) {
                 Some(persona) => Some(persona),
                 None => {
                     let error = self.unknown_id(ItemKind::Persona, id);
@@ -800,8 +816,13 @@ impl<'j> LogBuilder<'j> {
 
         // The customer: known or new. Records usually come customer by customer: try the last
         // customer before hashing.
-        let cached = Some(self.last_customer)
-            .filter(|&c| c != NONE && self.customers.id(c).as_str() == interaction.customer);
+        let cached = Some(self.last_customer).filter(|&c| {
+            c != NONE
+                && same_bytes(
+                    self.customers.id(c).as_bytes(),
+                    interaction.customer.as_bytes(),
+                )
+        });
         let found = match cached {
             Some(c) => Ok(c),
             None => self.customers.find(interaction.customer),
@@ -827,7 +848,10 @@ impl<'j> LogBuilder<'j> {
         let too_many = |field| (Some(field), RecordProblem::TooManyValues);
         let need = match interaction.need {
             None => NONE,
-            Some(need) => self.needs.intern(need).ok_or(too_many(Field::Need))?,
+            Some(need) => self
+                .needs
+                .intern(need)
+                .ok_or_else(|| too_many(Field::Need))?,
         };
         let tags = if interaction.tags.is_empty() {
             NONE
@@ -845,11 +869,11 @@ impl<'j> LogBuilder<'j> {
             self.tag_sets
                 .intern_set(|set| {
                     for tag in interaction.tags.iter() {
-                        set.push(tags.intern(tag).ok_or(too_many(Field::Tags))?);
+                        set.push(tags.intern(tag).ok_or_else(|| too_many(Field::Tags))?);
                     }
                     Ok(())
                 })?
-                .ok_or(too_many(Field::Tags))?
+                .ok_or_else(|| too_many(Field::Tags))?
         };
         Ok(Stored {
             timestamp_ms: interaction.timestamp_ms,
@@ -927,6 +951,7 @@ impl<'j> LogBuilder<'j> {
         self.needs.shrink_to_fit();
         self.tags.shrink_to_fit();
         self.tag_sets.shrink_to_fit();
+        self.customers.shrink_to_fit();
         let log = InteractionLog {
             records: self.records,
             offsets,
@@ -995,7 +1020,7 @@ fn warnings(
     }
     if n >= 100 && biggest_len * 2 > n {
         warnings.push(IngestWarning::OneCustomerHoldsMost {
-            customer: customers.id(biggest as u32).clone(),
+            customer: CustomerId::new(customers.id(biggest as u32)),
             interactions: biggest_len,
             of: n,
         });
@@ -1114,14 +1139,36 @@ impl InteractionLog {
         self.records.is_empty()
     }
 
-    /// The customers, in order of first appearance: the customer at position `i` has index `i`.
-    pub fn customers(&self) -> &[CustomerId] {
-        self.customers.as_slice()
+    /// The customers' ids, in order of first appearance: the customer at position `i` has
+    /// index `i`.
+    pub fn customers(&self) -> CustomerIds<'_> {
+        self.customers.ids()
     }
 
     /// The index of a customer, in O(1).
     pub fn customer_index(&self, id: &str) -> Option<CustomerIndex> {
         self.customers.get(id).map(CustomerIndex::from_u32)
+    }
+
+    /// The id of a customer, or `None` for an index beyond the log's customers.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use journey_map::{IngestOptions, Interaction, Journey, LogBuilder, Outcome};
+    ///
+    /// let journey = Journey::load("examples/data/retail_bank.ron")?;
+    /// let at = "2026-01-01T09:00:00Z".parse()?;
+    /// let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+    /// builder.push(Interaction::new("c-17", "product-page", at, Outcome::Completed))?;
+    /// let (log, _) = builder.finish();
+    ///
+    /// let customer = log.customer_index("c-17").ok_or("no such customer")?;
+    /// assert_eq!(log.customer_id(customer), Some("c-17"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn customer_id(&self, customer: CustomerIndex) -> Option<&str> {
+        self.customers().get(customer.index())
     }
 
     /// The persona of a customer, when one was given on any of their interactions.
@@ -1353,7 +1400,7 @@ impl<'a> InteractionRef<'a> {
     }
 
     /// The customer's id.
-    pub fn customer_id(&self) -> &'a CustomerId {
+    pub fn customer_id(&self) -> &'a str {
         self.log.customers.id(self.record.customer)
     }
 

@@ -23,6 +23,7 @@ mod segments;
 
 pub use aggregated::{AggregatedPath, AggregatedPaths, AggregatedPathsError};
 pub use csv::{HeaderProblem, UnixUnit, write_csv};
+pub use customers::{CustomerIds, CustomerIdsIter};
 pub use files::FileFormat;
 #[cfg(feature = "simulator")]
 pub(crate) use log::MAX_DURATION_SECONDS;

@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::interner::{Lists, Strings};
+use crate::model::lookup::same_u32s;
 
 /// Marks an absent value.
 const NONE: u32 = u32::MAX;
@@ -54,7 +55,38 @@ impl Contexts {
     /// The context of a record: `NONE` when it gives no persona, session or segment.
     ///
     /// Complexity: O(s) for s segments, one hash probe when the context differs from the last.
+    #[inline]
     pub(crate) fn intern(
+        &mut self,
+        persona: u32,
+        session: Option<&str>,
+        segments: &[(&str, &str)],
+    ) -> u32 {
+        // Most records of most logs give none of them: no call for those.
+        if persona == NONE && session.is_none() && segments.is_empty() {
+            return NONE;
+        }
+        if session.is_none() && segments.is_empty() {
+            // A persona alone: the key is that one value.
+            return self.intern_key(&[persona]);
+        }
+        self.intern_given(persona, session, segments)
+    }
+
+    /// The id of a context's key (no trailing `NONE`), from the last one when it is the same.
+    fn intern_key(&mut self, key: &[u32]) -> u32 {
+        if same_u32s(key, &self.last.0) {
+            return self.last.1;
+        }
+        // Past `u32::MAX - 1` contexts (more than records a log holds), none is kept.
+        let id = self.slots.intern(key).unwrap_or(NONE);
+        self.last.0.clear();
+        self.last.0.extend_from_slice(key);
+        self.last.1 = id;
+        id
+    }
+
+    fn intern_given(
         &mut self,
         persona: u32,
         session: Option<&str>,
@@ -83,14 +115,8 @@ impl Contexts {
         }
         let id = if key.is_empty() {
             NONE
-        } else if key == self.last.0 {
-            self.last.1
         } else {
-            // Past `u32::MAX - 1` contexts (more than records a log holds), none is kept.
-            let id = self.slots.intern(&key).unwrap_or(NONE);
-            self.last.0.clone_from(&key);
-            self.last.1 = id;
-            id
+            self.intern_key(&key)
         };
         self.scratch = key;
         id
@@ -117,7 +143,12 @@ impl Contexts {
     /// trace.
     ///
     /// Complexity: O(s · MAX_SEGMENTS) for s segments of the record.
+    #[inline]
     pub(crate) fn fits(&self, segments: &[(&str, &str)]) -> bool {
+        segments.is_empty() || self.fits_given(segments)
+    }
+
+    fn fits_given(&self, segments: &[(&str, &str)]) -> bool {
         let mut new = 0;
         for (i, &(name, value)) in segments.iter().enumerate() {
             let name = name.trim();

@@ -9,6 +9,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use super::FastMap;
 use super::adjacency::{FlowAdjacency, Way};
 use super::builder::{JourneyBuilder, Parts, Resolved};
+use super::lookup::IdLookup;
 use super::validation::{ItemKind, UnknownIdError, closest};
 use super::{
     ChannelServiceLevel, Flow, FlowIndex, Persona, PersonaId, PersonaIndex, ServiceLevel, Stage,
@@ -77,6 +78,9 @@ pub struct Journey {
     persona_ids: FastMap<PersonaId, PersonaIndex>,
     stage_ids: FastMap<StageId, StageIndex>,
     touchpoint_ids: FastMap<TouchpointId, TouchpointIndex>,
+    /// The persona and touchpoint ids again, for reading records (no `memcmp` call a lookup).
+    persona_lookup: IdLookup,
+    touchpoint_lookup: IdLookup,
     /// The stage of each touchpoint, by touchpoint index.
     pub(crate) touchpoint_stage: Vec<StageIndex>,
     pub(crate) graph: Graph,
@@ -235,8 +239,20 @@ impl Journey {
         let flows_in = FlowAdjacency::new(touchpoints.len(), &flow_ends, Way::Backward);
 
         let fingerprint = Fingerprint::of(&parts, &touchpoint_stage);
+        let persona_lookup = IdLookup::new(
+            persona_ids
+                .iter()
+                .map(|(id, index)| (id.as_str(), index.as_u32())),
+        );
+        let touchpoint_lookup = IdLookup::new(
+            touchpoint_ids
+                .iter()
+                .map(|(id, index)| (id.as_str(), index.as_u32())),
+        );
         Self {
             fingerprint,
+            persona_lookup,
+            touchpoint_lookup,
             parts,
             flows_out,
             flows_in,
@@ -606,6 +622,21 @@ impl Journey {
         Q: Hash + Eq + ?Sized,
     {
         self.touchpoint_ids.get(id).copied()
+    }
+
+    /// As [`touchpoint_index`](Self::touchpoint_index) for a `&str`, on the path of reading
+    /// records.
+    #[inline]
+    pub(crate) fn touchpoint_index_of(&self, id: &str) -> Option<TouchpointIndex> {
+        self.touchpoint_lookup
+            .get(id)
+            .map(TouchpointIndex::from_u32)
+    }
+
+    /// As [`persona_index`](Self::persona_index) for a `&str`, on the path of reading records.
+    #[inline]
+    pub(crate) fn persona_index_of(&self, id: &str) -> Option<PersonaIndex> {
+        self.persona_lookup.get(id).map(PersonaIndex::from_u32)
     }
 
     /// The persona at this index, or `None` for an index this journey does not have.

@@ -8,6 +8,7 @@ mod checks;
 mod flow;
 pub(crate) mod ids;
 mod journey;
+pub(crate) mod lookup;
 mod persona;
 mod queries;
 mod service_level;
