@@ -31,6 +31,7 @@ pub(crate) struct Setup {
     pub(crate) top_drop_off: usize,
     pub(crate) buckets: u32,
     pub(crate) passes: u32,
+    pub(crate) max_passes: u32,
 }
 
 /// journey-map's analyses as DataFusion functions, for one journey.
@@ -79,6 +80,10 @@ impl JourneyEngine {
     /// The default number of buckets.
     pub const DEFAULT_BUCKETS: u32 = 128;
 
+    /// The default most passes a pass that runs out of memory is split into (see
+    /// [`max_passes`](Self::max_passes)).
+    pub const DEFAULT_MAX_PASSES: u32 = 64;
+
     /// An engine for `journey`: the crate's column names, strict reading, every customer,
     /// default settings.
     pub fn new(journey: impl Into<Arc<Journey>>) -> Self {
@@ -94,6 +99,7 @@ impl JourneyEngine {
                 top_drop_off: 10,
                 buckets: Self::DEFAULT_BUCKETS,
                 passes: 1,
+                max_passes: Self::DEFAULT_MAX_PASSES,
             }),
         }
     }
@@ -217,6 +223,39 @@ impl JourneyEngine {
     /// The number of passes.
     pub fn current_passes(&self) -> u32 {
         self.setup.passes
+    }
+
+    /// Up to how many passes a pass that runs out of DataFusion's memory pool is split
+    /// ([`DEFAULT_MAX_PASSES`](Self::DEFAULT_MAX_PASSES); 1 turns splitting off).
+    ///
+    /// DataFusion spills the grouping of a pass to disk when the pool is full, but merging
+    /// the spill files back needs room for a spilled batch of each, and a batch holds whole
+    /// buckets: a pass many times the pool's size can fail there with
+    /// `ResourcesExhausted`. The engine then runs that pass again as two passes of half its
+    /// buckets each (pass `r` of `n` is passes `r` and `r + n` of `2n`; the passes already
+    /// done are kept), and so on while a pass fails and the passes stay within `max` and
+    /// within the number of buckets; the reports are the same whatever the passes. Any other
+    /// error, or running out of memory at `max` passes, is returned.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use journey_map::Journey;
+    /// use journey_map_datafusion::JourneyEngine;
+    ///
+    /// let engine = JourneyEngine::new(Journey::load("../examples/data/retail_bank.ron")?);
+    /// assert_eq!(engine.current_max_passes(), JourneyEngine::DEFAULT_MAX_PASSES);
+    /// let strict = engine.max_passes(1); // a pass that runs out of memory fails the query
+    /// assert_eq!(strict.current_max_passes(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn max_passes(self, max: u32) -> Self {
+        self.with(|s| s.max_passes = max.max(1))
+    }
+
+    /// Up to how many passes a pass that runs out of memory is split.
+    pub fn current_max_passes(&self) -> u32 {
+        self.setup.max_passes
     }
 
     /// The journey.
@@ -439,21 +478,46 @@ impl JourneyEngine {
         analyses: &[Analysis],
     ) -> Result<PartialState, EngineError> {
         let passes = self.setup.passes;
+        // Passes as (modulus, residue): the buckets `b` with `b % modulus == residue`.
+        let mut todo: Vec<(u32, u32)> = (0..passes).rev().map(|r| (passes, r)).collect();
         let mut merged: Option<PartialState> = None;
-        for pass in 0..passes {
-            let part = if passes == 1 {
+        while let Some((modulus, residue)) = todo.pop() {
+            let part = if modulus == 1 {
                 log.clone()
             } else {
                 log.clone()
-                    .filter((self.bucket() % lit(passes)).eq(lit(pass)))?
+                    .filter((self.bucket() % lit(modulus)).eq(lit(residue)))?
             };
-            let state = self.partial_of_plan(part, analyses).await?;
+            let state = match self.partial_of_plan(part, analyses).await {
+                Ok(state) => state,
+                Err(e) if self.splits(&e, modulus) => {
+                    // Run this pass again as two of half its buckets, the first next.
+                    todo.push((modulus * 2, residue + modulus));
+                    todo.push((modulus * 2, residue));
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             match &mut merged {
                 Some(merged) => merged.merge(state)?,
                 None => merged = Some(state),
             }
         }
         merged.ok_or(EngineError::Rows { rows: 0 })
+    }
+
+    /// Whether a pass of `modulus` that failed with `error` is run again as two: it ran out
+    /// of the memory pool, and twice the passes stay within the maximum and the buckets.
+    fn splits(&self, error: &EngineError, modulus: u32) -> bool {
+        let EngineError::DataFusion(error) = error else {
+            return false;
+        };
+        let doubled = modulus.saturating_mul(2);
+        matches!(
+            error.find_root(),
+            datafusion::error::DataFusionError::ResourcesExhausted(_)
+        ) && doubled <= self.setup.max_passes
+            && doubled <= self.setup.buckets
     }
 
     /// The merged partial state of one query: the buckets' states merged as they arrive.

@@ -281,3 +281,51 @@ fn when_datafusion_skips_the_partial_grouping_each_row_is_a_state() {
         );
     }
 }
+
+#[test]
+fn a_pass_that_runs_out_of_memory_is_split_into_passes_that_fit() {
+    let (journey, csv) = shop_csv(3_000, 24);
+    let rt = runtime();
+    let batch = rt.block_on(batch_of(&csv));
+    let bytes = batch.get_array_memory_size();
+    // A pool of a sixth of the rows with DataFusion's default batch size: the final phase
+    // spills, and a spilled batch holds every bucket of its spill, so merging the spill
+    // files back cannot fit in one pass.
+    let pool = bytes / 6;
+    let ctx = || {
+        let runtime_env = RuntimeEnvBuilder::new()
+            .with_memory_pool(Arc::new(FairSpillPool::new(pool)))
+            .build_arc()
+            .unwrap();
+        SessionContext::new_with_config_rt(
+            SessionConfig::new().with_target_partitions(2),
+            runtime_env,
+        )
+    };
+    let engine = JourneyEngine::new(journey.clone()).buckets(64);
+    let analyse = |engine: &JourneyEngine| {
+        let ctx = ctx();
+        let df = ctx.read_table(Arc::new(table(&batch, 4, 1024))).unwrap();
+        rt.block_on(engine.analyse_many(df, &Analysis::ALL))
+    };
+
+    // Without splitting, the one pass fails for want of memory.
+    let error = analyse(&engine.clone().max_passes(1)).unwrap_err();
+    let message = format!("{error:?}");
+    assert!(message.contains("ResourcesExhausted"), "{message}");
+
+    // With it (the default), the pass is split until its halves fit: the same reports.
+    let reports = analyse(&engine).unwrap();
+    for (analysed, analysis) in reports.iter().zip(Analysis::ALL) {
+        assert_eq!(
+            analysed.report,
+            in_memory(&journey, &csv, &Selection::all(), analysis),
+            "{analysis} in split passes"
+        );
+        assert_eq!(analysed.ingested.attached, batch.num_rows() as u64);
+    }
+
+    // A maximum the splitting cannot reach within gives the error back.
+    let error = analyse(&engine.clone().max_passes(2).passes(2)).unwrap_err();
+    assert!(format!("{error:?}").contains("ResourcesExhausted"));
+}
