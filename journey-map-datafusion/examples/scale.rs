@@ -2,7 +2,7 @@
 //! the DataFusion path or the in-memory path, and reports the process' peak memory.
 //!
 //! ```text
-//! cargo run --release -p journey-map-datafusion --example scale -- DIR datafusion [--memory-limit GIB] [--buckets N] [--passes N] [--batch-size N] [--one-pass]
+//! cargo run --release -p journey-map-datafusion --example scale -- DIR datafusion [--memory-limit GIB] [--buckets N] [--passes N] [--max-passes N] [--batch-size N] [--one-pass]
 //! cargo run --release -p journey-map-datafusion --example scale -- DIR memory
 //! cargo run --release -p journey-map-datafusion --example scale -- DIR ballista [--buckets N] [--one-pass]
 //! ```
@@ -13,7 +13,8 @@
 //! Runs metrics, friction and the directly-follows graph, one by one and then in one pass over
 //! the rows. With `--memory-limit`, DataFusion's memory pool is limited to that many GiB (a
 //! fair spill pool, spilling to the system's temporary folder); with `--passes`, the analyses
-//! run in that many passes over the table, each holding a share of the customers;
+//! run in that many passes over the table, each holding a share of the customers (a pass
+//! that runs out of the pool is split in two, up to `--max-passes`, 64 by default);
 //! `--batch-size` sets DataFusion's batch size (rows a batch, and buckets a spilled batch);
 //! `--one-pass` runs only the three analyses in one pass. Peak memory is the process'
 //! high-water mark (`VmHWM`, Linux). With `SCALE_EXPLAIN` set, `EXPLAIN ANALYZE` of the metrics
@@ -43,7 +44,7 @@ fn main() -> ExitCode {
     };
     let (Some(dir), Some(path)) = (args.first(), args.get(1)) else {
         eprintln!(
-            "usage: scale DIR datafusion|memory|ballista [--memory-limit GIB] [--buckets N] [--passes N]"
+            "usage: scale DIR datafusion|memory|ballista [--memory-limit GIB] [--buckets N] [--passes N] [--max-passes N]"
         );
         return ExitCode::from(2);
     };
@@ -62,6 +63,7 @@ fn main() -> ExitCode {
                 flag("--memory-limit"),
                 flag("--buckets").map(|b| b as u32),
                 flag("--passes").map(|p| p as u32),
+                flag("--max-passes").map(|p| p as u32),
                 flag("--batch-size").map(|b| b as usize),
             )),
             "memory" => memory_path(&journey, Path::new(dir)),
@@ -96,6 +98,7 @@ async fn datafusion_path(
     limit_gib: Option<f64>,
     buckets: Option<u32>,
     passes: Option<u32>,
+    max_passes: Option<u32>,
     batch_size: Option<usize>,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let mut runtime = RuntimeEnvBuilder::new();
@@ -115,6 +118,9 @@ async fn datafusion_path(
     }
     if let Some(p) = passes {
         engine = engine.passes(p);
+    }
+    if let Some(p) = max_passes {
+        engine = engine.max_passes(p);
     }
     run_all(&ctx, &engine, dir, "datafusion").await
 }

@@ -51,7 +51,9 @@
 //! spilled and completed, 10M failed just short; at 100M events under 2 GiB the merge asked
 //! for 5.3 GB). A table larger than that is analysed in [`JourneyEngine::passes`]: each
 //! pass keeps the customers of a share of the buckets, and the passes' states are merged
-//! exactly (10M events under 1 GiB in 2 passes, 100M under 2 GiB in 8).
+//! exactly (10M events under 1 GiB in 2 passes, 100M under 2 GiB in 8). A pass that runs out
+//! of the pool all the same is not the end of the query: the engine runs it again as two
+//! passes of half its buckets, up to [`JourneyEngine::max_passes`] (64 by default).
 //!
 //! # Measured
 //!
