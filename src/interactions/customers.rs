@@ -11,17 +11,18 @@ use crate::model::lookup::same_bytes;
 
 /// The customers of a log in order of first appearance, with a hash table of their positions.
 /// The ids live end to end in one string (an id costs its bytes and an 8-byte end, not an
-/// allocation of its own), and each slot of the table keeps its id's hash beside its position,
-/// so growing the table never reads an id again and a probe compares strings only when the
-/// whole hash matches.
+/// allocation of its own), and each slot of the table keeps 32 bits of its id's hash beside
+/// its position (8 bytes a slot: at a million customers the table is 16 MB, not 32), so
+/// growing the table never reads an id again and a probe compares strings only when those
+/// 32 bits match.
 #[derive(Clone, Default)]
 pub(crate) struct Customers {
     /// The ids, end to end.
     text: String,
     /// `ends[i]` is where id `i` ends in `text`; it starts where id `i - 1` ends.
     ends: Vec<usize>,
-    /// (hash of the id, position).
-    positions: HashTable<(u64, u32)>,
+    /// (32 bits of the id's hash, position).
+    positions: HashTable<(u32, u32)>,
     hasher: foldhash::fast::RandomState,
 }
 
@@ -32,10 +33,10 @@ impl Customers {
     }
 
     /// The position of `id`, or its hash for [`Customers::add_hashed`] when it is not there.
-    pub(crate) fn find(&self, id: &str) -> Result<u32, u64> {
-        let hash = self.hasher.hash_one(id);
+    pub(crate) fn find(&self, id: &str) -> Result<u32, u32> {
+        let hash = self.hash(id);
         self.positions
-            .find(hash, |&(h, i)| {
+            .find(widen(hash), |&(h, i)| {
                 h == hash && same_bytes(self.id(i).as_bytes(), id.as_bytes())
             })
             .map(|&(_, i)| i)
@@ -44,16 +45,22 @@ impl Customers {
 
     /// Adds `id`, which must not be there yet and whose hash [`Customers::find`] gave, and
     /// returns its position; `None` when the log already holds `u32::MAX` customers.
-    pub(crate) fn add_hashed(&mut self, id: &str, hash: u64) -> Option<u32> {
+    pub(crate) fn add_hashed(&mut self, id: &str, hash: u32) -> Option<u32> {
         debug_assert!(self.get(id).is_none());
         let position = u32::try_from(self.ends.len())
             .ok()
             .filter(|&p| p != u32::MAX)?;
         self.positions
-            .insert_unique(hash, (hash, position), |&(h, _)| h);
+            .insert_unique(widen(hash), (hash, position), |&(h, _)| widen(h));
         self.text.push_str(id);
         self.ends.push(self.text.len());
         Some(position)
+    }
+
+    /// The 32 bits of `id`'s hash a slot keeps: both halves of foldhash's 64 folded together.
+    fn hash(&self, id: &str) -> u32 {
+        let hash = self.hasher.hash_one(id);
+        (hash ^ (hash >> 32)) as u32
     }
 
     /// The id at `position`.
@@ -86,6 +93,13 @@ impl Customers {
         self.text.shrink_to_fit();
         self.ends.shrink_to_fit();
     }
+}
+
+/// The table's 64-bit hash of a slot's 32 bits: the table picks a slot by the low bits and
+/// tags it with the top 7, so both must come from the 32 bits.
+#[inline]
+fn widen(hash: u32) -> u64 {
+    (u64::from(hash) << 32) | u64::from(hash)
 }
 
 /// Two tables are equal when they hold the same ids in the same order.
