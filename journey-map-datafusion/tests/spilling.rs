@@ -67,6 +67,15 @@ async fn batch_of(csv: &str) -> RecordBatch {
     concat_batches(&schema, &all).unwrap()
 }
 
+/// A session on two partitions whose memory pool is a fair spill pool of `pool` bytes.
+fn limited(pool: usize, config: SessionConfig) -> SessionContext {
+    let runtime_env = RuntimeEnvBuilder::new()
+        .with_memory_pool(Arc::new(FairSpillPool::new(pool)))
+        .build_arc()
+        .unwrap();
+    SessionContext::new_with_config_rt(config.with_target_partitions(2), runtime_env)
+}
+
 /// The batch cut into `parts` partitions of batches of `rows` rows.
 fn table(batch: &RecordBatch, parts: usize, rows: usize) -> MemTable {
     let mut partitions = vec![Vec::new(); parts];
@@ -126,16 +135,7 @@ fn a_pool_far_smaller_than_the_rows_spills_and_gives_the_same_reports() {
     // up to `batch_size` buckets, and merging the spill files needs two of them in memory:
     // the batch size keeps that under the share (see the crate docs, "Out of core").
     let pool = bytes / 2;
-    let runtime_env = RuntimeEnvBuilder::new()
-        .with_memory_pool(Arc::new(FairSpillPool::new(pool)))
-        .build_arc()
-        .unwrap();
-    let ctx = SessionContext::new_with_config_rt(
-        SessionConfig::new()
-            .with_target_partitions(2)
-            .with_batch_size(16),
-        runtime_env,
-    );
+    let ctx = limited(pool, SessionConfig::new().with_batch_size(16));
     let engine = JourneyEngine::new(journey.clone()).buckets(128);
     let (reports, plan) = rt.block_on(run(&ctx, &engine, table(&batch, 4, 1024), &Analysis::ALL));
     assert!(
@@ -292,16 +292,7 @@ fn a_pass_that_runs_out_of_memory_is_split_into_passes_that_fit() {
     // spills, and a spilled batch holds every bucket of its spill, so merging the spill
     // files back cannot fit in one pass.
     let pool = bytes / 6;
-    let ctx = || {
-        let runtime_env = RuntimeEnvBuilder::new()
-            .with_memory_pool(Arc::new(FairSpillPool::new(pool)))
-            .build_arc()
-            .unwrap();
-        SessionContext::new_with_config_rt(
-            SessionConfig::new().with_target_partitions(2),
-            runtime_env,
-        )
-    };
+    let ctx = || limited(pool, SessionConfig::new());
     let engine = JourneyEngine::new(journey.clone()).buckets(64);
     let analyse = |engine: &JourneyEngine| {
         let ctx = ctx();
