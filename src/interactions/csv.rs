@@ -121,13 +121,23 @@ impl LogBuilder<'_> {
     ) -> Result<(), IngestError> {
         use std::sync::mpsc;
         let unit = self.options().current_unix_unit();
-        /// Rows per batch: enough to make handing over cheap, few enough to stay in cache.
-        const ROWS: usize = 1024;
-        let (full, to_check) = mpsc::sync_channel::<Batch>(2);
+        /// Rows per batch: enough to make handing over cheap, few enough that a batch (about
+        /// 100 KB) is still in cache when the checking thread reads it.
+        const ROWS: usize = 256;
+        /// Batches read ahead of the checking thread: enough that neither thread waits for
+        /// the other's passing slowness (each wait is a sleep and a wake-up).
+        const AHEAD: usize = 8;
+        let (full, to_check) = mpsc::sync_channel::<Batch>(AHEAD);
         let (give_back, recycled) = mpsc::channel::<Batch>();
         std::thread::scope(|scope| {
             let checker = scope.spawn(move || -> Result<(), IngestError> {
                 for batch in to_check {
+                    self.warm_customers(batch.records.iter().zip(&batch.cells).map(
+                        |(record, cells)| {
+                            let (start, end) = cells[Field::Customer as usize];
+                            record.as_slice().get(start..end).unwrap_or_default()
+                        },
+                    ));
                     for (record, cells) in batch.records.iter().zip(&batch.cells) {
                         self.take_row(record, cells, columns)?;
                     }

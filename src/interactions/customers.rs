@@ -5,24 +5,21 @@ use std::hash::BuildHasher;
 use std::iter::FusedIterator;
 use std::ops::Index;
 
-use hashbrown::HashTable;
-
 use crate::model::lookup::same_bytes;
 
-/// The customers of a log in order of first appearance, with a hash table of their positions.
+/// The customers of a log in order of first appearance, with a table of their positions.
 /// The ids live end to end in one string (an id costs its bytes and an 8-byte end, not an
 /// allocation of its own), and each slot of the table keeps 32 bits of its id's hash beside
-/// its position (8 bytes a slot: at a million customers the table is 16 MB, not 32), so
-/// growing the table never reads an id again and a probe compares strings only when those
-/// 32 bits match.
+/// its position (8 bytes a slot), so growing the table never reads an id again and a probe
+/// compares strings only when those 32 bits match.
 #[derive(Clone, Default)]
 pub(crate) struct Customers {
     /// The ids, end to end.
     text: String,
     /// `ends[i]` is where id `i` ends in `text`; it starts where id `i - 1` ends.
     ends: Vec<usize>,
-    /// (32 bits of the id's hash, position).
-    positions: HashTable<(u32, u32)>,
+    /// The positions, placed by hash.
+    positions: Placed,
     hasher: foldhash::fast::RandomState,
 }
 
@@ -33,13 +30,11 @@ impl Customers {
     }
 
     /// The position of `id`, or its hash for [`Customers::add_hashed`] when it is not there.
+    #[inline]
     pub(crate) fn find(&self, id: &str) -> Result<u32, u32> {
-        let hash = self.hash(id);
+        let hash = self.hash(id.as_bytes());
         self.positions
-            .find(widen(hash), |&(h, i)| {
-                h == hash && same_bytes(self.id(i).as_bytes(), id.as_bytes())
-            })
-            .map(|&(_, i)| i)
+            .find(hash, |i| same_bytes(self.id(i).as_bytes(), id.as_bytes()))
             .ok_or(hash)
     }
 
@@ -50,15 +45,36 @@ impl Customers {
         let position = u32::try_from(self.ends.len())
             .ok()
             .filter(|&p| p != u32::MAX)?;
-        self.positions
-            .insert_unique(widen(hash), (hash, position), |&(h, _)| widen(h));
+        self.positions.insert(hash, position);
         self.text.push_str(id);
         self.ends.push(self.text.len());
         Some(position)
     }
 
+    /// Loads the table's slots of `ids` into the cache, so that a [`find`](Customers::find)
+    /// soon after does not wait for memory: called for the customers of a batch of rows
+    /// before the batch is attached. The hashes are taken first and the slots then loaded in
+    /// a tight loop, so that the loads are in flight together and memory is waited for about
+    /// once for many customers rather than once for each.
+    pub(crate) fn warm<'a>(&self, ids: impl Iterator<Item = &'a [u8]>) {
+        /// Hashes taken before their slots are loaded.
+        const AHEAD: usize = 64;
+        let mut hashes = [0_u32; AHEAD];
+        let mut taken = 0;
+        for id in ids {
+            hashes[taken] = self.hash(id);
+            taken += 1;
+            if taken == AHEAD {
+                self.positions.warm(&hashes);
+                taken = 0;
+            }
+        }
+        self.positions.warm(&hashes[..taken]);
+    }
+
     /// The 32 bits of `id`'s hash a slot keeps: both halves of foldhash's 64 folded together.
-    fn hash(&self, id: &str) -> u32 {
+    #[inline]
+    fn hash(&self, id: &[u8]) -> u32 {
         let hash = self.hasher.hash_one(id);
         (hash ^ (hash >> 32)) as u32
     }
@@ -95,11 +111,111 @@ impl Customers {
     }
 }
 
-/// The table's 64-bit hash of a slot's 32 bits: the table picks a slot by the low bits and
-/// tags it with the top 7, so both must come from the 32 bits.
-#[inline]
-fn widen(hash: u32) -> u64 {
-    (u64::from(hash) << 32) | u64::from(hash)
+/// An open-addressing table of positions with linear probing, each slot keeping 32 bits of
+/// its id's hash, that places a hash by its top bits.
+///
+/// Placing by the top bits keeps the slots in order of hash, so that growing the table is
+/// one pass that reads the old slots and writes the new ones front to back (slot `i` moves to
+/// about `2i`), not a scatter over the whole table: at a million customers a scatter would
+/// wait for memory on every slot. A new id costs one probe of one cache line, which also
+/// takes its slot. The table is at most half full, so probes are short; slot 0 of the
+/// position is free, a position `p` is kept as `p + 1`, and a new table is zeroed memory.
+#[derive(Clone, Default)]
+struct Placed {
+    /// `(hash, position + 1)`, `(_, 0)` when free; empty or a power of two long.
+    slots: Vec<(u32, u32)>,
+    /// log2 of the slot count (0 while there is none).
+    bits: u32,
+    /// Slots taken.
+    len: usize,
+}
+
+impl Placed {
+    /// Slots of the first table.
+    const FIRST_BITS: u32 = 4;
+
+    /// The slot a hash is placed at first, in a table of `2^bits` slots: its top bits.
+    #[inline]
+    fn home(hash: u32, bits: u32) -> usize {
+        if bits <= 32 {
+            (u64::from(hash) >> (32 - bits)) as usize
+        } else {
+            // Beyond 2^32 slots the hash has too few bits: spread the hashes evenly and let
+            // probing fill the gaps.
+            (u64::from(hash) << (bits - 32)) as usize
+        }
+    }
+
+    /// The position whose slot keeps `hash` and for which `is` holds, if any.
+    #[inline]
+    fn find(&self, hash: u32, is: impl Fn(u32) -> bool) -> Option<u32> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = Self::home(hash, self.bits);
+        loop {
+            let (h, kept) = self.slots[i];
+            if kept == 0 {
+                return None;
+            }
+            if h == hash && is(kept - 1) {
+                return Some(kept - 1);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Loads the cache lines `hashes` are placed at, all loads issued before any is used.
+    #[inline]
+    fn warm(&self, hashes: &[u32]) {
+        if self.slots.is_empty() {
+            return;
+        }
+        let mut any = 0;
+        for &hash in hashes {
+            any ^= self.slots[Self::home(hash, self.bits)].1;
+        }
+        std::hint::black_box(any);
+    }
+
+    /// Adds `position` under `hash`; `position` must be below `u32::MAX`.
+    fn insert(&mut self, hash: u32, position: u32) {
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        Self::place(&mut self.slots, self.bits, hash, position + 1);
+        self.len += 1;
+    }
+
+    /// Puts `(hash, kept)` in the first free slot from its home.
+    #[inline]
+    fn place(slots: &mut [(u32, u32)], bits: u32, hash: u32, kept: u32) {
+        let mask = slots.len() - 1;
+        let mut i = Self::home(hash, bits);
+        while slots[i].1 != 0 {
+            i = (i + 1) & mask;
+        }
+        slots[i] = (hash, kept);
+    }
+
+    /// Doubles the table (or makes the first), moving the slots front to back.
+    #[cold]
+    fn grow(&mut self) {
+        let bits = if self.slots.is_empty() {
+            Self::FIRST_BITS
+        } else {
+            self.bits + 1
+        };
+        let mut slots = vec![(0_u32, 0_u32); 1_usize << bits];
+        for &(hash, kept) in &self.slots {
+            if kept != 0 {
+                Self::place(&mut slots, bits, hash, kept);
+            }
+        }
+        self.slots = slots;
+        self.bits = bits;
+    }
 }
 
 /// Two tables are equal when they hold the same ids in the same order.
@@ -307,6 +423,38 @@ mod tests {
         assert_ne!(ids, ["é", "", "日本"]);
         assert_eq!(customers.find("日本"), Ok(2));
         assert!(Customers::default().ids().is_empty());
+    }
+
+    #[test]
+    fn placed_slots_find_equal_hashes_clusters_that_wrap_and_survive_growth() {
+        let mut placed = Placed::default();
+        assert_eq!(placed.find(7, |_| true), None);
+        placed.warm(&[7]);
+        // Hashes whose home is the last slot wrap to the front; equal hashes share a cluster;
+        // positions tell them apart.
+        let hashes: Vec<u32> = (0..1_000_u32)
+            .map(|i| match i % 4 {
+                0 => u32::MAX - (i % 3),
+                1 => 0x8000_0000,
+                _ => i.wrapping_mul(0x9E37_79B9),
+            })
+            .collect();
+        for (position, &hash) in hashes.iter().enumerate() {
+            placed.insert(hash, position as u32);
+            assert!(placed.len * 2 <= placed.slots.len());
+        }
+        for (position, &hash) in hashes.iter().enumerate() {
+            let position = position as u32;
+            assert_eq!(placed.find(hash, |p| p == position), Some(position));
+            placed.warm(&[hash]);
+        }
+        assert_eq!(placed.find(0x8000_0000, |p| p == 1_000), None);
+        assert_eq!(placed.slots.len(), 2_048);
+        // Beyond 2^32 slots the hash is spread evenly over the table.
+        assert_eq!(Placed::home(u32::MAX, 32), u32::MAX as usize);
+        assert_eq!(Placed::home(3, 33), 6);
+        assert_eq!(Placed::home(u32::MAX, 4), 15);
+        assert_eq!(Placed::home(0x0FFF_FFFF, 4), 0);
     }
 
     #[test]

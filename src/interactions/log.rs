@@ -897,6 +897,18 @@ impl<'j> LogBuilder<'j> {
         })
     }
 
+    /// Loads into the cache the customer table's slots of the customers of a batch of rows
+    /// about to be attached (each run of one customer's rows once), so that the table's
+    /// memory is waited for about once for the batch, not once for each new customer.
+    pub(crate) fn warm_customers<'a>(&self, ids: impl Iterator<Item = &'a [u8]>) {
+        let mut last: &[u8] = &[];
+        self.customers.warm(ids.filter(|&id| {
+            let new = !same_bytes(id, last);
+            last = id;
+            new
+        }));
+    }
+
     /// Orders the records and returns the log with the report of what was accepted and what
     /// was skipped.
     ///
