@@ -11,6 +11,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
@@ -27,8 +28,9 @@ use super::log::LogBuilder;
 use super::mapping::{Cell, Compiled, Mapping, Row, RowSource, map_row};
 use super::problems::{Field, IngestError, RecordProblem};
 
-/// Rows per batch when reading Parquet.
-const BATCH_ROWS: usize = 8192;
+/// Rows per batch when reading Parquet: a few MB decoded, large enough that starting the
+/// second thread of each batch costs little.
+const BATCH_ROWS: usize = 32_768;
 
 /// Batches of at least this many rows are read on two threads (when the options allow).
 const PARALLEL_ROWS: usize = 2048;
@@ -473,8 +475,10 @@ impl LogBuilder<'_> {
                     ));
                 };
                 // A dictionary's validity is its keys'; a column of the null type reads as
-                // empty cells without one.
-                fields[field as usize] = Some((read, array(c).nulls()));
+                // empty cells without one; a column without a null in this batch needs no
+                // check of each row.
+                let nulls = array(c).nulls().filter(|n| n.null_count() > 0);
+                fields[field as usize] = Some((read, nulls));
             }
         }
         let mut segments: Vec<Option<Column<'_>>> = Vec::new();
@@ -508,48 +512,82 @@ impl LogBuilder<'_> {
             && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
         if !two_threads {
             for i in 0..rows {
-                self.offer_next(map(i), &columns)?;
+                self.offer_next(&map(i), &columns)?;
             }
             return Ok(());
         }
-        // Reading a row through the mapping needs nothing of the builder: a second thread
-        // reads the last three quarters of the rows, in chunks it hands over as they are
-        // read, while this one reads and attaches the first quarter, then attaches the
-        // chunks, in row order, as one thread would. (Attaching costs about as much as
-        // reading, so this thread's share of the reading is the smaller.)
-        let first = rows / 4;
+        // Reading a row through the mapping needs nothing of the builder: the rows are cut
+        // into chunks, which a second thread and this one claim in turn from a shared
+        // counter. The second thread hands its chunks over as they are read; this one
+        // attaches every chunk in row order, as one thread would: before reading a chunk it
+        // claimed, it attaches the other thread's chunks before it. Whichever thread has the
+        // more time reads the more chunks, however the cores are shared (the decoding of the
+        // next batch of a Parquet file runs beside these two).
+        let chunks = rows.div_ceil(CHUNK_ROWS);
+        let rows_of = |chunk: usize| chunk * CHUNK_ROWS..((chunk + 1) * CHUNK_ROWS).min(rows);
+        let next = AtomicUsize::new(0);
         std::thread::scope(|scope| {
-            let (send, chunks) = std::sync::mpsc::channel();
-            let map = &map;
+            let (send, read) = std::sync::mpsc::channel();
+            let (map, next) = (&map, &next);
             scope.spawn(move || {
-                let mut start = first;
-                while start < rows {
-                    let end = (start + CHUNK_ROWS).min(rows);
-                    let chunk: Vec<_> = (start..end).map(map).collect();
-                    if send.send(chunk).is_err() {
+                loop {
+                    let chunk = next.fetch_add(1, Ordering::Relaxed);
+                    if chunk >= chunks {
+                        break;
+                    }
+                    let mapped: Vec<_> = rows_of(chunk).map(map).collect();
+                    if send.send(mapped).is_err() {
                         // This thread stopped at a bad row: nothing more is needed.
                         break;
                     }
-                    start = end;
                 }
             });
-            for i in 0..first {
-                self.offer_next(map(i), &columns)?;
-            }
-            for chunk in chunks.iter() {
-                for mapped in chunk {
-                    self.offer_next(mapped, &columns)?;
+            let mut own = Vec::with_capacity(CHUNK_ROWS);
+            // Chunks below `attached` are attached.
+            let mut attached = 0;
+            loop {
+                let claimed = next.fetch_add(1, Ordering::Relaxed).min(chunks);
+                // Every chunk from `attached` up to the one claimed is the other thread's.
+                for _ in attached..claimed {
+                    let Ok(mapped) = read.recv() else {
+                        // The other thread panicked: the scope passes its panic on.
+                        return Ok(());
+                    };
+                    self.attach_chunk(&mapped, &columns)?;
                 }
+                if claimed == chunks {
+                    return Ok(());
+                }
+                own.clear();
+                own.extend(rows_of(claimed).map(map));
+                self.attach_chunk(&own, &columns)?;
+                attached = claimed + 1;
             }
-            Ok(())
         })
+    }
+
+    /// Attaches a chunk of rows read through the mapping, in order, the customer table's
+    /// slots of its customers loaded first.
+    fn attach_chunk(
+        &mut self,
+        chunk: &[Result<Row<'_>, super::mapping::Bad>],
+        columns: &Columns,
+    ) -> Result<(), IngestError> {
+        self.warm_customers(chunk.iter().filter_map(|mapped| match mapped {
+            Ok(Row::Interaction(view)) => Some(view.customer.as_bytes()),
+            _ => None,
+        }));
+        for mapped in chunk {
+            self.offer_next(mapped, columns)?;
+        }
+        Ok(())
     }
 
     /// Counts the next row of a batch and attaches, counts or refuses it.
     #[inline(always)]
     fn offer_next(
         &mut self,
-        mapped: Result<Row<'_>, super::mapping::Bad>,
+        mapped: &Result<Row<'_>, super::mapping::Bad>,
         columns: &Columns,
     ) -> Result<(), IngestError> {
         self.count_row();

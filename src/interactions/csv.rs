@@ -204,7 +204,7 @@ impl LogBuilder<'_> {
         let scales = self.options().current_scales();
         if let Some(mapping) = &columns.mapping {
             let mapped = mapped_view(record, cells, columns, mapping, unit, &scales);
-            return self.offer_mapped(row, mapped, columns);
+            return self.offer_mapped(row, &mapped, columns);
         }
         // Cells are read as bytes: text fields are checked for UTF-8, numbers are read
         // straight from the bytes.
@@ -225,18 +225,16 @@ impl LogBuilder<'_> {
     pub(crate) fn offer_mapped(
         &mut self,
         row: usize,
-        mapped: Result<Row<'_>, mapping::Bad>,
+        mapped: &Result<Row<'_>, mapping::Bad>,
         columns: &Columns,
     ) -> Result<(), IngestError> {
         match mapped {
-            Ok(Row::Interaction(view)) => {
-                self.offer_view_in(row, &view, |f| columns.source_name(f))
-            }
+            Ok(Row::Interaction(view)) => self.offer_view_in(row, view, |f| columns.source_name(f)),
             Ok(Row::Skip(event)) => {
-                self.count_skipped(event);
+                self.count_skipped(*event);
                 Ok(())
             }
-            Ok(Row::Marker {
+            &Ok(Row::Marker {
                 index,
                 marker,
                 customer,
@@ -247,9 +245,9 @@ impl LogBuilder<'_> {
             }
             Err((field, problem)) => self.reject(RecordError {
                 row,
-                field,
+                field: *field,
                 column: field.and_then(|f| columns.source_name(f)),
-                problem: *problem,
+                problem: problem.as_ref().clone(),
             }),
         }
     }
