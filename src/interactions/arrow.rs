@@ -388,9 +388,9 @@ impl LogBuilder<'_> {
     ///
     /// Unless [`IngestOptions::parallel`](crate::IngestOptions::parallel) is off (or the
     /// machine has one core), a batch of 2,048 rows or more is read through the mapping on two
-    /// threads (a scoped helper reads three quarters of the rows while this one reads the rest
-    /// and attaches every row); rows are attached in order, and the log, the report and the
-    /// errors are those one thread gives.
+    /// threads (this one and a scoped helper take chunks of 512 rows in turn, whichever is
+    /// free, and this one attaches every row); rows are attached in order, and the log, the
+    /// report and the errors are those one thread gives.
     ///
     /// # Errors
     ///
