@@ -118,8 +118,8 @@ impl Customers {
 /// one pass that reads the old slots and writes the new ones front to back (slot `i` moves to
 /// about `2i`), not a scatter over the whole table: at a million customers a scatter would
 /// wait for memory on every slot. A new id costs one probe of one cache line, which also
-/// takes its slot. The table is at most half full, so probes are short; slot 0 of the
-/// position is free, a position `p` is kept as `p + 1`, and a new table is zeroed memory.
+/// takes its slot. The table is at most half full, so probes are short. A position `p` is
+/// kept as `p + 1`, so that a slot keeping 0 is free and a new table is zeroed memory.
 #[derive(Clone, Default)]
 struct Placed {
     /// `(hash, position + 1)`, `(_, 0)` when free; empty or a power of two long.
