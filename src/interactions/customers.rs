@@ -389,6 +389,42 @@ impl FusedIterator for CustomerIdsIter<'_> {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The table against a `HashMap`: any ids, repeated or not, in any order, warmed or
+        /// not, get the position of their first appearance.
+        #[test]
+        fn positions_are_those_of_a_hash_map(
+            ids in prop::collection::vec("[a-c]{0,3}|[a-z0-9]{1,40}", 0..600),
+            warm_every in 1_usize..50,
+        ) {
+            let mut customers = Customers::default();
+            let mut model = std::collections::HashMap::new();
+            for (k, id) in ids.iter().enumerate() {
+                if k % warm_every == 0 {
+                    customers.warm(ids[k..].iter().take(70).map(|id| id.as_bytes()));
+                }
+                match (customers.find(id), model.get(id.as_str())) {
+                    (Ok(position), Some(&expected)) => prop_assert_eq!(position, expected),
+                    (Err(hash), None) => {
+                        let position = customers.add_hashed(id, hash).unwrap();
+                        prop_assert_eq!(position as usize, model.len());
+                        model.insert(id.as_str(), position);
+                    }
+                    (found, expected) => {
+                        prop_assert!(false, "{id:?}: table {found:?}, model {expected:?}")
+                    }
+                }
+            }
+            prop_assert_eq!(customers.len(), model.len());
+            prop_assert!(customers.positions.len * 2 <= customers.positions.slots.len().max(1));
+            for (id, &position) in &model {
+                prop_assert_eq!(customers.get(id), Some(position));
+                prop_assert_eq!(customers.id(position), *id);
+            }
+        }
+    }
 
     #[test]
     fn ids_are_kept_once_in_order_of_first_appearance() {
