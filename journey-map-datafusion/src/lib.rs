@@ -61,9 +61,9 @@
 //! metrics, friction and the directly-follows graph in one pass took 7.59 s through
 //! DataFusion against 4.89 s in memory, reading included (1.55x); through a local Ballista
 //! cluster, 9.93 s; under a 1 GiB pool in 2 passes, 14.51 s, and with the default settings
-//! (one pass, which ran out of the pool after 11 s and was split), 20.26 s. 100,050,212 events with a 2 GiB
-//! pool in 8 passes (the first spilled 1.29 GB): 259.6 s, peak memory 5.17 GB. The README
-//! has the table and `docs/performance.md` the commands.
+//! (one pass, which ran out of the pool after 11 s and was split), 20.26 s. 100,050,212
+//! events with a 2 GiB pool in 8 passes (the first spilled 1.29 GB): 259.6 s, peak memory
+//! 5.17 GB. The README has the table and `docs/performance.md` the commands.
 //!
 //! # Example: a DataFrame
 //!

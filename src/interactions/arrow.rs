@@ -35,7 +35,7 @@ const BATCH_ROWS: usize = 32_768;
 /// Batches of at least this many rows are read on two threads (when the options allow).
 const PARALLEL_ROWS: usize = 2048;
 
-/// Rows the second thread reads before handing them over.
+/// Rows in a chunk: the share of a batch either thread claims and reads at a time.
 const CHUNK_ROWS: usize = 512;
 
 /// One column as the rows read it.
