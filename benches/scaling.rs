@@ -1,0 +1,201 @@
+//! How reading grows with its input: the same kind of log (ten interactions a customer) at
+//! 1,000,000 interactions of 100,000 customers and at 10,000,000 of 1,000,000, read by
+//! `read_csv` in the crate's own format, by `read_csv` through a mapping (a help-desk export:
+//! its own column names, display names for touchpoints, its own statuses, local London times, a
+//! column left out) and, with the `arrow` feature, by `read_parquet_path`. Reading should be
+//! linear: the 10M read at most about ten times the 1M read (the targets: 10.5x for CSV; the
+//! 10M CSV is 10.17 times the bytes of the 1M one, its customer ids being longer).
+//!
+//! Why not criterion: a ratio of two sizes is only as good as the two times being taken under
+//! the same conditions. On a machine shared with others, whose speed drifts by a tenth to a
+//! third over minutes, criterion's one-benchmark-after-another order measures the 1M and the
+//! 10M reads in different moods. This bench pairs them instead: each round reads every log at
+//! 1M three times and then at 10M once, rotating which reader goes first; a round's ratio is
+//! its 10M time over the median of the three 1M times just before it (seconds apart, under the
+//! same conditions), and the figures are medians over the rounds, with their ranges. The
+//! absolute 1M figures, against the csv and parquet crates alone, are criterion's (`ingest`
+//! and `parquet` benches).
+//!
+//! Run with `cargo bench --bench scaling` (add `--features arrow` for Parquet). It builds the
+//! logs in memory first (about 1.3 GB of CSV text at 10M; the Parquet files go to the system's
+//! temporary folder, about 170 MB) and then runs 7 rounds, about a minute and a half in all;
+//! `JOURNEY_MAP_SCALING_ROUNDS` sets the rounds. Arguments after `--` keep the readers whose
+//! name contains one of them (`csv`, `mapped`, `parquet`).
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use journey_map::interactions::Mapping;
+use journey_map::{IngestOptions, Journey, LogBuilder};
+
+#[path = "../tests/support/records.rs"]
+mod records;
+
+#[cfg(feature = "arrow")]
+#[path = "support/parquet_file.rs"]
+mod parquet_file;
+
+/// The two sizes, in customers (ten interactions each).
+const CUSTOMERS: [usize; 2] = [100_000, 1_000_000];
+/// Reads of the small log per round, for each read of the large one.
+const SMALL_READS: usize = 3;
+
+/// One way of reading, with its input at both sizes.
+struct Reader {
+    name: &'static str,
+    inputs: [Input; 2],
+}
+
+/// A log to read, as its reader wants it.
+enum Input {
+    Csv(String),
+    Mapped(String, Box<Mapping>),
+    #[cfg(feature = "arrow")]
+    Parquet(std::path::PathBuf),
+}
+
+impl Input {
+    /// The size of the input in bytes.
+    fn bytes(&self) -> u64 {
+        match self {
+            Input::Csv(text) | Input::Mapped(text, _) => text.len() as u64,
+            #[cfg(feature = "arrow")]
+            Input::Parquet(path) => std::fs::metadata(path).map_or(0, |m| m.len()),
+        }
+    }
+
+    /// Reads the input into a log (dropped after the clock stops) and returns the time taken.
+    fn read(&self, journey: &Journey) -> Duration {
+        let start = Instant::now();
+        let mut builder = LogBuilder::new(journey, IngestOptions::default());
+        match self {
+            Input::Csv(text) => builder.read_csv(black_box(text.as_bytes())).unwrap(),
+            Input::Mapped(text, mapping) => {
+                builder = builder.mapping(Mapping::clone(mapping)).unwrap();
+                builder.read_csv(black_box(text.as_bytes())).unwrap();
+            }
+            #[cfg(feature = "arrow")]
+            Input::Parquet(path) => builder.read_parquet_path(black_box(path)).unwrap(),
+        }
+        let built = builder.finish();
+        let elapsed = start.elapsed();
+        drop(black_box(built));
+        elapsed
+    }
+}
+
+/// The median of some values, which it sorts.
+fn median(times: &mut [f64]) -> f64 {
+    times.sort_by(f64::total_cmp);
+    let n = times.len();
+    if n % 2 == 1 {
+        times[n / 2]
+    } else {
+        (times[n / 2 - 1] + times[n / 2]) / 2.0
+    }
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; any other argument filters the readers.
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let wanted = |name: &str| filters.is_empty() || filters.iter().any(|f| name.contains(f));
+    let rounds: usize = std::env::var("JOURNEY_MAP_SCALING_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(7);
+    let journey = Journey::load("examples/data/retail_bank.ron").unwrap();
+    #[cfg(feature = "arrow")]
+    let dir = std::env::temp_dir().join(format!("journey-map-scaling-{}", std::process::id()));
+
+    eprintln!("building the logs ...");
+    let mut csv = Vec::new();
+    let mut mapped = Vec::new();
+    #[cfg(feature = "arrow")]
+    let mut parquet = Vec::new();
+    for customers in CUSTOMERS {
+        let records = records::records_of(&journey, customers);
+        if wanted("csv") {
+            csv.push(Input::Csv(records::to_csv(&records)));
+        }
+        if wanted("mapped") {
+            let (export, mapping) = records::to_export(&journey, &records);
+            mapped.push(Input::Mapped(export, Box::new(mapping)));
+        }
+        #[cfg(feature = "arrow")]
+        if wanted("parquet") {
+            std::fs::create_dir_all(&dir).unwrap();
+            let path = dir.join(format!("log-{customers}.parquet"));
+            parquet_file::write_parquet(&records, &path);
+            parquet.push(Input::Parquet(path));
+        }
+    }
+    let mut readers = Vec::new();
+    let mut add = |name, inputs: Vec<Input>| {
+        if let Ok(inputs) = <[Input; 2]>::try_from(inputs) {
+            readers.push(Reader { name, inputs });
+        }
+    };
+    add("read_csv", csv);
+    add("read_csv_mapped", mapped);
+    #[cfg(feature = "arrow")]
+    add("read_parquet", parquet);
+
+    // rounds[reader]: the milliseconds of each round's reads, the small ones then the large.
+    let mut times = vec![Vec::new(); readers.len()];
+    for round in 0..rounds {
+        for k in 0..readers.len() {
+            let r = (k + round) % readers.len();
+            let reader = &readers[r];
+            let small: Vec<f64> = (0..SMALL_READS)
+                .map(|_| reader.inputs[0].read(&journey).as_secs_f64() * 1e3)
+                .collect();
+            let large = reader.inputs[1].read(&journey).as_secs_f64() * 1e3;
+            times[r].push((small, large));
+        }
+        eprintln!("round {} of {rounds} done", round + 1);
+    }
+    let bytes: Vec<f64> = readers
+        .iter()
+        .map(|r| r.inputs[1].bytes() as f64 / r.inputs[0].bytes() as f64)
+        .collect();
+    #[cfg(feature = "arrow")]
+    let _ = std::fs::remove_dir_all(&dir);
+
+    println!(
+        "{rounds} rounds; each: {SMALL_READS} reads at 1M then one at 10M of every reader, in turn"
+    );
+    println!(
+        "{:<16} {:>24} {:>24} {:>24} {:>8}",
+        "reader",
+        "1M ms: median (range)",
+        "10M ms: median (range)",
+        "10M/1M: median (range)",
+        "bytes"
+    );
+    for ((reader, rounds), bytes) in readers.iter().zip(&times).zip(bytes) {
+        let mut small: Vec<f64> = rounds.iter().flat_map(|(s, _)| s.iter().copied()).collect();
+        let mut large: Vec<f64> = rounds.iter().map(|&(_, l)| l).collect();
+        // Each round's 10M read against the median of the 1M reads just before it: a pair
+        // taken seconds apart, under the same conditions.
+        let mut ratios: Vec<f64> = rounds
+            .iter()
+            .map(|(s, l)| l / median(&mut s.clone()))
+            .collect();
+        let summary = |t: &mut Vec<f64>, digits: usize| {
+            let m = median(t);
+            let (lo, hi) = (t[0], t[t.len() - 1]);
+            format!("{m:.digits$} ({lo:.digits$}-{hi:.digits$})")
+        };
+        println!(
+            "{:<16} {:>24} {:>24} {:>24} {:>7.2}x",
+            reader.name,
+            summary(&mut small, 1),
+            summary(&mut large, 0),
+            summary(&mut ratios, 2),
+            bytes,
+        );
+    }
+}
