@@ -16,13 +16,14 @@
 //! absolute 1M figures, against the csv and parquet crates alone, are criterion's (`ingest`
 //! and `parquet` benches).
 //!
-//! Run with `cargo bench --bench scaling` (add `--features arrow` for Parquet). It builds the
-//! logs in memory first (about 1.3 GB of CSV text at 10M; the Parquet files go to the system's
-//! temporary folder, about 170 MB) and then runs 7 rounds, about a minute and a half in all;
+//! Run with `cargo bench --bench scaling` (add `--features arrow` for Parquet). A child process
+//! writes the logs to the system's temporary folder first (about 1.5 GB in all, removed at the
+//! end) and this one reads the CSV files into memory, then runs 7 rounds;
 //! `JOURNEY_MAP_SCALING_ROUNDS` sets the rounds. Arguments after `--` keep the readers whose
 //! name contains one of them (`csv`, `mapped`, `parquet`).
 
 use std::hint::black_box;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use journey_map::interactions::Mapping;
@@ -39,6 +40,31 @@ mod parquet_file;
 const CUSTOMERS: [usize; 2] = [100_000, 1_000_000];
 /// Reads of the small log per round, for each read of the large one.
 const SMALL_READS: usize = 3;
+/// Set for the child process that writes the logs: the folder to write them to.
+const WRITE_TO: &str = "JOURNEY_MAP_SCALING_WRITE_TO";
+
+/// Writes the logs the readers `wanted` read, at both sizes, to `dir`.
+fn write_logs(journey: &Journey, dir: &Path, wanted: &dyn Fn(&str) -> bool) {
+    for customers in CUSTOMERS {
+        let records = records::records_of(journey, customers);
+        if wanted("csv") {
+            std::fs::write(
+                dir.join(format!("log-{customers}.csv")),
+                records::to_csv(&records),
+            )
+            .unwrap();
+        }
+        if wanted("mapped") {
+            let (export, _) = records::to_export(journey, &records);
+            std::fs::write(dir.join(format!("export-{customers}.csv")), export).unwrap();
+        }
+        #[cfg(feature = "arrow")]
+        if wanted("parquet") {
+            let path = dir.join(format!("log-{customers}.parquet"));
+            parquet_file::write_parquet(&records, &path);
+        }
+    }
+}
 
 /// One way of reading, with its input at both sizes.
 struct Reader {
@@ -107,29 +133,42 @@ fn main() {
         .and_then(|r| r.parse().ok())
         .unwrap_or(7);
     let journey = Journey::load("examples/data/retail_bank.ron").unwrap();
-    #[cfg(feature = "arrow")]
-    let dir = std::env::temp_dir().join(format!("journey-map-scaling-{}", std::process::id()));
+    if let Some(dir) = std::env::var_os(WRITE_TO) {
+        write_logs(&journey, Path::new(&dir), &wanted);
+        return;
+    }
 
-    eprintln!("building the logs ...");
+    // The logs are written to files by a child process and read back here whole, so that
+    // this process's heap holds the inputs only: building ten million records and dropping
+    // them leaves freed memory that the 1M reads then reuse without page faults and the 10M
+    // reads cannot, which made Parquet's ratio read about one higher.
+    let dir = std::env::temp_dir().join(format!("journey-map-scaling-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    eprintln!("writing the logs to {} ...", dir.display());
+    let status = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(&filters)
+        .env(WRITE_TO, &dir)
+        .status()
+        .unwrap();
+    assert!(status.success(), "writing the logs failed");
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
     let mut csv = Vec::new();
     let mut mapped = Vec::new();
     #[cfg(feature = "arrow")]
     let mut parquet = Vec::new();
     for customers in CUSTOMERS {
-        let records = records::records_of(&journey, customers);
         if wanted("csv") {
-            csv.push(Input::Csv(records::to_csv(&records)));
+            csv.push(Input::Csv(read(&format!("log-{customers}.csv"))));
         }
         if wanted("mapped") {
-            let (export, mapping) = records::to_export(&journey, &records);
+            // The mapping depends on the journey only.
+            let (_, mapping) = records::to_export(&journey, &[]);
+            let export = read(&format!("export-{customers}.csv"));
             mapped.push(Input::Mapped(export, Box::new(mapping)));
         }
         #[cfg(feature = "arrow")]
         if wanted("parquet") {
-            std::fs::create_dir_all(&dir).unwrap();
-            let path = dir.join(format!("log-{customers}.parquet"));
-            parquet_file::write_parquet(&records, &path);
-            parquet.push(Input::Parquet(path));
+            parquet.push(Input::Parquet(dir.join(format!("log-{customers}.parquet"))));
         }
     }
     let mut readers = Vec::new();
@@ -161,7 +200,6 @@ fn main() {
         .iter()
         .map(|r| r.inputs[1].bytes() as f64 / r.inputs[0].bytes() as f64)
         .collect();
-    #[cfg(feature = "arrow")]
     let _ = std::fs::remove_dir_all(&dir);
 
     println!(
