@@ -150,7 +150,10 @@ fn main() {
         .env(WRITE_TO, &dir)
         .status()
         .unwrap();
-    assert!(status.success(), "writing the logs failed");
+    if !status.success() {
+        let _ = std::fs::remove_dir_all(&dir);
+        panic!("writing the logs failed: {status}");
+    }
     let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
     let mut csv = Vec::new();
     let mut mapped = Vec::new();
