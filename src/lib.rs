@@ -462,8 +462,9 @@
 //!   scales, the log and its builder, mappings (`mapping.rs`), journeys, sessions and segments
 //!   (`segments.rs`), CSV, Parquet and Arrow (`arrow.rs`, feature `arrow`) and RON reading,
 //!   reading by extension (`files.rs`), interned needs, tags and segment values
-//!   (`interner.rs`), and what ingestion reports. The log knows the journey only through the
-//!   touchpoint and persona indices it resolved.
+//!   (`interner.rs`), the customer-by-customer part of finishing a log (`finishing.rs`:
+//!   record ranges, journey splits, warnings), and what ingestion reports. The log knows the
+//!   journey only through the touchpoint and persona indices it resolved.
 //! - [`stats`](mod@stats): Wilson intervals, exact mergeable percentiles, means and moments,
 //!   Kaplan-Meier times to an event, one-sided tests and the Benjamini-Hochberg correction,
 //!   shared by every analysis.

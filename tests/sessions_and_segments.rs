@@ -2,9 +2,12 @@
 //! change from one interaction to the next, and every analysis selects by them.
 
 use journey_map::analysis::{MetricsReport, Observation, Selection, SelectionError};
+use journey_map::interactions::Mapping;
 use journey_map::{
-    IngestOptions, IngestWarning, Interaction, InteractionLog, Journey, LogBuilder, Mode, Outcome,
+    IngestOptions, IngestReport, IngestWarning, Interaction, InteractionLog, Journey, LogBuilder,
+    Mode, Outcome,
 };
+use proptest::prelude::*;
 
 fn bank() -> Journey {
     Journey::load("examples/data/retail_bank.ron").unwrap()
@@ -362,4 +365,144 @@ fn the_friction_lens_breaks_down_by_a_segment_and_names_the_value_that_suffers_a
                 .is_some_and(|s| s.to_string().contains("did you mean \"platform\"")),
         "{error}"
     );
+}
+
+/// A log and its report, from records attached one by one in the order given.
+fn attach_in_turn(
+    journey: &Journey,
+    options: IngestOptions,
+    records: &[Interaction],
+) -> (InteractionLog, IngestReport) {
+    let mut builder = LogBuilder::new(journey, options);
+    for record in records {
+        builder.push(record).unwrap();
+    }
+    builder.finish()
+}
+
+/// The records in the log's order: customers in order of first appearance, each one's by
+/// time (a stable sort, as finishing a log sorts).
+fn in_log_order(records: &[Interaction]) -> Vec<Interaction> {
+    let mut first_seen: Vec<&str> = Vec::new();
+    for r in records {
+        if !first_seen.contains(&r.customer.as_str()) {
+            first_seen.push(r.customer.as_str());
+        }
+    }
+    let rank = |r: &Interaction| first_seen.iter().position(|c| *c == r.customer.as_str());
+    let mut sorted = records.to_vec();
+    sorted.sort_by_key(|r| (rank(r), r.timestamp));
+    sorted
+}
+
+proptest! {
+    /// Finishing splits journeys and looks for mistakes customer by customer as records come
+    /// in the log's order, or in one pass after sorting when they do not: the log and its
+    /// warnings are the same either way, with sessions, segments that appear part way
+    /// through, personas, needs and an inactivity gap.
+    #[test]
+    fn a_log_does_not_depend_on_the_order_its_records_come_in(
+        records in proptest::collection::vec(
+            (
+                0..5_usize,
+                0..6_usize,
+                0..400_i64,
+                proptest::option::of(0..2_u8),
+                proptest::option::of(0..3_u8),
+                proptest::option::of(0..2_u8),
+                proptest::option::of(0..3_u8),
+            ),
+            0..60,
+        ),
+        gap in proptest::option::of(60..3_000_u64),
+    ) {
+        let journey = bank();
+        let touchpoints = ["search-ad", "product-page", "online-application", "chatbot", "support-line", "account-opened"];
+        let records: Vec<Interaction> = records
+            .into_iter()
+            .map(|(c, t, minute, persona, session, platform, need)| {
+                let mut r = Interaction::new(
+                    format!("c{c}"),
+                    touchpoints[t],
+                    at("2026-01-05T00:00:00Z") + jiff::SignedDuration::from_mins(minute),
+                    Outcome::Completed,
+                );
+                if let Some(p) = persona {
+                    r = r.with_persona(journey.personas()[usize::from(p)].id.clone());
+                }
+                if let Some(s) = session {
+                    r = r.with_session(format!("s{s}"));
+                }
+                if let Some(p) = platform {
+                    r = r.with_segment("platform", ["ios", "android"][usize::from(p)]);
+                }
+                if let Some(n) = need {
+                    r = r.with_need(format!("n{n}"));
+                }
+                r
+            })
+            .collect();
+        let options = gap.map_or(IngestOptions::default(), |g| IngestOptions::default().inactivity_gap_seconds(g));
+        let given = attach_in_turn(&journey, options, &records);
+        let ordered = attach_in_turn(&journey, options, &in_log_order(&records));
+        // Values are interned in order of appearance: compare what the logs say.
+        prop_assert_eq!(journeys(&given.0), journeys(&ordered.0));
+        prop_assert_eq!(&given.1, &ordered.1);
+        prop_assert_eq!(given.0.len(), records.len());
+    }
+}
+
+/// One journey as the log gives it: customer, persona, platform, and each interaction's
+/// touchpoint, time and need.
+type JourneyView = (
+    String,
+    Option<String>,
+    Option<String>,
+    Vec<(String, i64, Option<String>)>,
+);
+
+/// Every journey of a log, in the log's order.
+fn journeys(log: &InteractionLog) -> Vec<JourneyView> {
+    let journey = bank();
+    (0..log.journey_count() as u32)
+        .map(|j| {
+            let j = journey_map::JourneyIndex::from_u32(j);
+            let customer = log.journey_customer(j).unwrap();
+            (
+                log.customer_id(customer).unwrap().to_owned(),
+                log.journey_persona(j)
+                    .map(|p| journey.personas()[p.index()].id.to_string()),
+                log.journey_segment(j, "platform").map(str::to_owned),
+                log.journey_interactions(j)
+                    .map(|i| {
+                        let touchpoint =
+                            journey.touchpoints()[i.touchpoint().index()].id.to_string();
+                        (touchpoint, i.timestamp_ms(), i.need().map(str::to_owned))
+                    })
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn an_inactivity_gap_set_by_a_mapping_after_records_came_in_order_still_splits() {
+    let journey = bank();
+    let records = [
+        visit("a", "search-ad", "2026-01-05T09:00:00Z"),
+        visit("a", "product-page", "2026-01-08T09:00:00Z"),
+        visit("b", "search-ad", "2026-01-05T11:00:00Z"),
+        visit("b", "product-page", "2026-01-05T11:10:00Z"),
+        visit("c", "search-ad", "2026-01-05T11:00:00Z"),
+    ];
+    let mut builder = LogBuilder::new(&journey, IngestOptions::default());
+    builder.extend(&records).unwrap();
+    let builder = builder
+        .mapping(Mapping::new().inactivity_gap_seconds(86_400))
+        .unwrap();
+    let (log, _) = builder.finish();
+    // a's visits are three days apart: two journeys; b's ten minutes apart: one.
+    assert_eq!(log.journey_count(), 4);
+    let a = log.customer_index("a").unwrap();
+    assert_eq!(log.journeys_of(a).len(), 2);
 }

@@ -7,10 +7,11 @@ use jiff::Timestamp;
 use super::csv::UnixUnit;
 use super::customers::CustomerIds;
 use super::customers::Customers;
+use super::finishing::{CustomerPass, Finished};
 use super::interner::{Lists, Strings};
 use super::mapping::{Compiled, Mapping, MappingError, Marker, MarkerTarget};
 use super::problems::{Field, IngestError, IngestReport, Mode, RecordError, RecordProblem};
-use super::record::{CustomerId, Interaction, Outcome, Record};
+use super::record::{Interaction, Outcome, Record};
 use super::scores::Scales;
 use super::segments::{Contexts, Journeys, Segment};
 use crate::model::ids::dense_index;
@@ -413,6 +414,11 @@ pub struct LogBuilder<'j> {
     /// Whether the records attached so far are in the log's order (by customer, then time), so
     /// that finishing need not sort them.
     in_order: bool,
+    /// While records come in order: the per-customer part of finishing, done for each
+    /// customer whose records are all in.
+    pass: Option<CustomerPass>,
+    /// Where the records of the customer being attached start, while records come in order.
+    run_start: usize,
     /// The mapping rows are read through, if any.
     mapping: Option<Arc<Compiled>>,
     /// Rows of each event the mapping skips.
@@ -448,6 +454,8 @@ impl<'j> LogBuilder<'j> {
             unknown_personas: fast_map(0),
             last_customer: NONE,
             in_order: true,
+            pass: None,
+            run_start: 0,
             mapping: None,
             skipped_rows: Vec::new(),
             markers: Vec::new(),
@@ -679,8 +687,16 @@ impl<'j> LogBuilder<'j> {
         match self.check(interaction) {
             Ok(stored) => {
                 if let Some(last) = self.records.last() {
-                    self.in_order &= (last.customer, last.timestamp_ms)
+                    let ordered = (last.customer, last.timestamp_ms)
                         <= (stored.customer, stored.timestamp_ms);
+                    if self.in_order && last.customer != stored.customer {
+                        if ordered {
+                            self.customer_attached(last.customer);
+                        } else {
+                            self.pass = None;
+                        }
+                    }
+                    self.in_order &= ordered;
                 }
                 self.records.push(stored);
                 self.report.accepted += 1;
@@ -693,6 +709,26 @@ impl<'j> LogBuilder<'j> {
                 problem,
             }),
         }
+    }
+
+    /// Runs the per-customer part of finishing for customer `c`, whose records (from
+    /// `run_start` on) are all in, records so far being in order: the records are still in
+    /// cache, and finishing has that much less to do.
+    fn customer_attached(&mut self, c: u32) {
+        let (segments, gap_ms) = (self.contexts.segment_count(), self.gap_ms());
+        let start = std::mem::replace(&mut self.run_start, self.records.len());
+        self.pass
+            .get_or_insert_with(|| CustomerPass::new(segments, gap_ms))
+            .add_customer(c as usize, start, &self.records[start..], &self.contexts);
+    }
+
+    /// The silence after which a customer's next record starts a new journey, if any: the
+    /// options', else the mapping's.
+    fn gap_ms(&self) -> Option<i64> {
+        self.options
+            .inactivity_gap_seconds
+            .or(self.mapping.as_ref().and_then(|m| m.inactivity_gap_seconds))
+            .map(|s| i64::try_from(s.saturating_mul(1000)).unwrap_or(i64::MAX))
     }
 
     /// Handles a bad record by the mode: an error in strict mode, a listed skip in lenient.
@@ -917,25 +953,33 @@ impl<'j> LogBuilder<'j> {
     /// O(n log n) for n records: a stable sort by customer and time; O(n) when they were
     /// attached in that order.
     pub fn finish(mut self) -> (InteractionLog, IngestReport) {
-        if !self.in_order {
-            self.records.sort_by_key(|r| (r.customer, r.timestamp_ms));
-        }
-        let mut offsets = vec![0_u32; self.customers.len() + 1];
-        for record in &self.records {
-            offsets[record.customer as usize + 1] += 1;
-        }
-        for c in 0..self.customers.len() {
-            offsets[c + 1] += offsets[c];
-        }
+        let (segments, gap_ms) = (self.contexts.segment_count(), self.gap_ms());
+        let pass = match self.pass.take() {
+            // Records came in order: every customer but the last is done.
+            Some(mut pass) if self.in_order && pass.made_for() == (segments, gap_ms) => {
+                if let Some(last) = self.records.last() {
+                    let start = self.run_start;
+                    let mine = &self.records[start..];
+                    pass.add_customer(last.customer as usize, start, mine, &self.contexts);
+                }
+                pass
+            }
+            _ => {
+                if !self.in_order {
+                    self.records.sort_by_key(|r| (r.customer, r.timestamp_ms));
+                }
+                CustomerPass::of_sorted(&self.records, &self.contexts, segments, gap_ms)
+            }
+        };
+        let Finished {
+            offsets,
+            journeys,
+            changes,
+            warnings,
+        } = pass.finish(self.records.len(), &self.customers, &self.contexts);
         self.apply_markers(&offsets);
-        let gap_ms = self
-            .options
-            .inactivity_gap_seconds
-            .or(self.mapping.as_ref().and_then(|m| m.inactivity_gap_seconds))
-            .map(|s| i64::try_from(s.saturating_mul(1000)).unwrap_or(i64::MAX));
-        let (journeys, changes) = Journeys::split(&self.records, &offsets, &self.contexts, gap_ms);
         let (segment_names, segment_values) = self.contexts.into_names_and_values();
-        self.report.warnings = warnings(&self.records, &offsets, &self.customers);
+        self.report.warnings = warnings;
         for (slot, change) in changes.iter().enumerate() {
             if change.pairs >= 20 && change.changed == change.pairs {
                 let segment = match slot {
@@ -981,75 +1025,6 @@ impl<'j> LogBuilder<'j> {
         };
         (log, self.report)
     }
-}
-
-/// The patterns of a finished log that are almost always a mistake in reading the data.
-///
-/// Complexity: O(n·m) for n records and m needs of one customer (few in practice).
-fn warnings(
-    records: &[Stored],
-    offsets: &[u32],
-    customers: &super::customers::Customers,
-) -> Vec<super::IngestWarning> {
-    use super::IngestWarning;
-    let mut warnings = Vec::new();
-    let n = records.len();
-    if n >= 10
-        && records
-            .iter()
-            .all(|r| r.timestamp_ms == records[0].timestamp_ms)
-    {
-        warnings.push(IngestWarning::IdenticalTimestamps { interactions: n });
-    }
-    let (mut several, mut at_one_time) = (0, 0);
-    let (mut biggest, mut biggest_len) = (0, 0);
-    let (mut needs, mut pairs) = (0, 0);
-    // A customer's need ids, sorted to count each need's contacts in O(k log k) for k
-    // records (a scan per record would be quadratic in a customer with many needs).
-    let mut keys: Vec<u32> = Vec::new();
-    for c in 0..offsets.len().saturating_sub(1) {
-        let mine = &records[offsets[c] as usize..offsets[c + 1] as usize];
-        if mine.len() > biggest_len {
-            (biggest, biggest_len) = (c, mine.len());
-        }
-        if mine.len() >= 2 {
-            several += 1;
-            at_one_time += usize::from(mine.iter().all(|r| r.timestamp_ms == mine[0].timestamp_ms));
-        }
-        keys.clear();
-        keys.extend(mine.iter().map(|r| r.need).filter(|&need| need != NONE));
-        keys.sort_unstable();
-        for run in keys.chunk_by(|a, b| a == b) {
-            needs += 1;
-            pairs += usize::from(run.len() == 2);
-        }
-    }
-    if several >= 20 && at_one_time * 10 >= several * 9 && warnings.is_empty() {
-        warnings.push(IngestWarning::UnorderedCustomers {
-            customers: several,
-            at_one_time,
-        });
-    }
-    if n >= 100 && biggest_len * 2 > n {
-        warnings.push(IngestWarning::OneCustomerHoldsMost {
-            customer: CustomerId::new(customers.id(biggest as u32)),
-            interactions: biggest_len,
-            of: n,
-        });
-    }
-    if needs >= 20 && pairs == needs {
-        warnings.push(IngestWarning::NeedsAllTwoContacts { needs });
-    }
-    // Every time in 1970: Unix seconds read as milliseconds (1.7e9 ms is 20 January 1970).
-    const YEAR_1971_MS: i64 = 31_536_000_000;
-    if n >= 20
-        && records
-            .iter()
-            .all(|r| (0..YEAR_1971_MS).contains(&r.timestamp_ms))
-    {
-        warnings.push(IngestWarning::TimesIn1970 { interactions: n });
-    }
-    warnings
 }
 
 /// Whether an id is empty or only white space; ids that start with a letter or digit answer

@@ -12,6 +12,7 @@ mod arrow;
 mod csv;
 mod customers;
 mod files;
+mod finishing;
 mod interner;
 pub(crate) mod log;
 mod mapping;

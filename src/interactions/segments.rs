@@ -235,85 +235,117 @@ pub(crate) struct Changes {
     pub(crate) changed: usize,
 }
 
-impl Journeys {
-    /// Splits each customer's records (sorted by customer, then time) into journeys.
+/// Splits customers' records into journeys, one customer at a time, each customer's records
+/// sorted by time, customers in order: a log builder splits each customer as soon as their
+/// records are in (while they are still in cache), or all of them in one pass after sorting.
+#[derive(Debug, Clone)]
+pub(crate) struct Splitter {
+    journeys: Journeys,
+    /// Slot 0 is the persona, then each segment.
+    changes: Vec<Changes>,
+    /// The last value of each slot in the customer being split.
+    last: Vec<u32>,
+    gap_ms: Option<i64>,
+}
+
+impl Splitter {
+    /// Starts splitting records whose contexts name `segments` segments, starting a new
+    /// journey after a silence longer than `gap_ms`, if set.
+    pub(crate) fn new(segments: usize, gap_ms: Option<i64>) -> Self {
+        Splitter {
+            journeys: Journeys {
+                segments,
+                ..Journeys::default()
+            },
+            changes: vec![Changes::default(); segments + 1],
+            last: vec![NONE; segments + 1],
+            gap_ms,
+        }
+    }
+
+    /// How many segments and which inactivity gap the split is for.
+    pub(crate) fn made_for(&self) -> (usize, Option<i64>) {
+        (self.journeys.segments, self.gap_ms)
+    }
+
+    /// Splits the next customer's records `mine` (possibly none), which start at record
+    /// `start` of the log.
     ///
-    /// Complexity: O(n) for n records, plus O(s) per record with s segments.
-    pub(crate) fn split(
-        records: &[super::log::Stored],
-        offsets: &[u32],
+    /// Complexity: O(k) for k records, plus O(s) per record with s segments.
+    pub(crate) fn add_customer(
+        &mut self,
+        start: usize,
+        mine: &[super::log::Stored],
         contexts: &Contexts,
-        gap_ms: Option<i64>,
-    ) -> (Self, Vec<Changes>) {
-        let segments = contexts.segment_count();
-        let customers = offsets.len().saturating_sub(1);
-        let mut journeys = Journeys {
-            starts: Vec::with_capacity(customers + 1),
-            of_customer: Vec::with_capacity(customers + 1),
-            customer: Vec::with_capacity(customers),
-            persona: Vec::with_capacity(customers),
-            values: Vec::new(),
-            segments,
-        };
-        // Slot 0 is the persona, then each segment.
-        let mut changes = vec![Changes::default(); segments + 1];
-        let mut last = vec![NONE; segments + 1];
-        for c in 0..customers {
-            journeys.of_customer.push(journeys.starts.len() as u32);
-            let (start, end) = (offsets[c] as usize, offsets[c + 1] as usize);
-            let mine = &records[start..end];
-            let mut session = NONE;
-            last.fill(NONE);
-            for (i, record) in mine.iter().enumerate() {
-                let here = contexts.session(record.context);
-                let split = i == 0
-                    || (here != NONE && session != NONE && here != session)
-                    || gap_ms.is_some_and(|gap| {
-                        record.timestamp_ms.saturating_sub(mine[i - 1].timestamp_ms) > gap
-                    });
-                if split {
-                    journeys.starts.push((start + i) as u32);
-                    journeys.customer.push(c as u32);
-                    journeys.persona.push(NONE);
-                    journeys.values.extend(std::iter::repeat_n(NONE, segments));
-                }
-                if here != NONE {
-                    session = here;
-                }
-                if record.context == NONE {
+    ) {
+        let Splitter {
+            journeys,
+            changes,
+            last,
+            gap_ms,
+        } = self;
+        let segments = journeys.segments;
+        let c = journeys.of_customer.len() as u32;
+        journeys.of_customer.push(journeys.starts.len() as u32);
+        let mut session = NONE;
+        last.fill(NONE);
+        for (i, record) in mine.iter().enumerate() {
+            let here = contexts.session(record.context);
+            let split = i == 0
+                || (here != NONE && session != NONE && here != session)
+                || gap_ms.is_some_and(|gap| {
+                    record.timestamp_ms.saturating_sub(mine[i - 1].timestamp_ms) > gap
+                });
+            if split {
+                journeys.starts.push((start + i) as u32);
+                journeys.customer.push(c);
+                journeys.persona.push(NONE);
+                journeys.values.extend(std::iter::repeat_n(NONE, segments));
+            }
+            if here != NONE {
+                session = here;
+            }
+            if record.context == NONE {
+                continue;
+            }
+            let j = journeys.persona.len() - 1;
+            for (slot, last) in last.iter_mut().enumerate() {
+                let value = if slot == 0 {
+                    contexts.persona(record.context)
+                } else {
+                    contexts.segment(record.context, slot - 1)
+                };
+                if value == NONE {
                     continue;
                 }
-                let j = journeys.persona.len() - 1;
-                for (slot, last) in last.iter_mut().enumerate() {
-                    let value = if slot == 0 {
-                        contexts.persona(record.context)
-                    } else {
-                        contexts.segment(record.context, slot - 1)
-                    };
-                    if value == NONE {
-                        continue;
-                    }
-                    if *last != NONE {
-                        changes[slot].pairs += 1;
-                        changes[slot].changed += usize::from(*last != value);
-                    }
-                    *last = value;
-                    let carried = if slot == 0 {
-                        &mut journeys.persona[j]
-                    } else {
-                        &mut journeys.values[j * segments + slot - 1]
-                    };
-                    if *carried == NONE {
-                        *carried = value;
-                    }
+                if *last != NONE {
+                    changes[slot].pairs += 1;
+                    changes[slot].changed += usize::from(*last != value);
+                }
+                *last = value;
+                let carried = if slot == 0 {
+                    &mut journeys.persona[j]
+                } else {
+                    &mut journeys.values[j * segments + slot - 1]
+                };
+                if *carried == NONE {
+                    *carried = value;
                 }
             }
         }
-        journeys.of_customer.push(journeys.starts.len() as u32);
-        journeys.starts.push(records.len() as u32);
-        (journeys, changes)
     }
 
+    /// The journeys of a log of `records` records, and how each slot's value changes between
+    /// a customer's consecutive records.
+    pub(crate) fn finish(mut self, records: usize) -> (Journeys, Vec<Changes>) {
+        let journeys = &mut self.journeys;
+        journeys.of_customer.push(journeys.starts.len() as u32);
+        journeys.starts.push(records as u32);
+        (self.journeys, self.changes)
+    }
+}
+
+impl Journeys {
     /// How many journeys.
     pub(crate) fn len(&self) -> usize {
         self.customer.len()
