@@ -502,6 +502,8 @@
 //! # }
 //! ```
 #![warn(missing_docs)]
+// One audited block (`interactions/pages.rs`) asks the kernel to map a vector's pages.
+#![deny(unsafe_code)]
 
 pub mod analysis;
 pub mod format;

@@ -10,6 +10,7 @@ use super::customers::Customers;
 use super::finishing::{CustomerPass, Finished};
 use super::interner::{Lists, Strings};
 use super::mapping::{Compiled, Mapping, MappingError, Marker, MarkerTarget};
+use super::pages;
 use super::problems::{Field, IngestError, IngestReport, Mode, RecordError, RecordProblem};
 use super::record::{Interaction, Outcome, Record};
 use super::scores::Scales;
@@ -653,6 +654,7 @@ impl<'j> LogBuilder<'j> {
     {
         let interactions = interactions.into_iter();
         self.records.reserve(interactions.size_hint().0);
+        pages::prefault(&mut self.records);
         interactions
             .into_iter()
             .try_for_each(|interaction| self.push(interaction))
@@ -698,6 +700,9 @@ impl<'j> LogBuilder<'j> {
                     }
                     self.in_order &= ordered;
                 }
+                if self.records.len() == self.records.capacity() {
+                    self.grow_records();
+                }
                 self.records.push(stored);
                 self.report.accepted += 1;
                 Ok(())
@@ -709,6 +714,14 @@ impl<'j> LogBuilder<'j> {
                 problem,
             }),
         }
+    }
+
+    /// Doubles the room for records, as pushing would, with the new room's pages mapped at
+    /// once rather than one fault at a time (see `pages.rs`).
+    #[cold]
+    fn grow_records(&mut self) {
+        self.records.reserve(self.records.capacity().max(64));
+        pages::prefault(&mut self.records);
     }
 
     /// Runs the per-customer part of finishing for customer `c`, whose records (from

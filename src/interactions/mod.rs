@@ -16,6 +16,7 @@ mod finishing;
 mod interner;
 pub(crate) mod log;
 mod mapping;
+mod pages;
 mod problems;
 mod record;
 mod ron;
