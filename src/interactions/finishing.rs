@@ -181,13 +181,29 @@ impl Tally {
             self.at_one_time +=
                 usize::from(mine.iter().all(|r| r.timestamp_ms == head.timestamp_ms));
         }
+        // Needs are kept without a branch per record (whether a record has one is random).
         self.keys.clear();
-        self.keys
-            .extend(mine.iter().map(|r| r.need).filter(|&need| need != NONE));
-        self.keys.sort_unstable();
-        for run in self.keys.chunk_by(|a, b| a == b) {
-            self.needs += 1;
-            self.pairs += usize::from(run.len() == 2);
+        self.keys.resize(mine.len(), NONE);
+        let mut kept = 0;
+        for (slot, record) in mine.iter().enumerate() {
+            self.keys[kept.min(slot)] = record.need;
+            kept += usize::from(record.need != NONE);
+        }
+        let keys = &mut self.keys[..kept];
+        match *keys {
+            [] => {}
+            [_] => self.needs += 1,
+            [a, b] => {
+                self.needs += 1 + usize::from(a != b);
+                self.pairs += usize::from(a == b);
+            }
+            _ => {
+                keys.sort_unstable();
+                for run in keys.chunk_by(|a, b| a == b) {
+                    self.needs += 1;
+                    self.pairs += usize::from(run.len() == 2);
+                }
+            }
         }
     }
 
@@ -279,6 +295,31 @@ mod tests {
         assert_eq!(sorted.offsets, one_by_one.offsets);
         assert_eq!(sorted.journeys, one_by_one.journeys);
         assert_eq!(sorted.warnings, one_by_one.warnings);
+    }
+
+    #[test]
+    fn needs_and_those_with_two_contacts_are_counted_per_customer() {
+        let mut tally = Tally::default();
+        let (x, y) = (3, 9);
+        let customers: [&[u32]; 6] = [
+            &[NONE, x, NONE],
+            &[x, y],
+            &[x, NONE, x],
+            &[x, y, NONE, x],
+            &[y, x, x, y, NONE],
+            &[NONE, NONE],
+        ];
+        for (c, needs) in customers.iter().enumerate() {
+            let mine: Vec<Stored> = needs
+                .iter()
+                .enumerate()
+                .map(|(i, &need)| stored(c as u32, i as i64, need))
+                .collect();
+            tally.add_customer(c, &mine);
+        }
+        assert_eq!((tally.needs, tally.pairs), (1 + 2 + 1 + 2 + 2, 1 + 1 + 2));
+        assert_eq!(tally.records, 19);
+        assert_eq!(tally.biggest, (4, 5));
     }
 
     #[test]
