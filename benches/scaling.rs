@@ -23,7 +23,6 @@
 //! after `--` keep the readers whose name contains one of them (`csv`, `mapped`, `parquet`).
 
 use std::hint::black_box;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use journey_map::interactions::Mapping;
@@ -36,35 +35,13 @@ mod records;
 #[path = "support/parquet_file.rs"]
 mod parquet_file;
 
+#[path = "support/log_files.rs"]
+mod log_files;
+
 /// The two sizes, in customers (ten interactions each).
 const CUSTOMERS: [usize; 2] = [100_000, 1_000_000];
 /// Reads of the small log per round, for each read of the large one.
 const SMALL_READS: usize = 3;
-/// Set for the child process that writes the logs: the folder to write them to.
-const WRITE_TO: &str = "JOURNEY_MAP_SCALING_WRITE_TO";
-
-/// Writes the logs the readers `wanted` read, at both sizes, to `dir`.
-fn write_logs(journey: &Journey, dir: &Path, wanted: &dyn Fn(&str) -> bool) {
-    for customers in CUSTOMERS {
-        let records = records::records_of(journey, customers);
-        if wanted("csv") {
-            std::fs::write(
-                dir.join(format!("log-{customers}.csv")),
-                records::to_csv(&records),
-            )
-            .unwrap();
-        }
-        if wanted("mapped") {
-            let (export, _) = records::to_export(journey, &records);
-            std::fs::write(dir.join(format!("export-{customers}.csv")), export).unwrap();
-        }
-        #[cfg(feature = "arrow")]
-        if wanted("parquet") {
-            let path = dir.join(format!("log-{customers}.parquet"));
-            parquet_file::write_parquet(&records, &path);
-        }
-    }
-}
 
 /// One way of reading, with its input at both sizes.
 struct Reader {
@@ -133,8 +110,7 @@ fn main() {
         .and_then(|r| r.parse().ok())
         .unwrap_or(9);
     let journey = Journey::load("examples/data/retail_bank.ron").unwrap();
-    if let Some(dir) = std::env::var_os(WRITE_TO) {
-        write_logs(&journey, Path::new(&dir), &wanted);
+    if log_files::write_if_child(&journey, &CUSTOMERS, &wanted) {
         return;
     }
 
@@ -142,18 +118,7 @@ fn main() {
     // this process's heap holds the inputs only: building ten million records and dropping
     // them leaves freed memory that the 1M reads then reuse without page faults and the 10M
     // reads cannot, which made Parquet's ratio read about one higher.
-    let dir = std::env::temp_dir().join(format!("journey-map-scaling-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    eprintln!("writing the logs to {} ...", dir.display());
-    let status = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(&filters)
-        .env(WRITE_TO, &dir)
-        .status()
-        .unwrap();
-    if !status.success() {
-        let _ = std::fs::remove_dir_all(&dir);
-        panic!("writing the logs failed: {status}");
-    }
+    let dir = log_files::written_by_child("scaling", &filters);
     let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
     let mut csv = Vec::new();
     let mut mapped = Vec::new();

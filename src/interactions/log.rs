@@ -44,6 +44,9 @@ const MAX_DURATION_MS: f64 = (u32::MAX - 1) as f64;
 #[cfg(feature = "simulator")]
 pub(crate) const MAX_DURATION_SECONDS: f64 = ((u32::MAX - 1) / 1000) as f64;
 
+/// Bytes of room for records mapped at a time, ahead of the records written to it.
+const MAP_AHEAD: usize = 4 << 20;
+
 /// How many distinct unknown ids of each kind a log builder suggests a known id for.
 const SUGGESTED_UNKNOWN_IDS: usize = 32;
 
@@ -420,6 +423,8 @@ pub struct LogBuilder<'j> {
     pass: Option<CustomerPass>,
     /// Where the records of the customer being attached start, while records come in order.
     run_start: usize,
+    /// Records from this position on go to room whose pages are not mapped yet.
+    mapped_to: usize,
     /// The mapping rows are read through, if any.
     mapping: Option<Arc<Compiled>>,
     /// Rows of each event the mapping skips.
@@ -457,6 +462,7 @@ impl<'j> LogBuilder<'j> {
             in_order: true,
             pass: None,
             run_start: 0,
+            mapped_to: 0,
             mapping: None,
             skipped_rows: Vec::new(),
             markers: Vec::new(),
@@ -654,7 +660,6 @@ impl<'j> LogBuilder<'j> {
     {
         let interactions = interactions.into_iter();
         self.records.reserve(interactions.size_hint().0);
-        pages::prefault(&mut self.records);
         interactions
             .into_iter()
             .try_for_each(|interaction| self.push(interaction))
@@ -700,8 +705,8 @@ impl<'j> LogBuilder<'j> {
                     }
                     self.in_order &= ordered;
                 }
-                if self.records.len() == self.records.capacity() {
-                    self.grow_records();
+                if self.records.len() >= self.mapped_to {
+                    self.map_ahead();
                 }
                 self.records.push(stored);
                 self.report.accepted += 1;
@@ -716,12 +721,18 @@ impl<'j> LogBuilder<'j> {
         }
     }
 
-    /// Doubles the room for records, as pushing would, with the new room's pages mapped at
-    /// once rather than one fault at a time (see `pages.rs`).
+    /// Makes room for the next records, doubling the room when it is full as pushing would,
+    /// and has the pages of the next [`MAP_AHEAD`] bytes of it mapped in one call rather than
+    /// one fault at a time (see `pages.rs`); only room about to be written is mapped.
     #[cold]
-    fn grow_records(&mut self) {
-        self.records.reserve(self.records.capacity().max(64));
-        pages::prefault(&mut self.records);
+    fn map_ahead(&mut self) {
+        const AHEAD: usize = MAP_AHEAD / std::mem::size_of::<Stored>();
+        if self.records.len() == self.records.capacity() {
+            self.records.reserve(self.records.capacity().max(64));
+        }
+        pages::prefault(&mut self.records, AHEAD);
+        let room = self.records.capacity() - self.records.len();
+        self.mapped_to = self.records.len() + AHEAD.min(room);
     }
 
     /// Runs the per-customer part of finishing for customer `c`, whose records (from
