@@ -101,7 +101,9 @@ fn write_parquet(batch: &RecordBatch, path: &std::path::Path) {
 }
 
 fn temp(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("journey-map-arrow-{}", std::process::id()));
+    // Cargo's folder for integration tests' files, inside `target`: nothing left in the
+    // system's temporary folder.
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("arrow");
     std::fs::create_dir_all(&dir).unwrap();
     dir.join(name)
 }

@@ -26,7 +26,9 @@ fn status(output: &Output) -> i32 {
 }
 
 fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("journey-map-cli-{}", std::process::id()));
+    // Cargo's folder for integration tests' files, inside `target`: nothing left in the
+    // system's temporary folder.
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli");
     std::fs::create_dir_all(&dir).unwrap();
     dir.join(name)
 }
