@@ -463,8 +463,10 @@
 //!   (`segments.rs`), CSV, Parquet and Arrow (`arrow.rs`, feature `arrow`) and RON reading,
 //!   reading by extension (`files.rs`), interned needs, tags and segment values
 //!   (`interner.rs`), the customer-by-customer part of finishing a log (`finishing.rs`:
-//!   record ranges, journey splits, warnings), and what ingestion reports. The log knows the
-//!   journey only through the touchpoint and persona indices it resolved.
+//!   record ranges, journey splits, warnings), mapping the record vector's pages ahead of the
+//!   records (`pages.rs`, the crate's one `unsafe` block, Linux only), and what ingestion
+//!   reports. The log knows the journey only through the touchpoint and persona indices it
+//!   resolved.
 //! - [`stats`](mod@stats): Wilson intervals, exact mergeable percentiles, means and moments,
 //!   Kaplan-Meier times to an event, one-sided tests and the Benjamini-Hochberg correction,
 //!   shared by every analysis.

@@ -696,11 +696,12 @@ impl<'j> LogBuilder<'j> {
                 if let Some(last) = self.records.last() {
                     let ordered = (last.customer, last.timestamp_ms)
                         <= (stored.customer, stored.timestamp_ms);
-                    if self.in_order && last.customer != stored.customer {
-                        if ordered {
-                            self.customer_attached(last.customer);
-                        } else {
+                    if self.in_order {
+                        if !ordered {
+                            // Finishing sorts the records and does every customer then.
                             self.pass = None;
+                        } else if last.customer != stored.customer {
+                            self.customer_attached(last.customer);
                         }
                     }
                     self.in_order &= ordered;
