@@ -36,6 +36,11 @@ mod parquet_file;
 #[path = "support/log_files.rs"]
 mod log_files;
 
+#[path = "support/paired.rs"]
+mod paired;
+
+use paired::{median, summary};
+
 /// Customers of the log (ten interactions each).
 const CUSTOMERS: usize = 100_000;
 /// Reads by each reader per round.
@@ -93,24 +98,6 @@ impl Reader {
         drop(black_box(built));
         elapsed
     }
-}
-
-/// The median of some values, which it sorts.
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    if n % 2 == 1 {
-        values[n / 2]
-    } else {
-        (values[n / 2 - 1] + values[n / 2]) / 2.0
-    }
-}
-
-/// A median over rounds with its range.
-fn summary(values: &mut [f64], digits: usize) -> String {
-    let m = median(values);
-    let (lo, hi) = (values[0], values[values.len() - 1]);
-    format!("{m:.digits$} ({lo:.digits$}-{hi:.digits$})")
 }
 
 fn main() {
@@ -183,14 +170,14 @@ fn main() {
         println!("{name:<24} {:>28} ms", summary(&mut times.clone(), 1));
     }
     for &(name, over, under, target) in &ratios {
-        let mut paired: Vec<f64> = times[over]
+        let mut per_round: Vec<f64> = times[over]
             .iter()
             .zip(&times[under])
             .map(|(a, b)| a / b)
             .collect();
         println!(
             "{name:<24} {:>28} x  (target at most {target}x)",
-            summary(&mut paired, 2)
+            summary(&mut per_round, 2)
         );
     }
 }

@@ -38,6 +38,11 @@ mod parquet_file;
 #[path = "support/log_files.rs"]
 mod log_files;
 
+#[path = "support/paired.rs"]
+mod paired;
+
+use paired::{median, summary};
+
 /// The two sizes, in customers (ten interactions each).
 const CUSTOMERS: [usize; 2] = [100_000, 1_000_000];
 /// Reads of the small log per round, for each read of the large one.
@@ -84,17 +89,6 @@ impl Input {
         let elapsed = start.elapsed();
         drop(black_box(built));
         elapsed
-    }
-}
-
-/// The median of some values, which it sorts.
-fn median(times: &mut [f64]) -> f64 {
-    times.sort_by(f64::total_cmp);
-    let n = times.len();
-    if n % 2 == 1 {
-        times[n / 2]
-    } else {
-        (times[n / 2 - 1] + times[n / 2]) / 2.0
     }
 }
 
@@ -190,11 +184,6 @@ fn main() {
             .iter()
             .map(|(s, l)| l / median(&mut s.clone()))
             .collect();
-        let summary = |t: &mut Vec<f64>, digits: usize| {
-            let m = median(t);
-            let (lo, hi) = (t[0], t[t.len() - 1]);
-            format!("{m:.digits$} ({lo:.digits$}-{hi:.digits$})")
-        };
         println!(
             "{:<16} {:>24} {:>24} {:>24} {:>7.2}x",
             reader.name,
