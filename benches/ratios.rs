@@ -101,17 +101,9 @@ impl Reader {
 }
 
 fn main() {
-    // `cargo bench` passes `--bench`; any other argument filters the ratios.
-    let filters: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
+    let filters = paired::filters();
     let wanted = |name: &str| filters.is_empty() || filters.iter().any(|f| name.contains(f));
-    let rounds: usize = std::env::var("JOURNEY_MAP_RATIOS_ROUNDS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(11)
-        .max(1);
+    let rounds = paired::rounds("JOURNEY_MAP_RATIOS_ROUNDS", 11);
     let journey = Journey::load("examples/data/retail_bank.ron").unwrap();
     // Parquet is measured against `read_csv`, so its ratio needs the crate's own CSV too.
     let written = |name: &str| wanted(name) || (name == "csv" && wanted("parquet"));

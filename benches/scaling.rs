@@ -93,16 +93,9 @@ impl Input {
 }
 
 fn main() {
-    // `cargo bench` passes `--bench`; any other argument filters the readers.
-    let filters: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
+    let filters = paired::filters();
     let wanted = |name: &str| filters.is_empty() || filters.iter().any(|f| name.contains(f));
-    let rounds: usize = std::env::var("JOURNEY_MAP_SCALING_ROUNDS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(9);
+    let rounds = paired::rounds("JOURNEY_MAP_SCALING_ROUNDS", 9);
     let journey = Journey::load("examples/data/retail_bank.ron").unwrap();
     if log_files::write_if_child(&journey, &CUSTOMERS, &wanted) {
         return;

@@ -18,3 +18,21 @@ pub fn summary(values: &mut [f64], digits: usize) -> String {
     let (lo, hi) = (values[0], values[values.len() - 1]);
     format!("{m:.digits$} ({lo:.digits$}-{hi:.digits$})")
 }
+
+/// The bench's arguments but those `cargo bench` passes (`--bench`): each keeps the readers
+/// whose name contains it.
+pub fn filters() -> Vec<String> {
+    std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect()
+}
+
+/// The rounds to run: the environment variable `var`, else `default`; at least one.
+pub fn rounds(var: &str, default: usize) -> usize {
+    std::env::var(var)
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(default)
+        .max(1)
+}
