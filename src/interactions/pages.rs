@@ -3,9 +3,10 @@
 //! A new vector of a million records is about 48 MB of fresh pages, and the first write to each
 //! 4 KiB page is a page fault: on a virtual machine each costs about 2 µs, a fifth of the time
 //! attaching the records takes. On Linux (5.14 and later) one `madvise(MADV_POPULATE_WRITE)`
-//! call maps the whole reserved range at once, as writing to each page would, without the
-//! fault per page. Elsewhere, or when the call fails, nothing changes: the pages fault in as
-//! they are written.
+//! call maps a range of pages at once, as writing to each page would, without the fault per
+//! page; the log builder asks for 4 MiB of room at a time, just ahead of the records it
+//! writes. Elsewhere, or when the call fails, nothing changes: the pages fault in as they are
+//! written.
 
 /// Ranges below this are left to fault in as they are written (one call costs more than the
 /// faults it saves on a few pages, and small blocks usually reuse the heap's pages).
