@@ -23,8 +23,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use journey_map::interactions::Mapping;
-use journey_map::{IngestOptions, Journey, LogBuilder};
+use journey_map::Journey;
 
 #[path = "../tests/support/records.rs"]
 mod records;
@@ -39,6 +38,7 @@ mod log_files;
 #[path = "support/paired.rs"]
 mod paired;
 
+use log_files::Input;
 use paired::{median, summary};
 
 /// Customers of the log (ten interactions each).
@@ -50,22 +50,16 @@ const READS: usize = 3;
 enum Reader {
     /// The csv crate alone: every row as a `ByteRecord`, nothing else.
     CsvCrate(String),
-    /// `read_csv` of the crate's own columns.
-    Csv(String),
-    /// `read_csv` through a mapping.
-    Mapped(String, Box<Mapping>),
-    /// `read_parquet_path`.
-    #[cfg(feature = "arrow")]
-    Parquet(std::path::PathBuf),
+    /// One of the crate's readers.
+    Log(Input),
 }
 
 impl Reader {
-    /// Reads the log (a built log is dropped after the clock stops) and returns the
-    /// milliseconds taken.
+    /// Reads the log and returns the milliseconds taken.
     fn read(&self, journey: &Journey) -> f64 {
-        let start = Instant::now();
-        let built = match self {
+        match self {
             Reader::CsvCrate(text) => {
+                let start = Instant::now();
                 let mut reader = csv::ReaderBuilder::new().from_reader(black_box(text.as_bytes()));
                 let mut record = csv::ByteRecord::new();
                 let mut fields = 0;
@@ -73,30 +67,10 @@ impl Reader {
                     fields += record.len();
                 }
                 black_box(fields);
-                None
+                start.elapsed().as_secs_f64() * 1e3
             }
-            Reader::Csv(text) => {
-                let mut builder = LogBuilder::new(journey, IngestOptions::default());
-                builder.read_csv(black_box(text.as_bytes())).unwrap();
-                Some(builder.finish())
-            }
-            Reader::Mapped(text, mapping) => {
-                let mut builder = LogBuilder::new(journey, IngestOptions::default())
-                    .mapping(Mapping::clone(mapping))
-                    .unwrap();
-                builder.read_csv(black_box(text.as_bytes())).unwrap();
-                Some(builder.finish())
-            }
-            #[cfg(feature = "arrow")]
-            Reader::Parquet(path) => {
-                let mut builder = LogBuilder::new(journey, IngestOptions::default());
-                builder.read_parquet_path(black_box(path)).unwrap();
-                Some(builder.finish())
-            }
-        };
-        let elapsed = start.elapsed().as_secs_f64() * 1e3;
-        drop(black_box(built));
-        elapsed
+            Reader::Log(input) => input.read(journey).as_secs_f64() * 1e3,
+        }
     }
 }
 
@@ -119,7 +93,7 @@ fn main() {
     if written("csv") {
         let log = read(&format!("log-{CUSTOMERS}.csv"));
         readers.push(("csv crate, own columns", Reader::CsvCrate(log.clone())));
-        readers.push(("read_csv", Reader::Csv(log)));
+        readers.push(("read_csv", Reader::Log(Input::Csv(log))));
         if wanted("csv") {
             ratios.push(("read_csv / csv crate", 1, 0, 2.0));
         }
@@ -130,7 +104,10 @@ fn main() {
         let (_, mapping) = records::to_export(&journey, &[]);
         let at = readers.len();
         readers.push(("csv crate, export", Reader::CsvCrate(export.clone())));
-        readers.push(("read_csv mapped", Reader::Mapped(export, Box::new(mapping))));
+        readers.push((
+            "read_csv mapped",
+            Reader::Log(Input::Mapped(export, Box::new(mapping))),
+        ));
         ratios.push(("mapped / csv crate", at + 1, at, 2.2));
     }
     #[cfg(feature = "arrow")]
@@ -138,7 +115,7 @@ fn main() {
         let at = readers.len();
         readers.push((
             "read_parquet",
-            Reader::Parquet(dir.join(format!("log-{CUSTOMERS}.parquet"))),
+            Reader::Log(Input::Parquet(dir.join(format!("log-{CUSTOMERS}.parquet")))),
         ));
         ratios.push(("parquet / read_csv", at, 1, 1.0));
     }

@@ -22,11 +22,7 @@
 //! Parquet on the project's machine. `JOURNEY_MAP_SCALING_ROUNDS` sets the rounds. Arguments
 //! after `--` keep the readers whose name contains one of them (`csv`, `mapped`, `parquet`).
 
-use std::hint::black_box;
-use std::time::{Duration, Instant};
-
-use journey_map::interactions::Mapping;
-use journey_map::{IngestOptions, Journey, LogBuilder};
+use journey_map::Journey;
 
 #[path = "../tests/support/records.rs"]
 mod records;
@@ -41,6 +37,7 @@ mod log_files;
 #[path = "support/paired.rs"]
 mod paired;
 
+use log_files::Input;
 use paired::{median, summary};
 
 /// The two sizes, in customers (ten interactions each).
@@ -52,44 +49,6 @@ const SMALL_READS: usize = 3;
 struct Reader {
     name: &'static str,
     inputs: [Input; 2],
-}
-
-/// A log to read, as its reader wants it.
-enum Input {
-    Csv(String),
-    Mapped(String, Box<Mapping>),
-    #[cfg(feature = "arrow")]
-    Parquet(std::path::PathBuf),
-}
-
-impl Input {
-    /// The size of the input in bytes.
-    fn bytes(&self) -> u64 {
-        match self {
-            Input::Csv(text) | Input::Mapped(text, _) => text.len() as u64,
-            #[cfg(feature = "arrow")]
-            Input::Parquet(path) => std::fs::metadata(path).map_or(0, |m| m.len()),
-        }
-    }
-
-    /// Reads the input into a log (dropped after the clock stops) and returns the time taken.
-    fn read(&self, journey: &Journey) -> Duration {
-        let start = Instant::now();
-        let mut builder = LogBuilder::new(journey, IngestOptions::default());
-        match self {
-            Input::Csv(text) => builder.read_csv(black_box(text.as_bytes())).unwrap(),
-            Input::Mapped(text, mapping) => {
-                builder = builder.mapping(Mapping::clone(mapping)).unwrap();
-                builder.read_csv(black_box(text.as_bytes())).unwrap();
-            }
-            #[cfg(feature = "arrow")]
-            Input::Parquet(path) => builder.read_parquet_path(black_box(path)).unwrap(),
-        }
-        let built = builder.finish();
-        let elapsed = start.elapsed();
-        drop(black_box(built));
-        elapsed
-    }
 }
 
 fn main() {

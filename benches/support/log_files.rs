@@ -8,9 +8,12 @@
 //! `export-c.csv` (a help-desk export, read through the mapping of `records::to_export`) and,
 //! with the `arrow` feature, `log-c.parquet`.
 
+use std::hint::black_box;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
-use journey_map::Journey;
+use journey_map::interactions::Mapping;
+use journey_map::{IngestOptions, Journey, LogBuilder};
 
 use crate::records;
 
@@ -71,4 +74,46 @@ pub fn written_by_child(bench: &str, args: &[String]) -> PathBuf {
         panic!("writing the logs failed: {status}");
     }
     dir
+}
+
+/// A log to read, as its reader wants it.
+pub enum Input {
+    /// The crate's own CSV, read by `read_csv`.
+    Csv(String),
+    /// The help-desk export, read by `read_csv` through its mapping.
+    Mapped(String, Box<Mapping>),
+    /// Parquet, read by `read_parquet_path`.
+    #[cfg(feature = "arrow")]
+    Parquet(PathBuf),
+}
+
+impl Input {
+    /// The size of the input in bytes (the `scaling` bench compares the sizes).
+    #[allow(dead_code)]
+    pub fn bytes(&self) -> u64 {
+        match self {
+            Input::Csv(text) | Input::Mapped(text, _) => text.len() as u64,
+            #[cfg(feature = "arrow")]
+            Input::Parquet(path) => std::fs::metadata(path).map_or(0, |m| m.len()),
+        }
+    }
+
+    /// Reads the input into a log (dropped after the clock stops) and returns the time taken.
+    pub fn read(&self, journey: &Journey) -> Duration {
+        let start = Instant::now();
+        let mut builder = LogBuilder::new(journey, IngestOptions::default());
+        match self {
+            Input::Csv(text) => builder.read_csv(black_box(text.as_bytes())).unwrap(),
+            Input::Mapped(text, mapping) => {
+                builder = builder.mapping(Mapping::clone(mapping)).unwrap();
+                builder.read_csv(black_box(text.as_bytes())).unwrap();
+            }
+            #[cfg(feature = "arrow")]
+            Input::Parquet(path) => builder.read_parquet_path(black_box(path)).unwrap(),
+        }
+        let built = builder.finish();
+        let elapsed = start.elapsed();
+        drop(black_box(built));
+        elapsed
+    }
 }

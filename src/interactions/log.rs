@@ -740,11 +740,16 @@ impl<'j> LogBuilder<'j> {
     /// `run_start` on) are all in, records so far being in order: the records are still in
     /// cache, and finishing has that much less to do.
     fn customer_attached(&mut self, c: u32) {
-        let (segments, gap_ms) = (self.contexts.segment_count(), self.gap_ms());
+        if self.pass.is_none() {
+            self.pass = Some(CustomerPass::new(
+                self.contexts.segment_count(),
+                self.gap_ms(),
+            ));
+        }
         let start = std::mem::replace(&mut self.run_start, self.records.len());
-        self.pass
-            .get_or_insert_with(|| CustomerPass::new(segments, gap_ms))
-            .add_customer(c as usize, start, &self.records[start..], &self.contexts);
+        if let Some(pass) = &mut self.pass {
+            pass.add_customer(c as usize, start, &self.records[start..], &self.contexts);
+        }
     }
 
     /// The silence after which a customer's next record starts a new journey, if any: the
